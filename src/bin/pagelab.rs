@@ -1,0 +1,27 @@
+//! `pagelab`: run scripts and replay traces from the command line (DESIGN §6).
+
+use std::process::ExitCode;
+
+fn usage() -> ExitCode {
+    eprintln!("usage:\n  pagelab run FILE [--json [--steps]]\n  pagelab trace --policy P --frames N [--per-access] [--seed S]");
+    ExitCode::from(2)
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("run") => cmd_run(&args[1..]),
+        Some("trace") => cmd_trace(&args[1..]),
+        _ => usage(),
+    }
+}
+
+/// `pagelab run FILE [--json [--steps]]`. Owned by the script work.
+fn cmd_run(_args: &[String]) -> ExitCode {
+    usage()
+}
+
+/// `pagelab trace …`. Owned by the trace-mode work.
+fn cmd_trace(_args: &[String]) -> ExitCode {
+    usage()
+}

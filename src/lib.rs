@@ -1,0 +1,13 @@
+//! PageLab: a step-by-step simulator of Windows-style virtual memory.
+//!
+//! - [`sim`]: the pure, deterministic memory manager (no wasm, no clock).
+//! - [`script`]: the C-subset script language that drives the simulator.
+//! - [`view`]: pure layout of a step's picture into shapes.
+//! - `web` (wasm32 only): the wasm-bindgen façade and the canvas painter.
+
+pub mod script;
+pub mod sim;
+pub mod view;
+
+#[cfg(target_arch = "wasm32")]
+pub mod web;

@@ -1,0 +1,132 @@
+//! Typed Win32 errors and exception records (reference §1, §7).
+
+use serde::Serialize;
+
+use super::consts::{STATUS_ACCESS_VIOLATION, STATUS_GUARD_PAGE_VIOLATION};
+
+/// A Win32 error code as `GetLastError()` reports it (reference §1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum Win32Error {
+    /// 5: e.g. `STATUS_ALREADY_COMMITTED`.
+    AccessDenied,
+    /// 6: a NULL process handle.
+    InvalidHandle,
+    /// 8: no free hole large enough (`STATUS_NO_MEMORY`).
+    NotEnoughMemory,
+    /// 24: a buffer too small for the structure.
+    BadLength,
+    /// 87: a bad parameter or protection.
+    InvalidParameter,
+    /// 299: partial copy.
+    PartialCopy,
+    /// 487: conflicting, unallocated or uncommitted addresses.
+    InvalidAddress,
+    /// 998: an invalid pointer (e.g. NULL `lpflOldProtect`).
+    NoAccess,
+    /// 1132: a mapped view not at 64 KB alignment.
+    MappedAlignment,
+    /// 1455: the commit limit would be exceeded.
+    CommitmentLimit,
+}
+
+impl Win32Error {
+    /// The numeric code.
+    pub fn code(self) -> u32 {
+        match self {
+            Win32Error::AccessDenied => 5,
+            Win32Error::InvalidHandle => 6,
+            Win32Error::NotEnoughMemory => 8,
+            Win32Error::BadLength => 24,
+            Win32Error::InvalidParameter => 87,
+            Win32Error::PartialCopy => 299,
+            Win32Error::InvalidAddress => 487,
+            Win32Error::NoAccess => 998,
+            Win32Error::MappedAlignment => 1132,
+            Win32Error::CommitmentLimit => 1455,
+        }
+    }
+
+    /// The `ERROR_*` name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Win32Error::AccessDenied => "ERROR_ACCESS_DENIED",
+            Win32Error::InvalidHandle => "ERROR_INVALID_HANDLE",
+            Win32Error::NotEnoughMemory => "ERROR_NOT_ENOUGH_MEMORY",
+            Win32Error::BadLength => "ERROR_BAD_LENGTH",
+            Win32Error::InvalidParameter => "ERROR_INVALID_PARAMETER",
+            Win32Error::PartialCopy => "ERROR_PARTIAL_COPY",
+            Win32Error::InvalidAddress => "ERROR_INVALID_ADDRESS",
+            Win32Error::NoAccess => "ERROR_NOACCESS",
+            Win32Error::MappedAlignment => "ERROR_MAPPED_ALIGNMENT",
+            Win32Error::CommitmentLimit => "ERROR_COMMITMENT_LIMIT",
+        }
+    }
+}
+
+/// The kind of memory access the CPU attempted; `info[0]` of an exception (reference §7).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Access {
+    /// A data read (info 0).
+    Read,
+    /// A data write (info 1).
+    Write,
+    /// An instruction fetch (info 8).
+    Execute,
+}
+
+impl Access {
+    /// `ExceptionInformation[0]` for this access (reference §7).
+    pub fn info_code(self) -> u64 {
+        match self {
+            Access::Read => 0,
+            Access::Write => 1,
+            Access::Execute => 8,
+        }
+    }
+
+    /// A lower-case verb for narration.
+    pub fn verb(self) -> &'static str {
+        match self {
+            Access::Read => "read",
+            Access::Write => "write",
+            Access::Execute => "execute",
+        }
+    }
+}
+
+/// An exception raised by an access (reference §7, MS-EXC).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ExceptionRecord {
+    /// The NTSTATUS code, e.g. 0xC0000005.
+    pub code: u32,
+    /// `ExceptionInformation`: [access kind, address].
+    pub info: [u64; 2],
+}
+
+impl ExceptionRecord {
+    /// `STATUS_ACCESS_VIOLATION` for `access` at `va`.
+    pub fn access_violation(access: Access, va: u64) -> Self {
+        ExceptionRecord {
+            code: STATUS_ACCESS_VIOLATION,
+            info: [access.info_code(), va],
+        }
+    }
+
+    /// `STATUS_GUARD_PAGE_VIOLATION` for `access` at `va`.
+    pub fn guard_page(access: Access, va: u64) -> Self {
+        ExceptionRecord {
+            code: STATUS_GUARD_PAGE_VIOLATION,
+            info: [access.info_code(), va],
+        }
+    }
+
+    /// The `STATUS_*` name of the code.
+    pub fn name(&self) -> &'static str {
+        match self.code {
+            STATUS_ACCESS_VIOLATION => "STATUS_ACCESS_VIOLATION",
+            STATUS_GUARD_PAGE_VIOLATION => "STATUS_GUARD_PAGE_VIOLATION",
+            _ => "STATUS_IN_PAGE_ERROR",
+        }
+    }
+}

@@ -14,6 +14,7 @@ pub mod history;
 pub mod machine;
 pub mod paging;
 pub mod picture;
+pub mod protection;
 pub mod space;
 pub mod trace;
 

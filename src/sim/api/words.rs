@@ -1,0 +1,69 @@
+//! Small helpers that put numbers into the words of a narration.
+
+use super::super::addr::PAGE_SHIFT;
+use super::super::consts::protection_name;
+
+/// An address as narration shows it, e.g. `0x23456700000`.
+pub fn addr(va: u64) -> String {
+    format!("{va:#x}")
+}
+
+/// A byte count in the largest exact unit, e.g. `8 bytes`, `4 KB`, `64 KB`, `1 MB`.
+pub fn bytes(n: u64) -> String {
+    const UNITS: [(u64, &str); 4] = [
+        (1 << 40, "TB"),
+        (1 << 30, "GB"),
+        (1 << 20, "MB"),
+        (1 << 10, "KB"),
+    ];
+    for (unit, name) in UNITS {
+        if n >= unit && n % unit == 0 {
+            return format!("{} {name}", n / unit);
+        }
+    }
+    if n == 1 {
+        "1 byte".to_string()
+    } else if n < 0x1_0000 {
+        format!("{n} bytes")
+    } else {
+        format!("{n:#x} bytes")
+    }
+}
+
+/// A page count, e.g. `1 page`, `16 pages`.
+pub fn pages(n: u64) -> String {
+    if n == 1 {
+        "1 page".to_string()
+    } else {
+        format!("{n} pages")
+    }
+}
+
+/// The byte size of `n` pages, in words.
+pub fn page_bytes(n: u64) -> String {
+    bytes(n << PAGE_SHIFT)
+}
+
+/// A protection value by name, e.g. `PAGE_READWRITE|PAGE_GUARD`.
+pub fn prot(p: u32) -> String {
+    protection_name(p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn units() {
+        assert_eq!(bytes(8), "8 bytes");
+        assert_eq!(bytes(1), "1 byte");
+        assert_eq!(bytes(0x1000), "4 KB");
+        assert_eq!(bytes(0x10000), "64 KB");
+        assert_eq!(bytes(0xFFFC), "65532 bytes");
+        assert_eq!(bytes(1 << 40), "1 TB");
+        assert_eq!(bytes(u64::MAX), "0xffffffffffffffff bytes");
+        assert_eq!(pages(1), "1 page");
+        assert_eq!(pages(3), "3 pages");
+        assert_eq!(addr(0x234_5670_0000), "0x23456700000");
+    }
+}

@@ -10,7 +10,7 @@ use super::super::event::Event;
 use super::super::machine::Machine;
 use super::super::protection::valid_for_private;
 use super::super::space::PageAttr;
-use super::words::{addr, bytes, page_bytes, pages, prot};
+use super::words::{addr, bytes, charge, page_bytes, pages, prot};
 use super::{pages_of, refuse, Done, Refusal};
 
 /// Every `flAllocationType` bit `VirtualAlloc` knows (reference §1, §3.1 rule 2).
@@ -172,7 +172,7 @@ impl Machine {
                     ),
                 );
             };
-            let rounding = if size % PAGE_SIZE == 0 {
+            let rounding = if size.is_multiple_of(PAGE_SIZE) {
                 String::new()
             } else {
                 format!(" (rounded up from {} to whole pages)", bytes(size))
@@ -243,23 +243,25 @@ impl Machine {
             addr(base_va),
             rounding
         );
-        if size_bytes % ALLOCATION_GRANULARITY != 0 {
-            story.push_str("; the rest of its last 64 KB stays free but unusable");
-        }
         if commit {
             self.set_commit_charge(old_charge + count);
             story.push_str(&format!(
-                " and commits {} as {}; the commit charge rises from {} to {} of {}. No RAM is used yet: the first touch of each page will fault in a zeroed frame.",
+                " and commits {} as {}. The commit charge rises {}. No RAM is used yet: the first touch of each page will fault in a zeroed frame.",
                 pages(count),
                 prot(protect),
-                pages(old_charge),
-                pages(self.commit_charge),
-                pages(self.commit_limit())
+                charge(old_charge, self.commit_charge, self.commit_limit())
             ));
         } else {
             story.push_str(
                 ". Reserving costs no commit charge and no RAM; touching these pages before committing them is an access violation.",
             );
+        }
+        let tail = size_bytes % ALLOCATION_GRANULARITY;
+        if tail != 0 {
+            story.push_str(&format!(
+                " The base is on a 64 KB boundary, so the other {} of its last 64 KB stay free but unusable.",
+                bytes(ALLOCATION_GRANULARITY - tail)
+            ));
         }
         Ok(Done {
             out: base_va,
@@ -279,9 +281,9 @@ impl Machine {
                 format!(
                     "committing {} more would raise the commit charge from {} to {}, above the commit limit of {} (RAM frames plus page-file slots)",
                     pages(new_pages),
-                    pages(self.commit_charge),
-                    pages(wanted),
-                    pages(limit)
+                    self.commit_charge,
+                    wanted,
+                    limit
                 ),
             );
         }
@@ -362,10 +364,8 @@ impl Machine {
         }
         if new > 0 {
             story.push_str(&format!(
-                ". The commit charge rises from {} to {} of {}; no RAM is used until the first touch.",
-                pages(old_charge),
-                pages(self.commit_charge),
-                pages(self.commit_limit())
+                ". The commit charge rises {}; no RAM is used until the first touch.",
+                charge(old_charge, self.commit_charge, self.commit_limit())
             ));
         } else {
             story.push_str(". The commit charge stays the same.");

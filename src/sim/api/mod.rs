@@ -204,3 +204,49 @@ impl Machine {
         self.api_step("VirtualQuery", args, |m| m.query(address, length))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::addr::Vpn;
+    use super::super::config::Config;
+    use super::super::consts::*;
+    use super::*;
+
+    // Reference 6, 7 (W-K32 test_guard_page): a guard page that fired loses PAGE_GUARD, so
+    // its region merges with its neighbours again; AllocationProtect keeps the guard.
+    #[test]
+    fn fired_guard_page_merges_back() {
+        let mut m = Machine::new(Config::default());
+        let p = m.virtual_alloc(0, 0x3000, MEM_COMMIT, PAGE_READWRITE | PAGE_GUARD);
+        assert_eq!(
+            m.virtual_protect(p, 0x1000, PAGE_READWRITE, true),
+            Some(0x104)
+        );
+        assert_eq!(
+            m.virtual_protect(p + 0x2000, 0x1000, PAGE_READWRITE, true),
+            Some(0x104)
+        );
+        assert_eq!(m.space.regions().len(), 3);
+        assert_eq!(m.space.page(Vpn::of(p + 0x1000)).protect, 0x104);
+        m.space.clear_guard(Vpn::of(p + 0x1000));
+        let q = m.virtual_query(p, MBI_SIZE).expect("query");
+        assert_eq!(q.RegionSize, 0x3000);
+        assert_eq!(q.Protect, PAGE_READWRITE);
+        assert_eq!(q.AllocationProtect, 0x104);
+    }
+
+    #[test]
+    fn pages_of_covers_every_touched_page() {
+        assert_eq!(pages_of(0x1FFF, 2), (Vpn(1), Vpn(3)));
+        assert_eq!(pages_of(0x1000, 0x1000), (Vpn(1), Vpn(2)));
+        assert_eq!(pages_of(0x1000, 1), (Vpn(1), Vpn(2)));
+    }
+
+    #[test]
+    fn user_range_check_has_no_overflow() {
+        assert!(check_user_range(MAX_USER_ADDRESS, 0).is_ok());
+        assert!(check_user_range(MAX_USER_ADDRESS, 1).is_err());
+        assert!(check_user_range(u64::MAX, u64::MAX).is_err());
+        assert!(check_user_range(0x1_0000, u64::MAX).is_err());
+    }
+}

@@ -17,7 +17,7 @@ pub fn bytes(n: u64) -> String {
         (1 << 10, "KB"),
     ];
     for (unit, name) in UNITS {
-        if n >= unit && n % unit == 0 {
+        if n >= unit && n.is_multiple_of(unit) {
             return format!("{} {name}", n / unit);
         }
     }
@@ -37,6 +37,11 @@ pub fn pages(n: u64) -> String {
     } else {
         format!("{n} pages")
     }
+}
+
+/// A commit-charge change, e.g. `from 0 to 1 page of 48`.
+pub fn charge(old: u64, new: u64, limit: u64) -> String {
+    format!("from {old} to {} of {limit}", pages(new))
 }
 
 /// The byte size of `n` pages, in words.

@@ -10,7 +10,7 @@ use super::super::event::Event;
 use super::super::machine::Machine;
 use super::super::protection::valid_for_private;
 use super::super::space::PageAttr;
-use super::words::{addr, bytes, charge, page_bytes, pages, prot};
+use super::words::{addr, agree, bytes, charge, page_bytes, pages, prot};
 use super::{pages_of, refuse, Done, Refusal};
 
 /// Every `flAllocationType` bit `VirtualAlloc` knows (reference §1, §3.1 rule 2).
@@ -351,7 +351,7 @@ impl Machine {
             story.push_str(&format!(
                 "; {} of them {} already committed, which is no error and costs no new charge",
                 already,
-                if already == 1 { "was" } else { "were" }
+                agree(already, "was", "were")
             ));
             if !reprotected.is_empty() {
                 story.push_str(", but their protection changes");
@@ -417,9 +417,11 @@ impl Machine {
                 self.reset_pages(*vpn, *n);
             }
             format!(
-                "VirtualAlloc(MEM_RESET) tells the memory manager that the data of {} at {} is no longer needed: they stay committed with the same protection, but their contents will not be written to the page file{}.",
+                "VirtualAlloc(MEM_RESET) tells the memory manager that the data of {} at {} is no longer needed: {} committed with the same protection, but {} contents will not be written to the page file{}.",
                 pages(count),
                 addr(start_va),
+                agree(count, "it stays", "they stay"),
+                agree(count, "its", "their"),
                 if count == 0 { " (no page of the range is committed, so nothing changes)" } else { "" }
             )
         } else {

@@ -6,7 +6,7 @@ use super::super::error::Win32Error;
 use super::super::event::Event;
 use super::super::machine::Machine;
 use super::super::space::PageAttr;
-use super::words::{addr, bytes, charge, page_bytes, pages};
+use super::words::{addr, agree, bytes, charge, page_bytes, pages};
 use super::{check_user_range, pages_of, refuse, Done, Refusal};
 
 /// Why `free_type` is not exactly MEM_DECOMMIT or MEM_RELEASE (reference §4.1).
@@ -150,9 +150,13 @@ impl Machine {
             )
         } else {
             format!(
-                "VirtualFree decommits {scope}: the {} that {} committed go back to reserved (Protect 0), their data and any RAM or page-file slot they held are dropped, and the commit charge falls {}. The address range stays reserved.",
+                "VirtualFree decommits {scope}: the {} that {} committed {} back to reserved (Protect 0), {} data and any RAM or page-file slot {} held {} dropped, and the commit charge falls {}. The address range stays reserved.",
                 pages(committed),
-                if committed == 1 { "was" } else { "were" },
+                agree(committed, "was", "were"),
+                agree(committed, "goes", "go"),
+                agree(committed, "its", "their"),
+                agree(committed, "it", "they"),
+                agree(committed, "is", "are"),
                 charge(old_charge, self.commit_charge, self.commit_limit())
             )
         };
@@ -180,9 +184,11 @@ impl Machine {
         self.focus = Some(base.base());
         let charge = if committed > 0 {
             format!(
-                "; the {} that {} committed give back their RAM and page-file slots, and the commit charge falls {}",
+                "; the {} that {} committed {} back {} RAM and page-file slots, and the commit charge falls {}",
                 pages(committed),
-                if committed == 1 { "was" } else { "were" },
+                agree(committed, "was", "were"),
+                agree(committed, "gives", "give"),
+                agree(committed, "its", "their"),
                 charge(old_charge, self.commit_charge, self.commit_limit())
             )
         } else {

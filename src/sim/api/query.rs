@@ -5,7 +5,7 @@ use super::super::consts::MBI_SIZE;
 use super::super::error::Win32Error;
 use super::super::machine::Machine;
 use super::super::space::PageState;
-use super::words::{addr, bytes, prot};
+use super::words::{addr, agree, bytes, prot};
 use super::{refuse, Done, MemoryBasicInformation, Refusal};
 
 impl Machine {
@@ -64,7 +64,7 @@ impl Machine {
                 addr(mbi.AllocationBase),
                 prot(mbi.AllocationProtect),
                 bytes(mbi.RegionSize),
-                if r.pages == 1 { "is" } else { "are" }
+                agree(r.pages, "is", "are")
             ),
             PageState::Committed => format!(
                 "committed as {} in the allocation at {} made with {}; {} from there {} the same state and protection",
@@ -72,7 +72,7 @@ impl Machine {
                 addr(mbi.AllocationBase),
                 prot(mbi.AllocationProtect),
                 bytes(mbi.RegionSize),
-                if r.pages == 1 { "has" } else { "have" }
+                agree(r.pages, "has", "have")
             ),
         };
         let story = format!(

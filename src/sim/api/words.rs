@@ -8,7 +8,8 @@ pub fn addr(va: u64) -> String {
     format!("{va:#x}")
 }
 
-/// A byte count in the largest exact unit, e.g. `8 bytes`, `4 KB`, `64 KB`, `1 MB`.
+/// A byte count in words: the largest exact unit when that reads well (`8 bytes`, `4 KB`,
+/// `64 KB`, `1 TB`), otherwise hexadecimal with an approximation.
 pub fn bytes(n: u64) -> String {
     const UNITS: [(u64, &str); 4] = [
         (1 << 40, "TB"),
@@ -17,16 +18,29 @@ pub fn bytes(n: u64) -> String {
         (1 << 10, "KB"),
     ];
     for (unit, name) in UNITS {
-        if n >= unit && n.is_multiple_of(unit) {
+        if n >= unit && n.is_multiple_of(unit) && n / unit < 10_000 {
             return format!("{} {name}", n / unit);
         }
     }
     if n == 1 {
-        "1 byte".to_string()
-    } else if n < 0x1_0000 {
-        format!("{n} bytes")
+        return "1 byte".to_string();
+    }
+    if n < 0x1_0000 {
+        return format!("{n} bytes");
+    }
+    let (unit, name) = UNITS
+        .into_iter()
+        .find(|(unit, _)| n >= *unit)
+        .unwrap_or((1 << 10, "KB"));
+    format!("{n:#x} bytes (about {:.1} {name})", n as f64 / unit as f64)
+}
+
+/// `singular` when `n` is 1, else `plural` (for verbs: "was"/"were").
+pub fn agree(n: u64, singular: &'static str, plural: &'static str) -> &'static str {
+    if n == 1 {
+        singular
     } else {
-        format!("{n:#x} bytes")
+        plural
     }
 }
 
@@ -66,7 +80,15 @@ mod tests {
         assert_eq!(bytes(0x10000), "64 KB");
         assert_eq!(bytes(0xFFFC), "65532 bytes");
         assert_eq!(bytes(1 << 40), "1 TB");
-        assert_eq!(bytes(u64::MAX), "0xffffffffffffffff bytes");
+        assert_eq!(
+            bytes(u64::MAX),
+            "0xffffffffffffffff bytes (about 16777216.0 TB)"
+        );
+        assert_eq!(
+            bytes(0x7FFF_FFFF_0000 - 0x2_3456_7200_00),
+            "0x7dcba98d0000 bytes (about 125.8 TB)"
+        );
+        assert_eq!(bytes(0x12345), "0x12345 bytes (about 72.8 KB)");
         assert_eq!(pages(1), "1 page");
         assert_eq!(pages(3), "3 pages");
         assert_eq!(addr(0x234_5670_0000), "0x23456700000");

@@ -8,6 +8,32 @@
 //! Errors are [`Win32Error`]s inside; the public wrappers turn them into `GetLastError()`.
 //! A successful call leaves the last error unchanged, as Windows does (the Win32 memory
 //! functions set it only on failure), so a script can still see an older error.
+//!
+//! # Where the reference leaves room, this is what PageLab does
+//!
+//! - `MEM_RESET_UNDO` must be used alone, like `MEM_RESET`, and its range must lie inside
+//!   one allocation (487 otherwise). PageLab's `MEM_RESET` never throws contents away, so
+//!   `MEM_RESET_UNDO` always succeeds with the data intact.
+//! - `MEM_RESET` / `MEM_RESET_UNDO` with a NULL address names the free first page of the
+//!   address space, so it fails like any range outside an allocation: 487.
+//! - `MEM_LARGE_PAGES` and `MEM_PHYSICAL` are checked by the rules of §3.1 rule 4 and then
+//!   refused with 87 anyway: the machine has no large pages (the large-page minimum would
+//!   be 0) and no AWE physical pages.
+//! - `PAGE_NOCACHE` and `PAGE_WRITECOMBINE` belong to the allocation (§5): `VirtualProtect`
+//!   and a `MEM_COMMIT` into an existing reservation keep the allocation's caching bit and
+//!   drop one asked for later.
+//! - `VirtualAlloc(NULL, size)` with a size larger than the whole user range fails with 87
+//!   (§3.1 rule 7 with address 0); a size that fits the range but no hole above the
+//!   placement base fails with 8. `MEM_TOP_DOWN` also stays at or above the placement base.
+//! - `MEM_RESERVE|MEM_COMMIT` at an explicit address commits the whole rounded region, from
+//!   its 64 KB base, and returns that base.
+//! - `VirtualFree` and `VirtualProtect` refuse an address above the highest user address,
+//!   or a size running past it, with 87 (the NT services' parameter checks; no overflow).
+//!   `VirtualProtect` with size 0 is 87. Its checks run in the NT order: protection (87),
+//!   then the NULL out pointer (998), then the range.
+//! - `VirtualFree` with a placeholder flag is 87: this machine has no placeholders.
+//! - `VirtualQuery`: the last free hole runs to the end of the allocatable user range
+//!   (0x7FFF_FFFF_0000); an address from there up is above the highest user address: 87.
 
 mod alloc;
 mod free;

@@ -85,7 +85,7 @@ mod tests {
             "0xffffffffffffffff bytes (about 16777216.0 TB)"
         );
         assert_eq!(
-            bytes(0x7FFF_FFFF_0000 - 0x2_3456_7200_00),
+            bytes(0x7FFF_FFFF_0000 - 0x0234_5672_0000),
             "0x7dcba98d0000 bytes (about 125.8 TB)"
         );
         assert_eq!(bytes(0x12345), "0x12345 bytes (about 72.8 KB)");

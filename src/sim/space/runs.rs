@@ -94,7 +94,11 @@ impl Runs {
 
     /// Attributes of page `offset`. O(log runs).
     pub fn get(&self, offset: u64) -> PageAttr {
-        self.run_at(offset).attr
+        // One lookup: the run starting at or before `offset` (key 0 always exists).
+        self.starts
+            .range(..=offset)
+            .next_back()
+            .map_or(PageAttr::RESERVED, |(_, &attr)| attr)
     }
 
     /// The runs overlapping pages `start..end`, clipped to that range, in order.

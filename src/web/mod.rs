@@ -109,7 +109,7 @@ fn js_error(message: impl AsRef<str>) -> JsError {
 
 /// A JS number as an address or size: a whole number from 0 to 2^53 - 1.
 fn to_u64(value: f64, what: &str) -> Result<u64, JsError> {
-    if value.is_finite() && value >= 0.0 && value <= MAX_SAFE && value.fract() == 0.0 {
+    if (0.0..=MAX_SAFE).contains(&value) && value.fract() == 0.0 {
         Ok(value as u64)
     } else {
         Err(js_error(format!(

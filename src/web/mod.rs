@@ -13,6 +13,7 @@ use web_sys::HtmlCanvasElement;
 
 use crate::sim::consts::{MEM_COMMIT, MEM_RESERVE, NAMED};
 use crate::sim::{Event, ExceptionRecord, Machine, Picture, Step, Win32Error};
+use crate::view::geometry::Sizes;
 use crate::view::{self, Frame, Geometry, Theme};
 
 /// Largest integer a JS number holds exactly (2^53 - 1).
@@ -84,6 +85,18 @@ struct StepView<'a> {
     marker: Option<&'static str>,
     /// The step's events in order.
     events: &'a [Event],
+}
+
+/// The counters at one position (DESIGN §4).
+#[derive(Serialize)]
+struct CountersView {
+    counters: crate::sim::picture::Counters,
+    commit_charge: u64,
+    commit_limit: u64,
+    working_set: usize,
+    working_set_limit: u32,
+    slots_used: usize,
+    slots: usize,
 }
 
 /// One scrubber marker.
@@ -318,6 +331,22 @@ impl Simulator {
         to_js(&list)
     }
 
+    /// The counters at position `cursor`: `{counters: {demand_zero, transition, hard,
+    /// access_violation, guard, tlb_hits, tlb_misses, pagefile_reads, pagefile_writes},
+    /// commit_charge, commit_limit, working_set, working_set_limit, slots_used, slots}`.
+    pub fn counters(&self, cursor: usize) -> Result<JsValue, JsError> {
+        let p = self.picture_at(cursor);
+        to_js(&CountersView {
+            counters: p.counters,
+            commit_charge: p.commit.charge,
+            commit_limit: p.commit.limit,
+            working_set: p.working_set.pages.len(),
+            working_set_limit: p.working_set.limit,
+            slots_used: p.slots.iter().flatten().count(),
+            slots: p.slots.len(),
+        })
+    }
+
     /// The picture at position `cursor` (clamped to the last step).
     pub fn picture(&self, cursor: usize) -> Result<JsValue, JsError> {
         to_js(&self.picture_at(cursor))
@@ -349,8 +378,7 @@ impl Simulator {
     /// Where RAM frame `pfn` is drawn at `css_width`: `[x, y, width, height]` in CSS pixels,
     /// or `undefined` when there is no such frame.
     pub fn frame_rect(&self, pfn: u32, css_width: f64) -> Option<Vec<f64>> {
-        let config = self.machine.config();
-        let g = Geometry::new(css_width, config.frames as usize, config.pagefile as usize);
+        let g = Geometry::new(css_width, Sizes::of_config(self.machine.config()));
         g.frames.get(pfn as usize).map(|r| vec![r.x, r.y, r.w, r.h])
     }
 }

@@ -74,6 +74,7 @@ test('commit then access: demand-zero fault, RAM pixels change, back restores th
   assert.deepEqual(await colourAt(page, ...probe), ACTIVE, `frame ${pfn} is painted active`);
   const afterPixels = await pixels(page, ram);
   assert.ok(!afterPixels.equals(before), 'a pixel in the RAM area changed colour');
+  assert.equal(await page.textContent('[data-counter=demand_zero]'), '1', 'the counter shows the fault');
   await screenshot(page, 'slice-after-access.png');
 
   // (3) Back, step by step, to where the access began: the RAM pixels are exactly as before.
@@ -82,6 +83,7 @@ test('commit then access: demand-zero fault, RAM pixels change, back restores th
     assert.equal(await settle(page), cursor - 1);
   }
   assert.notDeepEqual(await colourAt(page, ...probe), ACTIVE);
+  assert.equal(await page.textContent('[data-counter=demand_zero]'), '0');
   const restored = await pixels(page, ram);
   assert.equal(restored.length, before.length);
   assert.ok(restored.equals(before), 'back restores the earlier pixels exactly');

@@ -175,18 +175,18 @@ fn guard_page() {
 
 #[test]
 fn commit_limit() {
-    // 4 frames + 4 slots: the commit limit is 8 pages.
-    let mut m = machine(&[("frames", "4"), ("pagefile", "4"), ("working_set", "4")]);
-    let p = commit(&mut m, 8);
+    // 2 frames + 2 slots: the commit limit is 4 pages.
+    let mut m = machine(&[("frames", "2"), ("pagefile", "2"), ("working_set", "2")]);
+    let p = commit(&mut m, 4);
     let from = m.history().len();
     let q = m.virtual_alloc(0, 0x1000, MEM_COMMIT | MEM_RESERVE, PAGE_READWRITE);
     assert_eq!(q, 0);
     assert_eq!(m.last_error(), 1455, "ERROR_COMMITMENT_LIMIT");
-    // Every committed page can hold data at once: 4 in RAM, 4 in the page file.
-    for i in 0..8u64 {
+    // Every committed page can hold data at once: 2 in RAM, 2 in the page file.
+    for i in 0..4u64 {
         m.write(p + i * 0x1000, &[0x40 + i as u8]).unwrap();
     }
-    for i in 0..8u64 {
+    for i in 0..4u64 {
         assert_eq!(
             read(&mut m, p + i * 0x1000, 1),
             vec![0x40 + i as u8],
@@ -194,7 +194,8 @@ fn commit_limit() {
         );
     }
     let pic = m.picture();
-    assert_eq!(pic.commit.charge, 8);
-    assert_eq!(pic.commit.limit, 8);
+    assert_eq!(pic.commit.charge, 4);
+    assert_eq!(pic.commit.limit, 4);
+    assert!(pic.slots.iter().all(|s| s.is_some()), "the page file is full");
     golden("commit_limit", &render(&m.history().steps()[from..]));
 }

@@ -227,7 +227,10 @@ impl Machine {
 
     /// Whether two pages belong to the same allocation (clustering stays inside one).
     fn same_allocation(&self, a: Vpn, b: Vpn) -> bool {
-        self.space.page(a).state == self.space.page(b).state
+        match (self.space.allocation_at(a), self.space.allocation_at(b)) {
+            (Some(x), Some(y)) => x.base == y.base,
+            _ => false,
+        }
     }
 
     /// Map `pfn` at `vpn` and add it to the working set, as its own step.

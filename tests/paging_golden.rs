@@ -196,6 +196,9 @@ fn commit_limit() {
     let pic = m.picture();
     assert_eq!(pic.commit.charge, 4);
     assert_eq!(pic.commit.limit, 4);
-    assert!(pic.slots.iter().all(|s| s.is_some()), "the page file is full");
+    assert!(
+        pic.slots.iter().all(|s| s.is_some()),
+        "the page file is full"
+    );
     golden("commit_limit", &render(&m.history().steps()[from..]));
 }

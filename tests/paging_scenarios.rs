@@ -47,7 +47,10 @@ fn protection_is_enforced_on_a_tlb_hit_and_reprotect_flushes() {
     let e = m.write(ro, b"x").unwrap_err();
     assert_eq!(e.info, [1, ro]);
     let ev = events_since(&m, from);
-    assert!(matches!(ev[1], Event::TlbHit { .. }), "caught on the hit path: {ev:?}");
+    assert!(
+        matches!(ev[1], Event::TlbHit { .. }),
+        "caught on the hit path: {ev:?}"
+    );
 
     let p = commit(&mut m, 1);
     m.write(p, b"ok").unwrap();
@@ -57,7 +60,13 @@ fn protection_is_enforced_on_a_tlb_hit_and_reprotect_flushes() {
     assert!(ev.iter().any(|e| matches!(e, Event::TlbFlush { .. })));
     assert!(ev.iter().any(|e| matches!(
         e,
-        Event::PteWritten { new: Pte::Valid { writable: false, .. }, .. }
+        Event::PteWritten {
+            new: Pte::Valid {
+                writable: false,
+                ..
+            },
+            ..
+        }
     )));
     assert!(m.write(p, b"no").is_err());
     assert_eq!(read(&mut m, p, 2), b"ok");
@@ -82,8 +91,17 @@ fn textbook_model_writes_dirty_pages_at_once_and_drops_clean_ones() {
     let from = m.history().len();
     m.write(p + 0x2000, b"three").unwrap();
     let ev = events_since(&m, from);
-    assert!(ev.iter().any(|e| matches!(e, Event::PageFileWrite { .. })), "dirty page written at once");
-    assert!(ev.iter().any(|e| matches!(e, Event::PageTrimmed { to: FrameList::Free, .. })));
+    assert!(
+        ev.iter().any(|e| matches!(e, Event::PageFileWrite { .. })),
+        "dirty page written at once"
+    );
+    assert!(ev.iter().any(|e| matches!(
+        e,
+        Event::PageTrimmed {
+            to: FrameList::Free,
+            ..
+        }
+    )));
     let pic = m.picture();
     assert!(pic.lists.standby.is_empty() && pic.lists.modified.is_empty());
     assert!(matches!(pic.ptes[&(p >> 12)], Pte::PageFile { .. }));
@@ -91,7 +109,11 @@ fn textbook_model_writes_dirty_pages_at_once_and_drops_clean_ones() {
     m.write(p, b"one").unwrap();
     assert_eq!(read(&mut m, p, 3), b"one");
     assert_eq!(read(&mut m, p + 0x2000, 5), b"three");
-    assert_eq!(m.picture().counters.transition, 0, "no soft faults without standby");
+    assert_eq!(
+        m.picture().counters.transition,
+        0,
+        "no soft faults without standby"
+    );
     assert!(m.picture().counters.hard >= 1);
     assert_eq!(m.write_modified_pages(), 0);
 }
@@ -111,11 +133,19 @@ fn decommit_frees_frames_and_slots_and_recommit_reads_zero() {
     assert!(ev.iter().any(|e| matches!(e, Event::TlbFlush { .. })));
     let pic = m.picture();
     assert!(pic.ptes.is_empty());
-    assert_eq!(pic.lists.free.len(), 2, "decommitted frames go to the free list");
+    assert_eq!(
+        pic.lists.free.len(),
+        2,
+        "decommitted frames go to the free list"
+    );
     assert!(pic.slots.iter().all(|s| s.is_none()));
     assert!(pic.working_set.pages.is_empty());
     assert_ne!(m.virtual_alloc(p, 0x2000, MEM_COMMIT, PAGE_READWRITE), 0);
-    assert_eq!(read(&mut m, p, 4), vec![0; 4], "recommitted memory reads zero");
+    assert_eq!(
+        read(&mut m, p, 4),
+        vec![0; 4],
+        "recommitted memory reads zero"
+    );
     // That frame came from the free list, so it was zeroed first.
     assert!(m.history().steps().iter().rev().take(6).any(|s| s
         .events
@@ -148,7 +178,9 @@ fn dirtying_a_page_read_back_frees_its_stale_slot() {
     assert!(m.picture().slots[0].is_some());
     let from = m.history().len();
     m.write(p, b"v2").unwrap();
-    assert!(events_since(&m, from).iter().any(|e| matches!(e, Event::SlotFreed { .. })));
+    assert!(events_since(&m, from)
+        .iter()
+        .any(|e| matches!(e, Event::SlotFreed { .. })));
     assert!(m.picture().slots.iter().all(|s| s.is_none()));
 }
 
@@ -186,7 +218,10 @@ fn clustering_stays_inside_one_allocation() {
     m.write_modified_pages();
     // Force a and b out to the page file.
     let before = m.picture();
-    assert!(matches!(before.ptes[&(a >> 12)], Pte::PageFile { .. } | Pte::Transition { .. }));
+    assert!(matches!(
+        before.ptes[&(a >> 12)],
+        Pte::PageFile { .. } | Pte::Transition { .. }
+    ));
     assert_eq!(read(&mut m, a, 1), b"a");
     let cluster_reads = m
         .history()

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use pagelab::sim::addr::{Pfn, Slot, Vpn, PAGE_SIZE};
+use pagelab::sim::addr::{Vpn, PAGE_SIZE};
 use pagelab::sim::consts::{
     MEM_COMMIT, MEM_DECOMMIT, MEM_RELEASE, MEM_RESERVE, PAGE_READONLY, PAGE_READWRITE,
     STATUS_IN_PAGE_ERROR,
@@ -218,7 +218,6 @@ fn check(m: &Machine, shadow: &Shadow) -> Result<(), TestCaseError> {
             None => prop_assert!(bytes.iter().all(|b| *b == 0), "page {:#x} lost", vpn),
         }
     }
-    let _ = (Pfn(0), Slot(0));
     Ok(())
 }
 
@@ -281,13 +280,13 @@ fn run(config: Config, ops: Vec<Op>) -> Result<(), TestCaseError> {
                 }
                 // Whole pages before the failing one were written.
                 let first_bad_page = (va + ok_bytes as u64) >> 12;
-                for i in 0..ok_bytes {
+                for (i, &d) in data.iter().enumerate().take(ok_bytes) {
                     let a = va + i as u64;
                     if ok_bytes < len && a >> 12 == first_bad_page {
                         break;
                     }
                     if let Some((bytes, _)) = shadow.pages.get_mut(&(a >> 12)) {
-                        bytes[(a & 0xFFF) as usize] = data[i];
+                        bytes[(a & 0xFFF) as usize] = d;
                     }
                 }
             }

@@ -304,3 +304,40 @@ fn same_calls_give_identical_steps_and_pictures() {
         .collect();
     assert!(faults.contains(&FaultKind::Hard), "{faults:?}");
 }
+
+#[test]
+fn textbook_model_says_so_when_frames_and_slots_run_out() {
+    // One frame, one slot, no standby list: page A lives in the slot, page B (changed) in
+    // the frame. Bringing A back needs B written somewhere, and there is nowhere.
+    let mut m = machine(&[
+        ("standby", "off"),
+        ("frames", "1"),
+        ("pagefile", "1"),
+        ("working_set", "1"),
+    ]);
+    let p = commit(&mut m, 2);
+    m.write(p, b"A").unwrap();
+    m.write(p + 0x1000, b"B").unwrap();
+    let e = m.read(p, &mut [0; 1]).unwrap_err();
+    assert_eq!(e.code, 0xC000_0006, "STATUS_IN_PAGE_ERROR");
+    let last = m.history().steps().last().unwrap();
+    assert!(
+        last.narration.contains("every page-file slot is in use"),
+        "{}",
+        last.narration
+    );
+    // Nothing was lost: once B is decommitted, A reads back.
+    assert!(m.virtual_free(p + 0x1000, 0x1000, MEM_DECOMMIT));
+    assert_eq!(read(&mut m, p, 1), b"A");
+}
+
+#[test]
+fn with_standby_lists_a_full_machine_swaps_instead() {
+    let mut m = machine(&[("frames", "1"), ("pagefile", "1"), ("working_set", "1")]);
+    let p = commit(&mut m, 2);
+    m.write(p, b"A").unwrap();
+    m.write(p + 0x1000, b"B").unwrap();
+    assert_eq!(read(&mut m, p, 1), b"A");
+    assert_eq!(read(&mut m, p + 0x1000, 1), b"B");
+    assert_eq!(read(&mut m, p, 1), b"A");
+}

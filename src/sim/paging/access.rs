@@ -98,11 +98,11 @@ impl Machine {
             return Err(self.violation(va, access, move || {
                 format!(
                     "The TLB maps page {} to frame {}, but the page is {}, which does not allow \
-                     a {}. The CPU raises an access violation{}.",
+                     {}. The CPU raises an access violation{}.",
                     narrate::page(vpn),
                     entry.pfn.0,
                     protection_name(entry.protect),
-                    access.verb(),
+                    access_noun(access),
                     dep_note(access)
                 )
             }));
@@ -182,11 +182,11 @@ impl Machine {
             let prot = info.protect;
             return Err(self.violation(va, access, move || {
                 format!(
-                    "{found} Page {} is {}, which does not allow a {}, so the CPU raises an \
+                    "{found} Page {} is {}, which does not allow {}, so the CPU raises an \
                      access violation{}.",
                     narrate::page(vpn),
                     protection_name(prot),
-                    access.verb(),
+                    access_noun(access),
                     dep_note(access)
                 )
             }));
@@ -424,6 +424,15 @@ fn plural(n: usize) -> &'static str {
         ""
     } else {
         "s"
+    }
+}
+
+/// The access as a noun phrase: "a read", "a write", "execution".
+fn access_noun(access: Access) -> &'static str {
+    match access {
+        Access::Read => "a read",
+        Access::Write => "a write",
+        Access::Execute => "execution",
     }
 }
 

@@ -176,6 +176,39 @@ fn fast_policies_agree_with_naive_on_sparse_pages() {
     }
 }
 
+/// Frame counts around multiples of 64, where clock's packed use bits change words, and
+/// page ranges around them, so memory fills and the hand wraps many times.
+#[test]
+fn fast_policies_agree_with_naive_around_word_boundaries() {
+    let mut rng = SplitMix64::new(64);
+    for frames in [63u64, 64, 65, 127, 128, 129, 191, 200] {
+        for universe in [frames + 1, frames + 5, frames * 2] {
+            let string = pseudo_random_string(&mut rng, 2500, universe);
+            for policy in ALL {
+                assert_eq!(
+                    outcomes(policy, frames, 9, &string),
+                    naive::outcomes(policy, frames, 9, &string).unwrap(),
+                    "{policy:?} with {frames} frames over {universe} pages"
+                );
+            }
+        }
+    }
+}
+
+/// More frames than the page map first makes room for, so it grows while memory fills.
+#[test]
+fn fast_policies_agree_with_naive_in_a_large_memory() {
+    let mut rng = SplitMix64::new(4096);
+    let string = pseudo_random_string(&mut rng, 12_000, 6_000);
+    for policy in [Policy::Fifo, Policy::Lru, Policy::Clock, Policy::Random] {
+        assert_eq!(
+            outcomes(policy, 5_000, 3, &string),
+            naive::outcomes(policy, 5_000, 3, &string).unwrap(),
+            "{policy:?}"
+        );
+    }
+}
+
 proptest! {
     #[test]
     fn proptest_agrees_with_naive(

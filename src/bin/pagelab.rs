@@ -101,10 +101,7 @@ fn cmd_trace(args: &[String]) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let written = serde_json::to_writer(&mut out, &summary)
-        .map_err(std::io::Error::from)
-        .and_then(|()| out.write_all(b"\n"))
-        .and_then(|()| out.flush());
+    let written = writeln!(out, "{}", summary.to_json()).and_then(|()| out.flush());
     match written {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => trace_write_failed(e),

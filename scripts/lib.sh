@@ -97,7 +97,7 @@ size_line() {
 # cargo build → wasm-bindgen → wasm-opt (from the npm binaryen package: Debian's is too old).
 # wasm-bindgen and wasm-opt are skipped when the compiled module has not changed.
 build_wasm() {
-    local wasm=target/wasm32-unknown-unknown/release/pagelab.wasm out=www/pkg stamp
+    local wasm="${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/release/pagelab.wasm" out=www/pkg stamp
     step "cargo build --release --target wasm32-unknown-unknown"
     cargo build --quiet --lib --release --target wasm32-unknown-unknown
     stamp=$(cksum <"$wasm")

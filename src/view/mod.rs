@@ -81,7 +81,7 @@ pub fn layout(frame: Frame<'_>, width: f64) -> Scene {
     }
 }
 
-/// The first 9 hex digits of a virtual address's page number as the screen shows them.
+/// A number in hex as the screen shows addresses and page numbers: `0x23456700`.
 pub(crate) fn hex(value: u64) -> String {
     format!("{value:#x}")
 }
@@ -91,7 +91,7 @@ pub(crate) fn bytes(n: u64) -> String {
     const UNITS: [&str; 5] = ["bytes", "KiB", "MiB", "GiB", "TiB"];
     let mut value = n;
     let mut unit = 0;
-    while value >= 1024 && value % 1024 == 0 && unit + 1 < UNITS.len() {
+    while value >= 1024 && value.is_multiple_of(1024) && unit + 1 < UNITS.len() {
         value /= 1024;
         unit += 1;
     }

@@ -109,18 +109,20 @@ fn js_error(message: impl AsRef<str>) -> JsError {
 
 /// A JS number as an address or size: a whole number from 0 to 2^53 - 1.
 fn to_u64(value: f64, what: &str) -> Result<u64, JsError> {
-    if value.is_finite() && value >= 0.0 && value <= MAX_SAFE && value.fract() == 0.0 {
+    if (0.0..=MAX_SAFE).contains(&value) && value.fract() == 0.0 {
         Ok(value as u64)
     } else {
         Err(js_error(format!(
-            "The {what} must be a whole number from 0 to 2^53 - 1, not {value}."
+            "The {what} must be a whole number from 0 to 2^53 - 1."
         )))
     }
 }
 
+/// Serialise for JavaScript: `None` as `null`, maps (the PTEs of a picture, keyed by page
+/// number) as `Map`, 64-bit numbers as plain numbers (addresses are below 2^53).
 fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
     value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .serialize(&serde_wasm_bindgen::Serializer::new().serialize_missing_as_null(true))
         .map_err(|e| js_error(e.to_string()))
 }
 
@@ -271,7 +273,8 @@ impl Simulator {
         })
     }
 
-    /// The picture of the machine as it is now (regions, frames, slots, counters, …).
+    /// The picture of the machine as it is now (regions, frames, slots, counters, …);
+    /// `ptes` is a `Map` from virtual page number to entry.
     pub fn snapshot(&self) -> Result<JsValue, JsError> {
         to_js(&self.machine.picture())
     }

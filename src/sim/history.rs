@@ -59,7 +59,7 @@ impl History {
         if let (Recording::Pictures, Some(picture)) = (self.mode, picture) {
             self.deltas
                 .push(PictureDelta::between(&self.last, &picture));
-            if self.deltas.len() % CHECKPOINT_INTERVAL == 0 {
+            if self.deltas.len().is_multiple_of(CHECKPOINT_INTERVAL) {
                 self.checkpoints.push(picture.clone());
             }
             self.last = picture;

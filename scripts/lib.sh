@@ -1,0 +1,114 @@
+# Shared pieces of scripts/serve and scripts/test: progress lines, idempotent installs
+# (each one checks what is there first and returns at once when it is), and the wasm build.
+# Sourced, not run.
+
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+export PATH="$HOME/.cargo/bin:$ROOT/node_modules/.bin:$PATH"
+T0=${EPOCHREALTIME/,/.}
+
+# A progress line with the seconds since the script started.
+step() {
+    local now=${EPOCHREALTIME/,/.}
+    awk -v a="$T0" -v b="$now" -v m="$*" 'BEGIN { printf "[%6.1fs] %s\n", b - a, m }' >&2
+}
+
+die() {
+    echo "error: $*" >&2
+    exit 1
+}
+
+# Run a command as root (CI and these machines are root; elsewhere use sudo).
+as_root() {
+    if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+APT_UPDATED=""
+apt_install() {
+    if [ -z "$APT_UPDATED" ]; then
+        step "apt-get update"
+        as_root apt-get update -qq
+        APT_UPDATED=1
+    fi
+    step "apt-get install $*"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+ensure_rust_target() {
+    command -v cargo >/dev/null || die "cargo not found: install Rust with rustup first"
+    if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+        step "rustup target add wasm32-unknown-unknown"
+        rustup target add wasm32-unknown-unknown
+    fi
+}
+
+# The wasm-bindgen CLI must match the crate's version exactly; read it from Cargo.lock.
+ensure_wasm_bindgen() {
+    local want have
+    want=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)
+    [ -n "$want" ] || die "wasm-bindgen is not in Cargo.lock"
+    have=$(wasm-bindgen --version 2>/dev/null | awk '{ print $2 }' || true)
+    if [ "$have" != "$want" ]; then
+        step "cargo install wasm-bindgen-cli $want (about 2 minutes, once)"
+        # Not --locked: the CLI's own lockfile pins crates that may be missing from the registry.
+        cargo install wasm-bindgen-cli --version "$want" --force
+    fi
+}
+
+ensure_node() {
+    if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+        apt_install nodejs npm
+    fi
+}
+
+# npm ci from the committed lockfile when node_modules is missing or was made from another one.
+ensure_node_modules() {
+    local want have=""
+    want=$(sha256sum package-lock.json | cut -d' ' -f1)
+    [ -f node_modules/.pagelab-lock ] && have=$(cat node_modules/.pagelab-lock)
+    if [ "$have" != "$want" ] || [ ! -x node_modules/.bin/wasm-opt ]; then
+        step "npm ci"
+        npm ci --no-audit --no-fund --loglevel=error
+        echo "$want" >node_modules/.pagelab-lock
+    fi
+}
+
+ensure_chromium() {
+    if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+        apt_install chromium chromium-driver
+    fi
+}
+
+# Everything the build needs.
+ensure_build_tools() {
+    ensure_rust_target
+    ensure_wasm_bindgen
+    ensure_node
+    ensure_node_modules
+}
+
+size_line() {
+    local f=$1
+    printf '%s: %s bytes, %s gzipped' "${f#"$ROOT"/}" "$(wc -c <"$f")" "$(gzip -9 -c "$f" | wc -c)"
+}
+
+# cargo build → wasm-bindgen → wasm-opt (from the npm binaryen package: Debian's is too old).
+# wasm-bindgen and wasm-opt are skipped when the compiled module has not changed.
+build_wasm() {
+    local wasm=target/wasm32-unknown-unknown/release/pagelab.wasm out=www/pkg stamp
+    step "cargo build --release --target wasm32-unknown-unknown"
+    cargo build --quiet --lib --release --target wasm32-unknown-unknown
+    stamp=$(cksum <"$wasm")
+    if [ -f "$out/.stamp" ] && [ "$(cat "$out/.stamp")" = "$stamp" ] && [ -f "$out/pagelab_bg.wasm" ]; then
+        step "www/pkg is up to date"
+    else
+        step "wasm-bindgen --target web"
+        wasm-bindgen --target web --out-dir "$out" --remove-name-section --remove-producers-section "$wasm"
+        step "wasm-opt -Oz"
+        wasm-opt -Oz "$out/pagelab_bg.wasm" -o "$out/pagelab_bg.wasm"
+        echo "$stamp" >"$out/.stamp"
+    fi
+    step "$(size_line "$out/pagelab_bg.wasm"); $(size_line "$out/pagelab.js")"
+}

@@ -1,0 +1,278 @@
+//! The Win32 virtual-memory API with the reference's exact semantics (reference §3–§6).
+//!
+//! Each public call records one step: `Event::Call`, the changes it makes (region changes,
+//! commit charge, and whatever the paging engine emits for discarded pages), then
+//! `Event::Return` with the value and the last error, closed by a narration that says
+//! what happened and why.
+//!
+//! Errors are [`Win32Error`]s inside; the public wrappers turn them into `GetLastError()`.
+//! A successful call leaves the last error unchanged, as Windows does (the Win32 memory
+//! functions set it only on failure), so a script can still see an older error.
+//!
+//! # Where the reference leaves room, this is what PageLab does
+//!
+//! - `MEM_RESET_UNDO` must be used alone, like `MEM_RESET`, and its range must lie inside
+//!   one allocation (487 otherwise). PageLab's `MEM_RESET` never throws contents away, so
+//!   `MEM_RESET_UNDO` always succeeds with the data intact.
+//! - `MEM_RESET` / `MEM_RESET_UNDO` with a NULL address names the free first page of the
+//!   address space, so it fails like any range outside an allocation: 487.
+//! - `MEM_LARGE_PAGES` and `MEM_PHYSICAL` are checked by the rules of §3.1 rule 4 and then
+//!   refused with 87 anyway: the machine has no large pages (the large-page minimum would
+//!   be 0) and no AWE physical pages.
+//! - `PAGE_NOCACHE` and `PAGE_WRITECOMBINE` belong to the allocation (§5): `VirtualProtect`
+//!   and a `MEM_COMMIT` into an existing reservation keep the allocation's caching bit and
+//!   drop one asked for later.
+//! - `VirtualAlloc(NULL, size)` with a size larger than the whole user range fails with 87
+//!   (§3.1 rule 7 with address 0); a size that fits the range but no hole above the
+//!   placement base fails with 8. `MEM_TOP_DOWN` also stays at or above the placement base.
+//! - `MEM_RESERVE|MEM_COMMIT` at an explicit address commits the whole rounded region, from
+//!   its 64 KB base, and returns that base.
+//! - `VirtualFree` and `VirtualProtect` refuse an address above the highest user address,
+//!   or a size running past it, with 87 (the NT services' parameter checks; no overflow).
+//!   `VirtualProtect` with size 0 is 87. Its checks run in the NT order: protection (87),
+//!   then the NULL out pointer (998), then the range.
+//! - `VirtualFree` with a placeholder flag is 87: this machine has no placeholders.
+//! - `VirtualQuery`: the last free hole runs to the end of the allocatable user range
+//!   (0x7FFF_FFFF_0000); an address from there up is above the highest user address: 87.
+
+mod alloc;
+mod free;
+mod protect;
+mod query;
+pub mod words;
+
+use serde::Serialize;
+
+use super::addr::{Vpn, MAX_USER_ADDRESS, PAGE_SHIFT};
+use super::error::Win32Error;
+use super::event::Event;
+use super::machine::Machine;
+
+/// `MEMORY_BASIC_INFORMATION` as `VirtualQuery` fills it (reference §6).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[allow(non_snake_case)]
+pub struct MemoryBasicInformation {
+    /// Page-rounded query address.
+    pub BaseAddress: u64,
+    /// Base of the containing allocation (0 for free).
+    pub AllocationBase: u64,
+    /// Protection given at allocation (0 for free).
+    pub AllocationProtect: u32,
+    /// Bytes from `BaseAddress` with the same attributes.
+    pub RegionSize: u64,
+    /// `MEM_COMMIT`, `MEM_RESERVE` or `MEM_FREE`.
+    pub State: u32,
+    /// Current protection (0 reserved, `PAGE_NOACCESS` free).
+    pub Protect: u32,
+    /// `MEM_PRIVATE`, `MEM_MAPPED`, `MEM_IMAGE` or 0.
+    pub Type: u32,
+}
+
+/// Why a call failed: the Win32 error and a plain-words reason for the narration.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Refusal {
+    /// What `GetLastError()` will return.
+    pub error: Win32Error,
+    /// The reason, as the end of a sentence, e.g. "MEM_RELEASE needs dwSize 0".
+    pub why: String,
+}
+
+/// Fail with `error` because of `why`.
+pub(crate) fn refuse<T>(error: Win32Error, why: impl Into<String>) -> Result<T, Refusal> {
+    Err(Refusal {
+        error,
+        why: why.into(),
+    })
+}
+
+/// A successful call: what it gives back and what the narration says.
+pub(crate) struct Done<T> {
+    /// The result handed to the caller.
+    pub out: T,
+    /// The value shown in `Event::Return`.
+    pub value: u64,
+    /// The narration sentence(s).
+    pub story: String,
+}
+
+/// The pages `first..end` holding every byte of `[address, address + size)` (reference
+/// §3.3, §4.3, §5: a 2-byte range straddling a page boundary covers 2 pages). The caller
+/// has checked that `size > 0` and that the range does not wrap.
+pub(crate) fn pages_of(address: u64, size: u64) -> (Vpn, Vpn) {
+    let last = address + (size - 1);
+    (Vpn::of(address), Vpn((last >> PAGE_SHIFT) + 1))
+}
+
+/// Check that `[address, address + size)` lies in the user range, as the NT free and
+/// protect services do (ROS-MM, reference §10.8): an address above the highest user
+/// address, or a size running past it, is ERROR_INVALID_PARAMETER.
+pub(crate) fn check_user_range(address: u64, size: u64) -> Result<(), Refusal> {
+    if address > MAX_USER_ADDRESS {
+        return refuse(
+            Win32Error::InvalidParameter,
+            format!(
+                "{} is above the highest user address {}",
+                words::addr(address),
+                words::addr(MAX_USER_ADDRESS)
+            ),
+        );
+    }
+    if size > MAX_USER_ADDRESS - address {
+        return refuse(
+            Win32Error::InvalidParameter,
+            format!(
+                "{} from {} runs past the end of user space",
+                words::bytes(size),
+                words::addr(address)
+            ),
+        );
+    }
+    Ok(())
+}
+
+impl Machine {
+    /// Set the commit charge to `new` pages, recording the change (reference §8.6).
+    pub(crate) fn set_commit_charge(&mut self, new: u64) {
+        let old = self.commit_charge;
+        if old != new {
+            self.commit_charge = new;
+            self.emit(Event::CommitCharge {
+                old,
+                new,
+                limit: self.commit_limit(),
+            });
+        }
+    }
+
+    /// Run one API call as one step: `Call`, the changes `body` makes, `Return`, narration.
+    fn api_step<T>(
+        &mut self,
+        name: &'static str,
+        args: Vec<u64>,
+        body: impl FnOnce(&mut Machine) -> Result<Done<T>, Refusal>,
+    ) -> Option<T> {
+        self.emit(Event::Call {
+            name: name.to_string(),
+            args,
+        });
+        match body(self) {
+            Ok(done) => {
+                // Success leaves GetLastError() unchanged, as on Windows.
+                self.emit(Event::Return {
+                    value: done.value,
+                    last_error: self.last_error,
+                });
+                let story = done.story;
+                self.end_step(|| story);
+                Some(done.out)
+            }
+            Err(refusal) => {
+                self.last_error = refusal.error.code();
+                self.emit(Event::Return {
+                    value: 0,
+                    last_error: self.last_error,
+                });
+                self.end_step(|| {
+                    format!(
+                        "{name} fails with {} ({}): {}.",
+                        refusal.error.name(),
+                        refusal.error.code(),
+                        refusal.why
+                    )
+                });
+                None
+            }
+        }
+    }
+
+    /// `VirtualAlloc`: the page-aligned base, or 0 with the last error set (reference §3).
+    pub fn virtual_alloc(
+        &mut self,
+        address: u64,
+        size: u64,
+        allocation_type: u32,
+        protect: u32,
+    ) -> u64 {
+        let args = vec![address, size, allocation_type as u64, protect as u64];
+        self.api_step("VirtualAlloc", args, |m| {
+            m.alloc(address, size, allocation_type, protect)
+        })
+        .unwrap_or(0)
+    }
+
+    /// `VirtualFree`: TRUE, or FALSE with the last error set (reference §4).
+    pub fn virtual_free(&mut self, address: u64, size: u64, free_type: u32) -> bool {
+        let args = vec![address, size, free_type as u64];
+        self.api_step("VirtualFree", args, |m| m.free(address, size, free_type))
+            .is_some()
+    }
+
+    /// `VirtualProtect`: `Some(old protection of the first page)` on success, `None` on
+    /// failure with the last error set. `old_out` is false when the script passed NULL
+    /// for `lpflOldProtect` (reference §5: 998).
+    pub fn virtual_protect(
+        &mut self,
+        address: u64,
+        size: u64,
+        new_protect: u32,
+        old_out: bool,
+    ) -> Option<u32> {
+        let args = vec![address, size, new_protect as u64, old_out as u64];
+        self.api_step("VirtualProtect", args, |m| {
+            m.protect(address, size, new_protect, old_out)
+        })
+    }
+
+    /// `VirtualQuery`: the structure, or `None` (the call returns 0) with the last error set
+    /// (reference §6). `length` is the caller's buffer size.
+    pub fn virtual_query(&mut self, address: u64, length: u64) -> Option<MemoryBasicInformation> {
+        let args = vec![address, length];
+        self.api_step("VirtualQuery", args, |m| m.query(address, length))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::addr::Vpn;
+    use super::super::config::Config;
+    use super::super::consts::*;
+    use super::*;
+
+    // Reference 6, 7 (W-K32 test_guard_page): a guard page that fired loses PAGE_GUARD, so
+    // its region merges with its neighbours again; AllocationProtect keeps the guard.
+    #[test]
+    fn fired_guard_page_merges_back() {
+        let mut m = Machine::new(Config::default());
+        let p = m.virtual_alloc(0, 0x3000, MEM_COMMIT, PAGE_READWRITE | PAGE_GUARD);
+        assert_eq!(
+            m.virtual_protect(p, 0x1000, PAGE_READWRITE, true),
+            Some(0x104)
+        );
+        assert_eq!(
+            m.virtual_protect(p + 0x2000, 0x1000, PAGE_READWRITE, true),
+            Some(0x104)
+        );
+        assert_eq!(m.space.regions().len(), 3);
+        assert_eq!(m.space.page(Vpn::of(p + 0x1000)).protect, 0x104);
+        m.space.clear_guard(Vpn::of(p + 0x1000));
+        let q = m.virtual_query(p, MBI_SIZE).expect("query");
+        assert_eq!(q.RegionSize, 0x3000);
+        assert_eq!(q.Protect, PAGE_READWRITE);
+        assert_eq!(q.AllocationProtect, 0x104);
+    }
+
+    #[test]
+    fn pages_of_covers_every_touched_page() {
+        assert_eq!(pages_of(0x1FFF, 2), (Vpn(1), Vpn(3)));
+        assert_eq!(pages_of(0x1000, 0x1000), (Vpn(1), Vpn(2)));
+        assert_eq!(pages_of(0x1000, 1), (Vpn(1), Vpn(2)));
+    }
+
+    #[test]
+    fn user_range_check_has_no_overflow() {
+        assert!(check_user_range(MAX_USER_ADDRESS, 0).is_ok());
+        assert!(check_user_range(MAX_USER_ADDRESS, 1).is_err());
+        assert!(check_user_range(u64::MAX, u64::MAX).is_err());
+        assert!(check_user_range(0x1_0000, u64::MAX).is_err());
+    }
+}

@@ -1,0 +1,433 @@
+//! The CPU side of an access: split the address, look in the TLB, walk the tables, decode
+//! the PTE, and either use the page, raise an exception, or hand over to the fault handler
+//! (reference §7, §8.1–§8.2).
+
+use crate::sim::addr::{is_canonical, AddressSplit, Pfn, Vpn, PAGE_SIZE, USER_SPACE_END};
+use crate::sim::consts::protection_name;
+use crate::sim::error::{Access, ExceptionRecord};
+use crate::sim::event::{Event, FaultKind, Pte};
+use crate::sim::machine::Machine;
+use crate::sim::protection;
+use crate::sim::space::PageState;
+
+use super::narrate;
+
+/// The bytes an access moves.
+pub(super) enum Data<'a> {
+    /// A read into the buffer.
+    Read(&'a mut [u8]),
+    /// A write of these bytes.
+    Write(&'a [u8]),
+    /// An instruction fetch.
+    Fetch,
+}
+
+/// How the translation was found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Path {
+    /// The TLB held it; the step is still open.
+    Hit,
+    /// A walk found a valid PTE without a fault.
+    Walked,
+    /// A fault made the page valid; the instruction restarts.
+    Restarted,
+}
+
+impl Machine {
+    /// Perform an access of `data` at `va`, page by page.
+    pub(super) fn access_bytes(&mut self, va: u64, mut data: Data) -> Result<(), ExceptionRecord> {
+        let (access, len) = match &data {
+            Data::Read(b) => (Access::Read, b.len()),
+            Data::Write(b) => (Access::Write, b.len()),
+            Data::Fetch => (Access::Execute, 1),
+        };
+        let mut done = 0usize;
+        while done < len {
+            let cur = va.wrapping_add(done as u64);
+            if cur < va {
+                // The range runs past the top of the address space.
+                return Err(self.violation(cur, access, || {
+                    "The access runs past the top of the address space.".into()
+                }));
+            }
+            let room = (PAGE_SIZE - (cur & (PAGE_SIZE - 1))) as usize;
+            let n = room.min(len - done);
+            let (pfn, path) = self.make_accessible(cur, access)?;
+            self.data_step(cur, pfn, path, access, &mut data, done, n);
+            done += n;
+            self.writer_if_due();
+        }
+        Ok(())
+    }
+
+    /// Make the page of `va` usable for `access`: TLB hit, walk, or fault.
+    fn make_accessible(&mut self, va: u64, access: Access) -> Result<(Pfn, Path), ExceptionRecord> {
+        let vpn = Vpn::of(va);
+        self.focus = Some(va);
+        // The upper canonical half belongs to the kernel and a non-canonical address
+        // raises #GP (reference §2); a program sees both as an access violation.
+        if !is_canonical(va) || va > USER_SPACE_END {
+            return Err(self.violation(va, access, move || {
+                format!(
+                    "Address {va:#x} is not in the user half of the address space, so the CPU \
+                     refuses it: the {} raises an access violation.",
+                    access.verb()
+                )
+            }));
+        }
+        let split = AddressSplit::of(va);
+        self.emit(Event::AddressSplit {
+            va,
+            pml4: split.pml4,
+            pdpt: split.pdpt,
+            pd: split.pd,
+            pt: split.pt,
+            offset: split.offset,
+            access,
+        });
+        if let Some(entry) = self.paging.tlb.lookup(vpn) {
+            self.paging.counters.tlb_hits += 1;
+            self.emit(Event::TlbHit {
+                vpn,
+                pfn: entry.pfn,
+            });
+            // Protection is enforced on a hit too: the entry carries the writable and NX bits.
+            if protection::allows(entry.protect, access) {
+                return Ok((entry.pfn, Path::Hit));
+            }
+            return Err(self.violation(va, access, move || {
+                format!(
+                    "The TLB maps page {} to frame {}, but the page is {}, which does not allow \
+                     a {}. The CPU raises an access violation{}.",
+                    narrate::page(vpn),
+                    entry.pfn.0,
+                    protection_name(entry.protect),
+                    access.verb(),
+                    dep_note(access)
+                )
+            }));
+        }
+        self.paging.counters.tlb_misses += 1;
+        self.emit(Event::TlbMiss { vpn });
+        self.end_step(|| {
+            format!(
+                "The CPU {}s address {va:#x}. It splits the address into PML4 index {}, PDPT \
+                 index {}, PD index {}, PT index {} and byte offset {:#x}. The TLB has no entry \
+                 for page {}, so the CPU walks the page tables, starting from CR3.",
+                access.verb(),
+                split.pml4,
+                split.pdpt,
+                split.pd,
+                split.pt,
+                split.offset,
+                narrate::page(vpn)
+            )
+        });
+        self.walk_and_decode(va, vpn, access)
+    }
+
+    /// Walk the tables for `vpn`, decode the PTE and act on it.
+    fn walk_and_decode(
+        &mut self,
+        va: u64,
+        vpn: Vpn,
+        access: Access,
+    ) -> Result<(Pfn, Path), ExceptionRecord> {
+        let walk = self.paging.tables.walk(vpn);
+        for l in walk.levels.iter().flatten() {
+            self.emit(Event::Walk {
+                level: l.level,
+                index: l.index,
+                present: l.present,
+            });
+        }
+        self.emit(Event::PteRead { vpn, pte: walk.pte });
+        let found = match walk.missing {
+            Some(level) => format!(
+                "The walk reads {}: that entry is empty, so no {} exists yet for this address \
+                 and the page has no PTE.",
+                narrate::walk_path(&walk),
+                level.name()
+            ),
+            None => format!(
+                "The walk reads {}: the PTE is {}.",
+                narrate::walk_path(&walk),
+                narrate::pte(walk.pte)
+            ),
+        };
+        let info = self.space.page(vpn);
+        let committed = info.state == PageState::Committed;
+        // An uncommitted page has no storage at all (reference §7 table, §8.1 kind 4).
+        if !committed {
+            let what = match info.state {
+                PageState::Reserved => "reserved but not committed: no memory backs it",
+                _ => "not part of any allocation",
+            };
+            return Err(self.violation(va, access, move || {
+                format!(
+                    "{found} The memory manager checks the region: page {} is {what}, so the {} \
+                     raises an access violation.",
+                    narrate::page(vpn),
+                    access.verb()
+                )
+            }));
+        }
+        // PAGE_GUARD: the first access of any kind raises STATUS_GUARD_PAGE_VIOLATION and
+        // clears the guard; the access is not performed (reference §7, MS-GUARD).
+        if protection::is_guard(info.protect) {
+            return Err(self.guard_fired(va, vpn, access, found));
+        }
+        // The protection decides before any frame is spent (reference §7 table).
+        if !protection::allows(info.protect, access) {
+            let prot = info.protect;
+            return Err(self.violation(va, access, move || {
+                format!(
+                    "{found} Page {} is {}, which does not allow a {}, so the CPU raises an \
+                     access violation{}.",
+                    narrate::page(vpn),
+                    protection_name(prot),
+                    access.verb(),
+                    dep_note(access)
+                )
+            }));
+        }
+        let fault = match walk.pte {
+            Pte::Valid { pfn, .. } => {
+                self.end_step(move || {
+                    format!("{found} The page is in RAM, so no fault is needed.")
+                });
+                return Ok((pfn, Path::Walked));
+            }
+            Pte::Empty | Pte::DemandZero => FaultKind::DemandZero,
+            Pte::Transition { .. } => FaultKind::Transition,
+            Pte::PageFile { .. } => FaultKind::Hard,
+            Pte::Prototype { .. } => {
+                return Err(self.violation(va, access, move || {
+                    format!("{found} Shared sections are not simulated yet.")
+                }));
+            }
+        };
+        self.emit(Event::PageFault { va, fault, access });
+        let protect = info.protect;
+        let pte = walk.pte;
+        self.end_step(move || {
+            let kind = match pte {
+                Pte::Empty => format!(
+                    "The region says page {} is committed ({}), and it has never been used: \
+                     this is a demand-zero fault. The fault handler will give it a page of zeros.",
+                    narrate::page(vpn),
+                    protection_name(protect)
+                ),
+                Pte::DemandZero => "A demand-zero PTE: the page was never changed, so the fault \
+                                    handler will give it a fresh page of zeros."
+                    .into(),
+                Pte::Transition { pfn } => format!(
+                    "Frame {} still holds the page on a standby or modified list, so this is a \
+                     soft fault: no disk I/O is needed.",
+                    pfn.0
+                ),
+                _ => "The page is not in RAM; it must be read back from the page file, so this \
+                      is a hard fault."
+                    .into(),
+            };
+            format!("{found} The PTE is not valid, so the CPU raises a page fault. {kind}")
+        });
+        let pfn = self.resolve_fault(va, vpn, access, walk.pte, protect)?;
+        Ok((pfn, Path::Restarted))
+    }
+
+    /// Close the open step with an access violation at `va`.
+    pub(super) fn violation(
+        &mut self,
+        va: u64,
+        access: Access,
+        narration: impl FnOnce() -> String,
+    ) -> ExceptionRecord {
+        let record = ExceptionRecord::access_violation(access, va);
+        self.paging.counters.access_violation += 1;
+        self.emit(Event::PageFault {
+            va,
+            fault: FaultKind::AccessViolation,
+            access,
+        });
+        self.raise(&record);
+        let info = record.info;
+        self.end_step(move || {
+            format!(
+                "{} Exception STATUS_ACCESS_VIOLATION (0xC0000005), information [{}, {:#x}]; \
+                 the statement is abandoned.",
+                narration(),
+                info[0],
+                info[1]
+            )
+        });
+        record
+    }
+
+    /// Emit the exception event for `record`.
+    pub(super) fn raise(&mut self, record: &ExceptionRecord) {
+        self.emit(Event::Exception {
+            code: record.code,
+            name: record.name().to_string(),
+            info: record.info.to_vec(),
+        });
+    }
+
+    /// The guard page fired: disarm it and raise the one-shot exception (reference §7).
+    fn guard_fired(&mut self, va: u64, vpn: Vpn, access: Access, found: String) -> ExceptionRecord {
+        let record = ExceptionRecord::guard_page(access, va);
+        self.paging.counters.guard += 1;
+        self.emit(Event::PageFault {
+            va,
+            fault: FaultKind::GuardPage,
+            access,
+        });
+        self.raise(&record);
+        let before = self.space.page(vpn).protect;
+        self.space.clear_guard(vpn);
+        let after = self.space.page(vpn).protect;
+        self.emit(Event::RegionChange {
+            base: vpn.base(),
+            size: PAGE_SIZE,
+            state: crate::sim::consts::MEM_COMMIT,
+            protect: after,
+        });
+        self.end_step(move || {
+            format!(
+                "{found} Page {} is a guard page ({}). The first touch raises \
+                 STATUS_GUARD_PAGE_VIOLATION (0x80000001) and the guard is removed, so the page \
+                 is now {}. The {} was not performed; a retry will succeed.",
+                narrate::page(vpn),
+                protection_name(before),
+                protection_name(after),
+                access.verb()
+            )
+        });
+        record
+    }
+
+    /// The step that actually moves the bytes, with the accessed and dirty bits.
+    #[allow(clippy::too_many_arguments)]
+    fn data_step(
+        &mut self,
+        va: u64,
+        pfn: Pfn,
+        path: Path,
+        access: Access,
+        data: &mut Data,
+        done: usize,
+        n: usize,
+    ) {
+        let vpn = Vpn::of(va);
+        if path != Path::Hit {
+            if path == Path::Restarted {
+                self.emit(Event::InstructionRestarted { va });
+            }
+            let protect = self.space.page(vpn).protect;
+            let evicted = self.paging.tlb.fill(vpn, pfn, protect);
+            self.emit(Event::TlbFill { vpn, pfn, evicted });
+        }
+        self.paging.now += 1;
+        let now = self.paging.now;
+        self.paging.frames.get_mut(pfn).last_use = now;
+        // The CPU sets the accessed bit on every access and the dirty bit on a write
+        // (reference §8.1 hardware bits).
+        let old = self.paging.tables.pte(vpn);
+        let mut stale = None;
+        if let Pte::Valid {
+            dirty, writable, ..
+        } = old
+        {
+            let write = access == Access::Write;
+            let new = Pte::Valid {
+                pfn,
+                accessed: true,
+                dirty: dirty || write,
+                writable,
+            };
+            if new != old {
+                self.paging.tables.set(vpn, new);
+                self.emit(Event::PteWritten { vpn, old, new });
+            }
+            if write {
+                let frame = self.paging.frames.get_mut(pfn);
+                frame.modified = true;
+                // The page-file copy is now stale: give its slot back (as Windows does
+                // when a page is dirtied), so slots hold only live copies.
+                if let Some(slot) = frame.slot.take() {
+                    self.paging.pagefile.release(slot);
+                    self.emit(Event::SlotFreed { slot });
+                    stale = Some(slot);
+                }
+            }
+        }
+        let offset = (va & (PAGE_SIZE - 1)) as usize;
+        let bytes = self.paging.frames.bytes_mut(pfn);
+        let event = match data {
+            Data::Read(buf) => {
+                buf[done..done + n].copy_from_slice(&bytes[offset..offset + n]);
+                Some(Event::DataRead { va, len: n as u64 })
+            }
+            Data::Write(src) => {
+                bytes[offset..offset + n].copy_from_slice(&src[done..done + n]);
+                Some(Event::DataWritten { va, len: n as u64 })
+            }
+            Data::Fetch => None,
+        };
+        if let Some(event) = event {
+            self.emit(event);
+        }
+        self.end_step(move || {
+            let how = match path {
+                Path::Hit => format!(
+                    "The TLB already maps page {} to frame {}, so no walk is needed.",
+                    narrate::page(vpn),
+                    pfn.0
+                ),
+                Path::Walked => format!(
+                    "The translation page {} → frame {} goes into the TLB.",
+                    narrate::page(vpn),
+                    pfn.0
+                ),
+                Path::Restarted => format!(
+                    "The fault is resolved, so the CPU restarts the instruction. This time the \
+                     walk finds the valid PTE and caches page {} → frame {} in the TLB.",
+                    narrate::page(vpn),
+                    pfn.0
+                ),
+            };
+            let what = match access {
+                Access::Read => format!("The read of {n} byte{} at {va:#x} succeeds.", plural(n)),
+                Access::Write => format!(
+                    "The write of {n} byte{} at {va:#x} succeeds and the PTE's dirty bit is set.",
+                    plural(n)
+                ),
+                Access::Execute => format!("The CPU fetches the instruction at {va:#x}."),
+            };
+            let stale = stale.map_or(String::new(), |s| {
+                format!(
+                    " The copy in page-file slot {} is now out of date, so the slot is freed.",
+                    s.0
+                )
+            });
+            format!("{how} {what}{stale}")
+        });
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+/// The DEP note for an execute violation (reference §7: info 8).
+fn dep_note(access: Access) -> &'static str {
+    if access == Access::Execute {
+        " (Data Execution Prevention: information 8)"
+    } else {
+        ""
+    }
+}

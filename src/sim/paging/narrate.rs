@@ -1,0 +1,76 @@
+//! How the engine names things in narration: pages by their first address (like the
+//! pointers in the reader's program), frames and slots by number, PTEs in words.
+
+use crate::sim::addr::{Slot, Vpn};
+use crate::sim::event::Pte;
+
+use super::tables::Walk;
+
+/// A page, named by its first address, e.g. `0x23456700000`.
+pub fn page(vpn: Vpn) -> String {
+    format!("{:#x}", vpn.base())
+}
+
+/// A list of pages: `0x1000, 0x2000 and 0x3000`.
+pub fn pages(vpns: &[Vpn]) -> String {
+    join(&vpns.iter().map(|v| page(*v)).collect::<Vec<_>>())
+}
+
+/// A list of slot numbers, with runs collapsed: `6–9` or `3, 5 and 7`.
+pub fn slots(slots: &[Slot]) -> String {
+    let mut sorted: Vec<u32> = slots.iter().map(|s| s.0).collect();
+    sorted.sort_unstable();
+    let contiguous = sorted.windows(2).all(|w| w[1] == w[0] + 1);
+    match sorted.as_slice() {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [first, .., last] if contiguous && sorted.len() > 2 => format!("{first}–{last}"),
+        _ => join(&sorted.iter().map(|s| s.to_string()).collect::<Vec<_>>()),
+    }
+}
+
+/// `a`, `a and b`, `a, b and c`.
+pub fn join(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {}", rest.join(", "), last),
+    }
+}
+
+/// A PTE in words.
+pub fn pte(pte: Pte) -> String {
+    match pte {
+        Pte::Empty => "empty".into(),
+        Pte::Valid { pfn, .. } => format!("valid, frame {}", pfn.0),
+        Pte::DemandZero => "demand-zero".into(),
+        Pte::Transition { pfn } => format!("in transition, frame {}", pfn.0),
+        Pte::PageFile { slot } => format!("page-file slot {}", slot.0),
+        Pte::Prototype { index } => format!("a pointer to prototype PTE {index}"),
+    }
+}
+
+/// The walk path, e.g. `PML4[70] → PDPT[141] → PD[179] → PT[256]`.
+pub fn walk_path(walk: &Walk) -> String {
+    walk.levels
+        .iter()
+        .flatten()
+        .map(|l| format!("{}[{}]", l.level.name(), l.index))
+        .collect::<Vec<_>>()
+        .join(" → ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words() {
+        assert_eq!(page(Vpn(0x2345_6700)), "0x23456700000");
+        assert_eq!(slots(&[Slot(9), Slot(6), Slot(7), Slot(8)]), "6–9");
+        assert_eq!(slots(&[Slot(3), Slot(7)]), "3 and 7");
+        assert_eq!(slots(&[Slot(3), Slot(5), Slot(7)]), "3, 5 and 7");
+        assert_eq!(join(&["a".into()]), "a");
+        assert_eq!(pte(Pte::PageFile { slot: Slot(7) }), "page-file slot 7");
+    }
+}

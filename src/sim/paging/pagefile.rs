@@ -1,0 +1,139 @@
+//! The page file: numbered slots holding real bytes and the page that owns each.
+//!
+//! The lowest free slot is used first, so runs are deterministic. A slot's bytes are
+//! allocated when it is first written.
+
+use std::collections::BTreeSet;
+
+use crate::sim::addr::{Slot, Vpn, PAGE_SIZE};
+
+#[derive(Clone, Debug, Default)]
+struct SlotEntry {
+    owner: Option<Vpn>,
+    data: Option<Box<[u8]>>,
+}
+
+/// The slots of the page file.
+#[derive(Clone, Debug)]
+pub struct PageFile {
+    slots: Vec<SlotEntry>,
+    free: BTreeSet<u32>,
+}
+
+impl PageFile {
+    /// A page file of `slots` empty slots.
+    pub fn new(slots: u32) -> PageFile {
+        PageFile {
+            slots: vec![SlotEntry::default(); slots as usize],
+            free: (0..slots).collect(),
+        }
+    }
+
+    /// Number of slots.
+    pub fn len(&self) -> usize {
+        self.slots.len()
+    }
+
+    /// True when the page file has no slots at all.
+    pub fn is_empty(&self) -> bool {
+        self.slots.is_empty()
+    }
+
+    /// Slots not in use.
+    pub fn free_count(&self) -> usize {
+        self.free.len()
+    }
+
+    /// Take the lowest free slot for `owner`.
+    pub fn alloc(&mut self, owner: Vpn) -> Option<Slot> {
+        let n = self.free.pop_first()?;
+        self.slots[n as usize].owner = Some(owner);
+        Some(Slot(n))
+    }
+
+    /// Give `slot` back; its bytes are forgotten.
+    pub fn release(&mut self, slot: Slot) {
+        if let Some(e) = self.slots.get_mut(slot.0 as usize) {
+            if e.owner.take().is_some() {
+                self.free.insert(slot.0);
+            }
+        }
+    }
+
+    /// The page that owns `slot`.
+    pub fn owner(&self, slot: Slot) -> Option<Vpn> {
+        self.slots.get(slot.0 as usize).and_then(|e| e.owner)
+    }
+
+    /// Hand `slot` to a new owner (used when a slot changes hands in one I/O).
+    pub fn set_owner(&mut self, slot: Slot, owner: Vpn) {
+        if let Some(e) = self.slots.get_mut(slot.0 as usize) {
+            if e.owner.is_none() {
+                self.free.remove(&slot.0);
+            }
+            e.owner = Some(owner);
+        }
+    }
+
+    /// Store a page's bytes in `slot`.
+    pub fn write(&mut self, slot: Slot, bytes: &[u8]) {
+        if let Some(e) = self.slots.get_mut(slot.0 as usize) {
+            match &mut e.data {
+                Some(d) => d.copy_from_slice(bytes),
+                None => e.data = Some(bytes.to_vec().into_boxed_slice()),
+            }
+        }
+    }
+
+    /// Copy `slot`'s bytes into `out` (zeros for a slot never written).
+    pub fn read(&self, slot: Slot, out: &mut [u8]) {
+        match self.slots.get(slot.0 as usize).and_then(|e| e.data.as_ref()) {
+            Some(d) => out.copy_from_slice(d),
+            None => out.fill(0),
+        }
+    }
+
+    /// Exchange `slot`'s bytes with `page` (one I/O that writes one page and reads another).
+    pub fn swap(&mut self, slot: Slot, page: &mut [u8]) {
+        if let Some(e) = self.slots.get_mut(slot.0 as usize) {
+            let d = e
+                .data
+                .get_or_insert_with(|| vec![0; PAGE_SIZE as usize].into_boxed_slice());
+            d.swap_with_slice(page);
+        }
+    }
+
+    /// The owner of each slot, for the picture.
+    pub fn views(&self) -> Vec<Option<Vpn>> {
+        self.slots.iter().map(|e| e.owner).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lowest_free_first_bytes_round_trip_and_conserved() {
+        let mut pf = PageFile::new(3);
+        assert_eq!(pf.alloc(Vpn(9)), Some(Slot(0)));
+        assert_eq!(pf.alloc(Vpn(8)), Some(Slot(1)));
+        let page = vec![0xAB; PAGE_SIZE as usize];
+        pf.write(Slot(1), &page);
+        let mut out = vec![0; PAGE_SIZE as usize];
+        pf.read(Slot(1), &mut out);
+        assert_eq!(out, page);
+        pf.release(Slot(0));
+        pf.release(Slot(0));
+        assert_eq!(pf.free_count(), 2, "a double release does not create slots");
+        assert_eq!(pf.alloc(Vpn(7)), Some(Slot(0)), "lowest free slot again");
+        assert_eq!(pf.owner(Slot(0)), Some(Vpn(7)));
+        let mut other = vec![1u8; PAGE_SIZE as usize];
+        pf.swap(Slot(1), &mut other);
+        assert_eq!(other, page);
+        pf.read(Slot(1), &mut out);
+        assert!(out.iter().all(|b| *b == 1));
+        assert_eq!(pf.alloc(Vpn(6)), Some(Slot(2)));
+        assert_eq!(pf.alloc(Vpn(5)), None);
+    }
+}

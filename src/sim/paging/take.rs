@@ -1,0 +1,245 @@
+//! Choosing a frame for a fault, by the allocation orders of reference §8.3:
+//! - a page that must start as zeros: zeroed list, else free (and zero it), else standby
+//!   (unlink it from its old PTE, then zero it);
+//! - a page about to be filled by a read: free, else zeroed, else standby;
+//! - when all of those are empty, a modified page is written out first (it then sits on
+//!   standby and is repurposed), and when no frame is on any list, a page is trimmed from
+//!   the working set to make one.
+
+use crate::sim::addr::{Pfn, Slot};
+use crate::sim::consts::STATUS_IN_PAGE_ERROR;
+use crate::sim::error::ExceptionRecord;
+use crate::sim::event::{Event, FrameList, Pte};
+use crate::sim::machine::Machine;
+
+use super::fault::FaultCtx;
+use super::narrate;
+use super::trim::TrimCause;
+use super::writer::Trigger;
+
+/// What the frame is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Need {
+    /// It must hold zeros (demand-zero fault).
+    Zeroed,
+    /// It will be overwritten by a page-file read.
+    Fill,
+}
+
+/// A frame handed to the fault handler.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Taken {
+    /// The frame.
+    pub pfn: Pfn,
+    /// The page's bytes already came in by a swap with a modified page (no read step).
+    pub swapped: bool,
+}
+
+impl Need {
+    fn order(self) -> [FrameList; 3] {
+        match self {
+            Need::Zeroed => [FrameList::Zeroed, FrameList::Free, FrameList::Standby],
+            Need::Fill => [FrameList::Free, FrameList::Zeroed, FrameList::Standby],
+        }
+    }
+}
+
+impl Machine {
+    /// Take a frame for the faulting page, as a "frame chosen" step (with the I/O or trim
+    /// steps it needs before). `swap_slot` is the faulting page's slot on a hard fault.
+    pub(super) fn take_frame(
+        &mut self,
+        ctx: FaultCtx,
+        need: Need,
+        swap_slot: Option<Slot>,
+    ) -> Result<Taken, ExceptionRecord> {
+        // Each round either takes a frame, writes a modified page to standby, or trims a
+        // working-set page, so the rounds are bounded.
+        let rounds = 3 * self.paging.frames.len() + 8;
+        for _ in 0..rounds {
+            for list in need.order() {
+                if let Some(pfn) = self.paging.frames.head(list) {
+                    self.take_from(ctx, need, pfn, list);
+                    return Ok(Taken {
+                        pfn,
+                        swapped: false,
+                    });
+                }
+            }
+            if let Some(pfn) = self.paging.frames.head(FrameList::Modified) {
+                if self.write_one(pfn, Trigger::NeedFrame) {
+                    continue;
+                }
+                if let Some(slot) = swap_slot {
+                    if let Some(taken) = self.swap_in(ctx, pfn, slot) {
+                        return Ok(taken);
+                    }
+                }
+                break;
+            }
+            if self.paging.ws.is_empty() || !self.trim_one(TrimCause::NoFreeFrame) {
+                break;
+            }
+        }
+        Err(self.out_of_memory(ctx))
+    }
+
+    /// Take `pfn` off the head of `list` for the faulting page, as one step.
+    fn take_from(&mut self, ctx: FaultCtx, need: Need, pfn: Pfn, list: FrameList) {
+        let old_owner = self.unhook(pfn);
+        self.paging.frames.unlink(pfn);
+        self.emit(Event::FrameTaken { pfn, from: list });
+        let zero = need == Need::Zeroed && list != FrameList::Zeroed;
+        if zero {
+            self.paging.frames.bytes_mut(pfn).fill(0);
+            self.emit(Event::FrameZeroed { pfn });
+        }
+        let f = self.paging.frames.get_mut(pfn);
+        f.vpn = Some(ctx.vpn);
+        f.modified = false;
+        f.slot = None;
+        let vpn = ctx.vpn;
+        self.end_step(move || {
+            let why = match (need, list) {
+                (Need::Zeroed, FrameList::Zeroed) => format!(
+                    "Frame {} is taken from the head of the zeroed list: it already holds zeros.",
+                    pfn.0
+                ),
+                (Need::Zeroed, FrameList::Free) => format!(
+                    "The zeroed list is empty, so frame {} comes from the free list. It still \
+                     holds someone's old bytes, so it is zeroed first.",
+                    pfn.0
+                ),
+                (Need::Fill, FrameList::Free) => format!(
+                    "Frame {} is taken from the head of the free list; the read will overwrite \
+                     its old bytes.",
+                    pfn.0
+                ),
+                (Need::Fill, FrameList::Zeroed) => format!(
+                    "The free list is empty, so frame {} comes from the zeroed list.",
+                    pfn.0
+                ),
+                _ => {
+                    let (owner, pte) = old_owner.unwrap_or((vpn, Pte::Empty));
+                    let became = match pte {
+                        Pte::PageFile { slot } => format!(
+                            "its PTE now points at page-file slot {}, which holds the same bytes",
+                            slot.0
+                        ),
+                        _ => "it was never changed, so its PTE goes back to demand-zero".into(),
+                    };
+                    format!(
+                        "The zeroed and free lists are empty, so the oldest standby page is \
+                         repurposed: frame {} held page {}; {became}.{}",
+                        pfn.0,
+                        narrate::page(owner),
+                        if zero { " The frame is zeroed." } else { "" }
+                    )
+                }
+            };
+            format!("{why} It will hold page {}.", narrate::page(vpn))
+        });
+    }
+
+    /// A frame for a prefetched page: free, zeroed or standby, never one that needs a
+    /// write. Emits the repurposing events; no step.
+    pub(super) fn take_quiet(&mut self) -> Option<(Pfn, FrameList)> {
+        for list in Need::Fill.order() {
+            if let Some(pfn) = self.paging.frames.head(list) {
+                self.unhook(pfn);
+                self.paging.frames.unlink(pfn);
+                return Some((pfn, list));
+            }
+        }
+        None
+    }
+
+    /// A standby frame keeps its page until it is reused: before reuse, the old owner's
+    /// transition PTE becomes a page-file PTE, or demand-zero when the page was never
+    /// changed and so holds only zeros (reference §8.3, §9). Returns the old owner.
+    fn unhook(&mut self, pfn: Pfn) -> Option<(crate::sim::addr::Vpn, Pte)> {
+        let f = *self.paging.frames.get(pfn);
+        if f.list != FrameList::Standby {
+            return None;
+        }
+        let owner = f.vpn?;
+        let new = match f.slot {
+            Some(slot) => Pte::PageFile { slot },
+            None => Pte::DemandZero,
+        };
+        self.set_pte(owner, new);
+        let fm = self.paging.frames.get_mut(pfn);
+        fm.vpn = None;
+        fm.slot = None;
+        Some((owner, new))
+    }
+
+    /// RAM and the page file are both full of changed pages: the modified page in `pfn`
+    /// trades places with the faulting page in `slot`, in one I/O that writes the frame
+    /// to the slot and reads the slot into the frame.
+    fn swap_in(&mut self, ctx: FaultCtx, pfn: Pfn, slot: Slot) -> Option<Taken> {
+        let owner = self.paging.frames.get(pfn).vpn?;
+        self.paging.frames.unlink(pfn);
+        self.emit(Event::FrameTaken {
+            pfn,
+            from: FrameList::Modified,
+        });
+        let crate::sim::paging::Paging {
+            pagefile, frames, ..
+        } = &mut self.paging;
+        pagefile.swap(slot, frames.bytes_mut(pfn));
+        pagefile.set_owner(slot, owner);
+        let f = frames.get_mut(pfn);
+        f.vpn = Some(ctx.vpn);
+        f.modified = true;
+        f.slot = None;
+        self.paging.counters.pagefile_writes += 1;
+        self.paging.counters.pagefile_reads += 1;
+        self.emit(Event::PageFileWrite {
+            slot,
+            pfn,
+            vpn: owner,
+        });
+        self.set_pte(owner, Pte::PageFile { slot });
+        self.emit(Event::PageFileRead {
+            slot,
+            pfn,
+            vpn: ctx.vpn,
+        });
+        let vpn = ctx.vpn;
+        self.end_step(move || {
+            format!(
+                "Every frame holds changed data and every page-file slot is in use. So frame {} \
+                 (page {}, on the modified list) and slot {} (page {}) trade places in one I/O: \
+                 the frame's bytes go to the slot and the slot's bytes come into the frame. \
+                 Page {} now lives only in RAM, so it counts as changed.",
+                pfn.0,
+                narrate::page(owner),
+                slot.0,
+                narrate::page(vpn),
+                narrate::page(vpn)
+            )
+        });
+        Some(Taken { pfn, swapped: true })
+    }
+
+    /// No frame can be found: every frame holds changed data and the page file is full.
+    /// The access fails with an in-page error; nothing is lost.
+    fn out_of_memory(&mut self, ctx: FaultCtx) -> ExceptionRecord {
+        let record = ExceptionRecord {
+            code: STATUS_IN_PAGE_ERROR,
+            info: [ctx.access.info_code(), ctx.va],
+        };
+        self.raise(&record);
+        let vpn = ctx.vpn;
+        self.end_step(move || {
+            format!(
+                "There is nowhere to put page {}: every frame holds a page that must be kept \
+                 and every page-file slot is in use. The access fails with \
+                 STATUS_IN_PAGE_ERROR (0xC0000006); no data was lost.",
+                narrate::page(vpn)
+            )
+        });
+        record
+    }
+}

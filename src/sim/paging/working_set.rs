@@ -1,0 +1,238 @@
+//! The working set of the process and its replacement policies (reference §8.4).
+//!
+//! Pages are kept in clock order: a new page goes in just behind the clock hand, where
+//! the page it replaced was, so the hand reaches it last. The policies:
+//! - `clock` (accessed-bit aging, reference §8.4): the hand looks at the page under it;
+//!   if its accessed bit is set, the bit is cleared and the hand moves on; the first page
+//!   whose bit is clear is trimmed. The next scan resumes where this one stopped.
+//! - `fifo`: trim the page loaded earliest.
+//! - `lru`: trim the page used least recently.
+//! - `random`: trim a page picked by the machine's seeded generator.
+//! - `opt` needs the future, which only trace mode knows; the engine runs `clock` instead.
+
+use crate::sim::addr::Vpn;
+use crate::sim::config::Policy;
+
+use super::rng::Rng;
+
+/// What the policy needs to know about one page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PageAge {
+    /// The PTE's accessed bit.
+    pub accessed: bool,
+    /// Load stamp (FIFO).
+    pub loaded: u64,
+    /// Last-use stamp (LRU).
+    pub last_use: u64,
+}
+
+/// The policy's decision.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Choice {
+    /// The page to trim.
+    pub victim: Vpn,
+    /// Pages whose accessed bit the clock hand cleared on the way, in order.
+    pub cleared: Vec<Vpn>,
+}
+
+/// The pages of the working set, its limit and the policy's own state.
+#[derive(Clone, Debug)]
+pub struct WorkingSet {
+    limit: u32,
+    policy: Policy,
+    pages: Vec<Vpn>,
+    hand: usize,
+}
+
+impl WorkingSet {
+    /// An empty working set of at most `limit` pages trimmed by `policy`.
+    pub fn new(limit: u32, policy: Policy) -> WorkingSet {
+        // `opt` needs to know future accesses; only trace mode has them (DESIGN §6).
+        let policy = if policy == Policy::Opt {
+            Policy::Clock
+        } else {
+            policy
+        };
+        WorkingSet {
+            limit: limit.max(1),
+            policy,
+            pages: Vec::new(),
+            hand: 0,
+        }
+    }
+
+    /// The policy in force.
+    pub fn policy(&self) -> Policy {
+        self.policy
+    }
+
+    /// The limit in pages.
+    pub fn limit(&self) -> u32 {
+        self.limit
+    }
+
+    /// Pages in clock order.
+    pub fn pages(&self) -> &[Vpn] {
+        &self.pages
+    }
+
+    /// Number of pages.
+    pub fn len(&self) -> usize {
+        self.pages.len()
+    }
+
+    /// True when no page is resident.
+    pub fn is_empty(&self) -> bool {
+        self.pages.is_empty()
+    }
+
+    /// True when one more page would pass the limit.
+    pub fn is_full(&self) -> bool {
+        self.pages.len() >= self.limit as usize
+    }
+
+    /// The clock hand: index of the next page to examine.
+    pub fn hand(&self) -> usize {
+        if self.hand >= self.pages.len() {
+            0
+        } else {
+            self.hand
+        }
+    }
+
+    /// Add `vpn` just behind the hand.
+    pub fn insert(&mut self, vpn: Vpn) {
+        let at = self.hand.min(self.pages.len());
+        self.pages.insert(at, vpn);
+        // The hand stays on the page it was on (one past the end means the first page).
+        self.hand = at + 1;
+    }
+
+    /// Remove `vpn`; true when it was there.
+    pub fn remove(&mut self, vpn: Vpn) -> bool {
+        let Some(i) = self.pages.iter().position(|p| *p == vpn) else {
+            return false;
+        };
+        self.pages.remove(i);
+        if i < self.hand {
+            self.hand -= 1;
+        }
+        true
+    }
+
+    /// Choose a page to trim by the policy. `age` reports each page's bits and stamps.
+    /// For `clock` this moves the hand; the caller clears the bits listed in
+    /// [`Choice::cleared`] and removes the victim.
+    pub fn choose(&mut self, rng: &mut Rng, age: impl Fn(Vpn) -> PageAge) -> Option<Choice> {
+        if self.pages.is_empty() {
+            return None;
+        }
+        let victim = match self.policy {
+            Policy::Fifo => *self.pages.iter().min_by_key(|p| age(**p).loaded)?,
+            Policy::Lru => *self.pages.iter().min_by_key(|p| age(**p).last_use)?,
+            Policy::Random => self.pages[rng.below(self.pages.len())],
+            Policy::Clock | Policy::Opt => {
+                let mut cleared = Vec::new();
+                self.hand = self.hand();
+                // Two turns at most: after one turn every bit is clear.
+                for _ in 0..=2 * self.pages.len() {
+                    let page = self.pages[self.hand];
+                    if age(page).accessed && !cleared.contains(&page) {
+                        cleared.push(page);
+                        self.hand = (self.hand + 1) % self.pages.len();
+                    } else {
+                        return Some(Choice {
+                            victim: page,
+                            cleared,
+                        });
+                    }
+                }
+                return None;
+            }
+        };
+        Some(Choice {
+            victim,
+            cleared: Vec::new(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ages(accessed: &[u64]) -> impl Fn(Vpn) -> PageAge + '_ {
+        move |v| PageAge {
+            accessed: accessed.contains(&v.0),
+            loaded: 100 - v.0,
+            last_use: v.0 * 7 % 5,
+        }
+    }
+
+    #[test]
+    fn clock_clears_set_bits_then_trims_and_resumes() {
+        let mut ws = WorkingSet::new(4, Policy::Clock);
+        for v in 1..=4 {
+            ws.insert(Vpn(v));
+        }
+        assert_eq!(ws.pages(), &[Vpn(1), Vpn(2), Vpn(3), Vpn(4)]);
+        assert_eq!(ws.hand(), 0, "the hand wrapped to the oldest page");
+        assert!(ws.is_full());
+        let mut rng = Rng::new(1);
+        let c = ws.choose(&mut rng, ages(&[1, 2])).unwrap();
+        assert_eq!(c.victim, Vpn(3));
+        assert_eq!(c.cleared, vec![Vpn(1), Vpn(2)]);
+        assert!(ws.remove(Vpn(3)));
+        ws.insert(Vpn(5));
+        assert_eq!(ws.pages(), &[Vpn(1), Vpn(2), Vpn(5), Vpn(4)]);
+        assert_eq!(ws.pages()[ws.hand()], Vpn(4), "the scan resumes after the new page");
+        // All bits set: one full turn clears them, then the first page is trimmed.
+        let c = ws.choose(&mut rng, ages(&[1, 2, 4, 5])).unwrap();
+        assert_eq!(c.victim, Vpn(4));
+        assert_eq!(c.cleared.len(), 4);
+    }
+
+    #[test]
+    fn fifo_lru_random() {
+        let mut rng = Rng::new(3);
+        for (policy, expect) in [(Policy::Fifo, Some(Vpn(3))), (Policy::Lru, Some(Vpn(1)))] {
+            let mut ws = WorkingSet::new(3, policy);
+            for v in 1..=3 {
+                ws.insert(Vpn(v));
+            }
+            // Page 3 was loaded first; page 1 was used longest ago.
+            let c = ws.choose(&mut rng, |v| PageAge {
+                accessed: false,
+                loaded: 100 - v.0,
+                last_use: [0, 1, 9, 5][v.0 as usize],
+            });
+            assert_eq!(c.map(|c| c.victim), expect, "{policy:?}");
+        }
+        let mut ws = WorkingSet::new(3, Policy::Random);
+        for v in 1..=3 {
+            ws.insert(Vpn(v));
+        }
+        let a = ws.choose(&mut Rng::new(9), ages(&[])).unwrap().victim;
+        let b = ws.choose(&mut Rng::new(9), ages(&[])).unwrap().victim;
+        assert_eq!(a, b, "seeded");
+        assert_eq!(WorkingSet::new(2, Policy::Opt).policy(), Policy::Clock);
+    }
+
+    #[test]
+    fn remove_keeps_the_hand_on_the_same_page() {
+        let mut ws = WorkingSet::new(8, Policy::Clock);
+        for v in 1..=4 {
+            ws.insert(Vpn(v));
+        }
+        // hand is 0 → page 1 after wrap; move it to page 3
+        let _ = ws.choose(&mut Rng::new(1), ages(&[1, 2]));
+        assert_eq!(ws.pages()[ws.hand()], Vpn(3));
+        ws.remove(Vpn(1));
+        assert_eq!(ws.pages()[ws.hand()], Vpn(3));
+        ws.remove(Vpn(3));
+        assert_eq!(ws.pages()[ws.hand()], Vpn(4));
+        ws.remove(Vpn(4));
+        assert_eq!(ws.hand(), 0);
+        assert!(!ws.remove(Vpn(4)));
+    }
+}

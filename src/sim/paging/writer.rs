@@ -1,0 +1,176 @@
+//! The modified page writer: writes modified pages to page-file slots and moves them to
+//! the tail of the standby list; their PTEs stay in transition and the page file now holds
+//! a valid copy (reference §8.3, §9). It runs on `WriteModifiedPages()`, by itself when the
+//! modified list reaches the threshold, and when a fault needs a frame and only modified
+//! pages are left.
+
+use crate::sim::addr::{Pfn, Slot, Vpn};
+use crate::sim::event::{Event, FrameList, Pte};
+use crate::sim::machine::Machine;
+
+use super::narrate;
+
+/// Why the writer runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Trigger {
+    /// `WriteModifiedPages()`.
+    Explicit,
+    /// The modified list reached the threshold.
+    Threshold,
+    /// A fault needs a frame and only modified pages are left.
+    NeedFrame,
+}
+
+impl Machine {
+    /// Write every page on the modified list, one step per page; returns pages written.
+    pub(super) fn run_writer(&mut self, trigger: Trigger) -> usize {
+        if self.paging.frames.count(FrameList::Modified) == 0 {
+            if trigger == Trigger::Explicit {
+                let textbook = !self.paging.standby;
+                self.end_step(move || {
+                    if textbook {
+                        "The textbook model (standby off) has no modified list: changed pages \
+                         were written when they were evicted. Nothing to write."
+                            .into()
+                    } else {
+                        "The modified list is empty: there is nothing to write.".into()
+                    }
+                });
+            }
+            return 0;
+        }
+        let mut written = 0;
+        while let Some(pfn) = self.paging.frames.head(FrameList::Modified) {
+            if !self.write_one(pfn, trigger) {
+                let left = self.paging.frames.count(FrameList::Modified);
+                self.end_step(move || {
+                    format!(
+                        "The page file is full, so the modified page writer stops: {left} \
+                         page{} stay on the modified list, still safe in RAM.",
+                        if left == 1 { "" } else { "s" }
+                    )
+                });
+                break;
+            }
+            written += 1;
+        }
+        written
+    }
+
+    /// Wake the writer when the modified list has reached the threshold and a slot is free.
+    pub(super) fn writer_if_due(&mut self) {
+        if self.paging.standby
+            && self.paging.frames.count(FrameList::Modified)
+                >= self.paging.modified_threshold as usize
+            && self.paging.pagefile.free_count() > 0
+        {
+            self.run_writer(Trigger::Threshold);
+        }
+    }
+
+    /// Write modified frame `pfn` to a slot and move it to standby, as one step. False
+    /// when no slot can be found.
+    pub(super) fn write_one(&mut self, pfn: Pfn, trigger: Trigger) -> bool {
+        let Some(owner) = self.paging.frames.get(pfn).vpn else {
+            return false;
+        };
+        let Some((slot, reclaimed)) = self.obtain_slot(owner, trigger != Trigger::Threshold)
+        else {
+            return false;
+        };
+        self.write_to_slot(pfn, slot, owner);
+        self.paging.frames.unlink(pfn);
+        self.paging.frames.push_tail(pfn, FrameList::Standby);
+        self.emit(Event::ListMove {
+            pfn,
+            from: FrameList::Modified,
+            to: FrameList::Standby,
+        });
+        let count = self.paging.frames.count(FrameList::Modified) + 1;
+        let threshold = self.paging.modified_threshold;
+        self.end_step(move || {
+            let why = match trigger {
+                Trigger::Explicit => "WriteModifiedPages() runs the modified page writer.".into(),
+                Trigger::Threshold => format!(
+                    "The modified list holds {count} page{} (the threshold is {threshold}), so \
+                     the modified page writer wakes up.",
+                    if count == 1 { "" } else { "s" }
+                ),
+                Trigger::NeedFrame => "No frame is zeroed, free or on standby, so a modified \
+                                       page must be saved before its frame can be reused."
+                    .into(),
+            };
+            let reclaim = reclaimed.map_or(String::new(), |v| {
+                format!(
+                    " The page file was full; slot {} held a copy of page {}, which is also in \
+                     RAM, so that slot is taken back (page {} now counts as changed).",
+                    slot.0,
+                    narrate::page(v),
+                    narrate::page(v)
+                )
+            });
+            format!(
+                "{why}{reclaim} Page {} (frame {}) is written to page-file slot {} and the frame \
+                 moves to the end of the standby list. Its PTE stays in transition; the page \
+                 file now holds a copy, so the frame can be reused without losing anything.",
+                narrate::page(owner),
+                pfn.0,
+                slot.0
+            )
+        });
+        true
+    }
+
+    /// Copy frame `pfn` into `slot` for page `owner` and record it (no step).
+    pub(super) fn write_to_slot(&mut self, pfn: Pfn, slot: Slot, owner: Vpn) {
+        let crate::sim::paging::Paging {
+            pagefile, frames, ..
+        } = &mut self.paging;
+        pagefile.write(slot, frames.bytes(pfn));
+        let f = frames.get_mut(pfn);
+        f.slot = Some(slot);
+        f.modified = false;
+        self.paging.counters.pagefile_writes += 1;
+        self.emit(Event::PageFileWrite {
+            slot,
+            pfn,
+            vpn: owner,
+        });
+    }
+
+    /// A slot for page `owner`: the lowest free one; when the page file is full and
+    /// `reclaim` allows, the slot of a working-set page whose frame holds the same bytes
+    /// (that page then counts as changed). Returns the slot and the page it was taken from.
+    pub(super) fn obtain_slot(&mut self, owner: Vpn, reclaim: bool) -> Option<(Slot, Option<Vpn>)> {
+        if let Some(slot) = self.paging.pagefile.alloc(owner) {
+            return Some((slot, None));
+        }
+        if !reclaim {
+            return None;
+        }
+        let (slot, victim, pfn) = self
+            .paging
+            .ws
+            .pages()
+            .iter()
+            .filter(|v| **v != owner)
+            .filter_map(|&v| match self.paging.tables.pte(v) {
+                Pte::Valid { pfn, .. } => {
+                    let f = self.paging.frames.get(pfn);
+                    match (f.slot, f.modified) {
+                        (Some(s), false) => Some((s, v, pfn)),
+                        _ => None,
+                    }
+                }
+                _ => None,
+            })
+            .min_by_key(|c| c.0)?;
+        let f = self.paging.frames.get_mut(pfn);
+        f.slot = None;
+        f.modified = true;
+        self.paging.pagefile.release(slot);
+        self.emit(Event::SlotFreed { slot });
+        let slot = self.paging.pagefile.alloc(owner)?;
+        Some((slot, Some(victim)))
+    }
+}

@@ -1,0 +1,170 @@
+//! Physical memory: the RAM frames coloured by list and labelled with their owner page,
+//! and the page-file slots with the page each holds (reference §8.3).
+
+use super::geometry::Geometry;
+use super::legend::{list_pattern, list_tag};
+use super::shape::{fit, text_width, Align, Ink, Pattern, Shape};
+use super::{hex, title, Frame};
+use crate::sim::{Event, FrameList, Step};
+
+/// Frames that the step's events name (taken, zeroed, moved, trimmed, read or written).
+pub fn touched_frames(step: Option<&Step>) -> Vec<u32> {
+    let mut pfns = Vec::new();
+    for e in step.map(|s| s.events.as_slice()).unwrap_or_default() {
+        match e {
+            Event::FrameTaken { pfn, .. }
+            | Event::FrameZeroed { pfn }
+            | Event::ListMove { pfn, .. }
+            | Event::PageTrimmed { pfn, .. }
+            | Event::PageFileWrite { pfn, .. }
+            | Event::PageFileRead { pfn, .. } => pfns.push(pfn.0),
+            _ => {}
+        }
+    }
+    pfns
+}
+
+/// Slots that the step's events name.
+pub fn touched_slots(step: Option<&Step>) -> Vec<u32> {
+    let mut slots = Vec::new();
+    for e in step.map(|s| s.events.as_slice()).unwrap_or_default() {
+        match e {
+            Event::PageFileWrite { slot, .. }
+            | Event::PageFileRead { slot, .. }
+            | Event::SlotFreed { slot } => slots.push(slot.0),
+            _ => {}
+        }
+    }
+    slots
+}
+
+fn text(x: f64, y: f64, text: String, on: Ink, size: f64, align: Align, bold: bool) -> Shape {
+    Shape::Text {
+        x,
+        y,
+        text,
+        ink: Ink::Text,
+        on: Some(on),
+        size,
+        align,
+        bold,
+        mono: true,
+    }
+}
+
+/// The RAM and page-file shapes.
+pub fn shapes(g: &Geometry, frame: Frame<'_>, out: &mut Vec<Shape>) {
+    let picture = frame.picture;
+    let touched = touched_frames(frame.step);
+    let count = |list: FrameList| picture.frames.iter().filter(|f| f.list == list).count();
+    let mut heading = format!("Physical memory (RAM): {} frames", picture.frames.len());
+    let used = count(FrameList::Active);
+    if used > 0 {
+        heading.push_str(&format!(", {used} active"));
+    }
+    title(&g.ram_title, &heading, out);
+
+    for (i, (cell, f)) in g.frames.iter().zip(&picture.frames).enumerate() {
+        let ink = Ink::List(f.list);
+        let changed = frame
+            .previous
+            .is_some_and(|prev| prev.frames.get(i) != Some(f))
+            || touched.contains(&(i as u32));
+        out.push(Shape::Box {
+            rect: *cell,
+            fill: ink,
+            pattern: list_pattern(f.list),
+            stroke: Some(Ink::Grid),
+            highlight: changed,
+        });
+        let number = format!("#{i}");
+        let number_w = text_width(&number, 11.0, true);
+        out.push(text(
+            cell.x + 5.0,
+            cell.y + 11.0,
+            number,
+            ink,
+            11.0,
+            Align::Left,
+            true,
+        ));
+        let tag = fit(list_tag(f.list), cell.w - number_w - 14.0, 10.0, true);
+        if !tag.is_empty() {
+            out.push(text(
+                cell.right() - 5.0,
+                cell.y + 11.0,
+                tag,
+                ink,
+                10.0,
+                Align::Right,
+                false,
+            ));
+        }
+        if let Some(vpn) = f.vpn {
+            let owner = hex(vpn.0);
+            let with_dirty = format!("{owner} dirty");
+            let line = if f.dirty && text_width(&with_dirty, 11.0, true) <= cell.w - 8.0 {
+                with_dirty
+            } else {
+                owner
+            };
+            out.push(text(
+                cell.cx(),
+                cell.bottom() - 12.0,
+                fit(&line, cell.w - 8.0, 11.0, true),
+                ink,
+                11.0,
+                Align::Center,
+                false,
+            ));
+        }
+    }
+
+    let in_use = picture.slots.iter().filter(|s| s.is_some()).count();
+    title(
+        &g.pagefile_title,
+        &format!(
+            "Page file: {in_use} of {} slots in use",
+            picture.slots.len()
+        ),
+        out,
+    );
+    let touched = touched_slots(frame.step);
+    for (j, (cell, slot)) in g.slots.iter().zip(&picture.slots).enumerate() {
+        let (ink, pattern) = match slot {
+            Some(_) => (Ink::SlotUsed, Pattern::Solid),
+            None => (Ink::SlotFree, Pattern::Hollow),
+        };
+        let changed = frame
+            .previous
+            .is_some_and(|prev| prev.slots.get(j) != Some(slot))
+            || touched.contains(&(j as u32));
+        out.push(Shape::Box {
+            rect: *cell,
+            fill: ink,
+            pattern,
+            stroke: Some(Ink::Grid),
+            highlight: changed,
+        });
+        out.push(text(
+            cell.x + 4.0,
+            cell.y + 9.0,
+            format!("s{j}"),
+            ink,
+            9.0,
+            Align::Left,
+            false,
+        ));
+        if let Some(vpn) = slot {
+            out.push(text(
+                cell.cx(),
+                cell.bottom() - 9.0,
+                fit(&hex(vpn.0), cell.w - 6.0, 10.0, true),
+                ink,
+                10.0,
+                Align::Center,
+                false,
+            ));
+        }
+    }
+}

@@ -1,0 +1,256 @@
+//! Host tests of the whole layout, on pictures built by hand.
+
+use super::*;
+use crate::sim::addr::{Pfn, Slot, Vpn};
+use crate::sim::consts::{MEM_COMMIT, MEM_PRIVATE, MEM_RESERVE, PAGE_READWRITE};
+use crate::sim::picture::{FrameView, RegionView};
+use crate::sim::{Event, FrameList, Pte};
+
+const BASE: u64 = 0x234_5670_0000;
+
+fn zeroed_machine() -> Picture {
+    Picture {
+        frames: vec![
+            FrameView {
+                list: FrameList::Zeroed,
+                vpn: None,
+                dirty: false,
+            };
+            16
+        ],
+        slots: vec![None; 32],
+        ..Picture::default()
+    }
+}
+
+/// One page committed at BASE, the rest of the 64 KiB reserved.
+fn committed() -> Picture {
+    let mut p = zeroed_machine();
+    p.regions = vec![
+        RegionView {
+            base: BASE,
+            size: 0x1000,
+            state: MEM_COMMIT,
+            protect: PAGE_READWRITE,
+            allocation_base: BASE,
+            allocation_protect: PAGE_READWRITE,
+            kind: MEM_PRIVATE,
+        },
+        RegionView {
+            base: BASE + 0x1000,
+            size: 0xF000,
+            state: MEM_RESERVE,
+            protect: 0,
+            allocation_base: BASE,
+            allocation_protect: PAGE_READWRITE,
+            kind: MEM_PRIVATE,
+        },
+    ];
+    p.ptes.insert(BASE >> 12, Pte::DemandZero);
+    p
+}
+
+/// `committed()` after a write to BASE took frame 0.
+fn touched() -> Picture {
+    let mut p = committed();
+    p.frames[0] = FrameView {
+        list: FrameList::Active,
+        vpn: Some(Vpn(BASE >> 12)),
+        dirty: true,
+    };
+    p.ptes.insert(
+        BASE >> 12,
+        Pte::Valid {
+            pfn: Pfn(0),
+            accessed: true,
+            dirty: true,
+            writable: true,
+        },
+    );
+    p.focus = Some(BASE);
+    p
+}
+
+fn scene(picture: &Picture, previous: Option<&Picture>, step: Option<&Step>, width: f64) -> Scene {
+    layout(
+        Frame {
+            picture,
+            previous,
+            step,
+        },
+        width,
+    )
+}
+
+/// The box drawn exactly at `rect`, topmost first.
+fn box_at(scene: &Scene, rect: &Rect) -> Option<(Ink, Pattern, bool)> {
+    scene.shapes.iter().rev().find_map(|s| match s {
+        Shape::Box {
+            rect: r,
+            fill,
+            pattern,
+            highlight,
+            ..
+        } if r == rect => Some((*fill, *pattern, *highlight)),
+        _ => None,
+    })
+}
+
+fn texts(scene: &Scene) -> Vec<&str> {
+    scene
+        .shapes
+        .iter()
+        .filter_map(|s| match s {
+            Shape::Text { text, .. } => Some(text.as_str()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn frames_are_coloured_by_list_and_labelled_with_their_page() {
+    let p = touched();
+    let s = scene(&p, None, None, 800.0);
+    let g = Geometry::new(800.0, 16, 32);
+    assert_eq!(
+        box_at(&s, &g.frames[0]),
+        Some((Ink::List(FrameList::Active), Pattern::Solid, false))
+    );
+    assert_eq!(
+        box_at(&s, &g.frames[1]).map(|b| b.0),
+        Some(Ink::List(FrameList::Zeroed))
+    );
+    let t = texts(&s);
+    assert!(t.contains(&"0x23456700"), "{t:?}");
+    let wide = scene(&p, None, None, 2000.0);
+    assert!(texts(&wide).contains(&"0x23456700 dirty"));
+    assert!(t.contains(&"ACTIVE") && t.contains(&"ZEROED"));
+}
+
+#[test]
+fn changes_since_the_previous_step_are_highlighted() {
+    let before = committed();
+    let after = touched();
+    let g = Geometry::new(800.0, 16, 32);
+    let s = scene(&after, Some(&before), None, 800.0);
+    assert_eq!(box_at(&s, &g.frames[0]).map(|b| b.2), Some(true));
+    assert_eq!(box_at(&s, &g.frames[1]).map(|b| b.2), Some(false));
+
+    // A step whose event names frame 5 highlights it even when nothing else changed.
+    let step = Step {
+        events: vec![Event::FrameZeroed { pfn: Pfn(5) }],
+        narration: String::new(),
+        line: None,
+    };
+    let s = scene(&after, Some(&after), Some(&step), 800.0);
+    assert_eq!(box_at(&s, &g.frames[5]).map(|b| b.2), Some(true));
+    assert_eq!(box_at(&s, &g.frames[0]).map(|b| b.2), Some(false));
+}
+
+#[test]
+fn regions_show_state_protection_and_resident_pages() {
+    let s = scene(&touched(), None, None, 800.0);
+    let inks: Vec<(Ink, Pattern)> = s
+        .shapes
+        .iter()
+        .filter_map(|sh| match sh {
+            Shape::Box { fill, pattern, .. } => Some((*fill, *pattern)),
+            _ => None,
+        })
+        .collect();
+    assert!(inks.contains(&(Ink::Committed(ProtClass::ReadWrite), Pattern::Solid)));
+    assert!(inks.contains(&(Ink::Reserved, Pattern::Hatch)));
+    let t = texts(&s);
+    assert!(
+        t.iter().any(|t| t.starts_with("reserved · 60 KiB")),
+        "{t:?}"
+    );
+    assert!(
+        t.contains(&"0x23456700000") && t.contains(&"0x23456710000"),
+        "{t:?}"
+    );
+    // The resident mark under the committed page, inside the strip.
+    let g = Geometry::new(800.0, 16, 32);
+    let marks = s
+        .shapes
+        .iter()
+        .filter(|sh| matches!(sh, Shape::Box { fill: Ink::List(FrameList::Active), rect, .. } if g.strip.contains(rect.x, rect.y)))
+        .count();
+    assert_eq!(marks, 1);
+}
+
+#[test]
+fn the_split_shows_each_table_index() {
+    let s = scene(&touched(), None, None, 800.0);
+    let t = texts(&s);
+    let split = crate::sim::addr::AddressSplit::of(BASE);
+    assert!(t.contains(&"Address split of 0x23456700000"), "{t:?}");
+    for index in [split.pml4, split.pdpt, split.pd, split.pt] {
+        assert!(t.contains(&index.to_string().as_str()), "{index} in {t:?}");
+    }
+    assert!(t.contains(&"0x000"));
+    let empty = scene(&zeroed_machine(), None, None, 800.0);
+    assert!(texts(&empty)
+        .iter()
+        .any(|t| t.starts_with("Access an address")));
+}
+
+#[test]
+fn page_file_slots_show_their_page() {
+    let mut p = touched();
+    p.slots[3] = Some(Vpn(0x2345_6701));
+    let s = scene(&p, None, None, 800.0);
+    let g = Geometry::new(800.0, 16, 32);
+    assert_eq!(box_at(&s, &g.slots[3]).map(|b| b.0), Some(Ink::SlotUsed));
+    assert_eq!(
+        box_at(&s, &g.slots[2]).map(|b| (b.0, b.1)),
+        Some((Ink::SlotFree, Pattern::Hollow))
+    );
+    let t = texts(&s);
+    assert!(t.contains(&"Page file: 1 of 32 slots in use"), "{t:?}");
+    let _ = Slot(3);
+}
+
+#[test]
+fn every_shape_stays_on_the_canvas_and_text_on_fills_contrasts() {
+    for width in [260.0, 360.0, 1024.0] {
+        for p in [zeroed_machine(), committed(), touched()] {
+            let s = scene(&p, None, None, width);
+            for sh in &s.shapes {
+                match sh {
+                    Shape::Box { rect, .. } => assert!(
+                        rect.x >= 0.0 && rect.right() <= s.width && rect.bottom() <= s.height,
+                        "{rect:?} at {width}"
+                    ),
+                    Shape::Text {
+                        x,
+                        text,
+                        size,
+                        align,
+                        mono,
+                        ..
+                    } => {
+                        let w = shape::text_width(text, *size, *mono);
+                        let left = match align {
+                            Align::Left => *x,
+                            Align::Center => x - w / 2.0,
+                            Align::Right => x - w,
+                        };
+                        assert!(left >= 0.0 && left + w <= s.width, "{text:?} at {width}");
+                    }
+                    Shape::Line { x1, x2, .. } => assert!(*x1 >= 0.0 && *x2 <= s.width),
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn layout_is_deterministic() {
+    let a = scene(&touched(), Some(&committed()), None, 640.0);
+    let b = scene(&touched(), Some(&committed()), None, 640.0);
+    assert_eq!(a, b);
+    assert_eq!(bytes(4096), "4 KiB");
+    assert_eq!(bytes(8), "8 bytes");
+    assert_eq!(bytes(0x10_0000), "1 MiB");
+}

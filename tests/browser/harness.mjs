@@ -1,0 +1,134 @@
+// Shared pieces of the browser tests: a static server for the repository (the real built
+// page), headless Chromium through playwright-core, and helpers that read the widget.
+// If Chromium cannot start, the tests fail: they never skip.
+
+import http from 'node:http';
+import { mkdtemp, readFile, rm, mkdir, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const SCREENSHOTS = path.join(ROOT, 'target', 'screenshots');
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+};
+
+/** Serve the repository on a free loopback port. Resolves to { url, close }. */
+export async function serve() {
+  await stat(path.join(ROOT, 'www', 'pkg', 'pagelab_bg.wasm')).catch(() => {
+    throw new Error('www/pkg is missing: build the page first (scripts/test does)');
+  });
+  const server = http.createServer(async (req, res) => {
+    const url = new URL(req.url, 'http://localhost');
+    let file = path.normalize(path.join(ROOT, decodeURIComponent(url.pathname)));
+    if (!file.startsWith(ROOT)) {
+      res.writeHead(403).end();
+      return;
+    }
+    if (url.pathname.endsWith('/')) file = path.join(file, 'index.html');
+    try {
+      const body = await readFile(file);
+      res.writeHead(200, {
+        'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',
+        'cache-control': 'no-store',
+      });
+      res.end(body);
+    } catch {
+      res.writeHead(404).end('not found');
+    }
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    close: () => new Promise((resolve) => server.close(resolve)),
+  };
+}
+
+const ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
+
+/** Start Chromium with a fresh profile. `options` go to launchPersistentContext. */
+export async function launch(options = {}) {
+  const profile = await mkdtemp(path.join(tmpdir(), 'pagelab-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ARGS,
+    viewport: { width: 1100, height: 900 },
+    ...options,
+  });
+  return {
+    context,
+    async close() {
+      await context.close();
+      await rm(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Open the page in `context` and wait until the widget is ready. Console errors and
+ * uncaught exceptions are collected in the returned `errors` array.
+ */
+export async function open(context, url) {
+  const page = context.pages()[0] ?? (await context.newPage());
+  const errors = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  page.on('pageerror', (error) => errors.push(String(error)));
+  await page.goto(url);
+  await page.waitForSelector('[data-pagelab][data-ready=true]', { timeout: 15000 });
+  return { page, errors };
+}
+
+/** Wait until the widget has stopped playing and the canvas shows the current step. */
+export async function settle(page) {
+  await page.waitForFunction(() => {
+    const root = document.querySelector('[data-pagelab]');
+    return root.dataset.playing === 'false' && root.dataset.painted === root.dataset.cursor;
+  }, null, { timeout: 15000 });
+  return Number(await page.getAttribute('[data-pagelab]', 'data-cursor'));
+}
+
+/** The canvas pixels (RGBA bytes, device pixels) inside a CSS-pixel rectangle. */
+export async function pixels(page, [x, y, w, h]) {
+  return page.evaluate(([x, y, w, h]) => {
+    const canvas = document.querySelector('[data-pagelab] canvas');
+    const scale = canvas.width / parseFloat(canvas.style.width);
+    const data = canvas.getContext('2d').getImageData(
+      Math.round(x * scale), Math.round(y * scale), Math.round(w * scale), Math.round(h * scale)).data;
+    return Array.from(data);
+  }, [x, y, w, h]);
+}
+
+/** The CSS width the canvas is laid out at. */
+export async function canvasWidth(page) {
+  return page.evaluate(() => parseFloat(document.querySelector('[data-pagelab] canvas').style.width));
+}
+
+export async function screenshot(page, name) {
+  await mkdir(SCREENSHOTS, { recursive: true });
+  const file = path.join(SCREENSHOTS, name);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}

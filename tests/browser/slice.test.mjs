@@ -1,0 +1,89 @@
+// Issue 2's end-to-end slice on the real built page: commit, access, see the demand-zero
+// fault in the narration and in the RAM frames, and step back to the exact earlier pixels.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serve, launch, open, settle, pixels, canvasWidth, screenshot } from './harness.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await serve();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** Colour of one CSS pixel of the canvas as [r, g, b]. */
+async function colourAt(page, x, y) {
+  const [r, g, b] = await pixels(page, [x, y, 1, 1]);
+  return [r, g, b];
+}
+
+test('commit then access: demand-zero fault, RAM pixels change, back restores them', async () => {
+  const { page, errors } = await open(browser.context, server.url);
+  await page.selectOption('[data-role=speed]', '150');
+
+  await page.click('[data-action=commit]');
+  const afterCommit = await settle(page);
+  assert.ok(afterCommit > 0, 'commit recorded at least one step');
+  assert.match(await page.textContent('[data-role=status]'), /VirtualAlloc returned 0x[0-9a-f]+/);
+
+  // The RAM area as a whole, and the frames' rectangles from the layout.
+  const width = await canvasWidth(page);
+  const frames = await page.evaluate((width) => {
+    const sim = document.querySelector('[data-pagelab]').pagelab.simulator;
+    const rects = [];
+    for (let pfn = 0; ; pfn++) {
+      const r = sim.frame_rect(pfn, width);
+      if (!r) break;
+      rects.push(Array.from(r));
+    }
+    return rects;
+  }, width);
+  assert.equal(frames.length, 16, 'the default machine has 16 frames');
+  const ram = [
+    frames[0][0],
+    frames[0][1],
+    Math.max(...frames.map((r) => r[0] + r[2])) - frames[0][0],
+    Math.max(...frames.map((r) => r[1] + r[3])) - frames[0][1],
+  ];
+  const before = await pixels(page, ram);
+
+  await page.click('[data-action=access]');
+  const end = await settle(page);
+  assert.ok(end > afterCommit, 'the access recorded steps');
+
+  // (1) The narration of the access's steps mentions the demand-zero fault.
+  const narrations = await page.$$eval('[data-role=log] li', (items) => items.map((li) => li.textContent));
+  const accessSteps = narrations.slice(afterCommit, end);
+  assert.ok(accessSteps.some((text) => /demand[- ]zero/i.test(text)),
+    `a step of the access mentions the demand-zero fault:\n${accessSteps.join('\n')}`);
+
+  // (2) The frame that now holds the page is painted in the active colour, and was not before.
+  const snapshot = await page.evaluate(() => document.querySelector('[data-pagelab]').pagelab.simulator.snapshot());
+  const pfn = snapshot.frames.findIndex((f) => f.list === 'active');
+  assert.ok(pfn >= 0, 'a frame is active after the access');
+  const [x, y, w, h] = frames[pfn];
+  const probe = [x + w - 8, y + Math.round(h / 2)];
+  const ACTIVE = [0x00, 0x72, 0xb2];
+  assert.deepEqual(await colourAt(page, ...probe), ACTIVE, `frame ${pfn} is painted active`);
+  const afterPixels = await pixels(page, ram);
+  assert.notDeepEqual(afterPixels, before, 'a pixel in the RAM area changed colour');
+  await screenshot(page, 'slice-after-access.png');
+
+  // (3) Back, step by step, to where the access began: the RAM pixels are exactly as before.
+  for (let cursor = end; cursor > afterCommit; cursor--) {
+    await page.click('[data-action=back]');
+    assert.equal(await settle(page), cursor - 1);
+  }
+  assert.notDeepEqual(await colourAt(page, ...probe), ACTIVE);
+  assert.deepEqual(await pixels(page, ram), before, 'back restores the earlier pixels exactly');
+  await screenshot(page, 'slice-after-back.png');
+
+  assert.deepEqual(errors, [], 'no console errors');
+});

@@ -282,7 +282,11 @@ impl<'a> Checker<'a> {
             }
             ExprKind::Field(base, field) => {
                 let field = field.clone();
+                let before = self.errors.len();
                 self.expr(base);
+                if self.errors.len() > before {
+                    return Ty::LONG_LONG;
+                }
                 if base.ty != Ty::Mbi {
                     let message = format!(
                         "'.{field}' needs a MEMORY_BASIC_INFORMATION, but this is {}",

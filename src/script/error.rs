@@ -41,6 +41,9 @@ impl std::error::Error for ScriptError {}
 pub(crate) struct Errors {
     list: Vec<ScriptError>,
     overflowed: bool,
+    /// Lines where a string or comment is never closed: what follows is garbled, so
+    /// parse errors of statements that touch these lines would only add noise.
+    unterminated: Vec<u32>,
 }
 
 impl Errors {
@@ -61,6 +64,22 @@ impl Errors {
     /// Shorthand for [`Errors::push`] with a position and message.
     pub fn at(&mut self, line: u32, col: u32, message: impl Into<String>) {
         self.push(ScriptError::new(line, col, message));
+    }
+
+    /// Report a string or comment that is never closed, starting on `line`.
+    pub fn unterminated(&mut self, line: u32, col: u32, message: impl Into<String>) {
+        self.unterminated.push(line);
+        self.at(line, col, message);
+    }
+
+    /// True when a never-closed string or comment starts on a line in `from..=to`.
+    pub fn garbled(&self, from: u32, to: u32) -> bool {
+        self.unterminated.iter().any(|l| (from..=to).contains(l))
+    }
+
+    /// How many errors were reported so far.
+    pub fn len(&self) -> usize {
+        self.list.len()
     }
 
     /// True once the cap has been reached: callers may stop early.

@@ -241,7 +241,7 @@ impl Lexer<'_> {
             self.bump();
         }
         self.errors
-            .at(line, col, "this comment is never closed: add */ to end it");
+            .unterminated(line, col, "this comment is never closed: add */ to end it");
     }
 
     /// A preprocessor line: ignored, except `#pragma pagelab key=value …`.
@@ -324,7 +324,7 @@ impl Lexer<'_> {
             if self.at_end() || self.peek(0) == b'\n' {
                 let what = if quote == b'"' { "string" } else { "character" };
                 let close = quote as char;
-                self.errors.at(
+                self.errors.unterminated(
                     line,
                     col,
                     format!("this {what} is never closed: add {close} before the end of the line"),

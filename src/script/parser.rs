@@ -68,6 +68,8 @@ type PResult<T> = Result<T, Reported>;
 struct Parser<'a> {
     toks: &'a [Token],
     pos: usize,
+    /// Line where the statement being parsed starts.
+    stmt_line: u32,
     depth: u32,
     errors: &'a mut Errors,
 }
@@ -77,6 +79,7 @@ pub(crate) fn parse(tokens: &[Token], errors: &mut Errors) -> Vec<Stmt> {
     let mut parser = Parser {
         toks: tokens,
         pos: 0,
+        stmt_line: 1,
         depth: 0,
         errors,
     };
@@ -139,8 +142,15 @@ impl Parser<'_> {
 
     fn error_here(&mut self, message: impl Into<String>) -> Reported {
         let (line, col) = (self.tok().line, self.tok().col);
-        self.errors.at(line, col, message);
+        self.report(line, col, message);
         Reported
+    }
+
+    /// Report an error, unless an unclosed string or comment garbled this statement.
+    fn report(&mut self, line: u32, col: u32, message: impl Into<String>) {
+        if !self.errors.garbled(self.stmt_line, line) {
+            self.errors.at(line, col, message);
+        }
     }
 
     /// Expect `p`; the error for a missing `;` points just after the previous token.
@@ -151,8 +161,7 @@ impl Parser<'_> {
         if p == ";" && self.pos > 0 {
             let prev = &self.toks[self.pos - 1];
             let (line, col) = (prev.line, prev.col + (prev.end - prev.start) as u32);
-            self.errors
-                .at(line, col, format!("missing ';' at the end of {what}"));
+            self.report(line, col, format!("missing ';' at the end of {what}"));
             // When the next token is on a later line, the statement surely ended there:
             // go on as if the ';' were present, so the next line is checked too.
             let next_line = self.tok().line > prev.line;
@@ -215,6 +224,7 @@ impl Parser<'_> {
     }
 
     fn statement(&mut self, out: &mut Vec<Stmt>) -> PResult<()> {
+        self.stmt_line = self.tok().line;
         if self.eat(";") {
             return Ok(());
         }
@@ -465,8 +475,7 @@ impl Parser<'_> {
     fn binary(&mut self, min: u8) -> PResult<Expr> {
         let mut lhs = self.unary()?;
         let mut chained = 0;
-        loop {
-            let Tok::Punct(p) = self.tok().tok else { break };
+        while let Tok::Punct(p) = self.tok().tok {
             let Some((op, prec)) = BinOp::from_token(p) else {
                 break;
             };

@@ -58,15 +58,20 @@ fn constant(name: &str) -> Option<(u64, Ty)> {
     }
 }
 
+/// Checks parsed statements and collects the program's variables and code.
 pub(crate) struct Checker<'a> {
     src: &'a str,
     errors: &'a mut Errors,
+    /// Every variable, by slot.
     pub slots: Vec<SlotInfo>,
+    /// The slot each name refers to now.
     scope: BTreeMap<String, usize>,
+    /// The flat code built so far.
     pub code: Vec<Instr>,
 }
 
 impl<'a> Checker<'a> {
+    /// A checker for the script `src` that reports to `errors`.
     pub fn new(src: &'a str, errors: &'a mut Errors) -> Checker<'a> {
         Checker {
             src,
@@ -347,7 +352,11 @@ impl<'a> Checker<'a> {
                         return Ty::LONG_LONG;
                     }
                 }
+                let before = self.errors.len();
                 self.expr(target);
+                if self.errors.len() > before {
+                    return Ty::LONG_LONG;
+                }
                 self.lvalue(target);
                 match (&target.ty, &value.ty, op) {
                     (Ty::Str, Ty::Str, None) | (Ty::Mbi, Ty::Mbi, None) => {}
@@ -365,7 +374,11 @@ impl<'a> Checker<'a> {
                 target.ty.clone()
             }
             ExprKind::IncDec { target, .. } => {
+                let before = self.errors.len();
                 self.expr(target);
+                if self.errors.len() > before {
+                    return Ty::LONG_LONG;
+                }
                 self.lvalue(target);
                 self.scalar(target, "'++' and '--' operand");
                 target.ty.clone()
@@ -425,12 +438,6 @@ impl<'a> Checker<'a> {
         match &target.kind {
             ExprKind::Var(_) | ExprKind::Deref(_) | ExprKind::Index(_, _) => {}
             ExprKind::Field(_, _) => self.err(target, "the fields of a MEMORY_BASIC_INFORMATION are filled by VirtualQuery and cannot be assigned"),
-            ExprKind::Int(_) if target.ty == Ty::LONG_LONG => {
-                // An undefined name was already reported.
-                if !matches!(target.kind, ExprKind::Int(0)) {
-                    self.err(target, "only a variable, *pointer or pointer[index] can be assigned");
-                }
-            }
             _ => self.err(target, "only a variable, *pointer or pointer[index] can be assigned"),
         }
     }

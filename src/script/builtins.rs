@@ -33,8 +33,10 @@ pub enum Builtin {
     Execute,
     /// `PageOut(addr[, size])`: trim those pages from the working set.
     PageOut,
-    /// `EmptyWorkingSet()`: trim every page.
+    /// `EmptyWorkingSet()` or `EmptyWorkingSet(GetCurrentProcess())`: trim every page.
     EmptyWorkingSet,
+    /// `GetCurrentProcess()`: the pseudo-handle -1, so tutorial code that passes it runs.
+    GetCurrentProcess,
     /// `WriteModifiedPages()`: run the modified page writer.
     WriteModifiedPages,
 }
@@ -118,7 +120,20 @@ pub const SIGNATURES: &[Signature] = &[
     ),
     sig(Builtin::Execute, "execute", 1, 1, "address"),
     sig(Builtin::PageOut, "PageOut", 1, 2, "address[, size]"),
-    sig(Builtin::EmptyWorkingSet, "EmptyWorkingSet", 0, 0, "none"),
+    sig(
+        Builtin::EmptyWorkingSet,
+        "EmptyWorkingSet",
+        0,
+        1,
+        "[process handle]",
+    ),
+    sig(
+        Builtin::GetCurrentProcess,
+        "GetCurrentProcess",
+        0,
+        0,
+        "none",
+    ),
     sig(
         Builtin::WriteModifiedPages,
         "WriteModifiedPages",
@@ -185,6 +200,7 @@ impl Builtin {
             | Builtin::PageOut
             | Builtin::EmptyWorkingSet
             | Builtin::WriteModifiedPages => Some(Ty::SIZE_T),
+            Builtin::GetCurrentProcess => Some(Ty::void_ptr()),
             Builtin::SetLastError | Builtin::Write | Builtin::Execute => None,
         }
     }

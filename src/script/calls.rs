@@ -184,7 +184,15 @@ pub(crate) fn call(
             };
             Value::Int(m.page_out(address, size) as u64)
         }
-        Builtin::EmptyWorkingSet => Value::Int(m.empty_working_set() as u64),
+        Builtin::EmptyWorkingSet => {
+            // The process handle, if given, can only be this process: it is ignored.
+            if let Some(handle) = args.first() {
+                env.int(m, handle)?;
+            }
+            Value::Int(m.empty_working_set() as u64)
+        }
+        // The pseudo-handle of the current process is (HANDLE)-1.
+        Builtin::GetCurrentProcess => Value::Int(u64::MAX),
         Builtin::WriteModifiedPages => Value::Int(m.write_modified_pages() as u64),
     };
     Ok(v)

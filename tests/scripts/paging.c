@@ -8,7 +8,7 @@ for (int i = 0; i < 6; i++) {
 }
 PageOut(p + 5 * 4096);
 WriteModifiedPages();
-EmptyWorkingSet();
+EmptyWorkingSet(GetCurrentProcess());
 printf("%c%c%c%c%c%c\n", p[0], p[4096], p[2 * 4096], p[3 * 4096], p[4 * 4096], p[5 * 4096]);
 write(p + 100, 0x1122334455667788, 8);
 printf("read: %llx\n", read(p + 100, 8));

@@ -285,13 +285,20 @@ impl Lexer<'_> {
         let settings_start = start + text.len() - settings.len();
         let mut items = Vec::new();
         let mut problems = Vec::new();
-        let mut offset = settings_start;
-        for word in settings.split(char::is_whitespace) {
-            let here = offset;
-            offset += word.len() + 1;
-            if word.is_empty() {
-                continue;
+        // Words with their byte offsets; any Unicode space separates them.
+        let mut words = Vec::new();
+        let mut word_start = None;
+        for (i, c) in settings.char_indices().chain([(settings.len(), ' ')]) {
+            match (c.is_whitespace(), word_start) {
+                (true, Some(s)) => {
+                    words.push((settings_start + s, &settings[s..i]));
+                    word_start = None;
+                }
+                (false, None) => word_start = Some(i),
+                _ => {}
             }
+        }
+        for (here, word) in words {
             match word.split_once('=') {
                 Some((key, value)) if !key.is_empty() && !value.is_empty() => {
                     items.push(PragmaItem {
@@ -575,6 +582,24 @@ mod tests {
         assert_eq!(e.len(), 4, "{e:?}");
         assert!(e[1].contains("U+0001"));
         assert!(e[2].contains("curly quote"));
+    }
+
+    #[test]
+    fn pragma_words_may_be_separated_by_any_space() {
+        let mut errors = Errors::default();
+        let lexed = lex(
+            "#pragma pagelab frames=4\u{A0}\u{3000}tlb=2 é\n",
+            &mut errors,
+        );
+        let items: Vec<(&str, u32)> = lexed
+            .pragmas
+            .iter()
+            .map(|p| (p.key.as_str(), p.col))
+            .collect();
+        assert_eq!(items, [("frames", 17), ("tlb", 27)]);
+        let e = errors.into_sorted();
+        assert_eq!(e.len(), 1);
+        assert_eq!(e[0].col, 33);
     }
 
     #[test]

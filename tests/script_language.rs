@@ -359,3 +359,12 @@ fn only_variables_and_memory_can_be_assigned() {
         assert_eq!(errors(text), [expected], "{text}");
     }
 }
+
+#[test]
+fn windows_sample_spellings_run() {
+    let r = run(
+        "LPBYTE p = (LPBYTE)VirtualAlloc(NULL, 4096, MEM_COMMIT, PAGE_READWRITE);\nFillMemory(p, 4, 'z');\nZeroMemory(p + 2, 1);\n_tprintf(TEXT(\"%s \"), p);\nCopyMemory(p, _T(\"ab\"), 2);\nMoveMemory(p + 1, p, 2);\nwprintf(L\"%s\", p);",
+    );
+    assert_eq!(printed(&r), "zz aabz");
+    assert!(r.iter().all(|r| r.exception.is_none() && r.error.is_none()));
+}

@@ -23,8 +23,16 @@ pub enum Builtin {
     Memcpy,
     /// `memset(dst, byte, n)`.
     Memset,
-    /// `printf(format, …)`.
+    /// `printf(format, …)` (also spelled `_tprintf` and `wprintf`).
     Printf,
+    /// `ZeroMemory(dst, n)`: `memset(dst, 0, n)`.
+    ZeroMemory,
+    /// `FillMemory(dst, n, byte)`: `memset(dst, byte, n)`.
+    FillMemory,
+    /// `CopyMemory(dst, src, n)`: `memcpy`.
+    CopyMemory,
+    /// `MoveMemory(dst, src, n)`: `memmove`.
+    MoveMemory,
     /// `read(addr, n)`: n ≤ 8 bytes as an unsigned little-endian value.
     Read,
     /// `write(addr, "bytes")` or `write(addr, value, n)`.
@@ -110,6 +118,34 @@ pub const SIGNATURES: &[Signature] = &[
         "address, byte value, byte count",
     ),
     sig(Builtin::Printf, "printf", 1, usize::MAX, "format, values…"),
+    sig(
+        Builtin::ZeroMemory,
+        "ZeroMemory",
+        2,
+        2,
+        "address, byte count",
+    ),
+    sig(
+        Builtin::FillMemory,
+        "FillMemory",
+        3,
+        3,
+        "address, byte count, byte value",
+    ),
+    sig(
+        Builtin::CopyMemory,
+        "CopyMemory",
+        3,
+        3,
+        "destination, source, byte count",
+    ),
+    sig(
+        Builtin::MoveMemory,
+        "MoveMemory",
+        3,
+        3,
+        "destination, source, byte count",
+    ),
     sig(Builtin::Read, "read", 2, 2, "address, byte count"),
     sig(
         Builtin::Write,
@@ -162,6 +198,11 @@ const fn sig(
 impl Signature {
     /// The signature of the function called `name`.
     pub fn find(name: &str) -> Option<&'static Signature> {
+        // The TCHAR and wide spellings of printf in Windows samples.
+        let name = match name {
+            "_tprintf" | "wprintf" => "printf",
+            other => other,
+        };
         SIGNATURES.iter().find(|s| s.name == name)
     }
 
@@ -201,7 +242,13 @@ impl Builtin {
             | Builtin::EmptyWorkingSet
             | Builtin::WriteModifiedPages => Some(Ty::SIZE_T),
             Builtin::GetCurrentProcess => Some(Ty::void_ptr()),
-            Builtin::SetLastError | Builtin::Write | Builtin::Execute => None,
+            Builtin::SetLastError
+            | Builtin::Write
+            | Builtin::Execute
+            | Builtin::ZeroMemory
+            | Builtin::FillMemory
+            | Builtin::CopyMemory
+            | Builtin::MoveMemory => None,
         }
     }
 }

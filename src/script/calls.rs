@@ -103,6 +103,32 @@ pub(crate) fn call(
             m.set_last_error(code);
             Value::Void
         }
+        Builtin::ZeroMemory | Builtin::FillMemory => {
+            let dst = env.int(m, &args[0])?;
+            let n = count(env, m, &args[1], b)?;
+            let byte = match args.get(2) {
+                Some(v) => env.int(m, v)? as u8,
+                None => 0,
+            };
+            fill(m, dst, byte, n)?;
+            Value::Void
+        }
+        Builtin::CopyMemory | Builtin::MoveMemory => {
+            let dst = env.int(m, &args[0])?;
+            let src = env.eval(m, &args[1])?;
+            let n = count(env, m, &args[2], b)?;
+            match &src {
+                Value::Str(bytes) => copy(m, dst, Source::Literal(bytes), n)?,
+                Value::Int(addr) => copy(m, dst, Source::Memory(*addr), n)?,
+                _ => {
+                    return Err(runtime_error(
+                        &args[1],
+                        "the source must be a string or an address",
+                    ))
+                }
+            }
+            Value::Void
+        }
         Builtin::Memmove | Builtin::Memcpy => {
             let dst = env.int(m, &args[0])?;
             let src = env.eval(m, &args[1])?;
@@ -202,12 +228,10 @@ pub(crate) fn call(
 fn count(env: &mut Env, m: &mut Machine, e: &Expr, b: Builtin) -> Result<u64, Abort> {
     let n = env.int(m, e)?;
     if n > MAX_COPY {
-        let name = match b {
-            Builtin::Memmove => "memmove",
-            Builtin::Memcpy => "memcpy",
-            Builtin::Memset => "memset",
-            _ => "write",
-        };
+        let name = super::builtins::SIGNATURES
+            .iter()
+            .find(|s| s.builtin == b)
+            .map_or("this call", |s| s.name);
         return Err(runtime_error(
             e,
             format!(

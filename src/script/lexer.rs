@@ -174,6 +174,12 @@ impl Lexer<'_> {
                         self.bump();
                     }
                     let name = self.src[start..self.pos].to_string();
+                    if matches!(name.as_str(), "L" | "u8") && self.peek(0) == b'"' {
+                        // A wide or UTF-8 string literal of Windows samples: its bytes.
+                        let bytes = self.string(b'"');
+                        self.push(Tok::Str(bytes), start, line, col);
+                        continue;
+                    }
                     self.push(Tok::Ident(name), start, line, col);
                 }
                 _ => {

@@ -55,6 +55,14 @@ impl Checker<'_> {
         else {
             return Ty::LONG_LONG;
         };
+        // `TEXT("…")` and `_T("…")` of Windows samples are the string itself.
+        if matches!(name.as_str(), "TEXT" | "_T") && args.len() == 1 {
+            if let ExprKind::Str(bytes) = &mut args[0].kind {
+                let bytes = std::mem::take(bytes);
+                e.kind = ExprKind::Str(bytes);
+                return Ty::Str;
+            }
+        }
         let Some(sig) = Signature::find(name) else {
             let message = match suggest::closest(name, builtins::names()) {
                 Some(c) => format!("unknown function '{name}' — did you mean '{c}'?"),
@@ -107,7 +115,11 @@ impl Checker<'_> {
                         );
                     }
                 }
-                (Builtin::Memmove | Builtin::Memcpy, 2) | (Builtin::Printf, _) => {
+                (
+                    Builtin::Memmove | Builtin::Memcpy | Builtin::CopyMemory | Builtin::MoveMemory,
+                    2,
+                )
+                | (Builtin::Printf, _) => {
                     self.expr(arg);
                     if arg.ty != Ty::Str {
                         self.scalar(arg, &format!("argument {position} of {name}"));

@@ -23,8 +23,10 @@
 //!   the statement stops with a runtime error and the script goes on.
 //! - `for` loops are supported; a run stops after [`DEFAULT_STATEMENT_LIMIT`]
 //!   statements. The loop's start, condition and step are statements of their own.
-//! - `EmptyWorkingSet(GetCurrentProcess())` runs as tutorials write it: the handle is
-//!   ignored, and `GetCurrentProcess()` is the pseudo-handle -1.
+//! - Windows samples' spellings run as written: `EmptyWorkingSet(GetCurrentProcess())`
+//!   (the handle is ignored; `GetCurrentProcess()` is the pseudo-handle -1), `_tprintf`
+//!   and `wprintf` (printf), `TEXT("…")`, `_T("…")` and `L"…"` (the plain string),
+//!   `ZeroMemory`, `FillMemory`, `CopyMemory` and `MoveMemory`.
 //! - Values of statements: what a call returns (`printf` the bytes printed, `memmove`
 //!   and `memset` the destination, `PageOut`, `EmptyWorkingSet` and `WriteModifiedPages`
 //!   the pages they trimmed or wrote), or what an assignment or declaration stored.

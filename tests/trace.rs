@@ -123,7 +123,7 @@ fn pseudo_random_string(rng: &mut SplitMix64, len: usize, universe: u64) -> Vec<
     (0..len)
         .map(|_| {
             let r = rng.next_u64();
-            last = if r % 4 == 0 {
+            last = if r.is_multiple_of(4) {
                 last // repeat: makes hits likely
             } else if r % 4 == 1 {
                 (last + 1) % universe

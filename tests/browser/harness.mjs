@@ -23,13 +23,24 @@ const TYPES = {
   '.png': 'image/png',
 };
 
-/** Serve the repository on a free loopback port. Resolves to { url, close }. */
-export async function serve() {
+/**
+ * Serve the repository on a free loopback port. Resolves to { url, close }.
+ * `options.headers` are added to every response (e.g. a Content-Security-Policy);
+ * `options.pages` maps a path such as '/test/two.html' to the HTML served there.
+ */
+export async function serve(options = {}) {
+  const extra = options.headers ?? {};
+  const pages = options.pages ?? {};
   await stat(path.join(ROOT, 'www', 'pkg', 'pagelab_bg.wasm')).catch(() => {
     throw new Error('www/pkg is missing: build the page first (scripts/test does)');
   });
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url, 'http://localhost');
+    if (Object.hasOwn(pages, url.pathname)) {
+      res.writeHead(200, { 'content-type': TYPES['.html'], 'cache-control': 'no-store', ...extra });
+      res.end(pages[url.pathname]);
+      return;
+    }
     let file = path.normalize(path.join(ROOT, decodeURIComponent(url.pathname)));
     if (!file.startsWith(ROOT)) {
       res.writeHead(403).end();
@@ -41,10 +52,11 @@ export async function serve() {
       res.writeHead(200, {
         'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',
         'cache-control': 'no-store',
+        ...extra,
       });
       res.end(body);
     } catch {
-      res.writeHead(404).end('not found');
+      res.writeHead(404, extra).end('not found');
     }
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -8,6 +8,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { serve, launch, screenshot, ROOT } from './harness.mjs';
 import { singleFile } from '../../scripts/single-file.mjs';
+import { tidy, readOptions } from '../../www/element/options.js';
 
 const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; " +
   "img-src 'self' data:; connect-src 'self'; frame-src 'self'";
@@ -68,8 +69,9 @@ after(async () => {
 });
 
 /** Open `url`; console errors, page errors and CSP violations are collected in `errors`. */
-async function openPage(context, url) {
+async function openPage(context, url, beforeGoto = async () => {}) {
   const tab = context.pages()[0] ?? (await context.newPage());
+  await beforeGoto(tab);
   const errors = [];
   tab.on('console', (message) => {
     if (message.type() === 'error') errors.push(`console: ${message.text()}`);
@@ -117,6 +119,27 @@ async function look(tab, id) {
   }, id);
 }
 
+test('scripts written inside an indented post keep their own line and column numbers', () => {
+  const text = '\n\n    p = f(1);\n      if (p) {\n\t\n    }\n  \n';
+  assert.equal(tidy(text), 'p = f(1);\n  if (p) {\n\n}');
+  assert.equal(tidy('\r\n  a;\r\n  b;'), 'a;\nb;');
+  assert.equal(tidy('a;\n  b;'), 'a;\n  b;', 'no common indentation: unchanged');
+});
+
+test('attributes are checked one by one; good ones are kept', () => {
+  const element = (attrs) => ({ getAttribute: (name) => (name in attrs ? attrs[name] : null) });
+  const ok = readOptions(element({ frames: ' 4 ', policy: 'FIFO', step: '3', autoplay: '', height: '320px' }));
+  assert.deepEqual(ok, {
+    settings: { frames: 4, policy: 'fifo' }, step: 3, autoplay: true, height: 320, src: null, problems: [],
+  });
+  const bad = readOptions(element({ frames: '4.5', step: '-1', height: '1e3', autoplay: 'false', src: ' ' }));
+  assert.deepEqual(bad.settings, {});
+  assert.equal(bad.autoplay, false);
+  assert.deepEqual(bad.problems.map((p) => p.split('=')[0]), ['frames', 'step', 'height', 'src']);
+  assert.match(readOptions(element({ frames: 'x'.repeat(100) })).problems[0], /^frames="x{39}…" is not valid/,
+    'a long value is quoted cut short');
+});
+
 test('two <page-lab> elements on one page step independently', async () => {
   const browser = await launch();
   try {
@@ -157,7 +180,14 @@ test('two <page-lab> elements on one page step independently', async () => {
 test('keys on the host page stay with the host; the widget takes them only with focus', async () => {
   const browser = await launch();
   try {
-    const { tab, errors } = await openPage(browser.context, `${server.url}test/two.html`);
+    // Scripts by id, to tell the page's own listeners from the test tool's.
+    const scripts = new Map();
+    let cdp;
+    const { tab, errors } = await openPage(browser.context, `${server.url}test/two.html`, async (tab) => {
+      cdp = await browser.context.newCDPSession(tab);
+      cdp.on('Debugger.scriptParsed', ({ scriptId, url }) => scripts.set(scriptId, url));
+      await cdp.send('Debugger.enable');
+    });
     await settled(tab);
     const before = { a: await look(tab, 'a'), b: await look(tab, 'b') };
 
@@ -185,13 +215,13 @@ test('keys on the host page stay with the host; the widget takes them only with 
     assert.deepEqual(await look(tab, 'b'), before.b, 'the other widget did not move');
     assert.equal(await tab.inputValue('#host'), 'x y ', 'and the host field did not change');
 
-    // No listener was added to window or document by the two elements.
-    const cdp = await browser.context.newCDPSession(tab);
+    // No listener was added to window or document by the page's scripts (the elements).
+    assert.ok([...scripts.values()].some((url) => url.endsWith('/www/widget.js')), 'the scripts are known');
     for (const target of ['window', 'document']) {
       const { result } = await cdp.send('Runtime.evaluate', { expression: target });
       const { listeners } = await cdp.send('DOMDebugger.getEventListeners', { objectId: result.objectId });
-      const own = listeners.filter((l) => l.type !== 'securitypolicyviolation');
-      assert.deepEqual(own.map((l) => l.type), [], `no listeners on ${target}`);
+      const ours = listeners.filter((l) => (scripts.get(l.scriptId) ?? '').startsWith(server.url));
+      assert.deepEqual(ours.map((l) => `${l.type} from ${scripts.get(l.scriptId)}`), [], `no listeners on ${target}`);
     }
     assert.deepEqual(errors, []);
   } finally {

@@ -52,7 +52,7 @@ export function readOptions(element) {
   const problems = [];
   const options = { settings: {}, step: 0, autoplay: false, height: null, src: null, problems };
   const take = (result, use) => {
-    if (result instanceof Error) problems.push(result.message);
+    if (result instanceof Error) problems.push(`${result.message} Using the default.`);
     else use(result);
   };
   const attr = (name) => element.getAttribute(name);
@@ -63,7 +63,7 @@ export function readOptions(element) {
   if (attr('policy') !== null) {
     const policy = attr('policy').trim().toLowerCase();
     if (POLICIES.includes(policy)) options.settings.policy = policy;
-    else problems.push(`policy=${quote(attr('policy'))} is not valid: write one of ${POLICIES.join(', ')}.`);
+    else problems.push(`policy=${quote(attr('policy'))} is not valid: write one of ${POLICIES.join(', ')}. Using the default.`);
   }
   if (attr('step') !== null) take(wholeNumber('step', attr('step'), LIMITS.step), (n) => { options.step = n; });
   if (attr('autoplay') !== null) take(flag('autoplay', attr('autoplay')), (on) => { options.autoplay = on; });

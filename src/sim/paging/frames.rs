@@ -220,7 +220,10 @@ mod tests {
     #[test]
     fn lists_keep_order_and_unlink_from_the_middle() {
         let mut db = FrameDb::new(4);
-        assert_eq!(db.members(FrameList::Zeroed), vec![Pfn(0), Pfn(1), Pfn(2), Pfn(3)]);
+        assert_eq!(
+            db.members(FrameList::Zeroed),
+            vec![Pfn(0), Pfn(1), Pfn(2), Pfn(3)]
+        );
         for p in 0..4 {
             db.unlink(Pfn(p));
         }

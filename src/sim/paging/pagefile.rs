@@ -87,7 +87,11 @@ impl PageFile {
 
     /// Copy `slot`'s bytes into `out` (zeros for a slot never written).
     pub fn read(&self, slot: Slot, out: &mut [u8]) {
-        match self.slots.get(slot.0 as usize).and_then(|e| e.data.as_ref()) {
+        match self
+            .slots
+            .get(slot.0 as usize)
+            .and_then(|e| e.data.as_ref())
+        {
             Some(d) => out.copy_from_slice(d),
             None => out.fill(0),
         }

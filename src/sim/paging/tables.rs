@@ -277,7 +277,10 @@ mod tests {
         let levels: Vec<Level> = created.iter().map(|v| v.level).collect();
         assert_eq!(levels, vec![Level::Pdpt, Level::Pd, Level::Pt]);
         assert_eq!(created[2].covers, VA & !0x1F_FFFF);
-        assert!(t.ensure(Vpn(vpn.0 + 1)).is_empty(), "same PT serves the next page");
+        assert!(
+            t.ensure(Vpn(vpn.0 + 1)).is_empty(),
+            "same PT serves the next page"
+        );
         let valid = Pte::Valid {
             pfn: Pfn(3),
             accessed: true,

@@ -48,7 +48,11 @@ impl Tlb {
 
     /// The entry for `vpn`, without touching its recency.
     pub fn peek(&self, vpn: Vpn) -> Option<TlbEntry> {
-        self.entries.iter().flatten().find(|e| e.vpn == vpn).copied()
+        self.entries
+            .iter()
+            .flatten()
+            .find(|e| e.vpn == vpn)
+            .copied()
     }
 
     /// Cache `vpn → pfn`. Returns the page whose entry was evicted (LRU) to make room.
@@ -80,7 +84,11 @@ impl Tlb {
 
     /// Remove `vpn`'s entry; true when there was one.
     pub fn flush(&mut self, vpn: Vpn) -> bool {
-        match self.entries.iter_mut().find(|e| e.is_some_and(|e| e.vpn == vpn)) {
+        match self
+            .entries
+            .iter_mut()
+            .find(|e| e.is_some_and(|e| e.vpn == vpn))
+        {
             Some(e) => {
                 *e = None;
                 true
@@ -138,7 +146,10 @@ mod tests {
         assert_eq!(t.views().iter().flatten().count(), 1);
         // Refilling an existing page replaces its entry in place.
         assert_eq!(t.fill(Vpn(1), Pfn(11), 2), None);
-        assert_eq!(t.peek(Vpn(1)).map(|e| (e.pfn, e.protect)), Some((Pfn(11), 2)));
+        assert_eq!(
+            t.peek(Vpn(1)).map(|e| (e.pfn, e.protect)),
+            Some((Pfn(11), 2))
+        );
         assert_eq!(t.in_range(Vpn(0), 2), vec![Vpn(1)]);
     }
 }

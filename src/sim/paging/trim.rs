@@ -136,10 +136,9 @@ impl Machine {
                     "LRU picks page {}, the one used longest ago.",
                     narrate::page(victim)
                 ),
-                Policy::Random => format!(
-                    "The random policy picks page {}.",
-                    narrate::page(victim)
-                ),
+                Policy::Random => {
+                    format!("The random policy picks page {}.", narrate::page(victim))
+                }
                 Policy::Clock | Policy::Opt if cleared.is_empty() => format!(
                     "The clock hand is on page {}, whose accessed bit is clear: it was not used \
                      since the hand last passed, so it is trimmed.",

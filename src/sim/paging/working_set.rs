@@ -185,7 +185,11 @@ mod tests {
         assert!(ws.remove(Vpn(3)));
         ws.insert(Vpn(5));
         assert_eq!(ws.pages(), &[Vpn(1), Vpn(2), Vpn(5), Vpn(4)]);
-        assert_eq!(ws.pages()[ws.hand()], Vpn(4), "the scan resumes after the new page");
+        assert_eq!(
+            ws.pages()[ws.hand()],
+            Vpn(4),
+            "the scan resumes after the new page"
+        );
         // All bits set: one full turn clears them, then the first page is trimmed.
         let c = ws.choose(&mut rng, ages(&[1, 2, 4, 5])).unwrap();
         assert_eq!(c.victim, Vpn(4));

@@ -74,8 +74,7 @@ impl Machine {
         let Some(owner) = self.paging.frames.get(pfn).vpn else {
             return false;
         };
-        let Some((slot, reclaimed)) = self.obtain_slot(owner, trigger != Trigger::Threshold)
-        else {
+        let Some((slot, reclaimed)) = self.obtain_slot(owner, trigger != Trigger::Threshold) else {
             return false;
         };
         self.write_to_slot(pfn, slot, owner);

@@ -95,19 +95,21 @@ size_line() {
 }
 
 # cargo build → wasm-bindgen → wasm-opt (from the npm binaryen package: Debian's is too old).
-# wasm-bindgen and wasm-opt are skipped when the compiled module has not changed.
+# wasm-bindgen and wasm-opt are skipped when the compiled module has not changed. Every
+# command checks its status itself: callers run this inside `if`, where `set -e` is off.
 build_wasm() {
-    local wasm=target/wasm32-unknown-unknown/release/pagelab.wasm out=www/pkg stamp
+    local wasm="${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/release/pagelab.wasm" out=www/pkg stamp
     step "cargo build --release --target wasm32-unknown-unknown"
-    cargo build --quiet --lib --release --target wasm32-unknown-unknown
-    stamp=$(cksum <"$wasm")
+    cargo build --quiet --lib --release --target wasm32-unknown-unknown || return 1
+    stamp=$(cksum <"$wasm") || return 1
     if [ -f "$out/.stamp" ] && [ "$(cat "$out/.stamp")" = "$stamp" ] && [ -f "$out/pagelab_bg.wasm" ]; then
         step "www/pkg is up to date"
     else
         step "wasm-bindgen --target web"
-        wasm-bindgen --target web --out-dir "$out" --remove-name-section --remove-producers-section "$wasm"
+        rm -f "$out/.stamp"
+        wasm-bindgen --target web --out-dir "$out" --remove-name-section --remove-producers-section "$wasm" || return 1
         step "wasm-opt -Oz"
-        wasm-opt -Oz "$out/pagelab_bg.wasm" -o "$out/pagelab_bg.wasm"
+        wasm-opt -Oz "$out/pagelab_bg.wasm" -o "$out/pagelab_bg.wasm" || return 1
         echo "$stamp" >"$out/.stamp"
     fi
     step "$(size_line "$out/pagelab_bg.wasm"); $(size_line "$out/pagelab.js")"

@@ -73,7 +73,28 @@ export function mount(root, { Simulator }) {
         box.scrollTop = item.offsetTop - box.clientHeight / 2;
       }
     }
+    showCounters(cursor);
     queueDraw();
+  }
+
+  function showCounters(cursor) {
+    const c = sim.counters(cursor);
+    const set = (name, text) => {
+      const el = root.querySelector(`[data-counter=${name}]`);
+      if (el) el.textContent = text;
+    };
+    for (const name of ['demand_zero', 'transition', 'hard', 'access_violation']) set(name, String(c.counters[name]));
+    const lookups = c.counters.tlb_hits + c.counters.tlb_misses;
+    set('tlb', lookups ? `${Math.round((100 * c.counters.tlb_hits) / lookups)}% of ${lookups}` : '–');
+    set('working_set', `${c.working_set} of ${c.working_set_limit} pages`);
+    set('pagefile', `${c.slots_used} of ${c.slots} slots`);
+    set('commit', `${c.commit_charge} of ${c.commit_limit} pages`);
+    const meter = root.querySelector('[data-counter=commit-meter]');
+    if (meter) {
+      meter.max = Math.max(1, c.commit_limit);
+      meter.value = c.commit_charge;
+      meter.high = meter.max * 0.9;
+    }
   }
 
   function queueDraw() {

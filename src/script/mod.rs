@@ -1,1 +1,126 @@
-//! The C-subset script language (DESIGN §5). SKELETON: to be replaced by the script work.
+//! The C-subset script language (DESIGN §5): a tutorial's C code, run statement by
+//! statement on a simulated [`Machine`](crate::sim::Machine).
+//!
+//! [`parse`] turns text into a [`Program`] (or every error it finds, each with line and
+//! column); [`machine_config`] gives the machine its `#pragma pagelab` settings;
+//! [`run`] or a [`Runner`] executes it. Nothing here touches files or the clock.
+//!
+//! Choices the C language leaves open, made here once:
+//! - Integer literals and arithmetic are 64-bit and wrap, like `SIZE_T`. A store into a
+//!   declared narrower variable (`int`, `DWORD`, `char`) or through a typed pointer
+//!   (`*p`, `p[i]`) keeps the low bytes, as C does. `p + n` moves by the pointee's size
+//!   (`void *` by bytes). Windows is LLP64: `int` and `long` are 32 bits.
+//! - A variable exists from its declaration or first assignment on. `p = f(…);` creates
+//!   `p` with the value's type; `&old` and `&mbi` out-parameters create theirs too.
+//!   Declared but unassigned variables read as 0.
+//! - A string literal has no simulated address. It may be `printf`'s format or a `%s`
+//!   value, `memmove`/`memcpy`'s source or `write`'s data. Copying `n` bytes from a
+//!   literal copies its bytes, then its NUL, then zeros for any bytes beyond.
+//!   `write(addr, "bytes")` writes exactly the literal's bytes, without the NUL.
+//! - `%s` reads simulated memory up to a NUL, at most 4096 bytes; NULL prints `(null)`.
+//! - One `memmove`/`memcpy`/`memset`/`write` moves at most 16 MiB; `read` and
+//!   `write(addr, value, n)` move 1 to 8 bytes. Beyond that, and for a division by zero,
+//!   the statement stops with a runtime error and the script goes on.
+//! - `for` loops are supported; a run stops after [`DEFAULT_STATEMENT_LIMIT`]
+//!   statements. The loop's start, condition and step are statements of their own.
+//! - Windows samples' spellings run as written: `EmptyWorkingSet(GetCurrentProcess())`
+//!   (the handle is ignored; `GetCurrentProcess()` is the pseudo-handle -1), `_tprintf`
+//!   and `wprintf` (printf), `TEXT("…")`, `_T("…")` and `L"…"` (the plain string),
+//!   `ZeroMemory`, `FillMemory`, `CopyMemory` and `MoveMemory`.
+//! - Values of statements: what a call returns (`printf` the bytes printed, `memmove`
+//!   and `memset` the destination, `PageOut`, `EmptyWorkingSet` and `WriteModifiedPages`
+//!   the pages they trimmed or wrote), or what an assignment or declaration stored.
+
+mod ast;
+mod builtins;
+mod calls;
+mod check;
+mod error;
+mod eval;
+mod lexer;
+mod parser;
+mod printf;
+mod runner;
+mod suggest;
+mod types;
+
+pub use builtins::{Builtin, Signature, SIGNATURES};
+pub use error::{ScriptError, MAX_ERRORS};
+pub use runner::{run, Runner, StatementResult, DEFAULT_STATEMENT_LIMIT};
+
+use crate::sim::Config;
+use ast::Instr;
+use check::SlotInfo;
+use error::Errors;
+use lexer::PragmaItem;
+
+/// A parsed and checked script, ready to run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Program {
+    code: Vec<Instr>,
+    slots: Vec<SlotInfo>,
+    config: Config,
+}
+
+impl Program {
+    /// The machine settings of its `#pragma pagelab` lines (defaults otherwise).
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The lines that hold runnable statements, in order (for a code panel's markers).
+    pub fn statement_lines(&self) -> Vec<u32> {
+        self.code
+            .iter()
+            .filter_map(|i| match i {
+                Instr::Run(s) | Instr::JumpUnless { cond: s, .. } => Some(s.line),
+                Instr::Jump(_) => None,
+            })
+            .collect()
+    }
+}
+
+/// Parse and check a script. On failure, every error found (at most [`MAX_ERRORS`]),
+/// sorted by position.
+pub fn parse(text: &str) -> Result<Program, Vec<ScriptError>> {
+    let mut errors = Errors::default();
+    let lexed = lexer::lex(text, &mut errors);
+    let config = apply_pragmas(&lexed.pragmas, &mut errors);
+    let stmts = parser::parse(&lexed.tokens, &mut errors);
+    let mut checker = check::Checker::new(text, &mut errors);
+    checker.statements(stmts);
+    let (code, slots) = (
+        std::mem::take(&mut checker.code),
+        std::mem::take(&mut checker.slots),
+    );
+    if !errors.is_empty() {
+        return Err(errors.into_sorted());
+    }
+    Ok(Program {
+        code,
+        slots,
+        config,
+    })
+}
+
+/// The configuration a machine for `program` is built with (its `#pragma pagelab`).
+pub fn machine_config(program: &Program) -> Config {
+    program.config.clone()
+}
+
+/// Apply `#pragma pagelab key=value` settings in order; bad ones are script errors.
+fn apply_pragmas(items: &[PragmaItem], errors: &mut Errors) -> Config {
+    let mut config = Config::default();
+    for item in items {
+        if let Err(e) = config.set(&item.key, &item.value) {
+            let unknown_key = e.message.starts_with("unknown setting");
+            let col = if unknown_key {
+                item.col
+            } else {
+                item.value_col
+            };
+            errors.at(item.line, col, format!("#pragma pagelab: {}", e.message));
+        }
+    }
+    config
+}

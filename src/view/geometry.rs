@@ -35,10 +35,53 @@ pub const LEGEND_ROW_H: f64 = 22.0;
 pub const SWATCH: f64 = 14.0;
 /// Font size of legend labels.
 pub const LEGEND_FONT: f64 = 12.0;
+/// Narrowest TLB entry cell.
+pub const TLB_MIN_W: f64 = 124.0;
+/// Narrowest working-set cell.
+pub const WS_MIN_W: f64 = 104.0;
+/// Height of a TLB or working-set cell.
+pub const ENTRY_H: f64 = 34.0;
+/// From this width on, the TLB and the working set sit side by side.
+pub const TWO_COLUMNS: f64 = 720.0;
 /// Narrowest canvas laid out; narrower requests are laid out at this width.
 pub const MIN_WIDTH: f64 = 260.0;
 /// Widest canvas laid out.
 pub const MAX_WIDTH: f64 = 4096.0;
+
+/// How many of each thing the machine has: what the geometry depends on besides the width.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Sizes {
+    /// RAM frames.
+    pub frames: usize,
+    /// Page-file slots.
+    pub slots: usize,
+    /// TLB entries.
+    pub tlb: usize,
+    /// Working-set limit in pages.
+    pub working_set: usize,
+}
+
+impl Sizes {
+    /// The sizes a machine with `config` has.
+    pub fn of_config(config: &crate::sim::Config) -> Sizes {
+        Sizes {
+            frames: config.frames as usize,
+            slots: config.pagefile as usize,
+            tlb: config.tlb as usize,
+            working_set: config.working_set as usize,
+        }
+    }
+
+    /// The sizes a picture shows.
+    pub fn of_picture(picture: &crate::sim::Picture) -> Sizes {
+        Sizes {
+            frames: picture.frames.len(),
+            slots: picture.slots.len(),
+            tlb: picture.tlb.len(),
+            working_set: (picture.working_set.limit as usize).max(picture.working_set.pages.len()),
+        }
+    }
+}
 
 /// The position of every section and cell.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -57,6 +100,14 @@ pub struct Geometry {
     pub split_title: Rect,
     /// The address-split boxes.
     pub split: Rect,
+    /// Title line of the TLB.
+    pub tlb_title: Rect,
+    /// One cell per TLB entry.
+    pub tlb: Vec<Rect>,
+    /// Title line of the working set.
+    pub ws_title: Rect,
+    /// One cell per working-set place, up to the limit.
+    pub ws: Vec<Rect>,
     /// Title line of the RAM section.
     pub ram_title: Rect,
     /// One cell per RAM frame, by frame number.
@@ -107,9 +158,9 @@ fn legend_boxes(x: f64, y: f64, avail: f64) -> (Vec<Rect>, f64) {
 }
 
 impl Geometry {
-    /// The layout of a machine with `frames` RAM frames and `slots` page-file slots on a
-    /// canvas `width` CSS pixels wide (clamped to [`MIN_WIDTH`]..=[`MAX_WIDTH`]).
-    pub fn new(width: f64, frames: usize, slots: usize) -> Geometry {
+    /// The layout of a machine of `sizes` on a canvas `width` CSS pixels wide (clamped to
+    /// [`MIN_WIDTH`]..=[`MAX_WIDTH`]).
+    pub fn new(width: f64, sizes: Sizes) -> Geometry {
         let width = if width.is_finite() {
             width.clamp(MIN_WIDTH, MAX_WIDTH).floor()
         } else {
@@ -131,14 +182,46 @@ impl Geometry {
         let split = row(y, SPLIT_H);
         y += SPLIT_H + SECTION_GAP;
 
+        // TLB and working set: side by side when there is room, else one above the other.
+        let (tlb_title, tlb, ws_title, ws);
+        if width >= TWO_COLUMNS {
+            let half = ((avail - 2.0 * SECTION_GAP) / 2.0).floor();
+            let right = PAD + half + 2.0 * SECTION_GAP;
+            tlb_title = Rect::new(PAD, y, half, TITLE_H);
+            ws_title = Rect::new(right, y, avail - half - 2.0 * SECTION_GAP, TITLE_H);
+            let top = y + TITLE_H;
+            let (cells, tlb_bottom) = grid(PAD, top, half, sizes.tlb, TLB_MIN_W, ENTRY_H);
+            tlb = cells;
+            let (cells, ws_bottom) =
+                grid(right, top, ws_title.w, sizes.working_set, WS_MIN_W, ENTRY_H);
+            ws = cells;
+            y = tlb_bottom.max(ws_bottom) + SECTION_GAP;
+        } else {
+            tlb_title = row(y, TITLE_H);
+            let (cells, bottom) = grid(PAD, y + TITLE_H, avail, sizes.tlb, TLB_MIN_W, ENTRY_H);
+            tlb = cells;
+            y = bottom + SECTION_GAP;
+            ws_title = row(y, TITLE_H);
+            let (cells, bottom) = grid(
+                PAD,
+                y + TITLE_H,
+                avail,
+                sizes.working_set,
+                WS_MIN_W,
+                ENTRY_H,
+            );
+            ws = cells;
+            y = bottom + SECTION_GAP;
+        }
+
         let ram_title = row(y, TITLE_H);
         y += TITLE_H;
-        let (frame_cells, bottom) = grid(PAD, y, avail, frames, FRAME_MIN_W, FRAME_H);
+        let (frame_cells, bottom) = grid(PAD, y, avail, sizes.frames, FRAME_MIN_W, FRAME_H);
         y = bottom + SECTION_GAP;
 
         let pagefile_title = row(y, TITLE_H);
         y += TITLE_H;
-        let (slot_cells, bottom) = grid(PAD, y, avail, slots, SLOT_MIN_W, SLOT_H);
+        let (slot_cells, bottom) = grid(PAD, y, avail, sizes.slots, SLOT_MIN_W, SLOT_H);
         y = bottom + SECTION_GAP;
 
         let (legend, bottom) = legend_boxes(PAD, y, avail);
@@ -150,6 +233,10 @@ impl Geometry {
             strip_caption,
             split_title,
             split,
+            tlb_title,
+            tlb,
+            ws_title,
+            ws,
             ram_title,
             frames: frame_cells,
             pagefile_title,
@@ -162,6 +249,15 @@ impl Geometry {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn sizes(frames: usize, slots: usize) -> Sizes {
+        Sizes {
+            frames,
+            slots,
+            tlb: 8,
+            working_set: 8,
+        }
+    }
 
     fn assert_inside(g: &Geometry, r: &Rect, what: &str) {
         assert!(
@@ -176,17 +272,31 @@ mod tests {
     fn cells_fit_and_do_not_overlap_at_many_widths() {
         for width in [260.0, 360.0, 414.0, 768.0, 1280.0, 2560.0] {
             for (frames, slots) in [(16, 32), (1, 0), (256, 1024)] {
-                let g = Geometry::new(width, frames, slots);
+                let g = Geometry::new(width, sizes(frames, slots));
                 assert_eq!(g.frames.len(), frames);
                 assert_eq!(g.slots.len(), slots);
-                let all: Vec<&Rect> = g.frames.iter().chain(&g.slots).chain(&g.legend).collect();
+                let all: Vec<&Rect> = g
+                    .frames
+                    .iter()
+                    .chain(&g.slots)
+                    .chain(&g.legend)
+                    .chain(&g.tlb)
+                    .chain(&g.ws)
+                    .collect();
                 for (i, a) in all.iter().enumerate() {
                     assert_inside(&g, a, "cell");
                     for b in &all[i + 1..] {
                         assert!(!a.overlaps(b), "{a:?} overlaps {b:?} at {width}");
                     }
                 }
-                for r in [&g.strip, &g.split, &g.ram_title, &g.pagefile_title] {
+                for r in [
+                    &g.strip,
+                    &g.split,
+                    &g.tlb_title,
+                    &g.ws_title,
+                    &g.ram_title,
+                    &g.pagefile_title,
+                ] {
                     assert_inside(&g, r, "section");
                 }
                 assert!(g
@@ -199,12 +309,12 @@ mod tests {
 
     #[test]
     fn narrower_canvas_is_taller() {
-        let wide = Geometry::new(1280.0, 16, 32);
-        let phone = Geometry::new(360.0, 16, 32);
+        let wide = Geometry::new(1280.0, sizes(16, 32));
+        let phone = Geometry::new(360.0, sizes(16, 32));
         assert!(phone.height > wide.height);
         assert_eq!(phone.width, 360.0);
-        assert_eq!(Geometry::new(10.0, 16, 32).width, MIN_WIDTH);
-        assert_eq!(Geometry::new(f64::NAN, 16, 32).width, MIN_WIDTH);
+        assert_eq!(Geometry::new(10.0, sizes(16, 32)).width, MIN_WIDTH);
+        assert_eq!(Geometry::new(f64::NAN, sizes(16, 32)).width, MIN_WIDTH);
     }
 
     #[test]

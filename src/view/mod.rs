@@ -12,6 +12,8 @@ pub mod palette;
 pub mod shape;
 pub mod space;
 pub mod split;
+pub mod tlb;
+pub mod working_set;
 
 use serde::Serialize;
 
@@ -61,7 +63,7 @@ pub(crate) fn title(rect: &Rect, text: &str, out: &mut Vec<Shape>) {
 /// Lay out `frame` on a canvas `width` CSS pixels wide.
 pub fn layout(frame: Frame<'_>, width: f64) -> Scene {
     let picture = frame.picture;
-    let g = Geometry::new(width, picture.frames.len(), picture.slots.len());
+    let g = Geometry::new(width, geometry::Sizes::of_picture(picture));
     let mut shapes = Vec::with_capacity(16 + 8 * (g.frames.len() + g.slots.len()));
     shapes.push(Shape::Box {
         rect: Rect::new(0.0, 0.0, g.width, g.height),
@@ -72,6 +74,8 @@ pub fn layout(frame: Frame<'_>, width: f64) -> Scene {
     });
     space::shapes(&g, frame, &mut shapes);
     split::shapes(&g, frame, &mut shapes);
+    tlb::shapes(&g, frame, &mut shapes);
+    working_set::shapes(&g, frame, &mut shapes);
     memory::shapes(&g, frame, &mut shapes);
     legend::shapes(&g, &mut shapes);
     Scene {
@@ -81,9 +85,14 @@ pub fn layout(frame: Frame<'_>, width: f64) -> Scene {
     }
 }
 
-/// The first 9 hex digits of a virtual address's page number as the screen shows them.
+/// A number in hex as the screen shows addresses and page numbers: `0x23456700`.
 pub(crate) fn hex(value: u64) -> String {
     format!("{value:#x}")
+}
+
+/// `n` with the singular or plural noun: `1 miss`, `2 misses`.
+pub(crate) fn count(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// A byte count in the largest whole unit (`4 KiB`, `64 KiB`, `1 MiB`).
@@ -91,7 +100,7 @@ pub(crate) fn bytes(n: u64) -> String {
     const UNITS: [&str; 5] = ["bytes", "KiB", "MiB", "GiB", "TiB"];
     let mut value = n;
     let mut unit = 0;
-    while value >= 1024 && value % 1024 == 0 && unit + 1 < UNITS.len() {
+    while value >= 1024 && value.is_multiple_of(1024) && unit + 1 < UNITS.len() {
         value /= 1024;
         unit += 1;
     }

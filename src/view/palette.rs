@@ -57,10 +57,20 @@ impl Palette {
         }
     }
 
-    /// A text colour that reads well on a fill of `ink`.
+    /// A text colour that reads well on a fill of `ink` (the tests check it against the
+    /// WCAG contrast of both choices).
     pub fn text_on(&self, ink: Ink) -> &'static str {
-        let fill = self.css(ink);
-        if contrast(fill, WHITE_TEXT) >= contrast(fill, BLACK_TEXT) {
+        let light_text = match ink {
+            Ink::List(FrameList::Active) => true,
+            Ink::Background | Ink::Panel | Ink::SlotFree | Ink::List(FrameList::Free) => {
+                self.theme == Theme::Dark
+            }
+            Ink::Reserved | Ink::Grid => self.theme == Theme::Dark,
+            Ink::Muted => self.theme == Theme::Light,
+            Ink::Text | Ink::Highlight | Ink::Focus => self.theme == Theme::Light,
+            _ => false,
+        };
+        if light_text {
             WHITE_TEXT
         } else {
             BLACK_TEXT
@@ -145,6 +155,22 @@ mod tests {
             inks.push(Ink::Committed(p));
         }
         inks
+    }
+
+    #[test]
+    fn text_on_picks_the_better_contrast() {
+        for theme in [Theme::Light, Theme::Dark] {
+            let p = Palette::new(theme);
+            for ink in all_inks() {
+                let fill = p.css(ink);
+                let best = if contrast(fill, WHITE_TEXT) >= contrast(fill, BLACK_TEXT) {
+                    WHITE_TEXT
+                } else {
+                    BLACK_TEXT
+                };
+                assert_eq!(p.text_on(ink), best, "{theme:?} {ink:?}");
+            }
+        }
     }
 
     #[test]

@@ -19,6 +19,11 @@ fn zeroed_machine() -> Picture {
             16
         ],
         slots: vec![None; 32],
+        tlb: vec![None; 8],
+        working_set: crate::sim::picture::WorkingSetView {
+            limit: 8,
+            ..Default::default()
+        },
         ..Picture::default()
     }
 }
@@ -71,6 +76,15 @@ fn touched() -> Picture {
     p
 }
 
+fn sizes() -> geometry::Sizes {
+    geometry::Sizes {
+        frames: 16,
+        slots: 32,
+        tlb: 8,
+        working_set: 8,
+    }
+}
+
 fn scene(picture: &Picture, previous: Option<&Picture>, step: Option<&Step>, width: f64) -> Scene {
     layout(
         Frame {
@@ -111,7 +125,7 @@ fn texts(scene: &Scene) -> Vec<&str> {
 fn frames_are_coloured_by_list_and_labelled_with_their_page() {
     let p = touched();
     let s = scene(&p, None, None, 800.0);
-    let g = Geometry::new(800.0, 16, 32);
+    let g = Geometry::new(800.0, sizes());
     assert_eq!(
         box_at(&s, &g.frames[0]),
         Some((Ink::List(FrameList::Active), Pattern::Solid, false))
@@ -131,7 +145,7 @@ fn frames_are_coloured_by_list_and_labelled_with_their_page() {
 fn changes_since_the_previous_step_are_highlighted() {
     let before = committed();
     let after = touched();
-    let g = Geometry::new(800.0, 16, 32);
+    let g = Geometry::new(800.0, sizes());
     let s = scene(&after, Some(&before), None, 800.0);
     assert_eq!(box_at(&s, &g.frames[0]).map(|b| b.2), Some(true));
     assert_eq!(box_at(&s, &g.frames[1]).map(|b| b.2), Some(false));
@@ -170,7 +184,7 @@ fn regions_show_state_protection_and_resident_pages() {
         "{t:?}"
     );
     // The resident mark under the committed page, inside the strip.
-    let g = Geometry::new(800.0, 16, 32);
+    let g = Geometry::new(800.0, sizes());
     let marks = s
         .shapes
         .iter()
@@ -200,7 +214,7 @@ fn page_file_slots_show_their_page() {
     let mut p = touched();
     p.slots[3] = Some(Vpn(0x2345_6701));
     let s = scene(&p, None, None, 800.0);
-    let g = Geometry::new(800.0, 16, 32);
+    let g = Geometry::new(800.0, sizes());
     assert_eq!(box_at(&s, &g.slots[3]).map(|b| b.0), Some(Ink::SlotUsed));
     assert_eq!(
         box_at(&s, &g.slots[2]).map(|b| (b.0, b.1)),
@@ -253,4 +267,45 @@ fn layout_is_deterministic() {
     assert_eq!(bytes(4096), "4 KiB");
     assert_eq!(bytes(8), "8 bytes");
     assert_eq!(bytes(0x10_0000), "1 MiB");
+}
+
+#[test]
+fn tlb_and_working_set_show_translation_and_policy_state() {
+    use crate::sim::picture::{TlbView, WsPageView};
+    let before = touched();
+    let mut p = touched();
+    p.tlb[2] = Some(TlbView {
+        vpn: Vpn(BASE >> 12),
+        pfn: Pfn(0),
+        last_use: 5,
+    });
+    p.working_set.pages.push(WsPageView {
+        vpn: Vpn(BASE >> 12),
+        accessed: true,
+        loaded: 1,
+        last_use: 5,
+    });
+    p.counters.tlb_misses = 1;
+    let s = scene(&p, Some(&before), None, 1000.0);
+    let t = texts(&s);
+    assert!(t.contains(&"0x23456700 → #0"), "{t:?}");
+    assert!(t.contains(&"recent #1"));
+    assert!(t.contains(&"A=1 ◀ hand"), "{t:?}");
+    assert!(t.contains(&"TLB: 1 of 8 entries · 0 hits, 1 miss"));
+    assert!(t.contains(&"Working set: 1 of 8 pages · clock"));
+    let g = Geometry::new(1000.0, sizes());
+    assert_eq!(
+        box_at(&s, &g.tlb[2]).map(|b| b.2),
+        Some(true),
+        "new entry highlighted"
+    );
+    assert_eq!(box_at(&s, &g.tlb[1]).map(|b| b.1), Some(Pattern::Hollow));
+    assert_eq!(
+        box_at(&s, &g.ws[0]).map(|b| (b.0, b.2)),
+        Some((Ink::List(FrameList::Active), true))
+    );
+    // Side by side on a wide canvas, stacked on a phone.
+    assert_eq!(g.tlb_title.y, g.ws_title.y);
+    let phone = Geometry::new(360.0, sizes());
+    assert!(phone.ws_title.y > phone.tlb_title.y);
 }

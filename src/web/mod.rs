@@ -13,6 +13,7 @@ use web_sys::HtmlCanvasElement;
 
 use crate::sim::consts::{MEM_COMMIT, MEM_RESERVE, NAMED};
 use crate::sim::{Event, ExceptionRecord, Machine, Picture, Step, Win32Error};
+use crate::view::geometry::Sizes;
 use crate::view::{self, Frame, Geometry, Theme};
 
 /// Largest integer a JS number holds exactly (2^53 - 1).
@@ -86,6 +87,18 @@ struct StepView<'a> {
     events: &'a [Event],
 }
 
+/// The counters at one position (DESIGN §4).
+#[derive(Serialize)]
+struct CountersView {
+    counters: crate::sim::picture::Counters,
+    commit_charge: u64,
+    commit_limit: u64,
+    working_set: usize,
+    working_set_limit: u32,
+    slots_used: usize,
+    slots: usize,
+}
+
 /// One scrubber marker.
 #[derive(Serialize)]
 struct Marker {
@@ -109,18 +122,20 @@ fn js_error(message: impl AsRef<str>) -> JsError {
 
 /// A JS number as an address or size: a whole number from 0 to 2^53 - 1.
 fn to_u64(value: f64, what: &str) -> Result<u64, JsError> {
-    if value.is_finite() && value >= 0.0 && value <= MAX_SAFE && value.fract() == 0.0 {
+    if (0.0..=MAX_SAFE).contains(&value) && value.fract() == 0.0 {
         Ok(value as u64)
     } else {
         Err(js_error(format!(
-            "The {what} must be a whole number from 0 to 2^53 - 1, not {value}."
+            "The {what} must be a whole number from 0 to 2^53 - 1."
         )))
     }
 }
 
+/// Serialise for JavaScript: `None` as `null`, maps (the PTEs of a picture, keyed by page
+/// number) as `Map`, 64-bit numbers as plain numbers (addresses are below 2^53).
 fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
     value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .serialize(&serde_wasm_bindgen::Serializer::new().serialize_missing_as_null(true))
         .map_err(|e| js_error(e.to_string()))
 }
 
@@ -271,7 +286,8 @@ impl Simulator {
         })
     }
 
-    /// The picture of the machine as it is now (regions, frames, slots, counters, …).
+    /// The picture of the machine as it is now (regions, frames, slots, counters, …);
+    /// `ptes` is a `Map` from virtual page number to entry.
     pub fn snapshot(&self) -> Result<JsValue, JsError> {
         to_js(&self.machine.picture())
     }
@@ -315,6 +331,22 @@ impl Simulator {
         to_js(&list)
     }
 
+    /// The counters at position `cursor`: `{counters: {demand_zero, transition, hard,
+    /// access_violation, guard, tlb_hits, tlb_misses, pagefile_reads, pagefile_writes},
+    /// commit_charge, commit_limit, working_set, working_set_limit, slots_used, slots}`.
+    pub fn counters(&self, cursor: usize) -> Result<JsValue, JsError> {
+        let p = self.picture_at(cursor);
+        to_js(&CountersView {
+            counters: p.counters,
+            commit_charge: p.commit.charge,
+            commit_limit: p.commit.limit,
+            working_set: p.working_set.pages.len(),
+            working_set_limit: p.working_set.limit,
+            slots_used: p.slots.iter().flatten().count(),
+            slots: p.slots.len(),
+        })
+    }
+
     /// The picture at position `cursor` (clamped to the last step).
     pub fn picture(&self, cursor: usize) -> Result<JsValue, JsError> {
         to_js(&self.picture_at(cursor))
@@ -346,8 +378,7 @@ impl Simulator {
     /// Where RAM frame `pfn` is drawn at `css_width`: `[x, y, width, height]` in CSS pixels,
     /// or `undefined` when there is no such frame.
     pub fn frame_rect(&self, pfn: u32, css_width: f64) -> Option<Vec<f64>> {
-        let config = self.machine.config();
-        let g = Geometry::new(css_width, config.frames as usize, config.pagefile as usize);
+        let g = Geometry::new(css_width, Sizes::of_config(self.machine.config()));
         g.frames.get(pfn as usize).map(|r| vec![r.x, r.y, r.w, r.h])
     }
 }

@@ -110,10 +110,11 @@ impl Painter {
                 bold,
                 mono,
             } => {
+                // Whole pixel sizes: formatting an integer keeps float printing out of the wasm.
                 let font = format!(
                     "{}{}px {}",
                     if *bold { "600 " } else { "" },
-                    size,
+                    size.round() as u32,
                     if *mono { MONO } else { SANS }
                 );
                 if font != self.font {
@@ -149,18 +150,18 @@ impl Painter {
                 ctx.move_to(*x1, *y1);
                 ctx.line_to(*x2, *y2);
                 ctx.stroke();
-                if *arrow {
-                    let angle = (y2 - y1).atan2(x2 - x1);
+                let length = ((x2 - x1) * (x2 - x1) + (y2 - y1) * (y2 - y1)).sqrt();
+                if *arrow && length > 0.0 {
+                    // A head along the line's direction (ux, uy), as wide as it is long.
+                    let (ux, uy) = ((x2 - x1) / length, (y2 - y1) / length);
                     let size = 4.0 + 2.0 * width;
+                    let (bx, by) = (x2 - ux * size, y2 - uy * size);
+                    let half = size / 2.0;
                     ctx.set_fill_style_str(colour);
                     ctx.begin_path();
                     ctx.move_to(*x2, *y2);
-                    for turn in [2.6_f64, -2.6] {
-                        ctx.line_to(
-                            x2 + size * (angle + turn).cos(),
-                            y2 + size * (angle + turn).sin(),
-                        );
-                    }
+                    ctx.line_to(bx - uy * half, by + ux * half);
+                    ctx.line_to(bx + uy * half, by - ux * half);
                     ctx.close_path();
                     ctx.fill();
                 }

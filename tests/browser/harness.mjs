@@ -110,15 +110,20 @@ export async function settle(page) {
   return Number(await page.getAttribute('[data-pagelab]', 'data-cursor'));
 }
 
-/** The canvas pixels (RGBA bytes, device pixels) inside a CSS-pixel rectangle. */
+/** The canvas pixels (RGBA bytes, device pixels) inside a CSS-pixel rectangle, as a Buffer. */
 export async function pixels(page, [x, y, w, h]) {
-  return page.evaluate(([x, y, w, h]) => {
+  const base64 = await page.evaluate(([x, y, w, h]) => {
     const canvas = document.querySelector('[data-pagelab] canvas');
     const scale = canvas.width / parseFloat(canvas.style.width);
     const data = canvas.getContext('2d').getImageData(
       Math.round(x * scale), Math.round(y * scale), Math.round(w * scale), Math.round(h * scale)).data;
-    return Array.from(data);
+    let binary = '';
+    for (let i = 0; i < data.length; i += 0x8000) {
+      binary += String.fromCharCode(...data.subarray(i, i + 0x8000));
+    }
+    return btoa(binary);
   }, [x, y, w, h]);
+  return Buffer.from(base64, 'base64');
 }
 
 /** The CSS width the canvas is laid out at. */

@@ -104,11 +104,11 @@ impl Machine {
             return Err(self.violation(va, access, move || {
                 format!(
                     "The TLB maps page {} to frame {}, but the page is {}, which does not allow \
-                     a {}. The CPU raises an access violation{}.",
+                     {}. The CPU raises an access violation{}.",
                     narrate::page(vpn),
                     entry.pfn.0,
                     protection_name(entry.protect),
-                    access.verb(),
+                    access_noun(access),
                     dep_note(access)
                 )
             }));
@@ -188,11 +188,11 @@ impl Machine {
             let prot = info.protect;
             return Err(self.violation(va, access, move || {
                 format!(
-                    "{found} Page {} is {}, which does not allow a {}, so the CPU raises an \
+                    "{found} Page {} is {}, which does not allow {}, so the CPU raises an \
                      access violation{}.",
                     narrate::page(vpn),
                     protection_name(prot),
-                    access.verb(),
+                    access_noun(access),
                     dep_note(access)
                 )
             }));
@@ -217,26 +217,30 @@ impl Machine {
         let protect = info.protect;
         let pte = walk.pte;
         self.end_step(move || {
+            let page = narrate::page(vpn);
             let kind = match pte {
                 Pte::Empty => format!(
-                    "The region says page {} is committed ({}), and it has never been used: \
-                     this is a demand-zero fault. The fault handler will give it a page of zeros.",
-                    narrate::page(vpn),
+                    "The fault handler checks the region: page {page} is committed ({}) but has \
+                     never been used, so this is a demand-zero fault: it gets a page of zeros.",
                     protection_name(protect)
                 ),
-                Pte::DemandZero => "A demand-zero PTE: the page was never changed, so the fault \
-                                    handler will give it a fresh page of zeros."
-                    .into(),
+                Pte::DemandZero => format!(
+                    "Page {page} holds nothing that must be kept, so this is a demand-zero \
+                     fault: it gets a fresh page of zeros."
+                ),
                 Pte::Transition { pfn } => format!(
-                    "Frame {} still holds the page on a standby or modified list, so this is a \
-                     soft fault: no disk I/O is needed.",
+                    "Frame {} still holds page {page} on the standby or modified list, so this \
+                     is a soft fault: no disk I/O is needed.",
                     pfn.0
                 ),
-                _ => "The page is not in RAM; it must be read back from the page file, so this \
-                      is a hard fault."
-                    .into(),
+                Pte::PageFile { slot } => format!(
+                    "Page {page} is not in RAM; its PTE points to page-file slot {}, so this is \
+                     a hard fault: the page must be read back from disk.",
+                    slot.0
+                ),
+                _ => String::new(),
             };
-            format!("{found} The PTE is not valid, so the CPU raises a page fault. {kind}")
+            format!("{found} There is no valid translation, so the CPU raises a page fault. {kind}")
         });
         let pfn = self.resolve_fault(va, vpn, access, walk.pte, protect)?;
         Ok((pfn, Path::Restarted))
@@ -449,6 +453,15 @@ fn plural(n: usize) -> &'static str {
         ""
     } else {
         "s"
+    }
+}
+
+/// The access as a noun phrase: "a read", "a write", "execution".
+fn access_noun(access: Access) -> &'static str {
+    match access {
+        Access::Read => "a read",
+        Access::Write => "a write",
+        Access::Execute => "execution",
     }
 }
 

@@ -203,11 +203,11 @@ impl Machine {
             self.emit(Event::PageFileRead { slot, pfn, vpn: v });
             self.set_pte(v, Pte::Transition { pfn });
         }
-        let pages: Vec<Vpn> = got.iter().map(|g| g.0).collect();
-        let slots: Vec<Slot> = got.iter().map(|g| g.1).collect();
-        let frames: Vec<String> = got.iter().map(|g| g.2 .0.to_string()).collect();
         let cluster = size;
         self.end_step(move || {
+            let pages: Vec<Vpn> = got.iter().map(|g| g.0).collect();
+            let slots: Vec<Slot> = got.iter().map(|g| g.1).collect();
+            let frames: Vec<String> = got.iter().map(|g| g.2 .0.to_string()).collect();
             let (which, verb, s) = if pages.len() == 1 {
                 ("Neighbouring page", "is", "")
             } else {
@@ -227,7 +227,10 @@ impl Machine {
 
     /// Whether two pages belong to the same allocation (clustering stays inside one).
     fn same_allocation(&self, a: Vpn, b: Vpn) -> bool {
-        self.space.page(a).state == self.space.page(b).state
+        match (self.space.allocation_at(a), self.space.allocation_at(b)) {
+            (Some(x), Some(y)) => x.base == y.base,
+            _ => false,
+        }
     }
 
     /// Map `pfn` at `vpn` and add it to the working set, as its own step.

@@ -141,6 +141,31 @@ impl Paging {
         }
     }
 
+    /// The page tables.
+    pub fn tables(&self) -> &PageTables {
+        &self.tables
+    }
+
+    /// The TLB.
+    pub fn tlb(&self) -> &Tlb {
+        &self.tlb
+    }
+
+    /// The PFN database.
+    pub fn frames(&self) -> &FrameDb {
+        &self.frames
+    }
+
+    /// The page file.
+    pub fn pagefile(&self) -> &PageFile {
+        &self.pagefile
+    }
+
+    /// The working set.
+    pub fn working_set(&self) -> &WorkingSet {
+        &self.ws
+    }
+
     /// The bytes of a resident page, or of its page-file copy; `None` when the page holds
     /// nothing yet (reads as zeros). For tests and inspection; no step is recorded.
     pub fn peek_page(&self, vpn: Vpn) -> Option<Vec<u8>> {

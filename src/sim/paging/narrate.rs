@@ -41,11 +41,11 @@ pub fn join(items: &[String]) -> String {
 /// A PTE in words.
 pub fn pte(pte: Pte) -> String {
     match pte {
-        Pte::Empty => "empty".into(),
-        Pte::Valid { pfn, .. } => format!("valid, frame {}", pfn.0),
-        Pte::DemandZero => "demand-zero".into(),
-        Pte::Transition { pfn } => format!("in transition, frame {}", pfn.0),
-        Pte::PageFile { slot } => format!("page-file slot {}", slot.0),
+        Pte::Empty => "empty (zero)".into(),
+        Pte::Valid { pfn, .. } => format!("valid and points to frame {}", pfn.0),
+        Pte::DemandZero => "a demand-zero PTE".into(),
+        Pte::Transition { pfn } => format!("a transition PTE pointing to frame {}", pfn.0),
+        Pte::PageFile { slot } => format!("a page-file PTE pointing to slot {}", slot.0),
         Pte::Prototype { index } => format!("a pointer to prototype PTE {index}"),
     }
 }
@@ -71,6 +71,9 @@ mod tests {
         assert_eq!(slots(&[Slot(3), Slot(7)]), "3 and 7");
         assert_eq!(slots(&[Slot(3), Slot(5), Slot(7)]), "3, 5 and 7");
         assert_eq!(join(&["a".into()]), "a");
-        assert_eq!(pte(Pte::PageFile { slot: Slot(7) }), "page-file slot 7");
+        assert_eq!(
+            pte(Pte::PageFile { slot: Slot(7) }),
+            "a page-file PTE pointing to slot 7"
+        );
     }
 }

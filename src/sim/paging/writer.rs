@@ -19,6 +19,8 @@ pub(super) enum Trigger {
     Threshold,
     /// A fault needs a frame and only modified pages are left.
     NeedFrame,
+    /// The writer goes on with the next page of the same run.
+    Continuing,
 }
 
 impl Machine {
@@ -41,6 +43,11 @@ impl Machine {
         }
         let mut written = 0;
         while let Some(pfn) = self.paging.frames.head(FrameList::Modified) {
+            let trigger = if written == 0 {
+                trigger
+            } else {
+                Trigger::Continuing
+            };
             if !self.write_one(pfn, trigger) {
                 let left = self.paging.frames.count(FrameList::Modified);
                 self.end_step(move || {
@@ -74,7 +81,10 @@ impl Machine {
         let Some(owner) = self.paging.frames.get(pfn).vpn else {
             return false;
         };
-        let Some((slot, reclaimed)) = self.obtain_slot(owner, trigger != Trigger::Threshold) else {
+        let Some((slot, reclaimed)) = self.obtain_slot(
+            owner,
+            matches!(trigger, Trigger::Explicit | Trigger::NeedFrame),
+        ) else {
             return false;
         };
         self.write_to_slot(pfn, slot, owner);
@@ -95,6 +105,7 @@ impl Machine {
                      the modified page writer wakes up.",
                     if count == 1 { "" } else { "s" }
                 ),
+                Trigger::Continuing => "The modified page writer goes on.".into(),
                 Trigger::NeedFrame => "No frame is zeroed, free or on standby, so a modified \
                                        page must be saved before its frame can be reused."
                     .into(),

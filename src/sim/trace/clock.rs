@@ -13,15 +13,16 @@ use super::{Outcome, Replacer};
 ///   clear one, evicts that page, loads the new one there (use bit set) and moves one past
 ///   it.
 ///
-/// Each step of the hand over a set bit clears a bit that a load or a hit set, so the hand
-/// moves at most twice per access on average.
+/// The use bits are packed 64 to a word, so the hand passes a run of set bits in one step
+/// per word instead of one per frame. Every bit the hand clears was set by a load or a hit,
+/// so its travel is O(1) per access on average.
 #[derive(Clone, Debug)]
 pub struct Clock {
     frames: usize,
     /// Page held by each frame.
     pages: Vec<u64>,
-    /// Use bit of each frame.
-    used: Vec<bool>,
+    /// Use bit of frame `f`: bit `f % 64` of word `f / 64`.
+    used: Vec<u64>,
     /// The frame the hand points at.
     hand: usize,
     /// Resident page → its frame.
@@ -32,23 +33,50 @@ impl Clock {
     /// An empty memory of `frames` frames.
     pub fn new(frames: NonZeroU32) -> Clock {
         let frames = frames.get() as usize;
-        let expected = frames.min(1 << 16);
+        let expected = frames.min(1 << 12);
         Clock {
             frames,
             pages: Vec::with_capacity(expected),
-            used: Vec::with_capacity(expected),
+            used: Vec::with_capacity(expected.div_ceil(64)),
             hand: 0,
-            map: PageMap::with_capacity(expected),
+            // One more than the frames: a miss inserts the new page before removing the victim.
+            map: PageMap::with_capacity(expected + 1),
         }
     }
 
-    /// The frame after `frame`, wrapping around.
+    /// Set the use bit of `frame`.
     #[inline(always)]
-    fn after(&self, frame: usize) -> usize {
-        if frame + 1 == self.frames {
-            0
-        } else {
-            frame + 1
+    fn set_used(&mut self, frame: usize) {
+        self.used[frame / 64] |= 1 << (frame % 64);
+    }
+
+    /// Move the hand as the rules say: clear set use bits and advance until a clear one;
+    /// return that frame. Memory is full.
+    #[inline(always)]
+    fn sweep(&mut self) -> usize {
+        let mut frame = self.hand;
+        loop {
+            let (word, bit) = (frame / 64, frame % 64);
+            // Frames of this word from `frame` on (the last word may be partly unused).
+            let span = (64 - bit).min(self.frames - frame);
+            // Set bits from `frame` on; the shift brings in zeros, so this is at most 64 - bit.
+            let run = (self.used[word] >> bit).trailing_ones() as usize;
+            if run < span {
+                // Clear the run the hand passes; the frame just after it is the victim.
+                self.used[word] &= !(((1u64 << run) - 1) << bit);
+                return frame + run;
+            }
+            // Every frame left in this word has its bit set: clear them all, go on.
+            let passed = if span == 64 {
+                u64::MAX
+            } else {
+                ((1u64 << span) - 1) << bit
+            };
+            self.used[word] &= !passed;
+            frame += span;
+            if frame == self.frames {
+                frame = 0;
+            }
         }
     }
 }
@@ -56,30 +84,36 @@ impl Clock {
 impl Replacer for Clock {
     #[inline]
     fn access(&mut self, page: u64) -> Outcome {
-        if let Some(frame) = self.map.get(page) {
-            // A hit sets the use bit.
-            self.used[frame as usize] = true;
-            return Outcome::Hit;
-        }
-        if self.pages.len() < self.frames {
-            // Frames fill in order; the hand stays where it is (frame 0).
-            self.map.insert(page, self.pages.len() as u32);
+        let vacant = match self.map.find(page) {
+            Ok(frame) => {
+                // A hit sets the use bit.
+                self.set_used(frame as usize);
+                return Outcome::Hit;
+            }
+            Err(vacant) => vacant,
+        };
+        let filled = self.pages.len();
+        if filled < self.frames {
+            // Frames fill in order, use bit set on load; the hand stays at frame 0.
+            self.map.insert_vacant(vacant, page, filled as u32);
             self.pages.push(page);
-            self.used.push(true);
+            if filled.is_multiple_of(64) {
+                self.used.push(0);
+            }
+            self.set_used(filled);
             return Outcome::Miss { evicted: None };
         }
-        // Second chance: clear set bits and advance until a clear one.
-        let mut frame = self.hand;
-        while self.used[frame] {
-            self.used[frame] = false;
-            frame = self.after(frame);
-        }
+        let frame = self.sweep();
         let victim = std::mem::replace(&mut self.pages[frame], page);
-        self.used[frame] = true;
+        self.set_used(frame);
+        self.map.insert_vacant(vacant, page, frame as u32);
         self.map.remove(victim);
-        self.map.insert(page, frame as u32);
         // The hand moves one past the frame just loaded.
-        self.hand = self.after(frame);
+        self.hand = if frame + 1 == self.frames {
+            0
+        } else {
+            frame + 1
+        };
         Outcome::Miss {
             evicted: Some(victim),
         }

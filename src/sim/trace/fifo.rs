@@ -25,11 +25,12 @@ impl Fifo {
     /// An empty memory of `frames` frames.
     pub fn new(frames: NonZeroU32) -> Fifo {
         let frames = frames.get() as usize;
-        let expected = frames.min(1 << 16);
+        let expected = frames.min(1 << 12);
         Fifo {
             frames,
             pages: Vec::with_capacity(expected),
-            map: PageMap::with_capacity(expected),
+            // One more than the frames: a miss inserts the new page before removing the victim.
+            map: PageMap::with_capacity(expected + 1),
             oldest: 0,
         }
     }
@@ -38,18 +39,20 @@ impl Fifo {
 impl Replacer for Fifo {
     #[inline]
     fn access(&mut self, page: u64) -> Outcome {
-        if self.map.get(page).is_some() {
-            return Outcome::Hit;
-        }
+        let vacant = match self.map.find(page) {
+            Ok(_) => return Outcome::Hit,
+            Err(vacant) => vacant,
+        };
         if self.pages.len() < self.frames {
-            self.map.insert(page, self.pages.len() as u32);
+            self.map
+                .insert_vacant(vacant, page, self.pages.len() as u32);
             self.pages.push(page);
             return Outcome::Miss { evicted: None };
         }
         let frame = self.oldest;
         let victim = std::mem::replace(&mut self.pages[frame], page);
+        self.map.insert_vacant(vacant, page, frame as u32);
         self.map.remove(victim);
-        self.map.insert(page, frame as u32);
         self.oldest = if frame + 1 == self.frames {
             0
         } else {

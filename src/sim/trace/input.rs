@@ -169,7 +169,7 @@ impl<R: Read> PageReader<R> {
     }
 
     /// Page numbers read so far.
-    pub fn count(&self) -> u64 {
+    pub fn pages_read(&self) -> u64 {
         self.tokens
     }
 

@@ -38,14 +38,15 @@ impl Lru {
     /// An empty memory of `frames` frames.
     pub fn new(frames: NonZeroU32) -> Lru {
         let frames = frames.get() as usize;
-        let expected = frames.min(1 << 16);
+        let expected = frames.min(1 << 12);
         Lru {
             frames,
             pages: Vec::with_capacity(expected),
             links: Vec::with_capacity(expected),
             newest: NIL,
             oldest: NIL,
-            map: PageMap::with_capacity(expected),
+            // One more than the frames: a miss inserts the new page before removing the victim.
+            map: PageMap::with_capacity(expected + 1),
         }
     }
 
@@ -76,10 +77,13 @@ impl Lru {
 impl Replacer for Lru {
     #[inline]
     fn access(&mut self, page: u64) -> Outcome {
-        if let Some(frame) = self.map.get(page) {
-            self.touch(frame);
-            return Outcome::Hit;
-        }
+        let vacant = match self.map.find(page) {
+            Ok(frame) => {
+                self.touch(frame);
+                return Outcome::Hit;
+            }
+            Err(vacant) => vacant,
+        };
         if self.pages.len() < self.frames {
             let frame = self.pages.len() as u32;
             self.pages.push(page);
@@ -93,13 +97,13 @@ impl Replacer for Lru {
                 self.links[self.newest as usize].newer = frame;
             }
             self.newest = frame;
-            self.map.insert(page, frame);
+            self.map.insert_vacant(vacant, page, frame);
             return Outcome::Miss { evicted: None };
         }
         let frame = self.oldest;
         let victim = std::mem::replace(&mut self.pages[frame as usize], page);
+        self.map.insert_vacant(vacant, page, frame);
         self.map.remove(victim);
-        self.map.insert(page, frame);
         self.touch(frame);
         Outcome::Miss {
             evicted: Some(victim),

@@ -76,6 +76,15 @@ pub struct Summary {
 }
 
 impl Summary {
+    /// The summary line of `pagelab trace`: `{"accesses":…,"hits":…,"misses":…}` (the
+    /// same text `serde_json` gives, without needing the caller to link serde).
+    pub fn to_json(&self) -> String {
+        format!(
+            "{{\"accesses\":{},\"hits\":{},\"misses\":{}}}",
+            self.accesses, self.hits, self.misses
+        )
+    }
+
     /// Count one access.
     #[inline(always)]
     pub fn record(&mut self, outcome: Outcome) {
@@ -231,6 +240,17 @@ mod tests {
             String::from_utf8_lossy(&out),
             "7 miss\n3 miss evict 7\n0 hit\n18446744073709551615 hit\n"
         );
+    }
+
+    #[test]
+    fn summary_json_is_serde_json() {
+        let summary = Summary {
+            accesses: 12,
+            hits: 3,
+            misses: 9,
+        };
+        assert_eq!(summary.to_json(), r#"{"accesses":12,"hits":3,"misses":9}"#);
+        assert_eq!(summary.to_json(), serde_json::to_string(&summary).unwrap());
     }
 
     #[test]

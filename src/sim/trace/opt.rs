@@ -23,7 +23,7 @@ const NEVER: u32 = u32::MAX;
 /// For each position, the position of the next reference to the same page, or [`NEVER`].
 fn next_uses(pages: &[u64]) -> Vec<u32> {
     let mut next = vec![NEVER; pages.len()];
-    let mut later = PageMap::with_capacity(pages.len().min(1 << 16));
+    let mut later = PageMap::with_capacity(pages.len().min(1 << 12));
     for (i, &page) in pages.iter().enumerate().rev() {
         if let Some(j) = later.insert(page, i as u32) {
             next[i] = j;
@@ -64,7 +64,7 @@ where
     // a position already passed, while every resident page's next use lies ahead, so a stale
     // key never reaches the top when a victim is chosen; stale keys are swept out whenever
     // they make up more than half the heap.
-    let mut heap: BinaryHeap<u64> = BinaryHeap::with_capacity(frames.min(1 << 16) * 2 + 64);
+    let mut heap: BinaryHeap<u64> = BinaryHeap::with_capacity(frames.min(1 << 12) * 2 + 64);
     let mut resident = 0usize;
     let mut summary = Summary::default();
     for (i, (&page, &next_use)) in pages.iter().zip(&next).enumerate() {
@@ -115,6 +115,20 @@ mod tests {
             next_uses(&[5, 6, 5, 5, 7, 6]),
             vec![2, 5, 3, NEVER, NEVER, NEVER]
         );
+    }
+
+    /// Many distinct pages make the position map grow several times.
+    #[test]
+    fn next_use_positions_with_growth() {
+        let pages: Vec<u64> = (0..30_000u64).map(|i| (i * 7919) % 10_007).collect();
+        let next = next_uses(&pages);
+        for i in (0..pages.len()).step_by(97) {
+            let expected = pages[i + 1..]
+                .iter()
+                .position(|&q| q == pages[i])
+                .map_or(NEVER, |d| (i + 1 + d) as u32);
+            assert_eq!(next[i], expected, "position {i}");
+        }
     }
 
     /// Among pages never used again, the most recently loaded goes first.

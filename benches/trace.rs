@@ -1,0 +1,116 @@
+//! Trace mode throughput (DESIGN §6): 1M accesses at 64 and 1024 frames for fifo, lru,
+//! clock, random and opt, the naive specification as the baseline, and the text reader.
+//!
+//! Run with `cargo bench --bench trace`; every figure is per access (criterion's
+//! "elements"). The naive baseline runs on a prefix of the same string, because it is
+//! O(frames) per access (and OPT's naive version scans the future on every miss).
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use pagelab::sim::trace::{self, naive, PageReader, SplitMix64};
+use pagelab::sim::Policy;
+
+const ACCESSES: usize = 1_000_000;
+const FRAMES: [u64; 2] = [64, 1024];
+
+/// A deterministic reference string with locality: phases of 50,000 accesses, each around
+/// its own base page; in a phase 80% of references fall in a hot set of 512 pages, 15% in
+/// a warm set of 8192, and 5% anywhere in 2^30 pages.
+fn reference_string(len: usize) -> Vec<u64> {
+    let mut rng = SplitMix64::new(0x5eed);
+    let mut base = 0;
+    (0..len)
+        .map(|i| {
+            if i % 50_000 == 0 {
+                base = rng.below(1 << 20);
+            }
+            match rng.below(100) {
+                0..=79 => base + rng.below(512),
+                80..=94 => base + rng.below(8192),
+                _ => rng.below(1 << 30),
+            }
+        })
+        .collect()
+}
+
+fn run(policy: Policy, frames: u64, pages: &[u64]) -> trace::Summary {
+    trace::simulate(policy, frames, 1, pages.iter().copied(), |_, _| {}).unwrap_or_default()
+}
+
+fn fast(c: &mut Criterion) {
+    let pages = reference_string(ACCESSES);
+    let mut group = c.benchmark_group("trace");
+    group.throughput(Throughput::Elements(ACCESSES as u64));
+    for policy in [
+        Policy::Fifo,
+        Policy::Lru,
+        Policy::Clock,
+        Policy::Random,
+        Policy::Opt,
+    ] {
+        for frames in FRAMES {
+            let summary = run(policy, frames, &pages);
+            eprintln!(
+                "{} {frames} frames: {:.1}% misses",
+                policy.name(),
+                100.0 * summary.misses as f64 / summary.accesses as f64
+            );
+            group.bench_with_input(
+                BenchmarkId::new(policy.name(), frames),
+                &frames,
+                |b, &frames| b.iter(|| run(policy, frames, black_box(&pages))),
+            );
+        }
+    }
+    group.finish();
+}
+
+fn baseline(c: &mut Criterion) {
+    let pages = reference_string(ACCESSES);
+    let mut group = c.benchmark_group("naive");
+    for policy in [Policy::Fifo, Policy::Lru, Policy::Clock, Policy::Opt] {
+        for frames in FRAMES {
+            let len = match (policy, frames) {
+                (Policy::Opt, 64) => 20_000,
+                (Policy::Opt, _) => 5_000,
+                (_, 64) => 200_000,
+                _ => 50_000,
+            };
+            let prefix = &pages[..len];
+            group.throughput(Throughput::Elements(len as u64));
+            group.bench_with_input(
+                BenchmarkId::new(policy.name(), frames),
+                &frames,
+                |b, &frames| {
+                    b.iter(|| {
+                        naive::summary(policy, frames, 1, black_box(prefix)).unwrap_or_default()
+                    })
+                },
+            );
+        }
+    }
+    group.finish();
+}
+
+fn reader(c: &mut Criterion) {
+    let pages = reference_string(ACCESSES);
+    let text: String = pages.iter().map(|p| format!("{p}\n")).collect();
+    let mut group = c.benchmark_group("read");
+    group.throughput(Throughput::Elements(ACCESSES as u64));
+    group.bench_function("1M pages from text", |b| {
+        b.iter(|| PageReader::new(black_box(text.as_bytes())).fold(0u64, u64::wrapping_add))
+    });
+    group.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default()
+        .sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3));
+    targets = fast, baseline, reader
+}
+criterion_main!(benches);

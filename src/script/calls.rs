@@ -1,0 +1,350 @@
+//! What each builtin does when a statement calls it: the Win32 calls go straight to the
+//! machine with the reference's parameter types (DWORD parameters take the low 32 bits,
+//! as C does); the memory functions turn into reads and writes of simulated memory.
+
+use super::ast::{Expr, ExprKind};
+use super::builtins::Builtin;
+use super::eval::{runtime_error, Abort, Env, Value};
+use super::printf::{self, Arg, Piece};
+use crate::sim::addr::PAGE_SIZE;
+use crate::sim::consts::MBI_SIZE;
+use crate::sim::Machine;
+
+/// Most bytes one `memmove`/`memcpy`/`memset`/`write` call may touch.
+pub const MAX_COPY: u64 = 16 << 20;
+/// Most bytes `%s` prints from simulated memory when no NUL ends the string.
+pub const MAX_STRING: u64 = 4096;
+/// Bytes moved per machine access while copying.
+const CHUNK: u64 = PAGE_SIZE;
+
+/// Where copied bytes come from.
+enum Source<'a> {
+    /// A string literal: its bytes, then its NUL, then zeros.
+    Literal(&'a [u8]),
+    /// Simulated memory.
+    Memory(u64),
+}
+
+fn dword(v: u64) -> u32 {
+    // A DWORD parameter takes the low 32 bits, as a C compiler passes it.
+    v as u32
+}
+
+/// Run builtin `b` for the call expression `e` with `args`.
+pub(crate) fn call(
+    env: &mut Env,
+    m: &mut Machine,
+    e: &Expr,
+    b: Builtin,
+    args: &[Expr],
+) -> Result<Value, Abort> {
+    let v = match b {
+        Builtin::VirtualAlloc => {
+            let address = env.int(m, &args[0])?;
+            let size = env.int(m, &args[1])?;
+            let kind = dword(env.int(m, &args[2])?);
+            let protect = dword(env.int(m, &args[3])?);
+            Value::Int(m.virtual_alloc(address, size, kind, protect))
+        }
+        Builtin::VirtualFree => {
+            let address = env.int(m, &args[0])?;
+            let size = env.int(m, &args[1])?;
+            let kind = dword(env.int(m, &args[2])?);
+            Value::Int(u64::from(m.virtual_free(address, size, kind)))
+        }
+        Builtin::VirtualProtect => {
+            let address = env.int(m, &args[0])?;
+            let size = env.int(m, &args[1])?;
+            let protect = dword(env.int(m, &args[2])?);
+            // `&old` or NULL: NULL makes the call fail with 998 (reference §5).
+            let out = match &args[3].kind {
+                ExprKind::AddrOf(var) => match var.kind {
+                    ExprKind::Var(slot) => Some((slot, var.ty.clone())),
+                    _ => None,
+                },
+                _ => None,
+            };
+            match m.virtual_protect(address, size, protect, out.is_some()) {
+                Some(old) => {
+                    if let Some((slot, ty)) = out {
+                        if let Some(var) = env.vars.get_mut(slot) {
+                            *var = Value::Int(ty.convert(u64::from(old)));
+                        }
+                    }
+                    Value::Int(1)
+                }
+                None => Value::Int(0),
+            }
+        }
+        Builtin::VirtualQuery => {
+            let address = env.int(m, &args[0])?;
+            let length = env.int(m, &args[2])?;
+            let slot = match &args[1].kind {
+                ExprKind::AddrOf(var) => match var.kind {
+                    ExprKind::Var(slot) => Some(slot),
+                    _ => None,
+                },
+                _ => None,
+            };
+            match m.virtual_query(address, length) {
+                Some(mbi) => {
+                    if let Some(var) = slot.and_then(|s| env.vars.get_mut(s)) {
+                        *var = Value::Mbi(mbi);
+                    }
+                    // It returns the bytes written: sizeof(MEMORY_BASIC_INFORMATION) (reference §6).
+                    Value::Int(MBI_SIZE)
+                }
+                None => Value::Int(0),
+            }
+        }
+        Builtin::GetLastError => Value::Int(u64::from(m.last_error())),
+        Builtin::SetLastError => {
+            let code = dword(env.int(m, &args[0])?);
+            m.set_last_error(code);
+            Value::Void
+        }
+        Builtin::ZeroMemory | Builtin::FillMemory => {
+            let dst = env.int(m, &args[0])?;
+            let n = count(env, m, &args[1], b)?;
+            let byte = match args.get(2) {
+                Some(v) => env.int(m, v)? as u8,
+                None => 0,
+            };
+            fill(m, dst, byte, n)?;
+            Value::Void
+        }
+        Builtin::CopyMemory | Builtin::MoveMemory => {
+            let dst = env.int(m, &args[0])?;
+            let src = env.eval(m, &args[1])?;
+            let n = count(env, m, &args[2], b)?;
+            match &src {
+                Value::Str(bytes) => copy(m, dst, Source::Literal(bytes), n)?,
+                Value::Int(addr) => copy(m, dst, Source::Memory(*addr), n)?,
+                _ => {
+                    return Err(runtime_error(
+                        &args[1],
+                        "the source must be a string or an address",
+                    ))
+                }
+            }
+            Value::Void
+        }
+        Builtin::Memmove | Builtin::Memcpy => {
+            let dst = env.int(m, &args[0])?;
+            let src = env.eval(m, &args[1])?;
+            let n = count(env, m, &args[2], b)?;
+            match &src {
+                Value::Str(bytes) => copy(m, dst, Source::Literal(bytes), n)?,
+                Value::Int(addr) => copy(m, dst, Source::Memory(*addr), n)?,
+                _ => {
+                    return Err(runtime_error(
+                        &args[1],
+                        "the source must be a string or an address",
+                    ))
+                }
+            }
+            Value::Int(dst)
+        }
+        Builtin::Memset => {
+            let dst = env.int(m, &args[0])?;
+            // memset converts its value to unsigned char.
+            let byte = env.int(m, &args[1])? as u8;
+            let n = count(env, m, &args[2], b)?;
+            fill(m, dst, byte, n)?;
+            Value::Int(dst)
+        }
+        Builtin::Printf => {
+            let text = printf_call(env, m, e, args)?;
+            let len = text.len() as u64;
+            if !text.is_empty() {
+                m.output(&String::from_utf8_lossy(&text));
+            }
+            env.out.extend_from_slice(&text);
+            Value::Int(len)
+        }
+        Builtin::Read => {
+            let address = env.int(m, &args[0])?;
+            let n = small_count(env, m, &args[1], "read")?;
+            let mut buf = [0u8; 8];
+            m.read(address, &mut buf[..n])?;
+            Value::Int(u64::from_le_bytes(buf))
+        }
+        Builtin::Write => {
+            let address = env.int(m, &args[0])?;
+            let data = env.eval(m, &args[1])?;
+            match (data, args.get(2)) {
+                // write(addr, "bytes"): exactly the literal's bytes, no NUL.
+                (Value::Str(bytes), None) => {
+                    if !bytes.is_empty() {
+                        m.write(address, &bytes)?;
+                    }
+                }
+                // write(addr, "bytes", n): like memcpy from the literal.
+                (Value::Str(bytes), Some(n)) => {
+                    let n = count(env, m, n, b)?;
+                    copy(m, address, Source::Literal(&bytes), n)?;
+                }
+                (Value::Int(value), Some(n)) => {
+                    let n = small_count(env, m, n, "write")?;
+                    m.write(address, &value.to_le_bytes()[..n])?;
+                }
+                _ => {
+                    return Err(runtime_error(
+                        e,
+                        "write needs a string, or a value and a byte count",
+                    ))
+                }
+            }
+            Value::Void
+        }
+        Builtin::Execute => {
+            let address = env.int(m, &args[0])?;
+            m.execute(address)?;
+            Value::Void
+        }
+        Builtin::PageOut => {
+            let address = env.int(m, &args[0])?;
+            let size = match args.get(1) {
+                Some(s) => env.int(m, s)?,
+                None => 1,
+            };
+            Value::Int(m.page_out(address, size) as u64)
+        }
+        Builtin::EmptyWorkingSet => {
+            // The process handle, if given, can only be this process: it is ignored.
+            if let Some(handle) = args.first() {
+                env.int(m, handle)?;
+            }
+            Value::Int(m.empty_working_set() as u64)
+        }
+        // The pseudo-handle of the current process is (HANDLE)-1.
+        Builtin::GetCurrentProcess => Value::Int(u64::MAX),
+        Builtin::WriteModifiedPages => Value::Int(m.write_modified_pages() as u64),
+    };
+    Ok(v)
+}
+
+/// A byte count of `memmove`, `memcpy`, `memset` or `write`, at most [`MAX_COPY`].
+fn count(env: &mut Env, m: &mut Machine, e: &Expr, b: Builtin) -> Result<u64, Abort> {
+    let n = env.int(m, e)?;
+    if n > MAX_COPY {
+        let name = super::builtins::SIGNATURES
+            .iter()
+            .find(|s| s.builtin == b)
+            .map_or("this call", |s| s.name);
+        return Err(runtime_error(
+            e,
+            format!(
+                "{name} of {n} bytes: PageLab moves at most {} MiB in one call",
+                MAX_COPY >> 20
+            ),
+        ));
+    }
+    Ok(n)
+}
+
+/// The byte count of `read` or `write(addr, value, n)`: 1 to 8.
+fn small_count(env: &mut Env, m: &mut Machine, e: &Expr, name: &str) -> Result<usize, Abort> {
+    let n = env.int(m, e)?;
+    if !(1..=8).contains(&n) {
+        return Err(runtime_error(
+            e,
+            format!("{name} moves 1 to 8 bytes, but the count is {}", n as i64),
+        ));
+    }
+    Ok(n as usize)
+}
+
+/// Copy `n` bytes to `dst`, one page-sized chunk at a time (each chunk read, then
+/// written), like `memmove`: overlapping memory is copied backwards when needed.
+fn copy(m: &mut Machine, dst: u64, src: Source<'_>, n: u64) -> Result<(), Abort> {
+    let chunks = n.div_ceil(CHUNK);
+    let backwards = match src {
+        Source::Memory(s) => dst > s && dst < s.wrapping_add(n),
+        Source::Literal(_) => false,
+    };
+    let mut buf = vec![0u8; n.min(CHUNK) as usize];
+    for k in 0..chunks {
+        let index = if backwards { chunks - 1 - k } else { k };
+        let offset = index * CHUNK;
+        let len = (n - offset).min(CHUNK) as usize;
+        let chunk = &mut buf[..len];
+        match src {
+            Source::Literal(bytes) => {
+                // Past the literal come its NUL and then zeros (the documented choice).
+                for (i, b) in chunk.iter_mut().enumerate() {
+                    *b = usize::try_from(offset)
+                        .ok()
+                        .and_then(|o| bytes.get(o + i))
+                        .copied()
+                        .unwrap_or(0);
+                }
+            }
+            Source::Memory(s) => m.read(s.wrapping_add(offset), chunk)?,
+        }
+        m.write(dst.wrapping_add(offset), chunk)?;
+    }
+    Ok(())
+}
+
+/// `memset`: write `n` copies of `byte` at `dst`, a page-sized chunk at a time.
+fn fill(m: &mut Machine, dst: u64, byte: u8, n: u64) -> Result<(), Abort> {
+    let buf = vec![byte; n.min(CHUNK) as usize];
+    let mut offset = 0;
+    while offset < n {
+        let len = (n - offset).min(CHUNK) as usize;
+        m.write(dst.wrapping_add(offset), &buf[..len])?;
+        offset += len as u64;
+    }
+    Ok(())
+}
+
+/// Read a NUL-terminated string for `%s`: page by page, at most [`MAX_STRING`] bytes.
+/// NULL prints `(null)`, as the Microsoft C runtime does.
+fn c_string(m: &mut Machine, address: u64) -> Result<Vec<u8>, Abort> {
+    if address == 0 {
+        return Ok(b"(null)".to_vec());
+    }
+    let mut out = Vec::new();
+    let mut at = address;
+    while (out.len() as u64) < MAX_STRING {
+        let page_end = (at | (PAGE_SIZE - 1)).wrapping_add(1);
+        let want = page_end.wrapping_sub(at).min(MAX_STRING - out.len() as u64) as usize;
+        let mut chunk = vec![0u8; want.max(1)];
+        m.read(at, &mut chunk)?;
+        if let Some(nul) = chunk.iter().position(|&b| b == 0) {
+            out.extend_from_slice(&chunk[..nul]);
+            return Ok(out);
+        }
+        out.extend_from_slice(&chunk);
+        at = at.wrapping_add(chunk.len() as u64);
+    }
+    Ok(out)
+}
+
+fn printf_call(env: &mut Env, m: &mut Machine, e: &Expr, args: &[Expr]) -> Result<Vec<u8>, Abort> {
+    let ExprKind::Str(fmt) = &args[0].kind else {
+        return Err(runtime_error(e, "printf needs a format string"));
+    };
+    let pieces = printf::pieces(fmt).map_err(|msg| runtime_error(&args[0], msg))?;
+    // Arguments are evaluated first, then printf reads the strings it prints.
+    let mut values = Vec::with_capacity(args.len() - 1);
+    for a in &args[1..] {
+        values.push(env.eval(m, a)?);
+    }
+    let specs = pieces.iter().filter_map(|p| match p {
+        Piece::Conv(s) => Some(s),
+        Piece::Text(_) => None,
+    });
+    let mut formatted = Vec::with_capacity(values.len());
+    for (spec, value) in specs.zip(values) {
+        let arg = match value {
+            Value::Str(bytes) => Arg::Bytes(bytes),
+            Value::Int(addr) if spec.conv == b's' => Arg::Bytes(c_string(m, addr)?),
+            Value::Int(v) => Arg::Int(v),
+            Value::Mbi(_) | Value::Void => Arg::Int(0),
+        };
+        formatted.push(arg);
+    }
+    Ok(printf::format(&pieces, &formatted))
+}

@@ -1,0 +1,199 @@
+//! Checking calls: the function exists, the argument count, out-parameters
+//! (`&old`, `&mbi`), `printf` formats against their values, and constant byte counts.
+
+use super::{constant, Checker};
+use crate::script::ast::{Expr, ExprKind};
+use crate::script::builtins::{self, Builtin, Signature};
+use crate::script::printf;
+use crate::script::suggest;
+use crate::script::types::Ty;
+
+impl Checker<'_> {
+    /// An out-parameter `&name`: the variable, created with `ty` when it does not exist.
+    fn out_param(&mut self, arg: &mut Expr, ty: Ty, what: &str) -> bool {
+        let ExprKind::AddrOf(inner) = &mut arg.kind else {
+            return false;
+        };
+        let ExprKind::Name(name) = &inner.kind else {
+            let message = format!("{what} must be &variable");
+            self.err(arg, message);
+            return true;
+        };
+        let name = name.clone();
+        let slot = match self.scope.get(&name) {
+            Some(&slot) => slot,
+            None if constant(&name).is_some() => {
+                let message = format!("'{name}' is a constant; {what} must be &variable");
+                self.err(arg, message);
+                return true;
+            }
+            None => self.declare(&name, ty.clone()),
+        };
+        let slot_ty = self.slots[slot].ty.clone();
+        let fits = match ty {
+            Ty::Mbi => slot_ty == Ty::Mbi,
+            _ => matches!(slot_ty, Ty::Int { .. }),
+        };
+        if !fits {
+            let message =
+                format!("{what} must be &variable of type {ty}, but '{name}' is {slot_ty}");
+            self.errors.at(inner.line, inner.col, message);
+        }
+        inner.kind = ExprKind::Var(slot);
+        inner.ty = slot_ty;
+        arg.ty = Ty::Ptr(Box::new(ty));
+        true
+    }
+
+    pub(super) fn call(&mut self, e: &mut Expr) -> Ty {
+        let (line, col) = (e.line, e.col);
+        let ExprKind::Call {
+            name,
+            builtin,
+            args,
+        } = &mut e.kind
+        else {
+            return Ty::LONG_LONG;
+        };
+        // `TEXT("…")` and `_T("…")` of Windows samples are the string itself.
+        if matches!(name.as_str(), "TEXT" | "_T") && args.len() == 1 {
+            if let ExprKind::Str(bytes) = &mut args[0].kind {
+                let bytes = std::mem::take(bytes);
+                e.kind = ExprKind::Str(bytes);
+                return Ty::Str;
+            }
+        }
+        let Some(sig) = Signature::find(name) else {
+            let message = match suggest::closest(name, builtins::names()) {
+                Some(c) => format!("unknown function '{name}' — did you mean '{c}'?"),
+                None => format!(
+                    "unknown function '{name}'; scripts can call {}",
+                    builtins::names().collect::<Vec<_>>().join(", ")
+                ),
+            };
+            self.errors.at(line, col, message);
+            for a in args.iter_mut() {
+                if !matches!(a.kind, ExprKind::AddrOf(_)) {
+                    self.expr(a);
+                }
+            }
+            return Ty::LONG_LONG;
+        };
+        *builtin = Some(sig.builtin);
+        if let Some(message) = sig.arity_error(args.len()) {
+            self.errors.at(line, col, message);
+            return sig.builtin.returns().unwrap_or(Ty::Void);
+        }
+        let name = sig.name;
+        for (i, arg) in args.iter_mut().enumerate() {
+            let position = i + 1;
+            match (sig.builtin, position) {
+                (Builtin::VirtualProtect, 4) => {
+                    if !self.out_param(
+                        arg,
+                        Ty::DWORD,
+                        "VirtualProtect's 4th argument (the old protection)",
+                    ) {
+                        self.expr(arg);
+                        if !matches!(arg.kind, ExprKind::Int(0)) {
+                            self.err(arg, "VirtualProtect's 4th argument must be &variable (a DWORD that receives the old protection) or NULL");
+                        }
+                    }
+                }
+                (Builtin::VirtualQuery, 2) => {
+                    if !self.out_param(arg, Ty::Mbi, "VirtualQuery's 2nd argument") {
+                        self.expr(arg);
+                        self.err(arg, "VirtualQuery's 2nd argument must be &mbi, the address of a MEMORY_BASIC_INFORMATION");
+                    }
+                }
+                (Builtin::Printf, 1) => {
+                    self.expr(arg);
+                    if !matches!(arg.kind, ExprKind::Str(_)) {
+                        self.err(
+                            arg,
+                            "printf's first argument must be a format string in double quotes",
+                        );
+                    }
+                }
+                (
+                    Builtin::Memmove | Builtin::Memcpy | Builtin::CopyMemory | Builtin::MoveMemory,
+                    2,
+                )
+                | (Builtin::Printf, _) => {
+                    self.expr(arg);
+                    if arg.ty != Ty::Str {
+                        self.scalar(arg, &format!("argument {position} of {name}"));
+                    }
+                }
+                (Builtin::Write, 2) => {
+                    self.expr(arg);
+                    if arg.ty != Ty::Str {
+                        self.scalar(arg, "write's data");
+                    }
+                }
+                _ => {
+                    self.expr(arg);
+                    self.scalar(arg, &format!("argument {position} of {name}"));
+                }
+            }
+        }
+        match sig.builtin {
+            Builtin::Printf => self.check_printf(args),
+            Builtin::Write if args.len() == 2 && args[1].ty != Ty::Str => {
+                self.err(&args[1], "write(address, value) needs a byte count: write(address, value, n), or a string: write(address, \"bytes\")");
+            }
+            Builtin::Read => self.check_count(&args[1], "read"),
+            Builtin::Write if args.len() == 3 && args[1].ty != Ty::Str => {
+                self.check_count(&args[2], "write")
+            }
+            _ => {}
+        }
+        sig.builtin.returns().unwrap_or(Ty::Void)
+    }
+
+    /// A constant byte count of `read`/`write` must be 1 to 8.
+    fn check_count(&mut self, n: &Expr, name: &str) {
+        if let ExprKind::Int(v) = n.kind {
+            if !(1..=8).contains(&v) {
+                self.err(
+                    n,
+                    format!("{name} moves 1 to 8 bytes, but the count is {}", v as i64),
+                );
+            }
+        }
+    }
+
+    fn check_printf(&mut self, args: &[Expr]) {
+        let Some(fmt) = args.first() else { return };
+        let ExprKind::Str(bytes) = &fmt.kind else {
+            return;
+        };
+        let specs = match printf::parse_format(bytes) {
+            Ok(specs) => specs,
+            Err(message) => {
+                self.err(fmt, message);
+                return;
+            }
+        };
+        let values = &args[1..];
+        if specs.len() != values.len() {
+            let message = format!(
+                "printf's format uses {} value{} but got {}",
+                specs.len(),
+                if specs.len() == 1 { "" } else { "s" },
+                values.len()
+            );
+            self.err(fmt, message);
+            return;
+        }
+        for (spec, value) in specs.iter().zip(values) {
+            if value.ty == Ty::Str && spec.conv != b's' {
+                let message = format!(
+                    "%{} needs a number, but this is a string",
+                    spec.conv as char
+                );
+                self.err(value, message);
+            }
+        }
+    }
+}

@@ -1,0 +1,627 @@
+//! The lexer: script text to tokens with line and column, comments and preprocessor
+//! lines removed, `#pragma pagelab` lines collected.
+
+use super::error::Errors;
+
+/// What a token is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Tok {
+    /// A name: variable, function, constant or type.
+    Ident(String),
+    /// An integer literal (character literals too).
+    Int(u64),
+    /// A string literal's bytes, escapes resolved, without the closing NUL.
+    Str(Vec<u8>),
+    /// An operator or punctuation mark.
+    Punct(&'static str),
+    /// The end of the script.
+    Eof,
+}
+
+/// A token and where it is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Token {
+    /// What it is.
+    pub tok: Tok,
+    /// 1-based line of its first character.
+    pub line: u32,
+    /// 1-based column of its first character.
+    pub col: u32,
+    /// Byte offset of its first character.
+    pub start: usize,
+    /// Byte offset just past its last character.
+    pub end: usize,
+}
+
+/// One `key=value` of a `#pragma pagelab` line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PragmaItem {
+    /// The setting's name.
+    pub key: String,
+    /// Its value as written.
+    pub value: String,
+    /// Line of the item.
+    pub line: u32,
+    /// Column of the key.
+    pub col: u32,
+    /// Column of the value.
+    pub value_col: u32,
+}
+
+/// The lexer's result.
+#[derive(Debug, Default)]
+pub struct Lexed {
+    /// Tokens, ending with [`Tok::Eof`].
+    pub tokens: Vec<Token>,
+    /// Settings from `#pragma pagelab` lines, in order.
+    pub pragmas: Vec<PragmaItem>,
+}
+
+/// Multi-character operators first, so the longest match wins.
+const PUNCTS: &[&str] = &[
+    "<<=", ">>=", "==", "!=", "<=", ">=", "<<", ">>", "++", "--", "+=", "-=", "*=", "/=", "%=",
+    "|=", "&=", "^=", "&&", "||", "->", "(", ")", "{", "}", "[", "]", ";", ",", ".", "&", "|", "^",
+    "~", "!", "+", "-", "*", "/", "%", "<", ">", "=", "?", ":",
+];
+
+/// Characters a web page may put where a space was meant (no-break spaces, BOM).
+fn is_invisible_space(c: char) -> bool {
+    matches!(
+        c,
+        '\u{A0}' | '\u{2007}' | '\u{202F}' | '\u{FEFF}' | '\u{200B}'
+    )
+}
+
+struct Lexer<'a> {
+    src: &'a str,
+    bytes: &'a [u8],
+    pos: usize,
+    line: u32,
+    col: u32,
+    /// True while only whitespace has been seen on the current line.
+    line_start: bool,
+    out: Lexed,
+    errors: &'a mut Errors,
+}
+
+/// Split `src` into tokens. Errors (bad characters, unterminated strings and comments,
+/// bad numbers) go to `errors`; lexing goes on after each one.
+pub(crate) fn lex(src: &str, errors: &mut Errors) -> Lexed {
+    let mut lexer = Lexer {
+        src,
+        bytes: src.as_bytes(),
+        pos: 0,
+        line: 1,
+        col: 1,
+        line_start: true,
+        out: Lexed::default(),
+        errors,
+    };
+    lexer.run();
+    lexer.out
+}
+
+impl Lexer<'_> {
+    fn peek(&self, ahead: usize) -> u8 {
+        self.bytes.get(self.pos + ahead).copied().unwrap_or(0)
+    }
+
+    fn at_end(&self) -> bool {
+        self.pos >= self.bytes.len()
+    }
+
+    /// Move past one byte, keeping line and column (columns count characters).
+    fn bump(&mut self) {
+        let Some(&b) = self.bytes.get(self.pos) else {
+            return;
+        };
+        self.pos += 1;
+        if b == b'\n' {
+            self.line += 1;
+            self.col = 1;
+            self.line_start = true;
+        } else if b & 0xC0 != 0x80 {
+            self.col += 1;
+        }
+    }
+
+    fn bump_char(&mut self) {
+        self.bump();
+        while !self.at_end() && self.peek(0) & 0xC0 == 0x80 {
+            self.bump();
+        }
+    }
+
+    fn current_char(&self) -> char {
+        self.src[self.pos..].chars().next().unwrap_or('\0')
+    }
+
+    fn push(&mut self, tok: Tok, start: usize, line: u32, col: u32) {
+        self.out.tokens.push(Token {
+            tok,
+            line,
+            col,
+            start,
+            end: self.pos,
+        });
+    }
+
+    fn run(&mut self) {
+        while !self.at_end() && !self.errors.full() {
+            let (start, line, col) = (self.pos, self.line, self.col);
+            let b = self.peek(0);
+            match b {
+                b'\n' | b' ' | b'\t' | b'\r' | 0x0B | 0x0C => self.bump(),
+                b'#' if self.line_start => self.directive(),
+                b'/' if self.peek(1) == b'/' => self.skip_line(),
+                b'/' if self.peek(1) == b'*' => self.block_comment(),
+                b'"' => {
+                    self.line_start = false;
+                    let bytes = self.string(b'"');
+                    self.push(Tok::Str(bytes), start, line, col);
+                }
+                b'\'' => {
+                    self.line_start = false;
+                    self.char_literal();
+                }
+                b'0'..=b'9' => {
+                    self.line_start = false;
+                    self.number();
+                }
+                b'a'..=b'z' | b'A'..=b'Z' | b'_' => {
+                    self.line_start = false;
+                    while matches!(self.peek(0), b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'_') {
+                        self.bump();
+                    }
+                    let name = self.src[start..self.pos].to_string();
+                    if matches!(name.as_str(), "L" | "u8") && self.peek(0) == b'"' {
+                        // A wide or UTF-8 string literal of Windows samples: its bytes.
+                        let bytes = self.string(b'"');
+                        self.push(Tok::Str(bytes), start, line, col);
+                        continue;
+                    }
+                    self.push(Tok::Ident(name), start, line, col);
+                }
+                _ => {
+                    self.line_start = false;
+                    if let Some(p) = PUNCTS
+                        .iter()
+                        .find(|p| self.bytes[self.pos..].starts_with(p.as_bytes()))
+                    {
+                        for _ in 0..p.len() {
+                            self.bump();
+                        }
+                        self.push(Tok::Punct(p), start, line, col);
+                    } else {
+                        self.bad_character(line, col);
+                    }
+                }
+            }
+        }
+        let (line, col, pos) = (self.line, self.col, self.pos);
+        self.out.tokens.push(Token {
+            tok: Tok::Eof,
+            line,
+            col,
+            start: pos,
+            end: pos,
+        });
+    }
+
+    fn bad_character(&mut self, line: u32, col: u32) {
+        let c = self.current_char();
+        self.bump_char();
+        if is_invisible_space(c) {
+            return;
+        }
+        let message = match c {
+            '\u{201C}' | '\u{201D}' | '\u{2018}' | '\u{2019}' => format!(
+                "curly quote '{c}': use a straight quote (\" or ') — copying from a web page often changes them"
+            ),
+            '#' => "'#' must start a line (a preprocessor line such as #include)".to_string(),
+            c if c.is_control() => format!("unexpected control character U+{:04X}", c as u32),
+            c => format!("unexpected character '{c}'"),
+        };
+        self.errors.at(line, col, message);
+    }
+
+    fn skip_line(&mut self) {
+        while !self.at_end() && self.peek(0) != b'\n' {
+            self.bump();
+        }
+    }
+
+    fn block_comment(&mut self) {
+        let (line, col) = (self.line, self.col);
+        self.bump();
+        self.bump();
+        let keep = self.line_start;
+        while !self.at_end() {
+            if self.peek(0) == b'*' && self.peek(1) == b'/' {
+                self.bump();
+                self.bump();
+                // A comment does not end "start of line" status for a following '#'.
+                self.line_start = keep && self.line_start;
+                return;
+            }
+            self.bump();
+        }
+        self.errors
+            .unterminated(line, col, "this comment is never closed: add */ to end it");
+    }
+
+    /// A preprocessor line: ignored, except `#pragma pagelab key=value …`.
+    fn directive(&mut self) {
+        let line = self.line;
+        let start = self.pos;
+        // The directive runs to the end of the line; a backslash continues it.
+        while !self.at_end() {
+            let crlf = self.peek(1) == b'\r' && self.peek(2) == b'\n';
+            if self.peek(0) == b'\\' && (self.peek(1) == b'\n' || crlf) {
+                self.bump();
+                if crlf {
+                    self.bump();
+                }
+                self.bump();
+                continue;
+            }
+            if self.peek(0) == b'\n' {
+                break;
+            }
+            self.bump();
+        }
+        self.pragma(start, line);
+    }
+
+    /// Collect the settings of a `#pragma pagelab` directive that starts at byte `start`.
+    fn pragma(&mut self, start: usize, line: u32) {
+        let text = &self.src[start..self.pos];
+        let body = text.trim_start_matches('#').trim_start();
+        let Some(rest) = body.strip_prefix("pragma") else {
+            return;
+        };
+        let Some(settings) = rest.trim_start().strip_prefix("pagelab") else {
+            return;
+        };
+        if !settings.is_empty() && !settings.starts_with(char::is_whitespace) {
+            return;
+        }
+        let line_start = self.src[..start].rfind('\n').map_or(0, |i| i + 1);
+        let column = |at: usize| self.src[line_start..at].chars().count() as u32 + 1;
+        let settings_start = start + text.len() - settings.len();
+        let mut items = Vec::new();
+        let mut problems = Vec::new();
+        // Words with their byte offsets; any Unicode space separates them.
+        let mut words = Vec::new();
+        let mut word_start = None;
+        for (i, c) in settings.char_indices().chain([(settings.len(), ' ')]) {
+            match (c.is_whitespace(), word_start) {
+                (true, Some(s)) => {
+                    words.push((settings_start + s, &settings[s..i]));
+                    word_start = None;
+                }
+                (false, None) => word_start = Some(i),
+                _ => {}
+            }
+        }
+        for (here, word) in words {
+            match word.split_once('=') {
+                Some((key, value)) if !key.is_empty() && !value.is_empty() => {
+                    items.push(PragmaItem {
+                        key: key.to_string(),
+                        value: value.to_string(),
+                        line,
+                        col: column(here),
+                        value_col: column(here + key.len() + 1),
+                    });
+                }
+                _ => problems.push((
+                    column(here),
+                    format!("'{word}' is not a setting: write setting=value, like frames=16"),
+                )),
+            }
+        }
+        self.out.pragmas.extend(items);
+        for (col, message) in problems {
+            self.errors.at(line, col, message);
+        }
+    }
+
+    /// A string or character literal body after the opening quote; returns its bytes.
+    /// Stops (with an error) at the end of the line when the quote is never closed.
+    fn string(&mut self, quote: u8) -> Vec<u8> {
+        let (line, col) = (self.line, self.col);
+        self.bump();
+        let mut bytes = Vec::new();
+        loop {
+            if self.at_end() || self.peek(0) == b'\n' {
+                let what = if quote == b'"' { "string" } else { "character" };
+                let close = quote as char;
+                self.errors.unterminated(
+                    line,
+                    col,
+                    format!("this {what} is never closed: add {close} before the end of the line"),
+                );
+                return bytes;
+            }
+            let b = self.peek(0);
+            if b == quote {
+                self.bump();
+                return bytes;
+            }
+            if b == b'\\' {
+                self.escape(&mut bytes);
+                continue;
+            }
+            if b < 0x20 && b != b'\t' {
+                self.errors.at(
+                    self.line,
+                    self.col,
+                    format!(
+                        "control character U+{b:04X} inside a string: write it as an escape such as \\x{b:02X}"
+                    ),
+                );
+            }
+            bytes.push(b);
+            self.bump();
+        }
+    }
+
+    /// One C escape sequence after a backslash.
+    fn escape(&mut self, bytes: &mut Vec<u8>) {
+        let (line, col) = (self.line, self.col);
+        self.bump();
+        let e = self.peek(0);
+        let simple = match e {
+            b'n' => Some(b'\n'),
+            b't' => Some(b'\t'),
+            b'r' => Some(b'\r'),
+            b'a' => Some(7),
+            b'b' => Some(8),
+            b'f' => Some(12),
+            b'v' => Some(11),
+            b'\\' => Some(b'\\'),
+            b'\'' => Some(b'\''),
+            b'"' => Some(b'"'),
+            b'?' => Some(b'?'),
+            _ => None,
+        };
+        if let Some(v) = simple {
+            bytes.push(v);
+            self.bump();
+            return;
+        }
+        match e {
+            b'x' => {
+                self.bump();
+                let mut value: u32 = 0;
+                let mut digits = 0;
+                while self.peek(0).is_ascii_hexdigit() {
+                    value =
+                        (value << 4 | (self.peek(0) as char).to_digit(16).unwrap_or(0)) & 0xFFFF;
+                    digits += 1;
+                    self.bump();
+                }
+                if digits == 0 {
+                    self.errors
+                        .at(line, col, "\\x must be followed by hex digits, like \\x41");
+                } else if value > 0xFF {
+                    self.errors.at(
+                        line,
+                        col,
+                        "this \\x escape is too large for one byte (at most \\xFF)",
+                    );
+                }
+                bytes.push(value as u8);
+            }
+            b'0'..=b'7' => {
+                let mut value: u32 = 0;
+                for _ in 0..3 {
+                    if !matches!(self.peek(0), b'0'..=b'7') {
+                        break;
+                    }
+                    value = value * 8 + u32::from(self.peek(0) - b'0');
+                    self.bump();
+                }
+                if value > 0xFF {
+                    self.errors.at(
+                        line,
+                        col,
+                        "this octal escape is too large for one byte (at most \\377)",
+                    );
+                }
+                bytes.push(value as u8);
+            }
+            b'\n' | 0 => {
+                self.errors.at(
+                    line,
+                    col,
+                    "a backslash at the end of a string: the string is never closed",
+                );
+            }
+            _ => {
+                let c = self.current_char();
+                self.bump_char();
+                self.errors.at(
+                    line,
+                    col,
+                    format!("unknown escape '\\{c}'; known: \\n \\t \\r \\0 \\\\ \\\" \\' \\xHH"),
+                );
+            }
+        }
+    }
+
+    fn char_literal(&mut self) {
+        let (start, line, col) = (self.pos, self.line, self.col);
+        let bytes = self.string(b'\'');
+        let value = match bytes.len() {
+            1 => u64::from(bytes[0]),
+            0 => {
+                self.errors.at(
+                    line,
+                    col,
+                    "an empty character literal: put one character between the quotes, like 'A'",
+                );
+                0
+            }
+            _ => {
+                self.errors.at(
+                    line,
+                    col,
+                    "a character literal holds one character; use double quotes for a string",
+                );
+                u64::from(bytes[0])
+            }
+        };
+        self.push(Tok::Int(value), start, line, col);
+    }
+
+    fn number(&mut self) {
+        let (start, line, col) = (self.pos, self.line, self.col);
+        while matches!(self.peek(0), b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'_' | b'.') {
+            self.bump();
+        }
+        let text = &self.src[start..self.pos];
+        let value = match parse_int(text) {
+            Ok(v) => v,
+            Err(message) => {
+                self.errors.at(line, col, message);
+                0
+            }
+        };
+        self.push(Tok::Int(value), start, line, col);
+    }
+}
+
+/// Parse a C integer literal: decimal, `0x` hex or leading-0 octal, with optional
+/// `u`/`l`/`ll` suffixes. The error is a sentence for the script author.
+pub fn parse_int(text: &str) -> Result<u64, String> {
+    let body = text.trim_end_matches(['u', 'U', 'l', 'L']);
+    let suffix = &text[body.len()..];
+    if suffix.len() > 3 {
+        return Err(format!("'{text}' is not a number: bad suffix '{suffix}'"));
+    }
+    if body.contains('.') {
+        return Err(format!(
+            "'{text}': numbers with a decimal point are not supported, only integers"
+        ));
+    }
+    let (digits, radix) =
+        if let Some(hex) = body.strip_prefix("0x").or_else(|| body.strip_prefix("0X")) {
+            (hex, 16)
+        } else if body.len() > 1 && body.starts_with('0') {
+            (&body[1..], 8)
+        } else {
+            (body, 10)
+        };
+    if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
+        let kind = match radix {
+            16 => "hexadecimal",
+            8 => "octal (it starts with 0)",
+            _ => "decimal",
+        };
+        return Err(format!("'{text}' is not a valid {kind} number"));
+    }
+    u64::from_str_radix(digits, radix)
+        .map_err(|_| format!("the number {text} is too large for 64 bits (the largest is 18446744073709551615, 0xFFFFFFFFFFFFFFFF)"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn toks(src: &str) -> (Vec<Tok>, Vec<String>) {
+        let mut errors = Errors::default();
+        let lexed = lex(src, &mut errors);
+        let errs = errors.into_sorted().iter().map(|e| e.to_string()).collect();
+        (lexed.tokens.into_iter().map(|t| t.tok).collect(), errs)
+    }
+
+    #[test]
+    fn numbers_strings_and_comments() {
+        let (t, e) = toks("x = 0x10 + 010 + 7ULL; // c\n/* b */ \"a\\n\\x41\\0\" 'Z'");
+        assert!(e.is_empty(), "{e:?}");
+        assert_eq!(
+            t,
+            vec![
+                Tok::Ident("x".into()),
+                Tok::Punct("="),
+                Tok::Int(16),
+                Tok::Punct("+"),
+                Tok::Int(8),
+                Tok::Punct("+"),
+                Tok::Int(7),
+                Tok::Punct(";"),
+                Tok::Str(b"a\nA\0".to_vec()),
+                Tok::Int(90),
+                Tok::Eof
+            ]
+        );
+    }
+
+    #[test]
+    fn preprocessor_lines_and_pragmas() {
+        let mut errors = Errors::default();
+        let lexed = lex(
+            "#include <stdio.h>\n  #pragma pagelab frames=4 policy=fifo\n#pragma once\nx;",
+            &mut errors,
+        );
+        assert!(errors.is_empty());
+        assert_eq!(lexed.tokens.len(), 3);
+        assert_eq!(lexed.tokens[0].line, 4);
+        assert_eq!(lexed.pragmas.len(), 2);
+        assert_eq!(lexed.pragmas[0].key, "frames");
+        assert_eq!((lexed.pragmas[0].line, lexed.pragmas[0].col), (2, 19));
+        assert_eq!(lexed.pragmas[1].value_col, 35);
+    }
+
+    #[test]
+    fn errors_have_positions() {
+        let (_, e) = toks("a = \"open\nb = 99999999999999999999999;\n/* never");
+        assert_eq!(e.len(), 3, "{e:?}");
+        assert!(e[0].starts_with("1:5: this string is never closed"));
+        assert!(
+            e[1].starts_with("2:5: the number 99999999999999999999999 is too large for 64 bits")
+        );
+        assert!(e[2].starts_with("3:1: this comment is never closed"));
+        let (_, e) = toks("x = 1 @ \u{1} \u{201C}hi\u{201D};\u{A0}");
+        assert_eq!(e.len(), 4, "{e:?}");
+        assert!(e[1].contains("U+0001"));
+        assert!(e[2].contains("curly quote"));
+    }
+
+    #[test]
+    fn pragma_words_may_be_separated_by_any_space() {
+        let mut errors = Errors::default();
+        let lexed = lex(
+            "#pragma pagelab frames=4\u{A0}\u{3000}tlb=2 é\n",
+            &mut errors,
+        );
+        let items: Vec<(&str, u32)> = lexed
+            .pragmas
+            .iter()
+            .map(|p| (p.key.as_str(), p.col))
+            .collect();
+        assert_eq!(items, [("frames", 17), ("tlb", 27)]);
+        let e = errors.into_sorted();
+        assert_eq!(e.len(), 1);
+        assert_eq!(e[0].col, 33);
+    }
+
+    #[test]
+    fn columns_count_characters() {
+        let mut errors = Errors::default();
+        let lexed = lex("/* é */ x", &mut errors);
+        assert_eq!(lexed.tokens[0].col, 9);
+    }
+
+    #[test]
+    fn int_literals() {
+        assert_eq!(parse_int("0xFFFFFFFFFFFFFFFF"), Ok(u64::MAX));
+        assert!(parse_int("0x").is_err());
+        assert!(parse_int("12ab").is_err());
+        assert!(parse_int("09").is_err());
+        assert!(parse_int("1.5").is_err());
+        assert_eq!(parse_int("0"), Ok(0));
+    }
+}

@@ -1,0 +1,84 @@
+//! "Did you mean …?": the closest known name by edit distance.
+
+/// Edit distance (insert, delete, substitute, swap of neighbours) between `a` and `b`,
+/// counted in characters. Names are short, so the quadratic table is fine; very long
+/// inputs are cut off to keep it bounded.
+pub fn distance(a: &str, b: &str) -> usize {
+    const LIMIT: usize = 64;
+    let a: Vec<char> = a.chars().take(LIMIT).collect();
+    let b: Vec<char> = b.chars().take(LIMIT).collect();
+    let (n, m) = (a.len(), b.len());
+    let mut d = vec![vec![0usize; m + 1]; n + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=n {
+        for j in 1..=m {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = best;
+        }
+    }
+    d[n][m]
+}
+
+/// The candidate closest to `name`, if it is close enough to be a plausible typo.
+/// A match that differs only in letter case always wins. Ties go to the earlier candidate.
+pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let lower = name.to_ascii_lowercase();
+    let allowed = (name.chars().count() / 3).max(1);
+    let mut best: Option<(usize, &'a str)> = None;
+    for candidate in candidates {
+        if candidate == name {
+            continue;
+        }
+        let d = if candidate.to_ascii_lowercase() == lower {
+            0
+        } else {
+            distance(name, candidate)
+        };
+        if d <= allowed && best.is_none_or(|(b, _)| d < b) {
+            best = Some((d, candidate));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+/// `" — did you mean 'x'?"` when a close candidate exists, else the empty string.
+pub fn hint<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
+    match closest(name, candidates) {
+        Some(c) => format!(" — did you mean '{c}'?"),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn distances() {
+        assert_eq!(distance("pointr", "pointer"), 1);
+        assert_eq!(distance("VirtuaAlloc", "VirtualAlloc"), 1);
+        assert_eq!(distance("ab", "ba"), 1);
+        assert_eq!(distance("", "abc"), 3);
+    }
+
+    #[test]
+    fn closest_names() {
+        let names = ["VirtualAlloc", "VirtualFree", "VirtualProtect"];
+        assert_eq!(closest("VirtuaAlloc", names), Some("VirtualAlloc"));
+        assert_eq!(closest("virtualfree", names), Some("VirtualFree"));
+        assert_eq!(closest("malloc", names), None);
+        assert_eq!(hint("VirtualFre", names), " — did you mean 'VirtualFree'?");
+        assert_eq!(hint("zzz", names), "");
+    }
+}

@@ -1,0 +1,343 @@
+//! Scenario tests of the paging engine's rules, each through the public machine API.
+
+mod paging_common;
+
+use pagelab::sim::consts::{
+    MEM_COMMIT, MEM_DECOMMIT, MEM_RESERVE, MEM_RESET, PAGE_EXECUTE_READ, PAGE_READONLY,
+    PAGE_READWRITE,
+};
+use pagelab::sim::{Event, FaultKind, FrameList, Machine, Pte};
+use paging_common::{commit, machine, read};
+
+fn events_since(m: &Machine, from: usize) -> Vec<Event> {
+    m.history().steps()[from..]
+        .iter()
+        .flat_map(|s| s.events.clone())
+        .collect()
+}
+
+#[test]
+fn access_violations_carry_the_reference_7_information() {
+    let mut m = machine(&[]);
+    let r = m.virtual_alloc(0, 0x2000, MEM_RESERVE, PAGE_READWRITE);
+    let e = m.read(r + 4, &mut [0; 1]).unwrap_err();
+    assert_eq!((e.code, e.info), (0xC000_0005, [0, r + 4]), "reserved page");
+    let p = commit(&mut m, 1);
+    let e = m.execute(p).unwrap_err();
+    assert_eq!(e.info, [8, p], "DEP on a non-executable page");
+    let ro = m.virtual_alloc(0, 0x1000, MEM_COMMIT | MEM_RESERVE, PAGE_READONLY);
+    let e = m.write(ro + 1, b"x").unwrap_err();
+    assert_eq!(e.info, [1, ro + 1]);
+    let e = m.read(0xFFFF_8000_0000_0000, &mut [0; 1]).unwrap_err();
+    assert_eq!(e.code, 0xC000_0005, "kernel half");
+    let x = m.virtual_alloc(0, 0x1000, MEM_COMMIT | MEM_RESERVE, PAGE_EXECUTE_READ);
+    m.execute(x).expect("execute on PAGE_EXECUTE_READ");
+    let pic = m.picture();
+    assert_eq!(pic.counters.access_violation, 4);
+    assert_eq!(pic.counters.demand_zero, 1, "violations spend no frame");
+    assert_eq!(pic.lists.zeroed.len(), 15);
+}
+
+#[test]
+fn protection_is_enforced_on_a_tlb_hit_and_reprotect_flushes() {
+    let mut m = machine(&[]);
+    let ro = m.virtual_alloc(0, 0x1000, MEM_COMMIT | MEM_RESERVE, PAGE_READONLY);
+    read(&mut m, ro, 1);
+    let from = m.history().len();
+    let e = m.write(ro, b"x").unwrap_err();
+    assert_eq!(e.info, [1, ro]);
+    let ev = events_since(&m, from);
+    assert!(
+        matches!(ev[1], Event::TlbHit { .. }),
+        "caught on the hit path: {ev:?}"
+    );
+
+    let p = commit(&mut m, 1);
+    m.write(p, b"ok").unwrap();
+    let from = m.history().len();
+    assert!(m.virtual_protect(p, 1, PAGE_READONLY, true).is_some());
+    let ev = events_since(&m, from);
+    assert!(ev.iter().any(|e| matches!(e, Event::TlbFlush { .. })));
+    assert!(ev.iter().any(|e| matches!(
+        e,
+        Event::PteWritten {
+            new: Pte::Valid {
+                writable: false,
+                ..
+            },
+            ..
+        }
+    )));
+    assert!(m.write(p, b"no").is_err());
+    assert_eq!(read(&mut m, p, 2), b"ok");
+}
+
+#[test]
+fn an_access_crossing_a_page_boundary_faults_both_pages() {
+    let mut m = machine(&[]);
+    let p = commit(&mut m, 2);
+    m.write(p + 0xFFC, b"ABCDEFGH").unwrap();
+    assert_eq!(m.picture().counters.demand_zero, 2);
+    assert_eq!(read(&mut m, p + 0xFFC, 8), b"ABCDEFGH");
+    assert_eq!(m.picture().counters.tlb_hits, 2);
+}
+
+#[test]
+fn textbook_model_writes_dirty_pages_at_once_and_drops_clean_ones() {
+    let mut m = machine(&[("standby", "off"), ("frames", "2"), ("working_set", "2")]);
+    let p = commit(&mut m, 3);
+    m.write(p, b"one").unwrap();
+    read(&mut m, p + 0x1000, 1);
+    let from = m.history().len();
+    m.write(p + 0x2000, b"three").unwrap();
+    let ev = events_since(&m, from);
+    assert!(
+        ev.iter().any(|e| matches!(e, Event::PageFileWrite { .. })),
+        "dirty page written at once"
+    );
+    assert!(ev.iter().any(|e| matches!(
+        e,
+        Event::PageTrimmed {
+            to: FrameList::Free,
+            ..
+        }
+    )));
+    let pic = m.picture();
+    assert!(pic.lists.standby.is_empty() && pic.lists.modified.is_empty());
+    assert!(matches!(pic.ptes[&(p >> 12)], Pte::PageFile { .. }));
+    // Next victim is the clean page: dropped back to demand-zero.
+    m.write(p, b"one").unwrap();
+    assert_eq!(read(&mut m, p, 3), b"one");
+    assert_eq!(read(&mut m, p + 0x2000, 5), b"three");
+    assert_eq!(
+        m.picture().counters.transition,
+        0,
+        "no soft faults without standby"
+    );
+    assert!(m.picture().counters.hard >= 1);
+    assert_eq!(m.write_modified_pages(), 0);
+}
+
+#[test]
+fn decommit_frees_frames_and_slots_and_recommit_reads_zero() {
+    let mut m = machine(&[("frames", "2")]);
+    let p = commit(&mut m, 2);
+    m.write(p, b"gone").unwrap();
+    m.write(p + 0x1000, b"also").unwrap();
+    m.page_out(p + 0x1000, 1);
+    assert_eq!(m.write_modified_pages(), 1);
+    let from = m.history().len();
+    assert!(m.virtual_free(p, 0x2000, MEM_DECOMMIT));
+    let ev = events_since(&m, from);
+    assert!(ev.iter().any(|e| matches!(e, Event::SlotFreed { .. })));
+    assert!(ev.iter().any(|e| matches!(e, Event::TlbFlush { .. })));
+    let pic = m.picture();
+    assert!(pic.ptes.is_empty());
+    assert_eq!(
+        pic.lists.free.len(),
+        2,
+        "decommitted frames go to the free list"
+    );
+    assert!(pic.slots.iter().all(|s| s.is_none()));
+    assert!(pic.working_set.pages.is_empty());
+    assert_ne!(m.virtual_alloc(p, 0x2000, MEM_COMMIT, PAGE_READWRITE), 0);
+    assert_eq!(
+        read(&mut m, p, 4),
+        vec![0; 4],
+        "recommitted memory reads zero"
+    );
+    // That frame came from the free list, so it was zeroed first.
+    assert!(m.history().steps().iter().rev().take(6).any(|s| s
+        .events
+        .iter()
+        .any(|e| matches!(e, Event::FrameZeroed { .. }))));
+}
+
+#[test]
+fn mem_reset_pages_are_not_written_to_the_page_file() {
+    let mut m = machine(&[]);
+    let p = commit(&mut m, 1);
+    m.write(p, b"scratch").unwrap();
+    assert_ne!(m.virtual_alloc(p, 0x1000, MEM_RESET, PAGE_READWRITE), 0);
+    m.page_out(p, 1);
+    let pic = m.picture();
+    assert_eq!(pic.lists.standby.len(), 1, "clean after MEM_RESET");
+    assert_eq!(m.write_modified_pages(), 0);
+    assert_eq!(m.picture().counters.pagefile_writes, 0);
+}
+
+#[test]
+fn dirtying_a_page_read_back_frees_its_stale_slot() {
+    let mut m = machine(&[]);
+    let p = commit(&mut m, 1);
+    m.write(p, b"v1").unwrap();
+    m.page_out(p, 1);
+    m.write_modified_pages();
+    assert!(m.picture().slots[0].is_some());
+    read(&mut m, p, 2); // soft fault from standby: the slot copy stays valid
+    assert!(m.picture().slots[0].is_some());
+    let from = m.history().len();
+    m.write(p, b"v2").unwrap();
+    assert!(events_since(&m, from)
+        .iter()
+        .any(|e| matches!(e, Event::SlotFreed { .. })));
+    assert!(m.picture().slots.iter().all(|s| s.is_none()));
+}
+
+#[test]
+fn the_modified_writer_wakes_at_the_threshold() {
+    let mut m = machine(&[("modified_threshold", "2")]);
+    let p = commit(&mut m, 2);
+    m.write(p, b"a").unwrap();
+    m.write(p + 0x1000, b"b").unwrap();
+    m.page_out(p, 1);
+    assert_eq!(m.picture().lists.modified.len(), 1);
+    m.page_out(p + 0x1000, 1);
+    let pic = m.picture();
+    assert!(pic.lists.modified.is_empty(), "the writer ran by itself");
+    assert_eq!(pic.lists.standby.len(), 2);
+    assert_eq!(pic.counters.pagefile_writes, 2);
+}
+
+#[test]
+fn clustering_stays_inside_one_allocation() {
+    let mut m = machine(&[("frames", "2"), ("working_set", "2"), ("cluster", "4")]);
+    // Two one-page allocations, 64 KB apart, then pages far enough to push them out.
+    let a = commit(&mut m, 1);
+    let b = commit(&mut m, 1);
+    let c = commit(&mut m, 2);
+    m.write(a, b"a").unwrap();
+    m.write(b, b"b").unwrap();
+    m.write(c, b"c").unwrap();
+    m.write(c + 0x1000, b"d").unwrap();
+    m.empty_working_set();
+    m.write_modified_pages();
+    read(&mut m, c, 1);
+    read(&mut m, c + 0x1000, 1);
+    m.empty_working_set();
+    m.write_modified_pages();
+    // Force a and b out to the page file.
+    let before = m.picture();
+    assert!(matches!(
+        before.ptes[&(a >> 12)],
+        Pte::PageFile { .. } | Pte::Transition { .. }
+    ));
+    assert_eq!(read(&mut m, a, 1), b"a");
+    let cluster_reads = m
+        .history()
+        .steps()
+        .iter()
+        .flat_map(|s| &s.events)
+        .filter_map(|e| match e {
+            Event::ClusterRead { vpns } => Some(vpns.clone()),
+            _ => None,
+        })
+        .flatten()
+        .collect::<Vec<_>>();
+    assert!(!cluster_reads.contains(&pagelab::sim::addr::Vpn(b >> 12)));
+}
+
+#[test]
+fn policies_choose_their_victims() {
+    // Pages 0, 1, 2 are loaded in order, then page 0 is used again before page 3 arrives.
+    // FIFO trims page 0 (loaded first); LRU trims page 1 (used longest ago); clock finds
+    // every accessed bit set, clears them in one full turn and trims where it started,
+    // page 0 (with every page recently used, clock degrades to FIFO).
+    for (policy, expect_gone) in [("fifo", 0u64), ("lru", 1), ("clock", 0)] {
+        let mut m = machine(&[("policy", policy), ("working_set", "3")]);
+        let p = commit(&mut m, 4);
+        for i in 0..3 {
+            read(&mut m, p + i * 0x1000, 1);
+        }
+        read(&mut m, p, 1);
+        read(&mut m, p + 0x3000, 1);
+        let pic = m.picture();
+        let resident: Vec<u64> = pic.working_set.pages.iter().map(|w| w.vpn.0).collect();
+        assert!(
+            !resident.contains(&((p >> 12) + expect_gone)),
+            "{policy}: {resident:x?}"
+        );
+        assert_eq!(resident.len(), 3);
+    }
+}
+
+#[test]
+fn random_policy_is_seeded() {
+    let run = |seed: &str| {
+        let mut m = machine(&[("policy", "random"), ("working_set", "2"), ("seed", seed)]);
+        let p = commit(&mut m, 6);
+        for i in 0..6 {
+            read(&mut m, p + i * 0x1000, 1);
+        }
+        m.picture().working_set.pages
+    };
+    assert_eq!(run("5"), run("5"));
+}
+
+#[test]
+fn same_calls_give_identical_steps_and_pictures() {
+    let run = || {
+        let mut m = machine(&[("frames", "3"), ("working_set", "2"), ("pagefile", "4")]);
+        let p = commit(&mut m, 5);
+        for i in 0..5u64 {
+            m.write(p + i * 0x1000, &[i as u8; 9]).unwrap();
+        }
+        m.empty_working_set();
+        m.write_modified_pages();
+        for i in (0..5u64).rev() {
+            read(&mut m, p + i * 0x1000, 9);
+        }
+        m
+    };
+    let (a, b) = (run(), run());
+    assert_eq!(a.history().steps(), b.history().steps());
+    assert_eq!(a.picture(), b.picture());
+    let faults: Vec<FaultKind> = a
+        .history()
+        .steps()
+        .iter()
+        .flat_map(|s| &s.events)
+        .filter_map(|e| match e {
+            Event::PageFault { fault, .. } => Some(*fault),
+            _ => None,
+        })
+        .collect();
+    assert!(faults.contains(&FaultKind::Hard), "{faults:?}");
+}
+
+#[test]
+fn textbook_model_says_so_when_frames_and_slots_run_out() {
+    // One frame, one slot, no standby list: page A lives in the slot, page B (changed) in
+    // the frame. Bringing A back needs B written somewhere, and there is nowhere.
+    let mut m = machine(&[
+        ("standby", "off"),
+        ("frames", "1"),
+        ("pagefile", "1"),
+        ("working_set", "1"),
+    ]);
+    let p = commit(&mut m, 2);
+    m.write(p, b"A").unwrap();
+    m.write(p + 0x1000, b"B").unwrap();
+    let e = m.read(p, &mut [0; 1]).unwrap_err();
+    assert_eq!(e.code, 0xC000_0006, "STATUS_IN_PAGE_ERROR");
+    let last = m.history().steps().last().unwrap();
+    assert!(
+        last.narration.contains("every page-file slot is in use"),
+        "{}",
+        last.narration
+    );
+    // Nothing was lost: once B is decommitted, A reads back.
+    assert!(m.virtual_free(p + 0x1000, 0x1000, MEM_DECOMMIT));
+    assert_eq!(read(&mut m, p, 1), b"A");
+}
+
+#[test]
+fn with_standby_lists_a_full_machine_swaps_instead() {
+    let mut m = machine(&[("frames", "1"), ("pagefile", "1"), ("working_set", "1")]);
+    let p = commit(&mut m, 2);
+    m.write(p, b"A").unwrap();
+    m.write(p + 0x1000, b"B").unwrap();
+    assert_eq!(read(&mut m, p, 1), b"A");
+    assert_eq!(read(&mut m, p + 0x1000, 1), b"B");
+    assert_eq!(read(&mut m, p, 1), b"A");
+}

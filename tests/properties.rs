@@ -1,0 +1,411 @@
+//! Property tests: random operation sequences against a shadow model of the bytes.
+//!
+//! After every operation: no byte lost or changed; every frame in exactly one list or
+//! active, and mapped consistently; page-file slots conserved; commit charge within the
+//! limit; TLB entries agree with the PTEs.
+
+use std::collections::BTreeMap;
+
+use pagelab::sim::addr::{Vpn, PAGE_SIZE};
+use pagelab::sim::consts::{
+    MEM_COMMIT, MEM_DECOMMIT, MEM_RELEASE, MEM_RESERVE, PAGE_READONLY, PAGE_READWRITE,
+    STATUS_IN_PAGE_ERROR,
+};
+use pagelab::sim::{Config, FrameList, Machine, Policy, Pte};
+use proptest::prelude::*;
+
+const PAGE: usize = PAGE_SIZE as usize;
+
+#[derive(Clone, Debug)]
+enum Op {
+    Alloc {
+        pages: u64,
+        reserve_only: bool,
+    },
+    Write {
+        alloc: usize,
+        page: u64,
+        offset: u64,
+        len: usize,
+        byte: u8,
+    },
+    Read {
+        alloc: usize,
+        page: u64,
+        offset: u64,
+        len: usize,
+    },
+    PageOut {
+        alloc: usize,
+        page: u64,
+        pages: u64,
+    },
+    EmptyWorkingSet,
+    WriteModified,
+    Commit {
+        alloc: usize,
+        page: u64,
+        pages: u64,
+    },
+    Decommit {
+        alloc: usize,
+        page: u64,
+        pages: u64,
+    },
+    Protect {
+        alloc: usize,
+        page: u64,
+        readonly: bool,
+    },
+    Release {
+        alloc: usize,
+    },
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    prop_oneof![
+        2 => (1u64..5, any::<bool>()).prop_map(|(pages, reserve_only)| Op::Alloc { pages, reserve_only }),
+        6 => (0usize..4, 0u64..5, 0u64..4096, 1usize..40, any::<u8>())
+            .prop_map(|(alloc, page, offset, len, byte)| Op::Write { alloc, page, offset, len, byte }),
+        5 => (0usize..4, 0u64..5, 0u64..4096, 1usize..40)
+            .prop_map(|(alloc, page, offset, len)| Op::Read { alloc, page, offset, len }),
+        2 => (0usize..4, 0u64..5, 1u64..4).prop_map(|(alloc, page, pages)| Op::PageOut { alloc, page, pages }),
+        1 => Just(Op::EmptyWorkingSet),
+        1 => Just(Op::WriteModified),
+        1 => (0usize..4, 0u64..5, 1u64..4).prop_map(|(alloc, page, pages)| Op::Commit { alloc, page, pages }),
+        1 => (0usize..4, 0u64..5, 1u64..3).prop_map(|(alloc, page, pages)| Op::Decommit { alloc, page, pages }),
+        1 => (0usize..4, 0u64..5, any::<bool>()).prop_map(|(alloc, page, readonly)| Op::Protect { alloc, page, readonly }),
+        1 => (0usize..4).prop_map(|alloc| Op::Release { alloc }),
+    ]
+}
+
+fn config() -> impl Strategy<Value = Config> {
+    (
+        1u32..6,
+        0u32..6,
+        1u32..6,
+        prop_oneof![
+            Just(Policy::Clock),
+            Just(Policy::Fifo),
+            Just(Policy::Lru),
+            Just(Policy::Random)
+        ],
+        1u32..5,
+        1u32..4,
+        any::<bool>(),
+        1u32..4,
+        any::<u64>(),
+    )
+        .prop_map(
+            |(frames, pagefile, ws, policy, cluster, tlb, standby, threshold, seed)| Config {
+                frames,
+                pagefile,
+                working_set: ws,
+                policy,
+                cluster,
+                tlb,
+                standby,
+                modified_threshold: threshold,
+                seed,
+                ..Config::default()
+            },
+        )
+}
+
+/// The shadow: what every committed page must hold, and whether it is read-only.
+#[derive(Default)]
+struct Shadow {
+    /// Allocations: base page and size in pages.
+    allocs: Vec<(u64, u64)>,
+    /// Committed pages: bytes and read-only flag.
+    pages: BTreeMap<u64, (Vec<u8>, bool)>,
+}
+
+impl Shadow {
+    fn page_of(&self, alloc: usize, page: u64) -> Option<u64> {
+        let (base, n) = *self.allocs.get(alloc % self.allocs.len().max(1))?;
+        Some(base + page % n)
+    }
+}
+
+fn check(m: &Machine, shadow: &Shadow) -> Result<(), TestCaseError> {
+    let p = m.paging();
+    let pic = m.picture();
+    // Commit charge never passes the limit, and matches the committed pages.
+    prop_assert!(pic.commit.charge <= pic.commit.limit);
+    prop_assert_eq!(pic.commit.charge, shadow.pages.len() as u64);
+    // Every frame is on exactly one list, or active.
+    let mut seen = vec![0u32; p.frames().len()];
+    for (list, members) in [
+        (FrameList::Zeroed, &pic.lists.zeroed),
+        (FrameList::Free, &pic.lists.free),
+        (FrameList::Standby, &pic.lists.standby),
+        (FrameList::Modified, &pic.lists.modified),
+    ] {
+        for pfn in members {
+            seen[pfn.0 as usize] += 1;
+            prop_assert_eq!(pic.frames[pfn.0 as usize].list, list);
+        }
+    }
+    for (i, f) in pic.frames.iter().enumerate() {
+        let expect = u32::from(f.list != FrameList::Active);
+        prop_assert_eq!(seen[i], expect, "frame {} list membership", i);
+    }
+    // PTEs and frames agree both ways; every slot is referenced exactly once.
+    let mut mapped = vec![false; p.frames().len()];
+    let mut slot_refs: BTreeMap<u32, u64> = BTreeMap::new();
+    for (&vpn, &pte) in &pic.ptes {
+        prop_assert!(
+            shadow.pages.contains_key(&vpn),
+            "PTE for uncommitted page {:#x}",
+            vpn
+        );
+        match pte {
+            Pte::Valid { pfn, .. } | Pte::Transition { pfn } => {
+                let f = p.frames().get(pfn);
+                prop_assert_eq!(f.vpn, Some(Vpn(vpn)));
+                prop_assert!(!mapped[pfn.0 as usize], "frame mapped twice");
+                mapped[pfn.0 as usize] = true;
+                if matches!(pte, Pte::Valid { .. }) {
+                    prop_assert_eq!(f.list, FrameList::Active);
+                    prop_assert!(p.working_set().pages().contains(&Vpn(vpn)));
+                } else {
+                    prop_assert!(matches!(f.list, FrameList::Standby | FrameList::Modified));
+                    prop_assert_eq!(f.list == FrameList::Modified, f.modified);
+                }
+                if let Some(s) = f.slot {
+                    prop_assert!(!f.modified, "a frame with a slot copy is clean");
+                    prop_assert!(slot_refs.insert(s.0, vpn).is_none());
+                }
+            }
+            Pte::PageFile { slot } => {
+                prop_assert!(slot_refs.insert(slot.0, vpn).is_none());
+            }
+            _ => {}
+        }
+    }
+    for (i, f) in pic.frames.iter().enumerate() {
+        if f.list == FrameList::Active {
+            prop_assert!(mapped[i], "active frame {} is mapped", i);
+        }
+    }
+    prop_assert_eq!(
+        p.working_set().len(),
+        pic.ptes
+            .values()
+            .filter(|p| matches!(p, Pte::Valid { .. }))
+            .count()
+    );
+    for (s, owner) in pic.slots.iter().enumerate() {
+        prop_assert_eq!(
+            owner.map(|v| v.0),
+            slot_refs.get(&(s as u32)).copied(),
+            "slot {}",
+            s
+        );
+    }
+    // The TLB agrees with the PTEs.
+    for e in p.tlb().entries() {
+        match pic.ptes.get(&e.vpn.0) {
+            Some(Pte::Valid { pfn, .. }) => prop_assert_eq!(*pfn, e.pfn),
+            other => prop_assert!(false, "TLB entry for {:?} but PTE {:?}", e.vpn, other),
+        }
+    }
+    // No byte lost: every committed page's contents, wherever they are.
+    for (&vpn, (bytes, _)) in &shadow.pages {
+        match p.peek_page(Vpn(vpn)) {
+            Some(actual) => prop_assert!(actual == *bytes, "page {:#x} changed", vpn),
+            None => prop_assert!(bytes.iter().all(|b| *b == 0), "page {:#x} lost", vpn),
+        }
+    }
+    Ok(())
+}
+
+fn run(config: Config, ops: Vec<Op>) -> Result<(), TestCaseError> {
+    let standby = config.standby;
+    let mut m = Machine::new(config);
+    let mut shadow = Shadow::default();
+    for op in ops {
+        match op {
+            Op::Alloc {
+                pages,
+                reserve_only,
+            } => {
+                let kind = if reserve_only {
+                    MEM_RESERVE
+                } else {
+                    MEM_RESERVE | MEM_COMMIT
+                };
+                let base = m.virtual_alloc(0, pages * PAGE_SIZE, kind, PAGE_READWRITE);
+                if base != 0 {
+                    shadow.allocs.push((base >> 12, pages));
+                    if !reserve_only {
+                        for v in 0..pages {
+                            shadow
+                                .pages
+                                .insert((base >> 12) + v, (vec![0; PAGE], false));
+                        }
+                    }
+                }
+            }
+            Op::Write {
+                alloc,
+                page,
+                offset,
+                len,
+                byte,
+            } => {
+                let Some(vpn) = shadow.page_of(alloc, page) else {
+                    continue;
+                };
+                let va = (vpn << 12) + offset;
+                let data: Vec<u8> = (0..len).map(|i| byte.wrapping_add(i as u8)).collect();
+                let result = m.write(va, &data);
+                // Apply to the shadow byte by byte up to the first page that refuses.
+                let mut ok_bytes = 0;
+                for i in 0..len {
+                    let a = va + i as u64;
+                    match shadow.pages.get(&(a >> 12)) {
+                        Some((_, false)) => ok_bytes += 1,
+                        _ => break,
+                    }
+                }
+                if ok_bytes == len {
+                    prop_assert!(result.is_ok(), "write failed: {:?}", result);
+                } else {
+                    let e = result.expect_err("write to a missing or read-only page fails");
+                    prop_assert!(
+                        e.code == 0xC000_0005 || (!standby && e.code == STATUS_IN_PAGE_ERROR)
+                    );
+                }
+                // Whole pages before the failing one were written.
+                let first_bad_page = (va + ok_bytes as u64) >> 12;
+                for (i, &d) in data.iter().enumerate().take(ok_bytes) {
+                    let a = va + i as u64;
+                    if ok_bytes < len && a >> 12 == first_bad_page {
+                        break;
+                    }
+                    if let Some((bytes, _)) = shadow.pages.get_mut(&(a >> 12)) {
+                        bytes[(a & 0xFFF) as usize] = d;
+                    }
+                }
+            }
+            Op::Read {
+                alloc,
+                page,
+                offset,
+                len,
+            } => {
+                let Some(vpn) = shadow.page_of(alloc, page) else {
+                    continue;
+                };
+                let va = (vpn << 12) + offset;
+                let mut buf = vec![0; len];
+                let readable =
+                    (0..len).all(|i| shadow.pages.contains_key(&((va + i as u64) >> 12)));
+                match m.read(va, &mut buf) {
+                    Ok(()) => {
+                        prop_assert!(readable);
+                        for (i, b) in buf.iter().enumerate() {
+                            let a = va + i as u64;
+                            let expect = shadow.pages[&(a >> 12)].0[(a & 0xFFF) as usize];
+                            prop_assert_eq!(*b, expect, "byte at {:#x}", a);
+                        }
+                    }
+                    Err(e) => {
+                        let full = m.picture().slots.iter().all(|s| s.is_some());
+                        prop_assert!(
+                            !readable || (!standby && full && e.code == STATUS_IN_PAGE_ERROR),
+                            "{:?}",
+                            e
+                        );
+                    }
+                }
+            }
+            Op::PageOut { alloc, page, pages } => {
+                let Some(vpn) = shadow.page_of(alloc, page) else {
+                    continue;
+                };
+                m.page_out(vpn << 12, pages * PAGE_SIZE);
+            }
+            Op::EmptyWorkingSet => {
+                m.empty_working_set();
+            }
+            Op::WriteModified => {
+                m.write_modified_pages();
+            }
+            Op::Commit { alloc, page, pages } => {
+                let Some(vpn) = shadow.page_of(alloc, page) else {
+                    continue;
+                };
+                let (base, n) = shadow.allocs[alloc % shadow.allocs.len()];
+                let pages = pages.min(base + n - vpn);
+                if m.virtual_alloc(vpn << 12, pages * PAGE_SIZE, MEM_COMMIT, PAGE_READWRITE) != 0 {
+                    for v in vpn..vpn + pages {
+                        let e = shadow.pages.entry(v).or_insert((vec![0; PAGE], false));
+                        e.1 = false;
+                    }
+                }
+            }
+            Op::Decommit { alloc, page, pages } => {
+                let Some(vpn) = shadow.page_of(alloc, page) else {
+                    continue;
+                };
+                let (base, n) = shadow.allocs[alloc % shadow.allocs.len()];
+                let pages = pages.min(base + n - vpn);
+                if m.virtual_free(vpn << 12, pages * PAGE_SIZE, MEM_DECOMMIT) {
+                    for v in vpn..vpn + pages {
+                        shadow.pages.remove(&v);
+                    }
+                }
+            }
+            Op::Protect {
+                alloc,
+                page,
+                readonly,
+            } => {
+                let Some(vpn) = shadow.page_of(alloc, page) else {
+                    continue;
+                };
+                let prot = if readonly {
+                    PAGE_READONLY
+                } else {
+                    PAGE_READWRITE
+                };
+                if m.virtual_protect(vpn << 12, PAGE_SIZE, prot, true)
+                    .is_some()
+                {
+                    if let Some(e) = shadow.pages.get_mut(&vpn) {
+                        e.1 = readonly;
+                    }
+                }
+            }
+            Op::Release { alloc } => {
+                if shadow.allocs.is_empty() {
+                    continue;
+                }
+                let i = alloc % shadow.allocs.len();
+                let (base, n) = shadow.allocs[i];
+                prop_assert!(m.virtual_free(base << 12, 0, MEM_RELEASE));
+                shadow.allocs.remove(i);
+                for v in base..base + n {
+                    shadow.pages.remove(&v);
+                }
+            }
+        }
+        check(&m, &shadow)?;
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_operations_keep_every_byte_and_every_invariant(
+        config in config(),
+        ops in proptest::collection::vec(op(), 1..60),
+    ) {
+        run(config, ops)?;
+    }
+}

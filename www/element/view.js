@@ -1,5 +1,5 @@
 // The compact widget a <page-lab> element draws in its shadow root: one line of controls,
-// the narration, a line for messages, and the canvas. Built with createElement and
+// the narration, lines for messages, what the program printed so far, and the canvas. Built with createElement and
 // textContent only; styled by one constructed stylesheet shared by every instance (allowed
 // by a strict Content-Security-Policy, which forbids inline <style> and style="").
 
@@ -71,7 +71,19 @@ output {
   background: var(--pl-panel);
   border-radius: 0 8px 8px 0;
 }
-.status:empty, .problems:empty { display: none; }
+.status:empty, .problems:empty, .output:empty, .status[data-kind=ok] { display: none; }
+.output {
+  margin: 0;
+  max-height: 8em;
+  overflow: auto;
+  padding: 4px 10px;
+  border-radius: 6px;
+  background: var(--pl-panel);
+  font: 0.85rem/1.4 ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace;
+  white-space: pre-wrap;
+  overflow-wrap: anywhere;
+}
+.output .exception, .output .error { color: var(--pl-error); }
 .status, .problems p {
   margin: 0;
   font: 0.85rem/1.4 ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace;
@@ -127,6 +139,7 @@ export function buildView({ height }) {
     make('output', { 'data-role': 'position', 'aria-live': 'off', text: 'loading…' }));
   const narration = make('p', { class: 'narration', 'data-role': 'narration', 'aria-live': 'polite' });
   const status = make('p', { class: 'status', 'data-role': 'status', role: 'status' });
+  const output = make('pre', { class: 'output', 'data-role': 'output', 'aria-label': 'What the program printed' });
   const problems = make('div', { class: 'problems', 'data-role': 'problems', role: 'alert' });
   const canvas = make('canvas', {
     'data-role': 'canvas',
@@ -143,7 +156,7 @@ export function buildView({ height }) {
     tabindex: '0',
     role: 'group',
     'aria-label': 'PageLab simulation. While it has focus, the arrow keys step and space plays.',
-  }, bar, narration, problems, status, stage);
+  }, bar, narration, problems, status, output, stage);
   return { root, problems, status };
 }
 

@@ -147,6 +147,12 @@ export class PageLabElement extends HTMLElement {
     }
     if (generation !== this.#generation || !this.isConnected) return;
 
+    // The attributes are written into the script as a `#pragma pagelab` line at its end,
+    // where the last setting wins and no line of the author's script moves, so messages
+    // keep its line numbers (mount() then finds this line and keeps it as it is).
+    const knobs = Object.entries(options.settings).map(([key, value]) => `${key}=${value}`);
+    if (knobs.length) text = `${text}\n#pragma pagelab ${knobs.join(' ')}\n`;
+
     try {
       this.#handle = mount(view.root, {
         Simulator,

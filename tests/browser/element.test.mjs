@@ -41,6 +41,10 @@ const PAGES = {
     <div id="slot"></div>`),
   '/test/bad.html': page(`
     <page-lab id="bad" frames="-3" step="abc" policy="belady" height="tall" autoplay="maybe">${COMMIT_AND_TOUCH}</page-lab>
+    <page-lab id="lines" frames="4">
+      p = VirtualAlloc(NULL, 4096, MEM_COMMIT, PAGE_READWRITE);
+      ) oops
+    </page-lab>
     <page-lab id="far" step="500">${COMMIT_AND_TOUCH}</page-lab>
     <page-lab id="missing" src="/test/nowhere.c"></page-lab>
     <page-lab id="fetched" src="/test/script.c" step="2"></page-lab>
@@ -167,7 +171,7 @@ test('two <page-lab> elements on one page step independently', async () => {
     // The b element was asked for 4 frames and FIFO: its machine has them.
     const frames = await tab.evaluate(() => {
       const sim = document.getElementById('b').pagelab.simulator;
-      return sim.config ? sim.config().frames : sim.snapshot().frames.length;
+      return sim.config().frames;
     });
     assert.equal(frames, 4, 'frames="4" reached the simulator');
     await screenshot(tab, 'element-two.png');
@@ -326,7 +330,11 @@ test('bad attributes, a missing src and an empty element say what is wrong', asy
     const { tab, errors } = await openPage(browser.context, `${server.url}test/bad.html`);
     await settled(tab);
     const states = await tab.evaluate(() => Object.fromEntries(
-      [...document.querySelectorAll('page-lab')].map((el) => [el.id, el.debugState()])));
+      [...document.querySelectorAll('page-lab')].map((el) => [el.id, {
+        ...el.debugState(),
+        status: el.shadowRoot.querySelector('[data-role=status]')?.textContent,
+        frames: el.pagelab?.simulator.config().frames,
+      }])));
 
     const bad = states.bad.problems.join('\n');
     assert.match(bad, /frames="-3" is not valid: write a whole number from 1 to 4096/);
@@ -338,6 +346,8 @@ test('bad attributes, a missing src and an empty element say what is wrong', asy
     assert.equal(states.bad.cursor, 0);
     const shown = await tab.locator('#bad [data-role=problems]').innerText();
     assert.match(shown, /frames="-3"/, 'the messages are visible inside the element');
+
+    assert.match(states.lines.status, /line 2:1/, 'frames="4" does not move the line numbers of the script');
 
     assert.match(states.far.problems.join('\n'), /step=500 is past the last step/);
     assert.equal(states.far.cursor, states.far.steps, 'shows the last step instead');

@@ -50,6 +50,9 @@ const PAGES = {
     <page-lab id="fetched" src="/test/script.c" step="2"></page-lab>
     <page-lab id="empty">   </page-lab>`),
   '/test/script.c': COMMIT_AND_TOUCH,
+  '/test/autoplay.html': page(`
+    <page-lab id="played" autoplay height="200">${COMMIT_AND_TOUCH}</page-lab>
+    <page-lab id="still" height="200px">${COMMIT_AND_TOUCH}</page-lab>`),
   '/test/single.html': page(`
     <page-lab id="one" frames="4">${COMMIT_AND_TOUCH}</page-lab>
     <page-lab id="two"><script type="text/plain">#include <windows.h>\n${PAGE_OUT}</script></page-lab>`,
@@ -287,6 +290,28 @@ test('removing an element frees its handle; putting it back starts again where i
       assert.equal(state.handles, 0, 'nothing held after removal');
       assert.ok(state.freed <= 1);
     }
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('autoplay plays to the end (at once with reduced motion); height bounds the picture', async () => {
+  const browser = await launch({ reducedMotion: 'reduce' });
+  try {
+    const { tab, errors } = await openPage(browser.context, `${server.url}test/autoplay.html`);
+    await settled(tab);
+    const played = await tab.evaluate(() => document.getElementById('played').debugState());
+    const still = await tab.evaluate(() => document.getElementById('still').debugState());
+    assert.ok(played.steps > 2);
+    assert.equal(played.cursor, played.steps, 'autoplay went to the last step');
+    assert.equal(still.cursor, 0, 'without autoplay it waits at the start');
+    const stage = await tab.evaluate(() => {
+      const box = document.getElementById('still').shadowRoot.querySelector('.stage');
+      return { height: box.getBoundingClientRect().height, inner: box.scrollHeight };
+    });
+    assert.equal(Math.round(stage.height), 200, 'height="200px" sets the picture area');
+    assert.ok(stage.inner > 200, 'the taller picture scrolls inside it');
     assert.deepEqual(errors, []);
   } finally {
     await browser.close();

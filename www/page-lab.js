@@ -58,7 +58,7 @@ export class PageLabElement extends HTMLElement {
   disconnectedCallback() {
     this.#observer?.disconnect();
     this.#observer = null;
-    this.#resume = this.#teardown();
+    this.#resume = this.#teardown() ?? this.#resume;
     this.#shadow.replaceChildren();
     this.#state = 'idle';
   }

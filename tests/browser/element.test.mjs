@@ -318,6 +318,23 @@ test('autoplay plays to the end (at once with reduced motion); height bounds the
   }
 });
 
+test('on a 360 px phone the example post does not scroll sideways', async () => {
+  const browser = await launch({ viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+  try {
+    const { tab, errors } = await openPage(browser.context, `${server.url}www/embed-demo.html`);
+    await settled(tab);
+    await tab.tap('#demand-zero [data-action=step]');
+    await settled(tab);
+    assert.equal((await look(tab, 'demand-zero')).cursor, 2, 'a tap steps');
+    const overflow = await tab.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `the post is ${overflow}px wider than the phone`);
+    await screenshot(tab, 'embed-demo-phone.png');
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});
+
 test('markup in the script is text: no <img> is ever created', async () => {
   const browser = await launch();
   try {

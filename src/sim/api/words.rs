@@ -34,7 +34,11 @@ pub fn bytes(n: u64) -> String {
         .unwrap_or((1 << 10, "KB"));
     // One decimal, rounded, in integer arithmetic (keeps float formatting out of the wasm).
     let tenths = (n as u128 * 10 + unit as u128 / 2) / unit as u128;
-    format!("{n:#x} bytes (about {}.{} {name})", tenths / 10, tenths % 10)
+    format!(
+        "{n:#x} bytes (about {}.{} {name})",
+        tenths / 10,
+        tenths % 10
+    )
 }
 
 /// `singular` when `n` is 1, else `plural` (for verbs: "was"/"were").

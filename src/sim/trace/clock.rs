@@ -97,7 +97,7 @@ impl Replacer for Clock {
             // Frames fill in order, use bit set on load; the hand stays at frame 0.
             self.map.insert_vacant(vacant, page, filled as u32);
             self.pages.push(page);
-            if filled % 64 == 0 {
+            if filled.is_multiple_of(64) {
                 self.used.push(0);
             }
             self.set_used(filled);

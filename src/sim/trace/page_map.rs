@@ -177,7 +177,7 @@ mod tests {
             x ^= x << 17;
             // Few distinct keys, some strided by 2^32, so runs collide and wrap.
             let page = (x % 300) << if x & 1 == 0 { 0 } else { 32 };
-            if x % 3 == 0 {
+            if x.is_multiple_of(3) {
                 assert_eq!(map.remove(page), model.remove(&page), "step {step}");
             } else {
                 assert_eq!(

@@ -261,7 +261,7 @@ fn prefetch_takes_frames_with_events_and_names_their_old_pages() {
     );
     assert_eq!(
         rewritten,
-        vec![0x2345_6711_000, 0x2345_6712_000, 0x2345_6713_000],
+        vec![0x0234_5671_1000, 0x0234_5671_2000, 0x0234_5671_3000],
         "the old owners get page-file PTEs first (reference §8.3)"
     );
     assert!(take.narration.contains(

@@ -66,8 +66,8 @@ before(async () => {
   // scripts/test builds www/pkg but not the single file: make it here from the sources.
   const output = path.join(ROOT, 'www', 'pkg', 'page-lab.js');
   await writeFile(output, await singleFile(path.join(ROOT, 'www', 'page-lab.js'), output));
-  server = await serve({ pages: PAGES });
-  strict = await serve({ pages: PAGES, headers: { 'content-security-policy': CSP } });
+  server = await serve({ files: PAGES });
+  strict = await serve({ files: PAGES, headers: { 'content-security-policy': CSP } });
 });
 
 after(async () => {

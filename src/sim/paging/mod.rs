@@ -211,12 +211,16 @@ impl Machine {
 
     /// `PageOut(addr, size)`: trim those resident pages from the working set; returns how many.
     pub fn page_out(&mut self, va: u64, size: u64) -> usize {
-        self.trim_range(va, size)
+        let n = self.trim_range(va, size);
+        self.trim_back_to_limit();
+        n
     }
 
     /// `EmptyWorkingSet()`: trim every page; returns how many.
     pub fn empty_working_set(&mut self) -> usize {
-        self.trim_all()
+        let n = self.trim_all();
+        self.trim_back_to_limit();
+        n
     }
 
     /// `WriteModifiedPages()`: run the modified page writer; returns pages written.

@@ -518,7 +518,8 @@ export function mount(root, options) {
       say(`Settings: ${error.message}`, 'error');
     }
     const report = load(text, { step: Math.max(0, Math.trunc(Number(options.step)) || 0) });
-    if (!report.errors.length && options.autoplay) player.run();
+    if (report.errors.length) show();
+    else if (options.autoplay) player.run();
   } else {
     show();
   }

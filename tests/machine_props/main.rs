@@ -140,15 +140,12 @@ fn config() -> impl Strategy<Value = Config> {
         3u32..=8,
         1u32..=10,
         0u64..1000,
-        1u32..=5,
     )
         .prop_map(
-            |(policy, standby, cluster, frames, pagefile, seed, ws)| Config {
+            |(policy, standby, cluster, frames, pagefile, seed)| Config {
                 frames,
                 pagefile,
-                // Often below the frame count: the textbook model can then be made to
-                // pass its soft working-set limit.
-                working_set: ws.min(frames),
+                working_set: frames.min(5),
                 policy,
                 cluster,
                 tlb: 3,

@@ -354,6 +354,10 @@ impl Machine {
         };
         if old != new {
             self.emit(Event::PteWritten { vpn, old, new });
+            if new == Pte::DemandZero {
+                // A page that held data now reads zeros: MEM_RESET_UNDO must know (§3.4).
+                self.space.note_data_dropped(vpn);
+            }
         }
         old
     }

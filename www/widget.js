@@ -4,6 +4,7 @@
 // Text from the simulator or the reader is only ever set with textContent.
 
 import { Player } from './player.js';
+import { attachCanvas } from './canvas-input.js';
 
 const hex = (n) => `0x${n.toString(16)}`;
 
@@ -42,6 +43,7 @@ export function mount(root, { Simulator }) {
   let drawQueued = 0;
 
   const player = new Player(() => show());
+  const canvasInput = attachCanvas(root, { sim, canvas, cursor: () => player.cursor, redraw: queueDraw });
   player.delay = reducedMotion.matches ? 0 : Number(speed.value);
   if (reducedMotion.matches) speed.value = '0';
   player.onPlaying = (playing) => {
@@ -105,7 +107,7 @@ export function mount(root, { Simulator }) {
     drawQueued = 0;
     const width = Math.floor(stage.clientWidth);
     if (width <= 0) return;
-    const height = sim.paint(canvas, player.cursor, width, window.devicePixelRatio || 1, dark.matches);
+    const height = sim.paint(canvas, player.cursor, width, window.devicePixelRatio || 1, dark.matches, canvasInput.progress(player.cursor));
     canvas.style.width = `${canvas.width / (window.devicePixelRatio || 1)}px`;
     canvas.style.height = `${height}px`;
     root.dataset.painted = String(player.cursor);
@@ -271,6 +273,7 @@ export function mount(root, { Simulator }) {
       scrubber.removeEventListener('input', onScrub);
       dark.removeEventListener('change', queueDraw);
       resize.disconnect();
+      canvasInput.destroy();
       sim.free();
     },
   };

@@ -11,8 +11,26 @@ use super::shape::{text_width, Rect};
 pub const PAD: f64 = 12.0;
 /// Height of a section title line.
 pub const TITLE_H: f64 = 24.0;
+/// Height of the whole-address-space overview above the strip.
+pub const OVERVIEW_H: f64 = 12.0;
+/// Space between the overview and the strip (the zoom lens is drawn there).
+pub const LENS_H: f64 = 14.0;
 /// Height of the address-space strip.
-pub const STRIP_H: f64 = 36.0;
+pub const STRIP_H: f64 = 40.0;
+/// Width of the zoom buttons' place at the right of the address-space title.
+pub const ZOOM_CONTROLS_W: f64 = 108.0;
+/// Width of the CR3 register box at the left of the walk.
+pub const CR3_W: f64 = 40.0;
+/// Space between walk tables (their arrows run there).
+pub const WALK_GAP: f64 = 22.0;
+/// Height of one page-table card.
+pub const TABLE_H: f64 = 102.0;
+/// Top of a card's path row (its header and the "entries above" row come first).
+pub const PATH_TOP: f64 = 43.0;
+/// Height of a card's path row.
+pub const PATH_H: f64 = 36.0;
+/// Narrowest page-table card in a row of four; narrower canvases use two rows of two.
+pub const TABLE_MIN_W: f64 = 132.0;
 /// Height of the caption line under the strip.
 pub const CAPTION_H: f64 = 20.0;
 /// Height of the address-split boxes.
@@ -92,6 +110,10 @@ pub struct Geometry {
     pub height: f64,
     /// Title line of the address-space section.
     pub space_title: Rect,
+    /// Where the zoom buttons go (the page puts real buttons there).
+    pub zoom_controls: Rect,
+    /// The whole user address space, with the strip's window marked on it.
+    pub overview: Rect,
     /// The address-space strip.
     pub strip: Rect,
     /// The caption under the strip.
@@ -100,6 +122,14 @@ pub struct Geometry {
     pub split_title: Rect,
     /// The address-split boxes.
     pub split: Rect,
+    /// Title line of the page-table walk.
+    pub walk_title: Rect,
+    /// The CR3 register, which points at the PML4.
+    pub cr3: Rect,
+    /// One card per table level: PML4, PDPT, PD, PT.
+    pub tables: [Rect; 4],
+    /// Whether the cards sit in one row (else two rows of two).
+    pub walk_one_row: bool,
     /// Title line of the TLB.
     pub tlb_title: Rect,
     /// One cell per TLB entry.
@@ -131,11 +161,14 @@ fn grid(x: f64, y: f64, avail: f64, n: usize, min_w: f64, h: f64) -> (Vec<Rect>,
     let rows = n.div_ceil(cols);
     // Balance the rows so the last one is not nearly empty.
     cols = n.div_ceil(rows);
-    let w = ((avail - GAP * (cols as f64 - 1.0)) / cols as f64).floor();
+    // Whole-pixel cells that fill the row exactly: each column starts at its share.
+    let pitch = (avail + GAP) / cols as f64;
+    let left = |c: usize| x + (c as f64 * pitch).round();
     let cells = (0..n)
         .map(|i| {
-            let (r, c) = ((i / cols) as f64, (i % cols) as f64);
-            Rect::new(x + c * (w + GAP), y + r * (h + GAP), w, h)
+            let (r, c) = (i / cols, i % cols);
+            let x0 = left(c);
+            Rect::new(x0, y + r as f64 * (h + GAP), left(c + 1) - GAP - x0, h)
         })
         .collect();
     (cells, y + rows as f64 * (h + GAP) - GAP)
@@ -157,6 +190,33 @@ fn legend_boxes(x: f64, y: f64, avail: f64) -> (Vec<Rect>, f64) {
     (boxes, cy + LEGEND_ROW_H)
 }
 
+/// The CR3 box and the four table cards from `y` across `avail`: one row when each card
+/// gets [`TABLE_MIN_W`], else two rows of two. Returns them, whether in one row, and the
+/// bottom edge.
+fn walk_cards(y: f64, avail: f64) -> (Rect, [Rect; 4], bool, f64) {
+    let left = PAD + CR3_W + WALK_GAP;
+    let room = avail - CR3_W - WALK_GAP;
+    let one_row = (room - 3.0 * WALK_GAP) / 4.0 >= TABLE_MIN_W;
+    let cols = if one_row { 4.0 } else { 2.0 };
+    let w = ((room - (cols - 1.0) * WALK_GAP) / cols).floor();
+    let card = |i: usize| {
+        let (r, c) = if one_row {
+            (0.0, i as f64)
+        } else {
+            ((i / 2) as f64, (i % 2) as f64)
+        };
+        Rect::new(
+            left + c * (w + WALK_GAP),
+            y + r * (TABLE_H + WALK_GAP),
+            w,
+            TABLE_H,
+        )
+    };
+    let tables = [card(0), card(1), card(2), card(3)];
+    let cr3 = Rect::new(PAD, y + PATH_TOP, CR3_W, PATH_H);
+    (cr3, tables, one_row, tables[3].bottom())
+}
+
 impl Geometry {
     /// The layout of a machine of `sizes` on a canvas `width` CSS pixels wide (clamped to
     /// [`MIN_WIDTH`]..=[`MAX_WIDTH`]).
@@ -171,7 +231,11 @@ impl Geometry {
 
         let mut y = PAD;
         let space_title = row(y, TITLE_H);
+        let controls_w = ZOOM_CONTROLS_W.min(avail / 2.0);
+        let zoom_controls = Rect::new(PAD + avail - controls_w, y, controls_w, TITLE_H);
         y += TITLE_H;
+        let overview = row(y, OVERVIEW_H);
+        y += OVERVIEW_H + LENS_H;
         let strip = row(y, STRIP_H);
         y += STRIP_H;
         let strip_caption = row(y, CAPTION_H);
@@ -181,6 +245,11 @@ impl Geometry {
         y += TITLE_H;
         let split = row(y, SPLIT_H);
         y += SPLIT_H + SECTION_GAP;
+
+        let walk_title = row(y, TITLE_H);
+        y += TITLE_H;
+        let (cr3, tables, walk_one_row, bottom) = walk_cards(y, avail);
+        y = bottom + SECTION_GAP;
 
         // TLB and working set: side by side when there is room, else one above the other.
         let (tlb_title, tlb, ws_title, ws);
@@ -229,10 +298,16 @@ impl Geometry {
             width,
             height: (bottom + PAD).ceil(),
             space_title,
+            zoom_controls,
+            overview,
             strip,
             strip_caption,
             split_title,
             split,
+            walk_title,
+            cr3,
+            tables,
+            walk_one_row,
             tlb_title,
             tlb,
             ws_title,
@@ -282,6 +357,8 @@ mod tests {
                     .chain(&g.legend)
                     .chain(&g.tlb)
                     .chain(&g.ws)
+                    .chain(&g.tables)
+                    .chain([&g.cr3, &g.overview, &g.strip, &g.split])
                     .collect();
                 for (i, a) in all.iter().enumerate() {
                     assert_inside(&g, a, "cell");
@@ -290,8 +367,8 @@ mod tests {
                     }
                 }
                 for r in [
-                    &g.strip,
-                    &g.split,
+                    &g.zoom_controls,
+                    &g.walk_title,
                     &g.tlb_title,
                     &g.ws_title,
                     &g.ram_title,
@@ -315,6 +392,26 @@ mod tests {
         assert_eq!(phone.width, 360.0);
         assert_eq!(Geometry::new(10.0, sizes(16, 32)).width, MIN_WIDTH);
         assert_eq!(Geometry::new(f64::NAN, sizes(16, 32)).width, MIN_WIDTH);
+    }
+
+    #[test]
+    fn walk_cards_in_one_row_on_wide_canvases_and_two_on_phones() {
+        let wide = Geometry::new(1600.0, sizes(16, 32));
+        assert!(wide.walk_one_row);
+        assert!(wide
+            .tables
+            .windows(2)
+            .all(|t| t[0].y == t[1].y && t[0].right() < t[1].x));
+        assert!(wide.cr3.right() < wide.tables[0].x);
+        let phone = Geometry::new(360.0, sizes(16, 32));
+        assert!(!phone.walk_one_row);
+        assert_eq!(phone.tables[0].y, phone.tables[1].y);
+        assert_eq!(phone.tables[0].x, phone.tables[2].x, "columns line up");
+        assert!(phone.tables[2].y > phone.tables[0].bottom());
+        assert!(phone.tables.iter().all(|t| t.w >= 120.0));
+        assert!(
+            wide.split.bottom() < wide.walk_title.y && wide.tables[0].bottom() < wide.tlb_title.y
+        );
     }
 
     #[test]

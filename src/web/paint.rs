@@ -74,10 +74,12 @@ impl Painter {
             } => {
                 let (x, y, w, h) = (rect.x, rect.y, rect.w, rect.h);
                 let ctx = &self.ctx;
-                ctx.set_fill_style_str(self.palette.css(*fill));
-                ctx.fill_rect(x, y, w, h);
+                if *pattern != Pattern::Outline {
+                    ctx.set_fill_style_str(self.palette.css(*fill));
+                    ctx.fill_rect(x, y, w, h);
+                }
                 match pattern {
-                    Pattern::Solid => {}
+                    Pattern::Solid | Pattern::Outline => {}
                     Pattern::Hatch => self.hatch(*fill, x, y, w, h),
                     Pattern::Dots => self.dots(*fill, x, y, w, h),
                     Pattern::Hollow => {

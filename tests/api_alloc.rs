@@ -383,7 +383,7 @@ fn reset_outside_allocation_fails_487() {
     alloc_fails(&mut m, 0, 0x1000, MEM_RESET, PAGE_READWRITE, 487);
 }
 
-// Reference 3.4: MEM_RESET_UNDO after MEM_RESET succeeds (PageLab never discards reset data).
+// Reference 3.4: MEM_RESET_UNDO right after MEM_RESET succeeds: no data was lost yet.
 #[test]
 fn reset_undo_after_reset_succeeds() {
     let (mut m, p) = with_alloc(0x2000, MEM_COMMIT, PAGE_READWRITE);

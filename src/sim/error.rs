@@ -113,6 +113,16 @@ impl ExceptionRecord {
         }
     }
 
+    /// `STATUS_ACCESS_VIOLATION` for a non-canonical address: x86-64 raises #GP, which
+    /// reports no faulting address, so the information is [0, 0xFFFFFFFFFFFFFFFF] whatever
+    /// the access (reference §2; Wine's x86-64 trap handler does the same as Windows).
+    pub fn general_protection() -> Self {
+        ExceptionRecord {
+            code: STATUS_ACCESS_VIOLATION,
+            info: [0, u64::MAX],
+        }
+    }
+
     /// `STATUS_GUARD_PAGE_VIOLATION` for `access` at `va`.
     pub fn guard_page(access: Access, va: u64) -> Self {
         ExceptionRecord {

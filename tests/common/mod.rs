@@ -1,10 +1,11 @@
 //! Helpers shared by the API scenario tests (tests/api_*.rs).
 #![allow(dead_code)]
 
+use pagelab::sim::addr::{Pfn, Vpn};
 use pagelab::sim::api::MemoryBasicInformation;
 use pagelab::sim::consts::*;
-use pagelab::sim::picture::RegionView;
-use pagelab::sim::{Config, Machine};
+use pagelab::sim::picture::{Picture, RegionView};
+use pagelab::sim::{Config, FrameList, Machine, Pte};
 
 /// Where the first `VirtualAlloc(NULL, …)` lands (DESIGN §2).
 pub const BASE: u64 = 0x234_5670_0000;
@@ -86,4 +87,159 @@ pub fn with_alloc(size: u64, ty: u32, protect: u32) -> (Machine, u64) {
     let p = m.virtual_alloc(0, size, ty, protect);
     assert_eq!(p, BASE, "setup allocation failed with {}", m.last_error());
     (m, p)
+}
+
+/// Whether page `vpn` is committed according to the regions of `picture`.
+pub fn committed_in(picture: &Picture, vpn: u64) -> bool {
+    let va = vpn << 12;
+    picture
+        .regions
+        .iter()
+        .any(|r| r.state == MEM_COMMIT && r.base <= va && va - r.base < r.size)
+}
+
+/// Assert that `m.picture()` is self-consistent (reference §8.1, §8.3, §8.6): every frame
+/// is on exactly one list or active; list members agree with the frames' own list; an
+/// active frame is mapped by exactly one valid PTE and a standby or modified frame by
+/// exactly one transition PTE; each page-file PTE owns its slot alone; TLB entries agree
+/// with valid PTEs; the working set holds exactly the valid pages; only committed pages
+/// have a non-empty PTE; and the commit charge equals the committed pages, within the limit.
+pub fn check_picture(m: &Machine) {
+    check_picture_of(&m.picture());
+}
+
+/// [`check_picture`] for a picture taken at the end of an operation.
+pub fn check_picture_of(p: &Picture) {
+    let n = p.frames.len();
+    // Lists: no frame twice, and each member says it is on that list.
+    let mut seen = vec![0u32; n];
+    for (list, members) in [
+        (FrameList::Zeroed, &p.lists.zeroed),
+        (FrameList::Free, &p.lists.free),
+        (FrameList::Standby, &p.lists.standby),
+        (FrameList::Modified, &p.lists.modified),
+    ] {
+        for pfn in members {
+            let i = pfn.0 as usize;
+            assert!(i < n, "list {list:?} holds frame {i} of {n}");
+            seen[i] += 1;
+            assert_eq!(p.frames[i].list, list, "frame {i} on the {list:?} list");
+        }
+    }
+    for (i, f) in p.frames.iter().enumerate() {
+        let expected = u32::from(f.list != FrameList::Active);
+        assert_eq!(
+            seen[i], expected,
+            "frame {i} ({:?}) list membership",
+            f.list
+        );
+        match f.list {
+            FrameList::Zeroed | FrameList::Free => {
+                assert_eq!(f.vpn, None, "frame {i} on {:?} belongs to no page", f.list);
+                assert!(!f.dirty, "frame {i} on {:?} is not dirty", f.list);
+            }
+            FrameList::Standby | FrameList::Modified => {
+                let v = f
+                    .vpn
+                    .unwrap_or_else(|| panic!("frame {i} on {:?} has a page", f.list));
+                assert_eq!(
+                    p.ptes.get(&v.0),
+                    Some(&Pte::Transition { pfn: Pfn(i as u32) }),
+                    "frame {i} on {:?} and the PTE of its page",
+                    f.list
+                );
+                assert_eq!(f.dirty, f.list == FrameList::Modified, "frame {i} dirty");
+            }
+            FrameList::Active => {
+                let v = f
+                    .vpn
+                    .unwrap_or_else(|| panic!("active frame {i} has a page"));
+                assert!(
+                    matches!(p.ptes.get(&v.0), Some(Pte::Valid { pfn, .. }) if pfn.0 as usize == i),
+                    "active frame {i} is mapped by the valid PTE of page {:#x}",
+                    v.0
+                );
+            }
+        }
+    }
+    // PTEs: each points back at a frame or slot that agrees, and only committed pages have one.
+    let mut slot_users = vec![0u32; p.slots.len()];
+    let mut valid = 0usize;
+    for (&vpn, pte) in &p.ptes {
+        if *pte != Pte::Empty {
+            assert!(
+                committed_in(p, vpn),
+                "page {vpn:#x} has {pte:?} but is not committed"
+            );
+        }
+        match *pte {
+            Pte::Valid { pfn, .. } => {
+                valid += 1;
+                let f = &p.frames[pfn.0 as usize];
+                assert_eq!((f.list, f.vpn), (FrameList::Active, Some(Vpn(vpn))));
+            }
+            Pte::Transition { pfn } => {
+                let f = &p.frames[pfn.0 as usize];
+                assert!(matches!(f.list, FrameList::Standby | FrameList::Modified));
+                assert_eq!(f.vpn, Some(Vpn(vpn)));
+            }
+            Pte::PageFile { slot } => {
+                let s = slot.0 as usize;
+                assert_eq!(p.slots[s], Some(Vpn(vpn)), "slot {s} holds page {vpn:#x}");
+                slot_users[s] += 1;
+            }
+            _ => {}
+        }
+    }
+    assert!(
+        slot_users.iter().all(|&u| u <= 1),
+        "a slot serves one page-file PTE"
+    );
+    // Every used slot belongs to a page that still has a PTE pointing at it or at a frame.
+    for (s, owner) in p.slots.iter().enumerate() {
+        if let Some(v) = owner {
+            assert!(
+                matches!(
+                    p.ptes.get(&v.0),
+                    Some(Pte::PageFile { .. } | Pte::Valid { .. } | Pte::Transition { .. })
+                ),
+                "slot {s} is held for page {:#x}, which has no backing PTE",
+                v.0
+            );
+        }
+    }
+    // TLB entries agree with valid PTEs; no page is cached twice.
+    let mut cached = Vec::new();
+    for e in p.tlb.iter().flatten() {
+        assert!(
+            matches!(p.ptes.get(&e.vpn.0), Some(Pte::Valid { pfn, .. }) if *pfn == e.pfn),
+            "TLB entry {:#x} → {} has no matching valid PTE",
+            e.vpn.0,
+            e.pfn.0
+        );
+        assert!(!cached.contains(&e.vpn), "page {:#x} cached twice", e.vpn.0);
+        cached.push(e.vpn);
+    }
+    // The working set is exactly the valid pages. (Its limit is soft, reference §8.4: the
+    // textbook model lets it grow past the limit when a changed page has nowhere to go.)
+    let ws = &p.working_set;
+    assert_eq!(ws.pages.len(), valid, "working set = valid pages");
+    for page in &ws.pages {
+        assert!(matches!(p.ptes.get(&page.vpn.0), Some(Pte::Valid { .. })));
+    }
+    // Commit charge (reference §8.6).
+    let committed: u64 = p
+        .regions
+        .iter()
+        .filter(|r| r.state == MEM_COMMIT)
+        .map(|r| r.size / 0x1000)
+        .sum();
+    assert_eq!(
+        p.commit.charge, committed,
+        "commit charge = committed pages"
+    );
+    assert!(
+        p.commit.charge <= p.commit.limit,
+        "commit charge within the limit"
+    );
 }

@@ -377,69 +377,6 @@ impl Machine {
         })
     }
 
-    /// MEM_RESET or MEM_RESET_UNDO (reference §3.4).
-    fn reset(&mut self, address: u64, size: u64, ty: u32) -> Result<Done<u64>, Refusal> {
-        let name = if ty == MEM_RESET {
-            "MEM_RESET"
-        } else {
-            "MEM_RESET_UNDO"
-        };
-        // The range must lie inside one allocation: a range crossing its end, or in free
-        // space, fails with ERROR_INVALID_ADDRESS (reference §3.4). A NULL address names
-        // the free first page of the address space, so it fails the same way.
-        let (first, end) = pages_of(address, size);
-        if self
-            .space
-            .allocation_at(first)
-            .filter(|a| end <= a.end())
-            .is_none()
-        {
-            return refuse(
-                Win32Error::InvalidAddress,
-                self.outside_one_allocation(first, end, name),
-            );
-        }
-        let start_va = first.base();
-        self.focus = Some(start_va);
-        let committed: Vec<(Vpn, u64)> = self
-            .space
-            .runs_in(first, end)
-            .iter()
-            .filter(|r| r.attr.committed)
-            .map(|r| (Vpn(r.start), r.len()))
-            .collect();
-        let count: u64 = committed.iter().map(|(_, n)| n).sum();
-        let story = if ty == MEM_RESET {
-            // The pages stay committed with their protection; flProtect is ignored. Their
-            // contents are no longer needed, so resident pages are not written to the page
-            // file (reference §3.4). Reserved pages are left alone.
-            for (vpn, n) in &committed {
-                self.reset_pages(*vpn, *n);
-            }
-            format!(
-                "VirtualAlloc(MEM_RESET) tells the memory manager that the data of {} at {} is no longer needed: {} committed with the same protection, but {} contents will not be written to the page file{}.",
-                pages(count),
-                addr(start_va),
-                agree(count, "it stays", "they stay"),
-                agree(count, "its", "their"),
-                if count == 0 { " (no page of the range is committed, so nothing changes)" } else { "" }
-            )
-        } else {
-            // MEM_RESET_UNDO: the contents are wanted again. PageLab's MEM_RESET never drops
-            // a page's contents, so the data is always intact and the call succeeds.
-            format!(
-                "VirtualAlloc(MEM_RESET_UNDO) asks to keep the data of {} at {} after all; their contents were never discarded, so the call succeeds.",
-                pages(count),
-                addr(start_va)
-            )
-        };
-        Ok(Done {
-            out: start_va,
-            value: start_va,
-            story,
-        })
-    }
-
     /// Why pages `first..end` are not inside one allocation, for the narration of `what`.
     pub(crate) fn outside_one_allocation(&self, first: Vpn, end: Vpn, what: &str) -> String {
         let range = format!("{}..{}", addr(first.base()), addr(end.base()));

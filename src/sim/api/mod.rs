@@ -12,8 +12,12 @@
 //! # Where the reference leaves room, this is what PageLab does
 //!
 //! - `MEM_RESET_UNDO` must be used alone, like `MEM_RESET`, and its range must lie inside
-//!   one allocation (487 otherwise). PageLab's `MEM_RESET` never throws contents away, so
-//!   `MEM_RESET_UNDO` always succeeds with the data intact.
+//!   one allocation (487 otherwise). It fails when a page reset while holding data has
+//!   since lost it (its frame was reused, so it reads zeros); the reference names no error
+//!   code for that, and PageLab uses ERROR_INVALID_ADDRESS (487). Pages whose data
+//!   survived count as changed again, so a later page-out saves them (see `reset`).
+//! - A page written after `MEM_RESET` holds the program's new data, so `MEM_RESET_UNDO`
+//!   counts it as intact.
 //! - `MEM_RESET` / `MEM_RESET_UNDO` with a NULL address names the free first page of the
 //!   address space, so it fails like any range outside an allocation: 487.
 //! - `MEM_LARGE_PAGES` and `MEM_PHYSICAL` are checked by the rules of §3.1 rule 4 and then
@@ -39,6 +43,7 @@ mod alloc;
 mod free;
 mod protect;
 mod query;
+mod reset;
 pub mod words;
 
 use serde::Serialize;

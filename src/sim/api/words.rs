@@ -32,7 +32,13 @@ pub fn bytes(n: u64) -> String {
         .into_iter()
         .find(|(unit, _)| n >= *unit)
         .unwrap_or((1 << 10, "KB"));
-    format!("{n:#x} bytes (about {:.1} {name})", n as f64 / unit as f64)
+    // One decimal, rounded, in integer arithmetic (keeps float formatting out of the wasm).
+    let tenths = (n as u128 * 10 + unit as u128 / 2) / unit as u128;
+    format!(
+        "{n:#x} bytes (about {}.{} {name})",
+        tenths / 10,
+        tenths % 10
+    )
 }
 
 /// `singular` when `n` is 1, else `plural` (for verbs: "was"/"were").

@@ -64,9 +64,15 @@ impl Machine {
     fn make_accessible(&mut self, va: u64, access: Access) -> Result<(Pfn, Path), ExceptionRecord> {
         let vpn = Vpn::of(va);
         self.focus = Some(va);
-        // The upper canonical half belongs to the kernel and a non-canonical address
-        // raises #GP (reference §2); a program sees both as an access violation.
-        if !is_canonical(va) || va > USER_SPACE_END {
+        // A non-canonical address raises #GP (reference §2, SDM), which reports no
+        // address: Windows turns it into an access violation with information
+        // [0, 0xFFFFFFFFFFFFFFFF] whatever the access (as Wine's x86-64 trap handler does).
+        if !is_canonical(va) {
+            return Err(self.general_protection(va, access));
+        }
+        // The upper canonical half belongs to the kernel (reference §2): a user-mode access
+        // is a page fault on a supervisor page, an access violation [kind, address].
+        if va > USER_SPACE_END {
             return Err(self.violation(va, access, move || {
                 format!(
                     "Address {va:#x} is not in the user half of the address space, so the CPU \
@@ -263,6 +269,29 @@ impl Machine {
                 narration(),
                 info[0],
                 info[1]
+            )
+        });
+        record
+    }
+
+    /// A non-canonical `va`: #GP, seen by the program as an access violation whose
+    /// information is [0, 0xFFFFFFFFFFFFFFFF] (the CPU reports no faulting address).
+    fn general_protection(&mut self, va: u64, access: Access) -> ExceptionRecord {
+        let record = ExceptionRecord::general_protection();
+        self.paging.counters.access_violation += 1;
+        self.emit(Event::PageFault {
+            va,
+            fault: FaultKind::AccessViolation,
+            access,
+        });
+        self.raise(&record);
+        self.end_step(move || {
+            format!(
+                "Address {va:#x} is not canonical: bits 63:48 must all equal bit 47. The CPU \
+                 refuses the {} with a general-protection fault, which carries no address, so \
+                 the program gets STATUS_ACCESS_VIOLATION (0xC0000005) with information \
+                 [0, 0xffffffffffffffff]; the statement is abandoned.",
+                access.verb()
             )
         });
         record

@@ -9,7 +9,7 @@
 pub mod placement;
 pub mod runs;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
@@ -150,6 +150,9 @@ pub struct AddressSpace {
     allocations: BTreeMap<u64, Allocation>,
     /// Lowest page `VirtualAlloc(NULL, …)` may place an allocation at (DESIGN §2).
     placement_base: Vpn,
+    /// Committed pages whose contents `MEM_RESET` declared unneeded while they held data,
+    /// not yet taken back by `MEM_RESET_UNDO` (reference §3.4).
+    reset: BTreeSet<u64>,
 }
 
 impl Default for AddressSpace {
@@ -164,6 +167,7 @@ impl AddressSpace {
         AddressSpace {
             allocations: BTreeMap::new(),
             placement_base: Vpn::of(config.base),
+            reset: BTreeSet::new(),
         }
     }
 
@@ -240,15 +244,36 @@ impl AddressSpace {
 
     /// Remove the allocation starting at `base` and return it.
     pub fn remove(&mut self, base: Vpn) -> Option<Allocation> {
-        self.allocations.remove(&base.0)
+        let a = self.allocations.remove(&base.0)?;
+        self.take_reset(a.base, a.end());
+        Some(a)
     }
 
-    /// Give pages `first..end` (inside one allocation) the attributes `attr`.
+    /// Give pages `first..end` (inside one allocation) the attributes `attr`. Pages that
+    /// stop being committed forget any `MEM_RESET` (their data is gone anyway).
     pub fn set(&mut self, first: Vpn, end: Vpn, attr: PageAttr) {
         if let Some(a) = self.allocation_at_mut(first) {
             let base = a.base.0;
             a.runs.set(first.0 - base, end.0 - base, attr);
         }
+        if !attr.committed {
+            self.take_reset(first, end);
+        }
+    }
+
+    /// Remember that `MEM_RESET` declared the data of committed page `vpn` unneeded
+    /// (reference §3.4), so that `MEM_RESET_UNDO` can tell whether it survived.
+    pub fn mark_reset(&mut self, vpn: Vpn) {
+        self.reset.insert(vpn.0);
+    }
+
+    /// Forget and return the `MEM_RESET` marks of pages `first..end`, in order.
+    pub fn take_reset(&mut self, first: Vpn, end: Vpn) -> Vec<Vpn> {
+        let marked: Vec<Vpn> = self.reset.range(first.0..end.0).map(|&v| Vpn(v)).collect();
+        for v in &marked {
+            self.reset.remove(&v.0);
+        }
+        marked
     }
 
     /// The runs of pages `first..end` (inside one allocation), as absolute page numbers.

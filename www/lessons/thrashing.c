@@ -1,0 +1,23 @@
+// Thrashing: the program loops over 6 pages, but its working set may hold only 3 and
+// RAM has only 4 frames. Every page is pushed out shortly before the loop needs it
+// again, so every access of every pass faults. The first pass takes 6 demand-zero
+// faults; each later pass takes 6 hard faults, because by the time a page is needed
+// again its frame has been reused: its dirty copy was written to the page file (a
+// disk write) and must now be read back (a disk read). Watch the fault counters climb
+// by 6 per pass and the page file busy with writes and reads while the program gets
+// almost nothing done.
+// (Change the pragma to frames=8 working_set=8 and re-run: only the first pass faults.)
+#pragma pagelab frames=4 pagefile=16 working_set=3 cluster=1
+#include <windows.h>
+#include <stdio.h>
+
+int main() {
+    char *p = VirtualAlloc(NULL, 6 * 4096, MEM_COMMIT, PAGE_READWRITE);
+    for (int pass = 0; pass < 4; pass++) {
+        for (int i = 0; i < 6; i++) {
+            p[i * 4096] = p[i * 4096] + 1;
+        }
+    }
+    printf("each page was incremented %d times\n", p[0]);
+    return 0;
+}

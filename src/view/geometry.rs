@@ -61,6 +61,17 @@ pub const WS_MIN_W: f64 = 104.0;
 pub const ENTRY_H: f64 = 34.0;
 /// From this width on, the TLB and the working set sit side by side.
 pub const TWO_COLUMNS: f64 = 720.0;
+/// Beyond this many of a thing, its cells are small squares without labels: hundreds of
+/// labels cannot be read, and drawing them would cost more than a frame's budget.
+pub const DENSE_FRAMES: usize = 64;
+/// See [`DENSE_FRAMES`].
+pub const DENSE_SLOTS: usize = 128;
+/// See [`DENSE_FRAMES`].
+pub const DENSE_WS: usize = 32;
+/// A dense frame cell.
+pub const DENSE_FRAME: (f64, f64) = (26.0, 22.0);
+/// A dense slot or working-set cell.
+pub const DENSE_CELL: (f64, f64) = (16.0, 16.0);
 /// Narrowest canvas laid out; narrower requests are laid out at this width.
 pub const MIN_WIDTH: f64 = 260.0;
 /// Widest canvas laid out.
@@ -148,6 +159,12 @@ pub struct Geometry {
     pub slots: Vec<Rect>,
     /// One box per legend entry (swatch and label).
     pub legend: Vec<Rect>,
+    /// RAM frames drawn as small unlabelled squares (more than [`DENSE_FRAMES`]).
+    pub dense_frames: bool,
+    /// Page-file slots drawn as small unlabelled squares.
+    pub dense_slots: bool,
+    /// Working-set places drawn as small unlabelled squares.
+    pub dense_ws: bool,
 }
 
 /// `n` cells of at least `min_w` by `h` in rows from (`x`, `y`) across `avail`.
@@ -252,6 +269,12 @@ impl Geometry {
         y = bottom + SECTION_GAP;
 
         // TLB and working set: side by side when there is room, else one above the other.
+        let dense_ws = sizes.working_set > DENSE_WS;
+        let (ws_w, ws_h) = if dense_ws {
+            DENSE_CELL
+        } else {
+            (WS_MIN_W, ENTRY_H)
+        };
         let (tlb_title, tlb, ws_title, ws);
         if width >= TWO_COLUMNS {
             let half = ((avail - 2.0 * SECTION_GAP) / 2.0).floor();
@@ -261,8 +284,7 @@ impl Geometry {
             let top = y + TITLE_H;
             let (cells, tlb_bottom) = grid(PAD, top, half, sizes.tlb, TLB_MIN_W, ENTRY_H);
             tlb = cells;
-            let (cells, ws_bottom) =
-                grid(right, top, ws_title.w, sizes.working_set, WS_MIN_W, ENTRY_H);
+            let (cells, ws_bottom) = grid(right, top, ws_title.w, sizes.working_set, ws_w, ws_h);
             ws = cells;
             y = tlb_bottom.max(ws_bottom) + SECTION_GAP;
         } else {
@@ -271,26 +293,31 @@ impl Geometry {
             tlb = cells;
             y = bottom + SECTION_GAP;
             ws_title = row(y, TITLE_H);
-            let (cells, bottom) = grid(
-                PAD,
-                y + TITLE_H,
-                avail,
-                sizes.working_set,
-                WS_MIN_W,
-                ENTRY_H,
-            );
+            let (cells, bottom) = grid(PAD, y + TITLE_H, avail, sizes.working_set, ws_w, ws_h);
             ws = cells;
             y = bottom + SECTION_GAP;
         }
 
         let ram_title = row(y, TITLE_H);
         y += TITLE_H;
-        let (frame_cells, bottom) = grid(PAD, y, avail, sizes.frames, FRAME_MIN_W, FRAME_H);
+        let dense_frames = sizes.frames > DENSE_FRAMES;
+        let (fw, fh) = if dense_frames {
+            DENSE_FRAME
+        } else {
+            (FRAME_MIN_W, FRAME_H)
+        };
+        let (frame_cells, bottom) = grid(PAD, y, avail, sizes.frames, fw, fh);
         y = bottom + SECTION_GAP;
 
         let pagefile_title = row(y, TITLE_H);
         y += TITLE_H;
-        let (slot_cells, bottom) = grid(PAD, y, avail, sizes.slots, SLOT_MIN_W, SLOT_H);
+        let dense_slots = sizes.slots > DENSE_SLOTS;
+        let (sw, sh) = if dense_slots {
+            DENSE_CELL
+        } else {
+            (SLOT_MIN_W, SLOT_H)
+        };
+        let (slot_cells, bottom) = grid(PAD, y, avail, sizes.slots, sw, sh);
         y = bottom + SECTION_GAP;
 
         let (legend, bottom) = legend_boxes(PAD, y, avail);
@@ -317,6 +344,9 @@ impl Geometry {
             pagefile_title,
             slots: slot_cells,
             legend,
+            dense_frames,
+            dense_slots,
+            dense_ws,
         }
     }
 }
@@ -379,7 +409,9 @@ mod tests {
                 assert!(g
                     .frames
                     .iter()
-                    .all(|r| r.w >= FRAME_MIN_W || frames == 1 || width < 300.0));
+                    .all(|r| r.w >= FRAME_MIN_W || frames == 1 || width < 300.0 || g.dense_frames));
+                assert_eq!(g.dense_frames, frames > DENSE_FRAMES);
+                assert_eq!(g.dense_slots, slots > DENSE_SLOTS);
             }
         }
     }

@@ -109,6 +109,9 @@ pub fn shapes(g: &Geometry, frame: Frame<'_>, progress: f64, out: &mut Vec<Shape
                 highlight: changed,
             });
         }
+        if g.dense_frames {
+            continue; // Small squares: colour and pattern say the list.
+        }
         let number = format!("#{i}");
         let number_w = text_width(&number, 11.0, true);
         out.push(text(
@@ -183,6 +186,9 @@ pub fn shapes(g: &Geometry, frame: Frame<'_>, progress: f64, out: &mut Vec<Shape
             stroke: Some(Ink::Grid),
             highlight: changed,
         });
+        if g.dense_slots {
+            continue;
+        }
         out.push(text(
             cell.x + 4.0,
             cell.y + 9.0,

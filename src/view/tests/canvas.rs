@@ -389,3 +389,22 @@ fn everything_stays_inside_the_canvas_at_phone_and_desktop_widths() {
         }
     }
 }
+
+#[test]
+fn hundreds_of_frames_and_slots_are_drawn_as_unlabelled_squares() {
+    let mut p = walked();
+    p.frames = vec![p.frames[1]; 256];
+    p.slots = vec![Some(Vpn(BASE >> 12)); 1024];
+    p.working_set.limit = 200;
+    let s = scene(&p, None, None, 1100.0);
+    let g = Geometry::new(1100.0, geometry::Sizes::of_picture(&p));
+    assert!(g.dense_frames && g.dense_slots && g.dense_ws);
+    assert_eq!(g.slots.len(), 1024);
+    let t = texts(&s);
+    assert!(
+        !t.iter().any(|t| t.starts_with("s1") || t.starts_with("#1")),
+        "no per-cell labels"
+    );
+    assert!(t.len() < 200, "{} texts", t.len());
+    assert_inside(&s, "dense");
+}

@@ -101,11 +101,15 @@ pub fn shapes(g: &Geometry, frame: Frame<'_>, progress: f64, out: &mut Vec<Shape
                 highlight: changed,
             });
         } else {
+            let pattern = match list_pattern(f.list) {
+                Pattern::Hollow if g.dense_frames => Pattern::Solid,
+                p => p,
+            };
             out.push(Shape::Box {
                 rect: *cell,
                 fill: ink,
-                pattern: list_pattern(f.list),
-                stroke: Some(Ink::Grid),
+                pattern,
+                stroke: (!g.dense_frames).then_some(Ink::Grid),
                 highlight: changed,
             });
         }
@@ -173,6 +177,8 @@ pub fn shapes(g: &Geometry, frame: Frame<'_>, progress: f64, out: &mut Vec<Shape
     for (j, (cell, slot)) in g.slots.iter().zip(&picture.slots).enumerate() {
         let (ink, pattern) = match slot {
             Some(_) => (Ink::SlotUsed, Pattern::Solid),
+            // Small squares: a plain panel, since hundreds of dashed outlines cost too much.
+            None if g.dense_slots => (Ink::SlotFree, Pattern::Solid),
             None => (Ink::SlotFree, Pattern::Hollow),
         };
         let changed = frame
@@ -183,7 +189,7 @@ pub fn shapes(g: &Geometry, frame: Frame<'_>, progress: f64, out: &mut Vec<Shape
             rect: *cell,
             fill: ink,
             pattern,
-            stroke: Some(Ink::Grid),
+            stroke: (!g.dense_slots).then_some(Ink::Grid),
             highlight: changed,
         });
         if g.dense_slots {

@@ -122,13 +122,10 @@ fn pseudo_random_string(rng: &mut SplitMix64, len: usize, universe: u64) -> Vec<
     let mut last = 0;
     (0..len)
         .map(|_| {
-            let r = rng.next_u64();
-            last = if r.is_multiple_of(4) {
-                last // repeat: makes hits likely
-            } else if r % 4 == 1 {
-                (last + 1) % universe
-            } else {
-                rng.below(universe)
+            last = match rng.below(4) {
+                0 => last, // repeat: makes hits likely
+                1 => (last + 1) % universe,
+                _ => rng.below(universe),
             };
             last
         })

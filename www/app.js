@@ -1,16 +1,138 @@
-// PageLab's page: load the wasm module once, then mount a widget on every [data-pagelab].
+// PageLab's page: read the scenario from the address (a shared script in the fragment, or
+// `?lesson=NAME`), load the wasm module, and mount the widget. The address is untrusted:
+// share.js decodes it with limits, lessons are picked only from the index, and every
+// problem becomes a sentence in the status line while the page opens the default lesson.
+
 import init, { Simulator } from './pkg/pagelab.js';
 import { mount } from './widget.js';
+import { readLocation, decodeScript, parseStep, ShareError } from './share.js';
+import { loadIndex, loadLesson, DEFAULT_SCRIPT } from './lessons.js';
 
-const roots = document.querySelectorAll('[data-pagelab]');
-try {
-  await init();
-  // The handle stays on its root element, for tools and tests: root.pagelab.simulator.
-  for (const root of roots) root.pagelab = mount(root, { Simulator });
-} catch (error) {
-  for (const root of roots) {
-    const status = root.querySelector('[data-role=status]');
-    if (status) status.textContent = `PageLab could not start: ${error.message ?? error}`;
+const root = document.querySelector('[data-pagelab]');
+const picker = root.querySelector('[data-role=lessons]');
+const summary = root.querySelector('[data-role=lesson-summary]');
+const state = readLocation(window.location);
+const notices = [];
+
+if (state.embed) {
+  document.documentElement.dataset.embed = 'true';
+  reportHeight();
+}
+
+/** In an iframe with embed=1, tell the host page how tall the content is. */
+function reportHeight() {
+  if (window.parent === window) return;
+  let last = 0;
+  const report = () => {
+    const height = Math.ceil(document.documentElement.scrollHeight);
+    if (height !== last) {
+      last = height;
+      window.parent.postMessage({ type: 'pagelab:height', height }, '*');
+    }
+  };
+  new ResizeObserver(report).observe(document.body);
+}
+
+/** Where a message for the reader goes before the widget exists. */
+function fail(message) {
+  const status = root.querySelector('[data-role=status]');
+  if (status) {
+    status.textContent = message;
+    status.dataset.kind = 'error';
   }
+}
+
+async function shared() {
+  if (state.encoded === null) return null;
+  try {
+    return { script: await decodeScript(state.encoded), title: 'Shared scenario', lesson: null };
+  } catch (error) {
+    notices.push(error instanceof ShareError ? error.message : 'The shared link could not be opened.');
+    return null;
+  }
+}
+
+async function lessonScenario(index) {
+  let entry = null;
+  if (state.lesson !== null) {
+    entry = index.find((l) => l.name === state.lesson) ?? null;
+    if (!entry) {
+      const shown = state.lesson.length > 60 ? `${state.lesson.slice(0, 60)}…` : state.lesson;
+      notices.push(`There is no lesson called "${shown}"; showing the first lesson instead.`);
+    }
+  }
+  entry ??= index[0] ?? null;
+  if (entry) {
+    try {
+      return { script: await loadLesson(entry), title: entry.title, lesson: entry };
+    } catch (error) {
+      notices.push(`${error.message}; showing the built-in example.`);
+    }
+  }
+  return { script: DEFAULT_SCRIPT, title: 'Your first VirtualAlloc', lesson: null };
+}
+
+function fillPicker(index, current) {
+  if (!picker) return;
+  const options = index.map((l) => {
+    const option = document.createElement('option');
+    option.value = l.name;
+    option.textContent = l.title;
+    option.selected = current?.name === l.name;
+    return option;
+  });
+  if (!current) {
+    const option = document.createElement('option');
+    option.value = '';
+    option.textContent = index.length ? 'Your own script' : 'Built-in example';
+    option.selected = true;
+    options.unshift(option);
+  }
+  picker.replaceChildren(...options);
+  picker.disabled = index.length === 0;
+}
+
+function showSummary(lesson) {
+  if (summary) summary.textContent = lesson?.summary ?? '';
+}
+
+try {
+  const [, index] = await Promise.all([
+    init(),
+    loadIndex().catch((error) => {
+      notices.push(`The lessons are not available (${error.message}).`);
+      return [];
+    }),
+  ]);
+  const fromLink = await shared();
+  const scenario = fromLink ?? (await lessonScenario(index));
+  let step = 0;
+  if (fromLink || state.encoded === null) {
+    const parsed = parseStep(state.stepText);
+    if (parsed.problem) notices.push(parsed.problem);
+    step = parsed.step;
+  }
+  fillPicker(index, scenario.lesson);
+  showSummary(scenario.lesson);
+  // The handle stays on its root element, for tools and tests: root.pagelab.simulator.
+  const widget = mount(root, { Simulator, script: scenario.script, step, title: scenario.title, embed: state.embed });
+  root.pagelab = widget;
+  if (notices.length) widget.notify(notices.join(' '), 'error');
+
+  picker?.addEventListener('change', async () => {
+    const entry = index.find((l) => l.name === picker.value);
+    if (!entry) return;
+    try {
+      const text = await loadLesson(entry);
+      fillPicker(index, entry);
+      showSummary(entry);
+      widget.load(text, { title: entry.title });
+      if (!state.embed) window.history.replaceState(null, '', `?lesson=${encodeURIComponent(entry.name)}`);
+    } catch (error) {
+      widget.notify(`${error.message}.`, 'error');
+    }
+  });
+} catch (error) {
+  fail(`PageLab could not start: ${error.message ?? error}`);
   throw error;
 }

@@ -24,6 +24,14 @@ export class Player {
     }
   }
 
+  /** A new run: `count` steps, positioned at `cursor` (clamped); always calls onChange. */
+  load(count, cursor = 0) {
+    this.pause();
+    this.count = count;
+    this.cursor = Math.max(0, Math.min(count, Math.trunc(cursor) || 0));
+    this.onChange(this.cursor);
+  }
+
   setCount(count) {
     this.count = count;
     if (this.cursor > count) this.go(count);

@@ -1,90 +1,167 @@
-// One PageLab widget: controls, player, narration, canvas and step log inside `root`.
-// Everything is looked up inside `root` and every listener sits on `root` or its own
-// elements, so several widgets can share a page and none of them takes the host's keys.
-// Text from the simulator or the reader is only ever set with textContent.
+// One PageLab widget: script editor, controls, player, narration, canvas and step log
+// inside `root`. Everything is looked up inside `root` by data-role / data-action /
+// data-form, every part but the root is optional (a compact embed has no editor, forms or
+// log), and every listener sits on `root` or its own elements, so several widgets can
+// share a page and none of them takes the host's keys. Text from the simulator, the
+// script or a URL is only ever set with textContent or as a form field's value.
 
 import { Player } from './player.js';
+import { Editor } from './editor.js';
+import { StepLog } from './steplog.js';
+import { drawMarks, describeMarks } from './marks.js';
+import { fillSettings, settingFrom } from './settings.js';
+import { applySettings, setPragma } from './pragma.js';
+import { shareLink, iframeSnippet } from './share.js';
 import { attachCanvas } from './canvas-input.js';
 
 const hex = (n) => `0x${n.toString(16)}`;
+/** A variable name or a number, as the forms accept for an address. */
+const ADDRESS = /^([A-Za-z_][A-Za-z0-9_]*|0[xX][0-9a-fA-F]+|\d+)$/;
 
 /**
  * Mount a widget on `root`.
  * @param {HTMLElement} root the element holding the widget's markup
- * @param {{ Simulator: any }} options the wasm module's Simulator class
- * @returns {{ simulator: any, player: Player, destroy: () => void }}
+ * @param {{
+ *   Simulator: any,          // the wasm module's Simulator class (after init())
+ *   script?: string,         // a script to load and run at once
+ *   step?: number,           // the position to show after loading it (clamped)
+ *   autoplay?: boolean,      // play from `step` to the end after loading
+ *   embed?: boolean,         // compact chrome (sets data-embed on root for the CSS)
+ *   settings?: object,       // pragma knobs ({frames, policy, …}) written into the script
+ *   title?: string,          // the scenario's name (for the embed snippet)
+ *   shareBase?: string,      // the page that share links open (default: the app page)
+ * }} options
+ * @returns {{ simulator: any, player: Player, destroy: () => void, load: Function,
+ *             script: () => string, notify: Function }}
  */
-export function mount(root, { Simulator }) {
+export function mount(root, options) {
+  const { Simulator } = options;
   const q = (selector) => root.querySelector(selector);
   const sim = new Simulator();
   const canvas = q('[data-role=canvas]');
-  const stage = canvas.parentElement;
+  const stage = canvas?.parentElement ?? null;
   const narration = q('[data-role=narration]');
   const status = q('[data-role=status]');
-  const log = q('[data-role=log]');
+  const logList = q('[data-role=log]');
   const scrubber = q('[data-role=scrubber]');
+  const marks = q('[data-role=marks]');
   const position = q('[data-role=position]');
   const speed = q('[data-role=speed]');
+  const output = q('[data-role=output]');
+  const errorList = q('[data-role=errors]');
   const allocForm = q('[data-form=alloc]');
   const accessForm = q('[data-form=access]');
+  const settingsForm = q('[data-form=settings]');
+  const sharePanel = q('[data-role=share-panel]');
+  const shareField = q('[data-role=share-link]');
+  const embedField = q('[data-role=embed-code]');
+  const textarea = q('[data-role=script]');
   const button = (action) => q(`[data-action=${action}]`);
   const dark = window.matchMedia('(prefers-color-scheme: dark)');
   const reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)');
+  const editor = textarea ? new Editor(textarea, q('[data-role=gutter]'), q('[data-role=backdrop]')) : null;
+  const log = logList ? new StepLog(logList, sim) : null;
+  const shareBase = options.shareBase ?? new URL('../index.html', import.meta.url).href;
+  let title = options.title ?? 'PageLab scenario';
 
-  for (const { name, value } of Simulator.protections()) {
-    const option = document.createElement('option');
-    option.value = String(value);
-    option.textContent = name;
-    option.selected = name === 'PAGE_READWRITE';
-    allocForm.elements.protect.append(option);
+  if (options.embed) root.dataset.embed = 'true';
+
+  const protect = allocForm?.elements.protect;
+  if (protect && protect.options.length === 0) {
+    for (const { name } of Simulator.protections()) {
+      const option = document.createElement('option');
+      option.value = name;
+      option.textContent = name;
+      option.selected = name === 'PAGE_READWRITE';
+      protect.append(option);
+    }
   }
 
-  let lastAlloc = null;
+  // The scenario: the text that ran (the steps on show), the text as loaded (for Reset),
+  // and what the run printed.
+  let ranText = '';
+  let loadedText = '';
+  let transcript = [];
+  let shownOutput = -1;
+  let markers = [];
+  let lastVar = null;
   let drawQueued = 0;
+  let marksQueued = 0;
+  let destroyed = false;
 
   const player = new Player(() => show());
   const canvasInput = attachCanvas(root, { sim, canvas, cursor: () => player.cursor, redraw: queueDraw });
-  player.delay = reducedMotion.matches ? 0 : Number(speed.value);
-  if (reducedMotion.matches) speed.value = '0';
+  player.delay = reducedMotion.matches ? 0 : Number(speed?.value ?? 600);
+  if (reducedMotion.matches && speed) speed.value = '0';
   player.onPlaying = (playing) => {
     root.dataset.playing = String(playing);
-    button('play').textContent = playing ? '❚❚ Pause' : '▶ Play';
+    const play = button('play');
+    if (play) play.textContent = playing ? '❚❚ Pause' : '▶ Play';
   };
   root.dataset.playing = 'false';
+
+  function say(text, kind = 'ok') {
+    if (!status) return;
+    status.textContent = text;
+    status.dataset.kind = kind;
+  }
+
+  function setText(el, text) {
+    if (el) el.textContent = text;
+  }
+
+  function setDisabled(action, disabled) {
+    const b = button(action);
+    if (b) b.disabled = disabled;
+  }
 
   // Text and controls follow the cursor at once; the canvas on the next animation frame.
   function show() {
     const cursor = player.cursor;
     const step = sim.step(cursor);
-    narration.textContent = step.narration;
-    position.textContent = `step ${cursor} of ${player.count}`;
-    scrubber.max = String(player.count);
-    scrubber.value = String(cursor);
-    button('back').disabled = button('start').disabled = cursor === 0;
-    button('step').disabled = button('end').disabled = cursor >= player.count;
-    button('play').disabled = player.count === 0;
+    setText(narration, step.narration);
+    setText(position, `step ${cursor} of ${player.count}`);
+    if (scrubber) {
+      scrubber.max = String(player.count);
+      scrubber.value = String(cursor);
+      scrubber.setAttribute('aria-valuetext', `step ${cursor} of ${player.count}`);
+    }
+    setDisabled('back', cursor === 0);
+    setDisabled('start', cursor === 0);
+    setDisabled('step', cursor >= player.count);
+    setDisabled('end', cursor >= player.count);
+    setDisabled('play', player.count === 0);
     root.dataset.cursor = String(cursor);
     root.dataset.steps = String(player.count);
-    const current = log.querySelector('[aria-current]');
-    if (current) current.removeAttribute('aria-current');
-    const item = log.children[cursor - 1];
-    if (item) {
-      item.setAttribute('aria-current', 'step');
-      const box = log.parentElement;
-      if (item.offsetTop < box.scrollTop || item.offsetTop + item.offsetHeight > box.scrollTop + box.clientHeight) {
-        box.scrollTop = item.offsetTop - box.clientHeight / 2;
-      }
-    }
+    root.dataset.line = step.line ? String(step.line) : '';
+    editor?.setCurrentLine(editor.value === ranText ? step.line : null);
+    log?.show(cursor);
+    showOutput(cursor);
     showCounters(cursor);
     queueDraw();
   }
 
+  // The transcript up to the cursor: what the program has printed by this step.
+  function showOutput(cursor) {
+    if (!output) return;
+    let visible = 0;
+    while (visible < transcript.length && transcript[visible].cursor <= cursor) visible++;
+    if (visible === shownOutput) return;
+    shownOutput = visible;
+    const parts = transcript.slice(0, visible).map((entry) => {
+      if (entry.kind === 'out') return document.createTextNode(entry.text);
+      const span = document.createElement('span');
+      span.className = entry.kind;
+      span.textContent = entry.text;
+      return span;
+    });
+    output.replaceChildren(...parts);
+    output.scrollTop = output.scrollHeight;
+  }
+
   function showCounters(cursor) {
     const c = sim.counters(cursor);
-    const set = (name, text) => {
-      const el = root.querySelector(`[data-counter=${name}]`);
-      if (el) el.textContent = text;
-    };
+    const set = (name, text) => setText(root.querySelector(`[data-counter=${name}]`), text);
     for (const name of ['demand_zero', 'transition', 'hard', 'access_violation']) set(name, String(c.counters[name]));
     const lookups = c.counters.tlb_hits + c.counters.tlb_misses;
     set('tlb', lookups ? `${Math.round((100 * c.counters.tlb_hits) / lookups)}% of ${lookups}` : '–');
@@ -100,98 +177,246 @@ export function mount(root, { Simulator }) {
   }
 
   function queueDraw() {
-    if (!drawQueued) drawQueued = requestAnimationFrame(draw);
+    if (!drawQueued && !destroyed) drawQueued = requestAnimationFrame(draw);
   }
 
   function draw() {
     drawQueued = 0;
+    if (!canvas || !stage) {
+      root.dataset.painted = String(player.cursor);
+      return;
+    }
     const width = Math.floor(stage.clientWidth);
     if (width <= 0) return;
-    const height = sim.paint(canvas, player.cursor, width, window.devicePixelRatio || 1, dark.matches, canvasInput.progress(player.cursor));
-    canvas.style.width = `${canvas.width / (window.devicePixelRatio || 1)}px`;
+    const dpr = window.devicePixelRatio || 1;
+    const height = sim.paint(canvas, player.cursor, width, dpr, dark.matches, canvasInput.progress(player.cursor));
+    canvas.style.width = `${canvas.width / dpr}px`;
     canvas.style.height = `${height}px`;
     root.dataset.painted = String(player.cursor);
   }
 
-  // New steps join the log; the log's entries jump to their step.
-  function syncLog() {
-    const count = sim.step_count();
-    for (let cursor = log.children.length + 1; cursor <= count; cursor++) {
-      const step = sim.step(cursor);
+  function queueMarks() {
+    if (marks && !marksQueued && !destroyed) {
+      marksQueued = requestAnimationFrame(() => {
+        marksQueued = 0;
+        drawMarks(marks, markers, player.count);
+      });
+    }
+  }
+
+  function showErrors(errors) {
+    editor?.setErrors(errors);
+    root.dataset.errors = String(errors.length);
+    if (!errorList) return;
+    const items = errors.map((e) => {
       const item = document.createElement('li');
-      item.dataset.cursor = String(cursor);
-      if (step.marker) item.dataset.marker = step.marker;
       const jump = document.createElement('button');
       jump.type = 'button';
-      jump.textContent = step.narration;
+      jump.dataset.line = String(e.line);
+      jump.dataset.col = String(e.col);
+      const where = document.createElement('span');
+      where.className = 'where';
+      where.textContent = `${e.line}:${e.col}`;
+      jump.append(where, ` ${e.message}`);
       item.append(jump);
-      log.append(item);
+      return item;
+    });
+    errorList.replaceChildren(...items);
+    errorList.hidden = errors.length === 0;
+  }
+
+  /**
+   * Run `text`: on success the new steps replace the old ones and the player goes to
+   * `step` (or plays on from `playFrom`); on parse errors they are shown and the steps on
+   * show stay as they were. Returns the run's report.
+   */
+  function run(text, { step = 0, playFrom = null, autoplay = false } = {}) {
+    const report = sim.load_script(text);
+    if (report.errors.length) {
+      showErrors(report.errors);
+      const first = report.errors[0];
+      const n = report.errors.length;
+      say(`The script has ${n === 1 ? 'an error' : `${n} errors`} (first at line ${first.line}:${first.col}: ${first.message}); nothing ran.`, 'error');
+      root.dataset.edited = String(editor ? editor.value !== ranText : false);
+      return report;
+    }
+    showErrors([]);
+    ranText = text;
+    root.dataset.edited = 'false';
+    transcript = report.output;
+    shownOutput = -1;
+    markers = sim.markers();
+    if (marks) marks.setAttribute('aria-label', `Markers: ${describeMarks(markers)}`);
+    log?.reset(report.steps);
+    fillSettings(settingsForm, sim.config());
+    const statements = `${report.statements} statement${report.statements === 1 ? '' : 's'}`;
+    let message = `Ran ${statements}: ${report.steps} step${report.steps === 1 ? '' : 's'}.`;
+    if (report.stopped) {
+      message = `${message} Stopped at line ${report.stopped.line}: ${report.stopped.message}.`;
+    }
+    say(message, report.stopped ? 'error' : 'ok');
+    if (step > report.steps) {
+      say(`${message} The link asked for step ${step}, past the last one; showing step ${report.steps}.`, 'error');
+    }
+    player.load(report.steps, Math.min(step, report.steps));
+    queueMarks();
+    if (playFrom !== null && playFrom <= report.steps) player.playFrom(playFrom);
+    else if (autoplay) player.run();
+    return report;
+  }
+
+  /** Load a new scenario: it becomes what Reset goes back to. */
+  function load(text, { step = 0, autoplay = false, title: name } = {}) {
+    loadedText = text;
+    if (name) title = name;
+    lastVar = null;
+    if (editor) editor.value = text;
+    if (sharePanel) sharePanel.hidden = true;
+    return run(text, { step, autoplay });
+  }
+
+  function scriptText() {
+    return editor ? editor.value : ranText;
+  }
+
+  /** Append a statement the forms wrote, run, and play its steps. */
+  function append(statement) {
+    const before = scriptText();
+    const text = `${before}${before === '' || before.endsWith('\n') ? '' : '\n'}${statement}\n`;
+    if (editor) {
+      editor.value = text;
+      textarea.scrollTop = textarea.scrollHeight;
+    }
+    const oldCount = before === ranText ? player.count : 0;
+    const report = run(text, { playFrom: oldCount + 1 });
+    if (!report.errors.length && report.last) {
+      const value = report.last.value;
+      const shown = value === null || value === undefined ? '' : ` → ${value > 0xffff ? hex(value) : value}`;
+      say(`Line ${report.last.line}: ${report.last.text}${shown}`, report.last.last_error ? 'error' : 'ok');
+    }
+    return report;
+  }
+
+  function freshVar() {
+    const text = scriptText();
+    for (let n = 1; ; n++) {
+      if (!new RegExp(`\\bp${n}\\b`).test(text)) return `p${n}`;
     }
   }
 
-  function parse(text, what) {
-    try {
-      return Simulator.parse_number(text.trim() === '' ? 'NULL' : text);
-    } catch (error) {
-      throw new Error(`${what}: ${error.message}`);
-    }
+  function addressOf(text, what, { empty = null } = {}) {
+    const t = text.trim();
+    if (t === '' && empty !== null) return empty;
+    if (t === '' || t === 'NULL') return 'NULL';
+    if (!ADDRESS.test(t)) throw new Error(`${what}: write a number (0x10000), NULL or a variable name.`);
+    return t;
   }
 
-  // Run one operation, report it, and play the steps it recorded.
-  function operate(op) {
-    let outcome;
-    try {
-      outcome = op();
-    } catch (error) {
-      status.textContent = error.message;
-      status.dataset.kind = 'error';
-      return;
-    }
-    status.textContent = outcome.message;
-    status.dataset.kind = outcome.error || outcome.exception ? 'error' : 'ok';
-    syncLog();
-    player.setCount(sim.step_count());
-    if (outcome.step_count > outcome.first_step) player.playFrom(outcome.first_step + 1);
-    else show();
-    return outcome;
+  function formError(error) {
+    say(error.message, 'error');
   }
 
   function alloc(kind) {
+    if (!allocForm) return;
     const form = allocForm.elements;
-    const outcome = operate(() => {
-      const address = parse(form.address.value, 'Address');
-      const size = parse(form.size.value, 'Size');
-      const protect = Number(form.protect.value);
-      return kind === 'reserve' ? sim.reserve(address, size, protect) : sim.commit(address, size, protect);
-    });
-    if (outcome && outcome.value) {
-      lastAlloc = outcome.value;
-      accessForm.elements.address.value = hex(outcome.value);
-      if (kind === 'reserve') form.address.value = hex(outcome.value);
+    try {
+      const address = addressOf(form.address.value, 'Address');
+      const size = form.size.value.trim();
+      if (!/^(0[xX][0-9a-fA-F]+|\d+)$/.test(size)) throw new Error('Size: write a number of bytes, like 8 or 0x1000.');
+      const name = freshVar();
+      const type = kind === 'reserve' ? 'MEM_RESERVE' : 'MEM_COMMIT';
+      const report = append(`${name} = VirtualAlloc(${address}, ${size}, ${type}, ${form.protect.value});`);
+      if (report.errors.length) return;
+      lastVar = name;
+      if (accessForm) accessForm.elements.address.value = name;
+      if (kind === 'reserve') form.address.value = name;
+    } catch (error) {
+      formError(error);
     }
   }
 
-  function accessAddress() {
+  function accessTarget() {
+    if (!accessForm) return null;
     const text = accessForm.elements.address.value;
-    if (text.trim() === '') {
-      if (lastAlloc === null) throw new Error('Address: allocate some memory first, or type an address.');
-      return lastAlloc;
-    }
-    return parse(text, 'Address');
+    if (text.trim() === '' && lastVar === null) throw new Error('Address: allocate some memory first, or type an address.');
+    return addressOf(text, 'Address', { empty: lastVar });
   }
 
   function access() {
+    if (!accessForm) return;
     const form = accessForm.elements;
-    operate(() => {
-      const address = accessAddress();
-      const value = parse(form.value.value, 'Byte');
-      if (value > 255) throw new Error('Byte: write a value from 0 to 255 (0xff).');
-      return sim.access(address, form.kind.value === 'write', value);
-    });
+    try {
+      const address = accessTarget();
+      if (form.kind.value === 'write') {
+        const value = form.value.value.trim();
+        const byte = /^0[xX][0-9a-fA-F]+$|^\d+$/.test(value) ? Number(value) : NaN;
+        if (!(byte >= 0 && byte <= 255)) throw new Error('Byte: write a value from 0 to 255 (0xff).');
+        append(`write(${address}, ${hex(byte)}, 1);`);
+      } else {
+        append(`read(${address}, 1);`);
+      }
+    } catch (error) {
+      formError(error);
+    }
   }
 
   function pageOut() {
-    operate(() => sim.page_out(accessAddress(), 1));
+    try {
+      append(`PageOut(${accessTarget()}, 1);`);
+    } catch (error) {
+      formError(error);
+    }
+  }
+
+  function runEditor() {
+    if (!editor) return;
+    const step = editor.value === ranText ? player.cursor : 0;
+    run(editor.value, { step });
+  }
+
+  function reset() {
+    if (editor) editor.value = loadedText;
+    run(loadedText, { step: 0 });
+  }
+
+  async function share(embed) {
+    if (!sharePanel) return;
+    const text = ranText;
+    const link = await shareLink(shareBase, text, player.cursor, embed);
+    if (destroyed) return;
+    sharePanel.hidden = false;
+    sharePanel.dataset.mode = embed ? 'embed' : 'link';
+    const edited = editor && editor.value !== ranText ? ' (It holds the script as last run: press Run to include your edits.)' : '';
+    if (embed) {
+      if (!embedField) return;
+      embedField.value = iframeSnippet(link, `PageLab: ${title}`);
+      embedField.focus();
+      embedField.select();
+      say(`Embed code for this scenario at step ${player.cursor}: paste it into a page.${edited}`);
+      return;
+    }
+    if (shareField) shareField.value = link;
+    try {
+      await navigator.clipboard.writeText(link);
+      say(`Link copied: it opens this scenario at step ${player.cursor}.${edited}`);
+    } catch {
+      // No clipboard access (permissions, an insecure origin): select the link instead.
+      shareField?.focus();
+      shareField?.select();
+      say(`Copy the selected link: it opens this scenario at step ${player.cursor}.${edited}`);
+    }
+  }
+
+  function applySetting(field) {
+    const setting = settingFrom(field);
+    if (!setting) return;
+    if (setting.error) {
+      say(setting.error, 'error');
+      return;
+    }
+    const text = setPragma(scriptText(), setting.key, setting.value);
+    if (editor) editor.value = text;
+    run(text, { step: player.cursor });
   }
 
   const actions = {
@@ -199,6 +424,10 @@ export function mount(root, { Simulator }) {
     commit: () => alloc('commit'),
     access,
     'page-out': pageOut,
+    run: runEditor,
+    reset,
+    share: () => share(false),
+    embed: () => share(true),
     start: () => player.start(),
     back: () => player.back(),
     play: () => player.toggle(),
@@ -214,20 +443,34 @@ export function mount(root, { Simulator }) {
       return;
     }
     const item = event.target.closest('li[data-cursor]');
-    if (item && log.contains(item)) {
+    if (item && logList?.contains(item)) {
       player.pause();
       player.go(Number(item.dataset.cursor));
+      return;
     }
+    const jump = event.target.closest('button[data-line]');
+    if (jump && errorList?.contains(jump)) editor?.focusAt(Number(jump.dataset.line), Number(jump.dataset.col));
   }
 
   function onSubmit(event) {
     event.preventDefault();
     if (event.target === allocForm) alloc('commit');
     else if (event.target === accessForm) access();
+    else if (event.target === settingsForm && document.activeElement?.form === settingsForm) applySetting(document.activeElement);
   }
 
-  // Keys act only while the widget has focus, and never while typing in a field.
+  function onChange(event) {
+    if (settingsForm && event.target.form === settingsForm) applySetting(event.target);
+  }
+
+  // Keys act only while the widget has focus, and never while typing in a field
+  // (except Ctrl+Enter in the editor, which runs the script).
   function onKey(event) {
+    if (event.target === textarea && event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      runEditor();
+      return;
+    }
     if (event.altKey || event.ctrlKey || event.metaKey) return;
     if (event.target.closest('input, select, textarea, summary')) return;
     if (event.target.closest('button') && (event.key === ' ' || event.key === 'Enter')) return;
@@ -245,35 +488,71 @@ export function mount(root, { Simulator }) {
     }
   }
 
+  function onInput(event) {
+    if (event.target === textarea) {
+      const edited = textarea.value !== ranText;
+      root.dataset.edited = String(edited);
+      if (edited) editor.setCurrentLine(null);
+    }
+  }
+
   const onSpeed = () => { player.delay = Number(speed.value); };
   const onScrub = () => { player.pause(); player.go(Number(scrubber.value)); };
-  const resize = new ResizeObserver(queueDraw);
+  const onResize = () => { queueDraw(); queueMarks(); };
+  const resize = new ResizeObserver(onResize);
 
   root.addEventListener('click', onClick);
   root.addEventListener('submit', onSubmit);
+  root.addEventListener('change', onChange);
   root.addEventListener('keydown', onKey);
-  speed.addEventListener('change', onSpeed);
-  scrubber.addEventListener('input', onScrub);
+  root.addEventListener('input', onInput);
+  speed?.addEventListener('change', onSpeed);
+  scrubber?.addEventListener('input', onScrub);
   dark.addEventListener('change', queueDraw);
-  resize.observe(stage);
+  if (stage) resize.observe(stage);
+  if (marks) resize.observe(marks);
 
-  show();
+  if (typeof options.script === 'string') {
+    let text = options.script;
+    try {
+      text = applySettings(text, options.settings);
+    } catch (error) {
+      say(`Settings: ${error.message}`, 'error');
+    }
+    const report = load(text, { step: Math.max(0, Math.trunc(Number(options.step)) || 0) });
+    if (report.errors.length) show();
+    else if (options.autoplay) player.run();
+  } else {
+    show();
+  }
   root.dataset.ready = 'true';
 
   return {
     simulator: sim,
     player,
+    /** Load and run another script (`{step, autoplay, title}`); returns the run's report. */
+    load,
+    /** The script in the editor (or the one that ran, without an editor). */
+    script: scriptText,
+    /** Show a message in the status line (`kind` is 'ok' or 'error'). */
+    notify: say,
     destroy() {
+      destroyed = true;
       player.pause();
       cancelAnimationFrame(drawQueued);
+      cancelAnimationFrame(marksQueued);
+      editor?.destroy();
       root.removeEventListener('click', onClick);
       root.removeEventListener('submit', onSubmit);
+      root.removeEventListener('change', onChange);
       root.removeEventListener('keydown', onKey);
-      speed.removeEventListener('change', onSpeed);
-      scrubber.removeEventListener('input', onScrub);
+      root.removeEventListener('input', onInput);
+      speed?.removeEventListener('change', onSpeed);
+      scrubber?.removeEventListener('input', onScrub);
       dark.removeEventListener('change', queueDraw);
       resize.disconnect();
       canvasInput.destroy();
+      delete root.dataset.ready;
       sim.free();
     },
   };

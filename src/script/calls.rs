@@ -299,27 +299,14 @@ fn fill(m: &mut Machine, dst: u64, byte: u8, n: u64) -> Result<(), Abort> {
     Ok(())
 }
 
-/// Read a NUL-terminated string for `%s`: page by page, at most [`MAX_STRING`] bytes.
-/// NULL prints `(null)`, as the Microsoft C runtime does.
+/// Read a NUL-terminated string for `%s`: C reads up to and including the NUL, so the
+/// machine records reads of exactly those bytes, at most [`MAX_STRING`] of them. NULL
+/// prints `(null)`, as the Microsoft C runtime does.
 fn c_string(m: &mut Machine, address: u64) -> Result<Vec<u8>, Abort> {
     if address == 0 {
         return Ok(b"(null)".to_vec());
     }
-    let mut out = Vec::new();
-    let mut at = address;
-    while (out.len() as u64) < MAX_STRING {
-        let page_end = (at | (PAGE_SIZE - 1)).wrapping_add(1);
-        let want = page_end.wrapping_sub(at).min(MAX_STRING - out.len() as u64) as usize;
-        let mut chunk = vec![0u8; want.max(1)];
-        m.read(at, &mut chunk)?;
-        if let Some(nul) = chunk.iter().position(|&b| b == 0) {
-            out.extend_from_slice(&chunk[..nul]);
-            return Ok(out);
-        }
-        out.extend_from_slice(&chunk);
-        at = at.wrapping_add(chunk.len() as u64);
-    }
-    Ok(out)
+    Ok(m.read_c_string(address, MAX_STRING as usize)?)
 }
 
 fn printf_call(env: &mut Env, m: &mut Machine, e: &Expr, args: &[Expr]) -> Result<Vec<u8>, Abort> {

@@ -7,6 +7,7 @@
 
 mod canvas;
 mod paint;
+mod session;
 
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -107,6 +108,14 @@ struct Marker {
     kind: &'static str,
 }
 
+/// One entry of the step log: what a batch of `steps_summary` holds per step.
+#[derive(Serialize)]
+struct StepSummary<'a> {
+    narration: &'a str,
+    line: Option<u32>,
+    marker: Option<&'static str>,
+}
+
 /// A protection constant that the page offers.
 #[derive(Serialize)]
 struct Named {
@@ -115,7 +124,7 @@ struct Named {
 }
 
 /// The narration shown before anything has happened.
-const START: &str = "Nothing has happened yet. Commit some memory, then access it, and step through what the memory manager does.";
+const START: &str = "Nothing has happened yet. Step forward to watch the script run, one thing the memory manager does at a time.";
 
 fn js_error(message: impl AsRef<str>) -> JsError {
     JsError::new(message.as_ref())
@@ -288,6 +297,62 @@ impl Simulator {
             step_count: self.machine.history().len(),
             message,
         })
+    }
+
+    /// Parse `text` and, when it parses, replace the machine with a fresh one built from the
+    /// script's `#pragma pagelab` settings and run the whole script with recording on.
+    ///
+    /// Returns `{steps, statements, output, errors, stopped, last}`: `output` is the transcript
+    /// `[{cursor, kind, line, text}]` (`kind` is `out`, `exception` or `error`; `cursor` is
+    /// the first position at which it has happened); `stopped` is `{line, col, message}`
+    /// when a runaway script hit the statement or step limit; `last` is `{line, text, value,
+    /// last_error}` of the last statement run. When the script does not
+    /// parse, `errors` is `[{line, col, message}]`, `steps` is 0 and the current machine
+    /// and its steps are left exactly as they were.
+    ///
+    /// ```js
+    /// const run = sim.load_script("p = VirtualAlloc(NULL, 8, MEM_COMMIT, PAGE_READWRITE);\n*p = 1;");
+    /// if (run.errors.length) showErrors(run.errors); else player.setCount(run.steps);
+    /// ```
+    pub fn load_script(&mut self, text: &str) -> Result<JsValue, JsError> {
+        match session::run_script(text) {
+            Ok(run) => {
+                self.machine = run.machine;
+                // A new machine: the strip zooms to its allocations again.
+                self.view = Default::default();
+                to_js(&run.report)
+            }
+            Err(errors) => to_js(&session::RunReport {
+                errors,
+                ..Default::default()
+            }),
+        }
+    }
+
+    /// The settings of the current machine: `{frames, pagefile, working_set, policy,
+    /// cluster, tlb, standby, base, seed, modified_threshold}` (for a settings panel).
+    pub fn config(&self) -> Result<JsValue, JsError> {
+        to_js(self.machine.config())
+    }
+
+    /// Narration, script line and marker of the steps leading to positions `from..=to`
+    /// (clamped), as `[{narration, line, marker}]`: one call for a whole step log, because
+    /// a call per step would cross the JS/wasm boundary thousands of times.
+    pub fn steps_summary(&self, from: usize, to: usize) -> Result<JsValue, JsError> {
+        let steps = self.machine.history().steps();
+        let from = from.max(1);
+        let to = to.min(steps.len());
+        let list: Vec<StepSummary> = steps
+            .get(from - 1..to)
+            .unwrap_or_default()
+            .iter()
+            .map(|s| StepSummary {
+                narration: &s.narration,
+                line: s.line,
+                marker: s.marker(),
+            })
+            .collect();
+        to_js(&list)
     }
 
     /// The picture of the machine as it is now (regions, frames, slots, counters, …);

@@ -23,8 +23,16 @@ const TYPES = {
   '.png': 'image/png',
 };
 
-/** Serve the repository on a free loopback port. Resolves to { url, close }. */
-export async function serve() {
+/** The strict Content-Security-Policy the page must work under (issue 6). */
+export const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'";
+
+/**
+ * Serve the repository on a free loopback port. Resolves to { url, close }.
+ * Options (all optional): `headers`, extra response headers for every file (e.g.
+ * `{ 'content-security-policy': CSP }`); `files`, a map from a URL path
+ * (`/www/lessons/index.json`) to the text served there instead of the repository's file.
+ */
+export async function serve({ headers = {}, files = {} } = {}) {
   await stat(path.join(ROOT, 'www', 'pkg', 'pagelab_bg.wasm')).catch(() => {
     throw new Error('www/pkg is missing: build the page first (scripts/test does)');
   });
@@ -37,10 +45,12 @@ export async function serve() {
     }
     if (url.pathname.endsWith('/')) file = path.join(file, 'index.html');
     try {
-      const body = await readFile(file);
+      const override = Object.hasOwn(files, url.pathname) ? files[url.pathname] : undefined;
+      const body = override ?? (await readFile(file));
       res.writeHead(200, {
         'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',
         'cache-control': 'no-store',
+        ...headers,
       });
       res.end(body);
     } catch {
@@ -89,7 +99,7 @@ export async function launch(options = {}) {
  * Open the page in `context` and wait until the widget is ready. Console errors and
  * uncaught exceptions are collected in the returned `errors` array.
  */
-export async function open(context, url) {
+export async function open(context, url, { ready = true } = {}) {
   const page = context.pages()[0] ?? (await context.newPage());
   const errors = [];
   page.on('console', (message) => {
@@ -97,7 +107,7 @@ export async function open(context, url) {
   });
   page.on('pageerror', (error) => errors.push(String(error)));
   await page.goto(url);
-  await page.waitForSelector('[data-pagelab][data-ready=true]', { timeout: 15000 });
+  if (ready) await page.waitForSelector('[data-pagelab][data-ready=true]', { timeout: 15000 });
   return { page, errors };
 }
 
@@ -117,7 +127,7 @@ export async function settle(page) {
 /** The canvas pixels (RGBA bytes, device pixels) inside a CSS-pixel rectangle, as a Buffer. */
 export async function pixels(page, [x, y, w, h]) {
   const base64 = await page.evaluate(([x, y, w, h]) => {
-    const canvas = document.querySelector('[data-pagelab] canvas');
+    const canvas = document.querySelector('[data-pagelab] [data-role=canvas]');
     const scale = canvas.width / parseFloat(canvas.style.width);
     const data = canvas.getContext('2d').getImageData(
       Math.round(x * scale), Math.round(y * scale), Math.round(w * scale), Math.round(h * scale)).data;
@@ -132,7 +142,7 @@ export async function pixels(page, [x, y, w, h]) {
 
 /** The CSS width the canvas is laid out at. */
 export async function canvasWidth(page) {
-  return page.evaluate(() => parseFloat(document.querySelector('[data-pagelab] canvas').style.width));
+  return page.evaluate(() => parseFloat(document.querySelector('[data-pagelab] [data-role=canvas]').style.width));
 }
 
 export async function screenshot(page, name) {

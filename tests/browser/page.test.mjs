@@ -4,11 +4,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { serve, launch, open, settle, pixels, screenshot } from './harness.mjs';
+import { LESSON_FILES } from './fixtures.mjs';
 
 let server;
 
 before(async () => {
-  server = await serve();
+  server = await serve({ files: LESSON_FILES });
 });
 
 after(async () => {
@@ -59,7 +60,7 @@ test('no horizontal scroll on a 360 px phone, and the canvas is crisp at 3x', as
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 0, `page is ${overflow}px wider than the viewport`);
     const canvas = await page.evaluate(() => {
-      const c = document.querySelector('[data-pagelab] canvas');
+      const c = document.querySelector('[data-pagelab] [data-role=canvas]');
       return { backing: c.width, css: c.getBoundingClientRect().width };
     });
     assert.equal(canvas.backing, Math.round(canvas.css * 3), 'one canvas pixel per device pixel');

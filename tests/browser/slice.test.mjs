@@ -4,12 +4,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { serve, launch, open, settle, pixels, canvasWidth, screenshot } from './harness.mjs';
+import { LESSON_FILES } from './fixtures.mjs';
 
 let server;
 let browser;
 
 before(async () => {
-  server = await serve();
+  server = await serve({ files: LESSON_FILES });
   browser = await launch();
 });
 
@@ -31,7 +32,7 @@ test('commit then access: demand-zero fault, RAM pixels change, back restores th
   await page.click('[data-action=commit]');
   const afterCommit = await settle(page);
   assert.ok(afterCommit > 0, 'commit recorded at least one step');
-  assert.match(await page.textContent('[data-role=status]'), /VirtualAlloc returned 0x[0-9a-f]+/);
+  assert.match(await page.textContent('[data-role=status]'), /VirtualAlloc\(NULL, 8, MEM_COMMIT, PAGE_READWRITE\); → 0x[0-9a-f]+/);
 
   // The RAM area as a whole, and the frames' rectangles from the layout.
   const width = await canvasWidth(page);

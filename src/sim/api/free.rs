@@ -5,6 +5,7 @@ use super::super::consts::*;
 use super::super::error::Win32Error;
 use super::super::event::Event;
 use super::super::machine::Machine;
+use super::super::paging::Discarded;
 use super::super::space::PageAttr;
 use super::words::{addr, agree, bytes, charge, page_bytes, pages};
 use super::{check_user_range, pages_of, refuse, Done, Refusal};
@@ -64,13 +65,20 @@ impl Machine {
             // the allocation base: STATUS_FREE_VM_NOT_AT_BASE → 487 (reference §4.2, §4.3;
             // W-NT: base+0xFFF works, base+0x1001 does not).
             if first != base {
+                let later = if address == first.base() {
+                    format!("{} starts a later page", addr(address))
+                } else {
+                    format!(
+                        "{} lies in the later page at {}",
+                        addr(address),
+                        addr(first.base())
+                    )
+                };
                 return refuse(
                     Win32Error::InvalidAddress,
                     format!(
-                        "with dwSize 0 the address must lie in the first page of the allocation at {}, but {} is in the page at {}",
-                        addr(base.base()),
-                        addr(address),
-                        addr(first.base())
+                        "with dwSize 0 the address must lie in the first page of the allocation at {}, but {later}",
+                        addr(base.base())
                     ),
                 );
             }
@@ -100,9 +108,9 @@ impl Machine {
         }
     }
 
-    /// Drop the committed pages of `first..end` from the paging engine and return how many
-    /// there were (reference §4.3: their data is gone).
-    fn discard_committed(&mut self, first: Vpn, end: Vpn) -> u64 {
+    /// Drop the committed pages of `first..end` from the paging engine; returns how many
+    /// there were and what the engine freed (reference §4.3: their data is gone).
+    fn discard_committed(&mut self, first: Vpn, end: Vpn) -> (u64, Discarded) {
         let committed: Vec<(Vpn, u64)> = self
             .space
             .runs_in(first, end)
@@ -110,16 +118,17 @@ impl Machine {
             .filter(|r| r.attr.committed)
             .map(|r| (Vpn(r.start), r.len()))
             .collect();
+        let mut freed = Discarded::default();
         for (vpn, n) in &committed {
-            self.discard_pages(*vpn, *n);
+            freed.extend(self.discard_pages(*vpn, *n));
         }
-        committed.iter().map(|(_, n)| n).sum()
+        (committed.iter().map(|(_, n)| n).sum(), freed)
     }
 
     /// MEM_DECOMMIT of pages `first..end` (reference §4.3).
     fn decommit(&mut self, first: Vpn, end: Vpn, whole: bool) -> Done<()> {
         let count = end.0 - first.0;
-        let committed = self.discard_committed(first, end);
+        let (committed, freed) = self.discard_committed(first, end);
         // Decommitted pages become MEM_RESERVE with Protect 0; reserved pages stay as they
         // are, which is no error (reference §4.3).
         if committed > 0 {
@@ -149,14 +158,31 @@ impl Machine {
                 "VirtualFree(MEM_DECOMMIT) on {scope}: no page there is committed, which is no error; nothing changes."
             )
         } else {
+            // Say what the engine freed, from its events (frames, slots, untouched pages).
+            let physical = if freed.nothing_held() {
+                format!(
+                    ". {} never touched, so no frame or page-file slot is freed",
+                    agree(committed, "It was", "They were")
+                )
+            } else {
+                format!(
+                    " and {} data is gone: {}",
+                    agree(committed, "its", "their"),
+                    freed.words()
+                )
+            };
+            let which = if committed == count {
+                agree(committed, "it goes", "they go").to_string()
+            } else {
+                format!(
+                    "the {} that {} committed {}",
+                    pages(committed),
+                    agree(committed, "was", "were"),
+                    agree(committed, "goes", "go")
+                )
+            };
             format!(
-                "VirtualFree decommits {scope}: the {} that {} committed {} back to reserved (Protect 0), {} data and any RAM or page-file slot {} held {} dropped, and the commit charge falls {}. The address range stays reserved.",
-                pages(committed),
-                agree(committed, "was", "were"),
-                agree(committed, "goes", "go"),
-                agree(committed, "its", "their"),
-                agree(committed, "it", "they"),
-                agree(committed, "is", "are"),
+                "VirtualFree decommits {scope}: {which} back to reserved (Protect 0){physical}. The commit charge falls {}; the address range stays reserved.",
                 charge(old_charge, self.commit_charge, self.commit_limit())
             )
         };
@@ -170,7 +196,7 @@ impl Machine {
     /// MEM_RELEASE of the whole allocation `base..end` (reference §4.2).
     fn release(&mut self, base: Vpn, end: Vpn) -> Done<()> {
         // Committed pages are decommitted first; a mix with reserved pages is fine.
-        let committed = self.discard_committed(base, end);
+        let (committed, freed) = self.discard_committed(base, end);
         self.space.remove(base);
         let size = (end.0 - base.0) << PAGE_SHIFT;
         self.emit(Event::RegionChange {
@@ -182,20 +208,30 @@ impl Machine {
         let old_charge = self.commit_charge;
         self.set_commit_charge(old_charge - committed);
         self.focus = Some(base.base());
-        let charge = if committed > 0 {
+        // Say what the engine freed, from its events (frames, slots, untouched pages).
+        let data = if committed == 0 {
+            String::new()
+        } else if freed.nothing_held() {
             format!(
-                "; the {} that {} committed {} back {} RAM and page-file slots, and the commit charge falls {}",
+                " The {} that {} committed {} never touched, so no frame or page-file slot is freed. The commit charge falls {}.",
                 pages(committed),
                 agree(committed, "was", "were"),
-                agree(committed, "gives", "give"),
-                agree(committed, "its", "their"),
+                agree(committed, "was", "were"),
                 charge(old_charge, self.commit_charge, self.commit_limit())
             )
         } else {
-            String::new()
+            format!(
+                " The {} that {} committed {} {} data: {}. The commit charge falls {}.",
+                pages(committed),
+                agree(committed, "was", "were"),
+                agree(committed, "loses", "lose"),
+                agree(committed, "its", "their"),
+                freed.words(),
+                charge(old_charge, self.commit_charge, self.commit_limit())
+            )
         };
         let story = format!(
-            "VirtualFree releases the whole allocation at {} ({}): every page becomes free{charge}. The address range can be reserved again.",
+            "VirtualFree releases the whole allocation at {} ({}): every page becomes free.{data} The address range can be reserved again.",
             addr(base.base()),
             bytes(size)
         );

@@ -5,7 +5,7 @@ use super::super::consts::MBI_SIZE;
 use super::super::error::Win32Error;
 use super::super::machine::Machine;
 use super::super::space::PageState;
-use super::words::{addr, agree, bytes, prot};
+use super::words::{addr, bytes, prot};
 use super::{refuse, Done, MemoryBasicInformation, Refusal};
 
 impl Machine {
@@ -60,23 +60,23 @@ impl Machine {
                 }
             ),
             PageState::Reserved => format!(
-                "reserved but not committed (Protect 0) in the allocation at {} made with {}; {} from there {} the same",
+                "reserved but not committed (Protect 0) in the allocation at {} made with {}; RegionSize {:#x} ({}) covers the pages from there in the same state",
                 addr(mbi.AllocationBase),
                 prot(mbi.AllocationProtect),
-                bytes(mbi.RegionSize),
-                agree(r.pages, "is", "are")
+                mbi.RegionSize,
+                bytes(mbi.RegionSize)
             ),
             PageState::Committed => format!(
-                "committed as {} in the allocation at {} made with {}; {} from there {} the same state and protection",
+                "committed as {} in the allocation at {} made with {}; RegionSize {:#x} ({}) covers the pages from there with the same state and protection",
                 prot(mbi.Protect),
                 addr(mbi.AllocationBase),
                 prot(mbi.AllocationProtect),
-                bytes(mbi.RegionSize),
-                agree(r.pages, "has", "have")
+                mbi.RegionSize,
+                bytes(mbi.RegionSize)
             ),
         };
         let story = format!(
-            "VirtualQuery looks at the page {}: it is {what}. It returns {MBI_SIZE}, the size of the structure.",
+            "VirtualQuery looks at page {}: it is {what}. It returns {MBI_SIZE}, the size of the structure.",
             addr(mbi.BaseAddress)
         );
         Ok(Done {

@@ -20,6 +20,14 @@ pub(super) enum Data<'a> {
     Write(&'a [u8]),
     /// An instruction fetch.
     Fetch,
+    /// A C string read (`%s`): bytes up to and including the first NUL, at most `max`
+    /// bytes. `out` receives the bytes before the NUL.
+    CString {
+        /// The string's bytes, without the NUL.
+        out: &'a mut Vec<u8>,
+        /// Most bytes read when no NUL comes first.
+        max: usize,
+    },
 }
 
 /// How the translation was found.
@@ -36,10 +44,11 @@ pub(super) enum Path {
 impl Machine {
     /// Perform an access of `data` at `va`, page by page.
     pub(super) fn access_bytes(&mut self, va: u64, mut data: Data) -> Result<(), ExceptionRecord> {
-        let (access, len) = match &data {
+        let (access, mut len) = match &data {
             Data::Read(b) => (Access::Read, b.len()),
             Data::Write(b) => (Access::Write, b.len()),
             Data::Fetch => (Access::Execute, 1),
+            Data::CString { max, .. } => (Access::Read, *max),
         };
         let mut done = 0usize;
         while done < len {
@@ -51,8 +60,18 @@ impl Machine {
                 }));
             }
             let room = (PAGE_SIZE - (cur & (PAGE_SIZE - 1))) as usize;
-            let n = room.min(len - done);
+            let mut n = room.min(len - done);
             let (pfn, path) = self.make_accessible(cur, access)?;
+            if let Data::CString { .. } = data {
+                // C reads a string only up to and including its NUL: look for it in this
+                // page, so the read records the true byte count.
+                let offset = (cur & (PAGE_SIZE - 1)) as usize;
+                let bytes = &self.paging.frames.bytes(pfn)[offset..offset + n];
+                if let Some(nul) = bytes.iter().position(|&b| b == 0) {
+                    n = nul + 1;
+                    len = done + n;
+                }
+            }
             self.data_step(cur, pfn, path, access, &mut data, done, n);
             done += n;
             self.writer_if_due();
@@ -117,10 +136,10 @@ impl Machine {
         self.emit(Event::TlbMiss { vpn });
         self.end_step(|| {
             format!(
-                "The CPU {}s address {va:#x}. It splits the address into PML4 index {}, PDPT \
-                 index {}, PD index {}, PT index {} and byte offset {:#x}. The TLB has no entry \
-                 for page {}, so the CPU walks the page tables, starting from CR3.",
-                access.verb(),
+                "The CPU {} {va:#x}. It splits the address into PML4 index {}, PDPT index {}, \
+                 PD index {}, PT index {} and byte offset {:#x}. The TLB has no entry for page \
+                 {}, so the CPU walks the page tables, starting from CR3.",
+                access_phrase(access),
                 split.pml4,
                 split.pdpt,
                 split.pd,
@@ -216,6 +235,11 @@ impl Machine {
         self.emit(Event::PageFault { va, fault, access });
         let protect = info.protect;
         let pte = walk.pte;
+        // A transition PTE's frame is on the standby or the modified list: name which.
+        let list = match pte {
+            Pte::Transition { pfn } => self.paging.frames.get(pfn).list,
+            _ => crate::sim::event::FrameList::Active,
+        };
         self.end_step(move || {
             let page = narrate::page(vpn);
             let kind = match pte {
@@ -229,15 +253,14 @@ impl Machine {
                      fault: it gets a fresh page of zeros."
                 ),
                 Pte::Transition { pfn } => format!(
-                    "Frame {} still holds page {page} on the standby or modified list, so this \
-                     is a soft fault: no disk I/O is needed.",
-                    pfn.0
+                    "Frame {} still holds page {page} on the {} list, so this is a soft fault: \
+                     no disk I/O is needed.",
+                    pfn.0,
+                    list.name()
                 ),
-                Pte::PageFile { slot } => format!(
-                    "Page {page} is not in RAM; its PTE points to page-file slot {}, so this is \
-                     a hard fault: the page must be read back from disk.",
-                    slot.0
-                ),
+                Pte::PageFile { .. } => "The page is not in RAM, so this is a hard fault: it \
+                                         must be read back from the page file on disk."
+                    .to_string(),
                 _ => String::new(),
             };
             format!("{found} There is no valid translation, so the CPU raises a page fault. {kind}")
@@ -352,12 +375,13 @@ impl Machine {
         n: usize,
     ) {
         let vpn = Vpn::of(va);
+        let mut evicted = None;
         if path != Path::Hit {
             if path == Path::Restarted {
                 self.emit(Event::InstructionRestarted { va });
             }
             let protect = self.space.page(vpn).protect;
-            let evicted = self.paging.tlb.fill(vpn, pfn, protect);
+            evicted = self.paging.tlb.fill(vpn, pfn, protect);
             self.emit(Event::TlbFill { vpn, pfn, evicted });
         }
         self.paging.now += 1;
@@ -366,9 +390,13 @@ impl Machine {
         // The CPU sets the accessed bit on every access and the dirty bit on a write
         // (reference §8.1 hardware bits).
         let old = self.paging.tables.pte(vpn);
+        let mut bits = Bits::default();
         let mut stale = None;
         if let Pte::Valid {
-            dirty, writable, ..
+            accessed,
+            dirty,
+            writable,
+            ..
         } = old
         {
             let write = access == Access::Write;
@@ -381,6 +409,10 @@ impl Machine {
             if new != old {
                 self.paging.tables.set(vpn, new);
                 self.emit(Event::PteWritten { vpn, old, new });
+                bits = Bits {
+                    accessed: !accessed,
+                    dirty: write && !dirty,
+                };
             }
             if write {
                 let frame = self.paging.frames.get_mut(pfn);
@@ -396,6 +428,7 @@ impl Machine {
         }
         let offset = (va & (PAGE_SIZE - 1)) as usize;
         let bytes = self.paging.frames.bytes_mut(pfn);
+        let mut string_end = None;
         let event = match data {
             Data::Read(buf) => {
                 buf[done..done + n].copy_from_slice(&bytes[offset..offset + n]);
@@ -405,37 +438,77 @@ impl Machine {
                 bytes[offset..offset + n].copy_from_slice(&src[done..done + n]);
                 Some(Event::DataWritten { va, len: n as u64 })
             }
+            Data::CString { out, max } => {
+                let chunk = &bytes[offset..offset + n];
+                let nul = chunk.last() == Some(&0);
+                out.extend_from_slice(if nul { &chunk[..n - 1] } else { chunk });
+                string_end = Some(if nul {
+                    StringEnd::Nul
+                } else if done + n >= *max {
+                    StringEnd::Limit(*max)
+                } else {
+                    StringEnd::PageEnd
+                });
+                Some(Event::DataRead { va, len: n as u64 })
+            }
             Data::Fetch => None,
         };
         if let Some(event) = event {
             self.emit(event);
         }
         self.end_step(move || {
+            let page = narrate::page(vpn);
             let how = match path {
                 Path::Hit => format!(
-                    "The TLB already maps page {} to frame {}, so no walk is needed.",
-                    narrate::page(vpn),
+                    "The TLB already maps page {page} to frame {}, so no walk is needed.",
                     pfn.0
                 ),
                 Path::Walked => format!(
-                    "The translation page {} → frame {} goes into the TLB.",
-                    narrate::page(vpn),
+                    "The translation page {page} → frame {} goes into the TLB.",
                     pfn.0
                 ),
                 Path::Restarted => format!(
                     "The fault is resolved, so the CPU restarts the instruction. This time the \
-                     walk finds the valid PTE and caches page {} → frame {} in the TLB.",
-                    narrate::page(vpn),
+                     walk finds the valid PTE and caches page {page} → frame {} in the TLB.",
                     pfn.0
                 ),
             };
-            let what = match access {
-                Access::Read => format!("The read of {n} byte{} at {va:#x} succeeds.", plural(n)),
-                Access::Write => format!(
-                    "The write of {n} byte{} at {va:#x} succeeds and the PTE's dirty bit is set.",
-                    plural(n)
+            // The TLB replaces its least recently used entry when it is full (tlb.rs).
+            let tlb = evicted.map_or(String::new(), |old| {
+                format!(
+                    " The TLB is full, so the least recently used entry, page {}, makes room.",
+                    narrate::page(old)
+                )
+            });
+            let what = match (access, string_end) {
+                (Access::Read, None) => {
+                    format!("The read of {} at {va:#x} succeeds", bytes_word(n))
+                }
+                (Access::Read, Some(StringEnd::Nul)) => format!(
+                    "The read of {} at {va:#x} (the string and its NUL) succeeds",
+                    bytes_word(n)
                 ),
-                Access::Execute => format!("The CPU fetches the instruction at {va:#x}."),
+                (Access::Read, Some(StringEnd::PageEnd)) => format!(
+                    "The read of {} at {va:#x} (part of the string) reaches the end of the \
+                     page without a NUL, so the string goes on in the next page",
+                    bytes_word(n)
+                ),
+                (Access::Read, Some(StringEnd::Limit(max))) => format!(
+                    "The read of {} at {va:#x} (part of the string) stops at the {max}-byte \
+                     limit without finding a NUL",
+                    bytes_word(n)
+                ),
+                (Access::Write, _) => {
+                    format!("The write of {} at {va:#x} succeeds", bytes_word(n))
+                }
+                (Access::Execute, _) => format!("The CPU fetches the instruction at {va:#x}"),
+            };
+            // Say which bits changed only when the PTE really changed (a PteWritten event).
+            let bits = match (bits.accessed, bits.dirty) {
+                (true, true) => ", and the CPU sets the PTE's accessed and dirty bits",
+                (false, true) => ", and the CPU sets the PTE's dirty bit",
+                (true, false) => ", and the CPU sets the PTE's accessed bit",
+                (false, false) => "",
             };
             let stale = stale.map_or(String::new(), |s| {
                 format!(
@@ -443,9 +516,32 @@ impl Machine {
                     s.0
                 )
             });
-            format!("{how} {what}{stale}")
+            format!("{how}{tlb} {what}{bits}.{stale}")
         });
     }
+}
+
+/// The PTE bits an access turned on.
+#[derive(Clone, Copy, Debug, Default)]
+struct Bits {
+    accessed: bool,
+    dirty: bool,
+}
+
+/// Where a string read stopped in this page.
+#[derive(Clone, Copy, Debug)]
+enum StringEnd {
+    /// At the string's NUL.
+    Nul,
+    /// At the end of the page; the string goes on.
+    PageEnd,
+    /// At the most bytes the reader takes.
+    Limit(usize),
+}
+
+/// `1 byte`, `4 bytes`.
+fn bytes_word(n: usize) -> String {
+    format!("{n} byte{}", plural(n))
 }
 
 fn plural(n: usize) -> &'static str {
@@ -453,6 +549,16 @@ fn plural(n: usize) -> &'static str {
         ""
     } else {
         "s"
+    }
+}
+
+/// The access as a verb phrase before an address: "reads address", "fetches an
+/// instruction at".
+fn access_phrase(access: Access) -> &'static str {
+    match access {
+        Access::Read => "reads address",
+        Access::Write => "writes address",
+        Access::Execute => "fetches an instruction at",
     }
 }
 

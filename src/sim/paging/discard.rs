@@ -2,34 +2,131 @@
 //! re-protecting updates PTEs and flushes the TLB, and `MEM_RESET` drops the need to save
 //! contents (reference §3.4, §4, §5, §8.6). These emit events inside the API call's step.
 
-use crate::sim::addr::{Pfn, Vpn};
+use crate::sim::addr::{Pfn, Slot, Vpn};
 use crate::sim::event::{Event, FrameList, Pte};
 use crate::sim::machine::Machine;
 use crate::sim::protection;
 
+use super::narrate;
+
+/// What decommit or release did to the physical state of its pages, as the events said:
+/// the frames put on the free list, the page-file slots freed, and the pages that held
+/// nothing.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Discarded {
+    /// Frames that went to the free list (`ListMove` to free).
+    pub frames: Vec<Pfn>,
+    /// Page-file slots freed (`SlotFreed`), including copies of pages that were in RAM.
+    pub slots: Vec<Slot>,
+    /// Pages whose PTE was empty: never touched.
+    pub untouched: u64,
+    /// Pages whose PTE was demand-zero: no frame and no slot.
+    pub demand_zero: u64,
+}
+
+impl Discarded {
+    /// Add `other`'s pages to these.
+    pub fn extend(&mut self, other: Discarded) {
+        self.frames.extend(other.frames);
+        self.slots.extend(other.slots);
+        self.untouched += other.untouched;
+        self.demand_zero += other.demand_zero;
+    }
+
+    /// True when no page held anything: no frame and no slot was freed.
+    pub fn nothing_held(&self) -> bool {
+        self.frames.is_empty() && self.slots.is_empty() && self.demand_zero == 0
+    }
+
+    /// What was freed, as a clause: "frames 0 and 1 go to the free list, page-file slot 3
+    /// is freed and 1 page was never touched". Empty when there were no pages.
+    pub fn words(&self) -> String {
+        let plural = |n: usize, one: &'static str, many: &'static str| {
+            if n == 1 {
+                one
+            } else {
+                many
+            }
+        };
+        let mut parts = Vec::new();
+        if !self.frames.is_empty() {
+            let n = self.frames.len();
+            let mut pfns: Vec<u32> = self.frames.iter().map(|p| p.0).collect();
+            pfns.sort_unstable();
+            let list: Vec<String> = pfns.iter().map(u32::to_string).collect();
+            parts.push(format!(
+                "{} {} {} to the free list",
+                plural(n, "frame", "frames"),
+                narrate::join(&list),
+                plural(n, "goes", "go")
+            ));
+        }
+        if !self.slots.is_empty() {
+            let n = self.slots.len();
+            parts.push(format!(
+                "page-file {} {} {} freed",
+                plural(n, "slot", "slots"),
+                narrate::slots(&self.slots),
+                plural(n, "is", "are")
+            ));
+        }
+        if self.untouched > 0 {
+            let n = self.untouched as usize;
+            parts.push(format!(
+                "{n} {} never touched",
+                plural(n, "page was", "pages were")
+            ));
+        }
+        if self.demand_zero > 0 {
+            let n = self.demand_zero as usize;
+            parts.push(format!(
+                "{n} {} no frame and no page-file slot (demand-zero)",
+                plural(n, "page had", "pages had")
+            ));
+        }
+        narrate::join(&parts)
+    }
+}
+
 impl Machine {
     /// Decommit/release: frames go to the free list, slots are freed, PTEs emptied and TLB
     /// entries flushed; the data is gone (reference §4.3: recommitting yields zeros).
-    pub(super) fn discard_range(&mut self, first: Vpn, count: u64) {
+    /// Returns what was freed, for the narration.
+    pub(super) fn discard_range(&mut self, first: Vpn, count: u64) -> Discarded {
         self.flush_range(first, count);
+        let mut done = Discarded::default();
+        let mut held = 0;
         for (vpn, pte) in self.paging.tables.in_range(first, count) {
+            if pte == Pte::Empty {
+                continue;
+            }
+            held += 1;
             match pte {
                 Pte::Valid { pfn, .. } | Pte::Transition { pfn } => {
                     self.paging.ws.remove(vpn);
-                    self.free_frame(pfn);
+                    if let Some(slot) = self.free_frame(pfn) {
+                        done.slots.push(slot);
+                    }
+                    done.frames.push(pfn);
                 }
                 Pte::PageFile { slot } => {
                     self.paging.pagefile.release(slot);
                     self.emit(Event::SlotFreed { slot });
+                    done.slots.push(slot);
                 }
-                Pte::DemandZero | Pte::Prototype { .. } | Pte::Empty => {}
+                Pte::DemandZero => done.demand_zero += 1,
+                Pte::Empty | Pte::Prototype { .. } => {}
             }
             self.set_pte(vpn, Pte::Empty);
         }
+        // An empty PTE, or none at all (no page table yet): the page was never touched.
+        done.untouched += count.saturating_sub(held);
+        done
     }
 
     /// Put `pfn` on the free list with its slot released (its bytes stay as garbage).
-    fn free_frame(&mut self, pfn: Pfn) {
+    /// Returns the slot freed, if the frame had one.
+    fn free_frame(&mut self, pfn: Pfn) -> Option<Slot> {
         let from = self.paging.frames.get(pfn).list;
         let f = self.paging.frames.get_mut(pfn);
         let slot = f.slot.take();
@@ -45,6 +142,7 @@ impl Machine {
             from,
             to: FrameList::Free,
         });
+        slot
     }
 
     /// Flush every TLB entry of the range.

@@ -8,7 +8,7 @@ use crate::sim::machine::Machine;
 use crate::sim::protection;
 
 use super::narrate;
-use super::take::Need;
+use super::take::{repurposed_words, Need, Repurposed};
 use super::trim::TrimCause;
 
 /// The access being served by a fault.
@@ -95,20 +95,22 @@ impl Machine {
             to: FrameList::Active,
         });
         let still_modified = self.paging.frames.get(pfn).modified;
-        let note = if still_modified {
-            "it still holds changes that are not in the page file"
-        } else {
-            "its contents are intact"
-        };
         self.install_quiet(vpn, pfn, protect);
         let size = self.paging.ws.len();
         let limit = self.paging.ws.limit();
         self.end_step(move || {
+            let note = if still_modified {
+                " Its changes are still not in the page file, so the frame still counts as \
+                 changed."
+            } else {
+                ""
+            };
             format!(
-                "Frame {} leaves the {} list and goes back into the working set ({size} of \
-                 {limit} pages); {note}. The PTE becomes valid again. No disk I/O was needed.",
+                "Frame {} leaves the {} list and the PTE becomes valid again: page {} is back \
+                 in the working set ({size} of {limit} pages) with its contents intact.{note}",
                 pfn.0,
-                from.name()
+                from.name(),
+                narrate::page(vpn)
             )
         });
     }
@@ -155,7 +157,8 @@ impl Machine {
     /// Clustering: the neighbours of a hard-faulting page in its cluster that are also in
     /// the page file come in with the same I/O and go to the standby list as prefetched
     /// pages (reference §8.5: pages already resident are skipped). Their frames come from
-    /// the free, zeroed or standby lists only: a prefetch never forces a write.
+    /// the free, zeroed or standby lists only: a prefetch never forces a write. Taking a
+    /// standby frame first turns its old page's PTE into a page-file PTE (reference §8.3).
     fn prefetch_cluster(&mut self, vpn: Vpn) {
         let size = self.paging.cluster as u64;
         let start = vpn.0 - vpn.0 % size;
@@ -168,59 +171,89 @@ impl Machine {
                 wanted.push((v, slot));
             }
         }
+        // Only frames already on a list count: the prefetched pages join the standby tail,
+        // so they are never taken back for their own neighbours.
+        let available = [FrameList::Free, FrameList::Zeroed, FrameList::Standby]
+            .iter()
+            .map(|l| self.paging.frames.count(*l))
+            .sum::<usize>();
+        wanted.truncate(available);
         if wanted.is_empty() {
             return;
         }
+        // Step 1: take a frame for each neighbour, repurposing standby frames.
         let mut got = Vec::new();
         for (v, slot) in wanted {
-            match self.take_quiet() {
-                Some((pfn, from)) => got.push((v, slot, pfn, from)),
-                None => break,
-            }
+            let Some((pfn, from, old)) = self.take_for_prefetch() else {
+                break;
+            };
+            self.paging.frames.get_mut(pfn).vpn = Some(v);
+            got.push(Prefetched {
+                vpn: v,
+                slot,
+                pfn,
+                from,
+                old,
+            });
         }
         if got.is_empty() {
             return;
         }
-        self.emit(Event::ClusterRead {
-            vpns: got.iter().map(|g| g.0).collect(),
+        let cluster = size;
+        let taken: Vec<(Pfn, FrameList, Option<Repurposed>)> =
+            got.iter().map(|g| (g.pfn, g.from, g.old)).collect();
+        let pages: Vec<Vpn> = got.iter().map(|g| g.vpn).collect();
+        self.end_step(move || {
+            let (which, verb) = if pages.len() == 1 {
+                ("neighbouring page", "is")
+            } else {
+                ("neighbouring pages", "are")
+            };
+            format!(
+                "Clustering ({cluster} pages around a hard fault): {which} {} {verb} in the page \
+                 file too, so the same I/O can bring {} in. {}",
+                narrate::pages(&pages),
+                if pages.len() == 1 { "it" } else { "them" },
+                sources_words(&taken)
+            )
         });
-        for &(v, slot, pfn, from) in &got {
+        // Step 2: one I/O reads them all; they wait on the standby list.
+        self.emit(Event::ClusterRead {
+            vpns: got.iter().map(|g| g.vpn).collect(),
+        });
+        for g in &got {
+            let (v, slot, pfn) = (g.vpn, g.slot, g.pfn);
             let crate::sim::paging::Paging {
                 pagefile, frames, ..
             } = &mut self.paging;
             pagefile.read(slot, frames.bytes_mut(pfn));
             let f = frames.get_mut(pfn);
-            f.vpn = Some(v);
             f.slot = Some(slot);
             f.modified = false;
-            frames.push_tail(pfn, FrameList::Standby);
             self.paging.counters.pagefile_reads += 1;
+            self.emit(Event::PageFileRead { slot, pfn, vpn: v });
+            // The frame was on no list while the read filled it (FrameDb's `Active`).
+            self.paging.frames.push_tail(pfn, FrameList::Standby);
             self.emit(Event::ListMove {
                 pfn,
-                from,
+                from: FrameList::Active,
                 to: FrameList::Standby,
             });
-            self.emit(Event::PageFileRead { slot, pfn, vpn: v });
             self.set_pte(v, Pte::Transition { pfn });
         }
-        let cluster = size;
         self.end_step(move || {
-            let pages: Vec<Vpn> = got.iter().map(|g| g.0).collect();
-            let slots: Vec<Slot> = got.iter().map(|g| g.1).collect();
-            let frames: Vec<String> = got.iter().map(|g| g.2 .0.to_string()).collect();
-            let (which, verb, s) = if pages.len() == 1 {
-                ("Neighbouring page", "is", "")
-            } else {
-                ("Neighbouring pages", "are", "s")
-            };
+            let slots: Vec<Slot> = got.iter().map(|g| g.slot).collect();
+            let frames: Vec<String> = got.iter().map(|g| g.pfn.0.to_string()).collect();
+            let one = got.len() == 1;
+            let s = if one { "" } else { "s" };
             format!(
-                "Clustering ({cluster} pages around a hard fault): {which} {} {verb} in the page \
-                 file too, so the same I/O reads slot{s} {} into frame{s} {}. The prefetched \
-                 page{s} go to the standby list with transition PTEs: touching them later is only \
+                "Disk I/O: the same read brings slot{s} {} into frame{s} {}. The prefetched \
+                 page{s} {} on the standby list with transition PTEs: touching {} later is only \
                  a soft fault.",
-                narrate::pages(&pages),
                 narrate::slots(&slots),
-                narrate::join(&frames)
+                narrate::join(&frames),
+                if one { "waits" } else { "wait" },
+                if one { "it" } else { "them" },
             )
         });
     }
@@ -289,4 +322,70 @@ impl Machine {
         }
         old
     }
+}
+
+/// One page read ahead by clustering.
+struct Prefetched {
+    vpn: Vpn,
+    slot: Slot,
+    pfn: Pfn,
+    /// The list its frame came from.
+    from: FrameList,
+    /// The page that frame held, when it came from the standby list.
+    old: Option<Repurposed>,
+}
+
+/// Where the frames for prefetched pages came from, in words: "Frames 5 and 6 come from
+/// the standby list: their old pages 0x… and 0x… now have page-file PTEs (slots 4 and 5
+/// hold the same bytes)."
+fn sources_words(taken: &[(Pfn, FrameList, Option<Repurposed>)]) -> String {
+    let frames = |list: FrameList, keep: &dyn Fn(&Option<Repurposed>) -> bool| -> Vec<String> {
+        taken
+            .iter()
+            .filter(|t| t.1 == list && keep(&t.2))
+            .map(|t| t.0 .0.to_string())
+            .collect()
+    };
+    let mut out = Vec::new();
+    for list in [FrameList::Free, FrameList::Zeroed] {
+        let from = frames(list, &|_| true);
+        if !from.is_empty() {
+            out.push(format!(
+                "{} {} from the {} list.",
+                numbered("Frame", &from),
+                if from.len() == 1 { "comes" } else { "come" },
+                list.name()
+            ));
+        }
+    }
+    // Standby frames, grouped by what became of their old pages.
+    for fate in 0..3 {
+        let group: Vec<(Pfn, Repurposed)> = taken
+            .iter()
+            .filter_map(|t| match (t.1, t.2) {
+                (FrameList::Standby, Some(r)) if r.fate() == fate => Some((t.0, r)),
+                _ => None,
+            })
+            .collect();
+        if group.is_empty() {
+            continue;
+        }
+        let pfns: Vec<String> = group.iter().map(|g| g.0 .0.to_string()).collect();
+        let old: Vec<Repurposed> = group.iter().map(|g| g.1).collect();
+        let one = group.len() == 1;
+        out.push(format!(
+            "{} {} from the standby list: {} old {}.",
+            numbered("Frame", &pfns),
+            if one { "comes" } else { "come" },
+            if one { "its" } else { "their" },
+            repurposed_words(&old)
+        ));
+    }
+    out.join(" ")
+}
+
+/// "Frame 5" or "Frames 5, 6 and 7".
+fn numbered(noun: &str, items: &[String]) -> String {
+    let s = if items.len() == 1 { "" } else { "s" };
+    format!("{noun}{s} {}", narrate::join(items))
 }

@@ -38,6 +38,7 @@ use super::event::Pte;
 use super::machine::Machine;
 use super::picture::{Counters, Picture, WorkingSetView, WsPageView};
 
+pub(crate) use discard::Discarded;
 use frames::FrameDb;
 use pagefile::PageFile;
 use rng::Rng;
@@ -189,6 +190,15 @@ impl Machine {
         self.access_bytes(va, access::Data::Read(buf))
     }
 
+    /// A C string read at `va`, as `printf("%s")` does: the bytes up to and including the
+    /// first NUL, at most `max` bytes. Each page's read records the bytes really read.
+    /// Returns the string without its NUL.
+    pub fn read_c_string(&mut self, va: u64, max: usize) -> Result<Vec<u8>, ExceptionRecord> {
+        let mut out = Vec::new();
+        self.access_bytes(va, access::Data::CString { out: &mut out, max })?;
+        Ok(out)
+    }
+
     /// A data write of `data` at `va` (may cross pages; stops at the first exception).
     pub fn write(&mut self, va: u64, data: &[u8]) -> Result<(), ExceptionRecord> {
         self.access_bytes(va, access::Data::Write(data))
@@ -215,8 +225,9 @@ impl Machine {
     }
 
     /// Drop every trace of pages `first..first+count` (decommit, release): frames to the
-    /// free list, slots freed, PTEs emptied, TLB entries flushed. Emits events, no step.
-    pub(crate) fn discard_pages(&mut self, first: Vpn, count: u64) {
+    /// free list, slots freed, PTEs emptied, TLB entries flushed. Emits events, no step;
+    /// returns what was freed, for the narration.
+    pub(crate) fn discard_pages(&mut self, first: Vpn, count: u64) -> Discarded {
         self.discard_range(first, count)
     }
 

@@ -6,7 +6,7 @@
 //!   standby and is repurposed), and when no frame is on any list, a page is trimmed from
 //!   the working set to make one.
 
-use crate::sim::addr::{Pfn, Slot};
+use crate::sim::addr::{Pfn, Slot, Vpn};
 use crate::sim::consts::STATUS_IN_PAGE_ERROR;
 use crate::sim::error::ExceptionRecord;
 use crate::sim::event::{Event, FrameList, Pte};
@@ -16,6 +16,64 @@ use super::fault::FaultCtx;
 use super::narrate;
 use super::trim::TrimCause;
 use super::writer::Trigger;
+
+/// The page a reused standby frame held, and what its PTE became.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Repurposed {
+    /// The page that had the frame.
+    pub owner: Vpn,
+    /// Its new PTE: page-file, or demand-zero.
+    pub pte: Pte,
+    /// The frame held only zeros.
+    pub zeros: bool,
+}
+
+impl Repurposed {
+    /// Which of the three fates the old page met (for grouping in narration).
+    pub fn fate(&self) -> u8 {
+        match self.pte {
+            Pte::PageFile { .. } => 0,
+            _ if self.zeros => 1,
+            _ => 2,
+        }
+    }
+}
+
+/// What became of the old pages of reused standby frames, all of one [`Repurposed::fate`]:
+/// "page 0x… now has a page-file PTE (slot 4 holds the same bytes)", or for several,
+/// "pages 0x… and 0x… now have page-file PTEs (slots 4 and 5 hold the same bytes)".
+pub(super) fn repurposed_words(group: &[Repurposed]) -> String {
+    let one = group.len() == 1;
+    let pick = |a: &'static str, b: &'static str| if one { a } else { b };
+    let owners: Vec<Vpn> = group.iter().map(|r| r.owner).collect();
+    let pages = format!("{} {}", pick("page", "pages"), narrate::pages(&owners));
+    let slots: Vec<Slot> = group
+        .iter()
+        .filter_map(|r| match r.pte {
+            Pte::PageFile { slot } => Some(slot),
+            _ => None,
+        })
+        .collect();
+    match group.first().map(Repurposed::fate) {
+        Some(0) => format!(
+            "{pages} now {} (slot{} {} {} the same bytes)",
+            pick("has a page-file PTE", "have page-file PTEs"),
+            pick("", "s"),
+            narrate::slots(&slots),
+            pick("holds", "hold")
+        ),
+        Some(1) => format!(
+            "{pages} held only zeros and {}, so {} back to demand-zero",
+            pick("has no page-file copy", "have no page-file copies"),
+            pick("its PTE goes", "their PTEs go")
+        ),
+        _ => format!(
+            "{pages} had {} contents given up by MEM_RESET, so {} back to demand-zero",
+            pick("its", "their"),
+            pick("its PTE goes", "their PTEs go")
+        ),
+    }
+}
 
 /// What the frame is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -107,7 +165,7 @@ impl Machine {
                 ),
                 (Need::Zeroed, FrameList::Free) => format!(
                     "The zeroed list is empty, so frame {} comes from the free list. It still \
-                     holds someone's old bytes, so it is zeroed first.",
+                     holds old bytes.",
                     pfn.0
                 ),
                 (Need::Fill, FrameList::Free) => format!(
@@ -120,49 +178,55 @@ impl Machine {
                     pfn.0
                 ),
                 _ => {
-                    let (owner, pte) = old_owner.unwrap_or((vpn, Pte::Empty));
-                    let became = match pte {
-                        Pte::PageFile { slot } => format!(
-                            "its PTE now points at page-file slot {}, which holds the same bytes",
-                            slot.0
-                        ),
-                        _ => "it was never changed, so its PTE goes back to demand-zero".into(),
+                    let old = old_owner.map_or(String::new(), |r| {
+                        format!(": its old {}", repurposed_words(&[r]))
+                    });
+                    let empty = match need {
+                        Need::Zeroed => "zeroed and free",
+                        Need::Fill => "free and zeroed",
                     };
                     format!(
-                        "The zeroed and free lists are empty, so the oldest standby page is \
-                         repurposed: frame {} held page {}; {became}.{}",
-                        pfn.0,
-                        narrate::page(owner),
-                        if zero { " The frame is zeroed." } else { "" }
+                        "The {empty} lists are empty, so frame {}, the oldest on the standby \
+                         list, is repurposed{old}.",
+                        pfn.0
                     )
                 }
             };
-            format!("{why} It will hold page {}.", narrate::page(vpn))
+            let next = if zero {
+                "The frame is zeroed and will hold"
+            } else {
+                "It will hold"
+            };
+            format!("{why} {next} page {}.", narrate::page(vpn))
         });
     }
 
     /// A frame for a prefetched page: free, zeroed or standby, never one that needs a
-    /// write. Emits the repurposing events; no step.
-    pub(super) fn take_quiet(&mut self) -> Option<(Pfn, FrameList)> {
+    /// write. Emits the old owner's `PteWritten` (for a standby frame) and `FrameTaken`;
+    /// no step. Returns the frame, its list and the page it was taken from.
+    pub(super) fn take_for_prefetch(&mut self) -> Option<(Pfn, FrameList, Option<Repurposed>)> {
         for list in Need::Fill.order() {
             if let Some(pfn) = self.paging.frames.head(list) {
-                self.unhook(pfn);
+                let old = self.unhook(pfn);
                 self.paging.frames.unlink(pfn);
-                return Some((pfn, list));
+                self.emit(Event::FrameTaken { pfn, from: list });
+                return Some((pfn, list, old));
             }
         }
         None
     }
 
     /// A standby frame keeps its page until it is reused: before reuse, the old owner's
-    /// transition PTE becomes a page-file PTE, or demand-zero when the page was never
-    /// changed and so holds only zeros (reference §8.3, §9). Returns the old owner.
-    fn unhook(&mut self, pfn: Pfn) -> Option<(crate::sim::addr::Vpn, Pte)> {
+    /// transition PTE becomes a page-file PTE, or demand-zero when the page has no
+    /// page-file copy (it holds only zeros, or `MEM_RESET` gave its contents up)
+    /// (reference §8.3, §9). Emits the owner's `PteWritten`; returns the old owner.
+    fn unhook(&mut self, pfn: Pfn) -> Option<Repurposed> {
         let f = *self.paging.frames.get(pfn);
         if f.list != FrameList::Standby {
             return None;
         }
         let owner = f.vpn?;
+        let zeros = f.slot.is_none() && self.paging.frames.bytes(pfn).iter().all(|&b| b == 0);
         let new = match f.slot {
             Some(slot) => Pte::PageFile { slot },
             None => Pte::DemandZero,
@@ -171,7 +235,11 @@ impl Machine {
         let fm = self.paging.frames.get_mut(pfn);
         fm.vpn = None;
         fm.slot = None;
-        Some((owner, new))
+        Some(Repurposed {
+            owner,
+            pte: new,
+            zeros,
+        })
     }
 
     /// RAM and the page file are both full of changed pages: the modified page in `pfn`

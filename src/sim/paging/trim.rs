@@ -29,37 +29,56 @@ pub(super) struct Evicted {
     /// Textbook model: the slot written, or the PTE left behind.
     written: Option<Slot>,
     pte: Pte,
+    /// The page-file slot that held a copy of the page when it left, if any.
+    saved: Option<Slot>,
+    /// The frame held only zeros when the page left.
+    zeros: bool,
 }
 
 impl Evicted {
-    fn words(&self, vpn: Vpn) -> String {
-        let page = narrate::page(vpn);
+    /// What happened to the page, in words; the page was named just before.
+    fn words(&self) -> String {
+        let f = self.pfn.0;
+        // Why a clean page with no page-file copy needs no saving: it holds only zeros,
+        // or MEM_RESET said its contents are no longer needed (reference §3.4).
+        let nothing_to_save = if self.zeros {
+            "The page still holds only zeros and has no page-file copy, so nothing needs saving"
+        } else {
+            "MEM_RESET said the page's contents are no longer needed, so nothing is saved"
+        };
         match (self.to, self.written, self.pte) {
-            (FrameList::Standby, ..) => format!(
-                "Page {page} was not changed since it was last saved, so frame {} goes to the \
-                 end of the standby list and the PTE becomes a transition PTE: the page is still \
-                 in RAM if it is needed again.",
-                self.pfn.0
-            ),
+            (FrameList::Standby, ..) => match self.saved {
+                Some(slot) => format!(
+                    "The page is unchanged since it was saved to page-file slot {}, so frame \
+                     {f} goes to the end of the standby list and the PTE becomes a transition \
+                     PTE: the page stays in RAM in case it is needed again.",
+                    slot.0
+                ),
+                // A standby frame without a slot goes back to demand-zero when it is
+                // reused (take.rs, `unhook`; reference §8.3).
+                None => format!(
+                    "{nothing_to_save}: frame {f} goes to the end of the standby list and the \
+                     PTE becomes a transition PTE. If the frame is reused, the PTE goes back to \
+                     demand-zero."
+                ),
+            },
             (FrameList::Modified, ..) => format!(
-                "Page {page} holds changes that are not in the page file, so frame {} goes to \
-                 the modified list and the PTE becomes a transition PTE.",
-                self.pfn.0
+                "The page holds changes that are not in the page file, so frame {f} goes to the \
+                 modified list and the PTE becomes a transition PTE."
             ),
             (_, Some(slot), _) => format!(
-                "The textbook model has no standby list: page {page} was changed, so it is \
-                 written at once to page-file slot {} and frame {} is freed.",
-                slot.0, self.pfn.0
+                "The textbook model has no standby list: the page was changed, so it is \
+                 written at once to page-file slot {} and frame {f} is freed.",
+                slot.0
             ),
             (_, None, Pte::PageFile { slot }) => format!(
-                "The textbook model has no standby list: page {page} is unchanged since it was \
-                 read from slot {}, so it is simply dropped and frame {} is freed.",
-                slot.0, self.pfn.0
+                "The textbook model has no standby list: page-file slot {} still holds the same \
+                 bytes, so the page is simply dropped and frame {f} is freed.",
+                slot.0
             ),
             _ => format!(
-                "The textbook model has no standby list: page {page} was never changed, so it \
-                 is dropped (its PTE goes back to demand-zero) and frame {} is freed.",
-                self.pfn.0
+                "The textbook model has no standby list. {nothing_to_save}: the page is dropped \
+                 (its PTE goes back to demand-zero) and frame {f} is freed."
             ),
         }
     }
@@ -144,15 +163,36 @@ impl Machine {
                      since the hand last passed, so it is trimmed.",
                     narrate::page(victim)
                 ),
-                Policy::Clock | Policy::Opt => format!(
-                    "The clock hand clears the accessed bit of {} (used recently, so they get a \
-                     second chance) and stops at page {}, whose bit is clear: it is trimmed.",
-                    narrate::pages(&cleared),
-                    narrate::page(victim)
-                ),
+                Policy::Clock | Policy::Opt => {
+                    let passed = match cleared.as_slice() {
+                        [one] => format!(
+                            "The clock hand clears the accessed bit of page {} (it was used \
+                             recently, so it gets a second chance)",
+                            narrate::page(*one)
+                        ),
+                        _ => format!(
+                            "The clock hand clears the accessed bits of pages {} (each was used \
+                             recently, so it gets a second chance)",
+                            narrate::pages(&cleared)
+                        ),
+                    };
+                    // The hand may go all the way around and stop at a page it cleared.
+                    if cleared.contains(&victim) {
+                        format!(
+                            "{passed}, comes back around to page {}, whose bit is now clear, and \
+                             trims it.",
+                            narrate::page(victim)
+                        )
+                    } else {
+                        format!(
+                            "{passed} and stops at page {}, whose bit is clear: it is trimmed.",
+                            narrate::page(victim)
+                        )
+                    }
+                }
             };
             let went = match outcome {
-                Some(e) => e.words(victim),
+                Some(e) => e.words(),
                 None => format!(
                     "But page {} was changed and the page file is full, so it cannot leave; the \
                      working set grows past its limit for now.",
@@ -172,6 +212,11 @@ impl Machine {
             return None;
         };
         let frame = *self.paging.frames.get(pfn);
+        // Only a clean page without a page-file copy needs this (the narration says why
+        // nothing is saved).
+        let zeros = !frame.modified
+            && frame.slot.is_none()
+            && self.paging.frames.bytes(pfn).iter().all(|&b| b == 0);
         let (to, written, pte) = if self.paging.standby {
             let to = if frame.modified {
                 FrameList::Modified
@@ -215,6 +260,8 @@ impl Machine {
             to,
             written,
             pte,
+            saved: frame.slot,
+            zeros,
         })
     }
 
@@ -270,7 +317,7 @@ impl Machine {
                 Some(e) => format!(
                     "{call} removes page {} from the working set. {}",
                     narrate::page(vpn),
-                    e.words(vpn)
+                    e.words()
                 ),
                 None => format!(
                     "{call} cannot remove page {}: it was changed and the page file is full, so \

@@ -106,8 +106,8 @@ impl Machine {
                     if count == 1 { "" } else { "s" }
                 ),
                 Trigger::Continuing => "The modified page writer goes on.".into(),
-                Trigger::NeedFrame => "No frame is zeroed, free or on standby, so a modified \
-                                       page must be saved before its frame can be reused."
+                Trigger::NeedFrame => "No frame is zeroed, free or on standby, so the \
+                                       modified page writer must save a page first."
                     .into(),
             };
             let reclaim = reclaimed.map_or(String::new(), |v| {
@@ -121,7 +121,7 @@ impl Machine {
             });
             format!(
                 "{why}{reclaim} Page {} (frame {}) is written to page-file slot {} and the frame \
-                 moves to the end of the standby list. Its PTE stays in transition; the page \
+                 moves to the end of the standby list. Its PTE stays in transition: the page \
                  file now holds a copy, so the frame can be reused without losing anything.",
                 narrate::page(owner),
                 pfn.0,

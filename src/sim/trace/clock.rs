@@ -2,7 +2,7 @@
 
 use std::num::NonZeroU32;
 
-use super::page_map::PageMap;
+use super::page_map::FrameMap;
 use super::{Outcome, Replacer};
 
 /// Textbook second chance, amortised O(1) per access. The rules, exactly as DESIGN §6
@@ -26,7 +26,7 @@ pub struct Clock {
     /// The frame the hand points at.
     hand: usize,
     /// Resident page → its frame.
-    map: PageMap,
+    map: FrameMap,
 }
 
 impl Clock {
@@ -40,7 +40,7 @@ impl Clock {
             used: Vec::with_capacity(expected.div_ceil(64)),
             hand: 0,
             // One more than the frames: a miss inserts the new page before removing the victim.
-            map: PageMap::with_capacity(expected + 1),
+            map: FrameMap::with_capacity(expected + 1),
         }
     }
 
@@ -106,8 +106,7 @@ impl Replacer for Clock {
         let frame = self.sweep();
         let victim = std::mem::replace(&mut self.pages[frame], page);
         self.set_used(frame);
-        self.map.insert_vacant(vacant, page, frame as u32);
-        self.map.remove(victim);
+        self.map.reassign(vacant, page, frame as u32);
         // The hand moves one past the frame just loaded.
         self.hand = if frame + 1 == self.frames {
             0

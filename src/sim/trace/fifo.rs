@@ -2,7 +2,7 @@
 
 use std::num::NonZeroU32;
 
-use super::page_map::PageMap;
+use super::page_map::FrameMap;
 use super::{Outcome, Replacer};
 
 /// First in, first out, O(1) per access.
@@ -16,7 +16,7 @@ pub struct Fifo {
     /// Page held by each frame, in frame order.
     pages: Vec<u64>,
     /// Resident page → its frame.
-    map: PageMap,
+    map: FrameMap,
     /// The frame holding the earliest loaded page once memory is full.
     oldest: usize,
 }
@@ -30,7 +30,7 @@ impl Fifo {
             frames,
             pages: Vec::with_capacity(expected),
             // One more than the frames: a miss inserts the new page before removing the victim.
-            map: PageMap::with_capacity(expected + 1),
+            map: FrameMap::with_capacity(expected + 1),
             oldest: 0,
         }
     }
@@ -51,8 +51,7 @@ impl Replacer for Fifo {
         }
         let frame = self.oldest;
         let victim = std::mem::replace(&mut self.pages[frame], page);
-        self.map.insert_vacant(vacant, page, frame as u32);
-        self.map.remove(victim);
+        self.map.reassign(vacant, page, frame as u32);
         self.oldest = if frame + 1 == self.frames {
             0
         } else {

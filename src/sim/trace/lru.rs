@@ -2,7 +2,7 @@
 
 use std::num::NonZeroU32;
 
-use super::page_map::PageMap;
+use super::page_map::FrameMap;
 use super::{Outcome, Replacer};
 
 /// No frame: the end of the recency list.
@@ -31,7 +31,7 @@ pub struct Lru {
     /// Least recently used frame: the next victim.
     oldest: u32,
     /// Resident page → its frame.
-    map: PageMap,
+    map: FrameMap,
 }
 
 impl Lru {
@@ -46,7 +46,7 @@ impl Lru {
             newest: NIL,
             oldest: NIL,
             // One more than the frames: a miss inserts the new page before removing the victim.
-            map: PageMap::with_capacity(expected + 1),
+            map: FrameMap::with_capacity(expected + 1),
         }
     }
 
@@ -102,8 +102,7 @@ impl Replacer for Lru {
         }
         let frame = self.oldest;
         let victim = std::mem::replace(&mut self.pages[frame as usize], page);
-        self.map.insert_vacant(vacant, page, frame);
-        self.map.remove(victim);
+        self.map.reassign(vacant, page, frame);
         self.touch(frame);
         Outcome::Miss {
             evicted: Some(victim),

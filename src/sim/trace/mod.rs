@@ -88,12 +88,11 @@ impl Summary {
     /// Count one access.
     #[inline(always)]
     pub fn record(&mut self, outcome: Outcome) {
+        // Branch-free: whether an access hits is as unpredictable as the string.
+        let hit = u64::from(outcome.is_hit());
         self.accesses += 1;
-        if outcome.is_hit() {
-            self.hits += 1;
-        } else {
-            self.misses += 1;
-        }
+        self.hits += hit;
+        self.misses += 1 - hit;
     }
 }
 

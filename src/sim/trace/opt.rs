@@ -23,7 +23,7 @@ const NEVER: u32 = u32::MAX;
 /// For each position, the position of the next reference to the same page, or [`NEVER`].
 fn next_uses(pages: &[u64]) -> Vec<u32> {
     let mut next = vec![NEVER; pages.len()];
-    let mut later = PageMap::with_capacity(pages.len().min(1 << 12));
+    let mut later: PageMap = PageMap::with_capacity(pages.len().min(1 << 12));
     for (i, &page) in pages.iter().enumerate().rev() {
         if let Some(j) = later.insert(page, i as u32) {
             next[i] = j;

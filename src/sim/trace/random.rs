@@ -2,7 +2,7 @@
 
 use std::num::NonZeroU32;
 
-use super::page_map::PageMap;
+use super::page_map::FrameMap;
 use super::{Outcome, Replacer};
 
 /// SplitMix64 (Steele, Lea and Flood, 2014): a tiny, fast, seedable generator whose output
@@ -47,7 +47,7 @@ pub struct Random {
     /// Page held by each frame.
     pages: Vec<u64>,
     /// Resident page → its frame.
-    map: PageMap,
+    map: FrameMap,
     rng: SplitMix64,
 }
 
@@ -60,7 +60,7 @@ impl Random {
             frames,
             pages: Vec::with_capacity(expected),
             // One more than the frames: a miss inserts the new page before removing the victim.
-            map: PageMap::with_capacity(expected + 1),
+            map: FrameMap::with_capacity(expected + 1),
             rng: SplitMix64::new(seed),
         }
     }
@@ -81,8 +81,7 @@ impl Replacer for Random {
         }
         let frame = self.rng.below(self.frames as u64) as usize;
         let victim = std::mem::replace(&mut self.pages[frame], page);
-        self.map.insert_vacant(vacant, page, frame as u32);
-        self.map.remove(victim);
+        self.map.reassign(vacant, page, frame as u32);
         Outcome::Miss {
             evicted: Some(victim),
         }

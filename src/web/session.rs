@@ -1,0 +1,185 @@
+//! Running a whole script for the page: parse it, build the machine its `#pragma pagelab`
+//! asks for, run every statement with recording on, and keep what it printed (and the
+//! exceptions it raised) with the player position where each line appears.
+//!
+//! Nothing here knows about JavaScript; the façade in `mod.rs` serialises the results.
+
+use serde::Serialize;
+
+use crate::script::{self, Runner, ScriptError};
+use crate::sim::{ExceptionRecord, Machine};
+
+/// Longest script the page runs, in bytes (the same bound the URL state has).
+pub const MAX_SCRIPT_BYTES: usize = 256 * 1024;
+
+/// Most steps one run records: past this the run stops, so a runaway script cannot
+/// exhaust the tab's memory. Statements are capped too (the runner's own limit).
+pub const MAX_STEPS: usize = 200_000;
+
+/// Most bytes of transcript kept; a chatty loop's output is cut with a note past this.
+const MAX_TRANSCRIPT_BYTES: usize = 64 * 1024;
+
+/// A script error as JavaScript receives it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ErrorView {
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column, in characters.
+    pub col: u32,
+    /// What is wrong, in plain words.
+    pub message: String,
+}
+
+impl From<&ScriptError> for ErrorView {
+    fn from(e: &ScriptError) -> Self {
+        ErrorView {
+            line: e.line,
+            col: e.col,
+            message: e.message.clone(),
+        }
+    }
+}
+
+/// One entry of the program's transcript: printed text, an exception or a runtime error.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TranscriptEntry {
+    /// The first player position at which this entry has happened.
+    pub cursor: usize,
+    /// `out` (printed), `exception` or `error`.
+    pub kind: &'static str,
+    /// The script line of the statement.
+    pub line: u32,
+    /// The text to show.
+    pub text: String,
+}
+
+/// What running a script did.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct RunReport {
+    /// Steps recorded.
+    pub steps: usize,
+    /// Statements (and loop conditions) executed.
+    pub statements: usize,
+    /// What it printed and raised, in order.
+    pub output: Vec<TranscriptEntry>,
+    /// Parse errors (the run did not happen), sorted by position.
+    pub errors: Vec<ErrorView>,
+    /// Why the run stopped early (statement or step limit), if it did.
+    pub stopped: Option<ErrorView>,
+    /// The last statement executed, for a one-line status.
+    pub last: Option<LastStatement>,
+}
+
+/// The last statement a run executed: what it was and what it gave.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LastStatement {
+    /// 1-based line.
+    pub line: u32,
+    /// Its source text.
+    pub text: String,
+    /// Its value (see `StatementResult::value`), when it has one that fits 64 bits.
+    pub value: Option<i64>,
+    /// `GetLastError()` after it.
+    pub last_error: u32,
+}
+
+/// A successful run: the machine with its history, and the report.
+pub struct Session {
+    /// The machine after the run, with every step recorded.
+    pub machine: Machine,
+    /// The report JavaScript receives.
+    pub report: RunReport,
+}
+
+/// Parse and run `text`. `Err` holds the parse errors (nothing ran).
+pub fn run_script(text: &str) -> Result<Session, Vec<ErrorView>> {
+    if text.len() > MAX_SCRIPT_BYTES {
+        return Err(vec![ErrorView {
+            line: 1,
+            col: 1,
+            message: format!(
+                "the script is {} KB; PageLab runs scripts up to {} KB",
+                text.len().div_ceil(1024),
+                MAX_SCRIPT_BYTES / 1024
+            ),
+        }]);
+    }
+    let program = script::parse(text)
+        .map_err(|errors| errors.iter().map(ErrorView::from).collect::<Vec<_>>())?;
+    let mut machine = Machine::new(script::machine_config(&program));
+    let mut runner = Runner::new(program);
+    let mut report = RunReport::default();
+    let mut transcript_bytes = 0usize;
+    while let Some(result) = runner.step(&mut machine) {
+        report.statements += 1;
+        report.last = Some(LastStatement {
+            line: result.line,
+            text: result.text.clone(),
+            value: result.value.and_then(|v| i64::try_from(v).ok()),
+            last_error: result.last_error,
+        });
+        let cursor = result.steps.end;
+        let mut entries = Vec::new();
+        if !result.out.is_empty() {
+            entries.push(("out", result.out.clone()));
+        }
+        if let Some(x) = &result.exception {
+            entries.push(("exception", exception_text(result.line, x)));
+        }
+        if let Some(e) = &result.error {
+            entries.push((
+                "error",
+                format!("line {}: {}; statement skipped", result.line, e.message),
+            ));
+        }
+        for (kind, text) in entries {
+            if transcript_bytes > MAX_TRANSCRIPT_BYTES {
+                break;
+            }
+            transcript_bytes += text.len();
+            let text = if transcript_bytes > MAX_TRANSCRIPT_BYTES {
+                format!("{text}\n… (output cut here: more than 64 KB)\n")
+            } else {
+                text
+            };
+            report.output.push(TranscriptEntry {
+                cursor,
+                kind,
+                line: result.line,
+                text,
+            });
+        }
+        if machine.history().len() >= MAX_STEPS {
+            report.stopped = Some(ErrorView {
+                line: result.line,
+                col: result.col,
+                message: format!(
+                    "stopped after {MAX_STEPS} steps: the script does too much to step through; make its loops shorter"
+                ),
+            });
+            break;
+        }
+    }
+    if let Some(e) = runner.stopped() {
+        report.stopped = Some(ErrorView::from(e));
+    }
+    report.steps = machine.history().len();
+    Ok(Session { machine, report })
+}
+
+/// One line for an exception that aborted the statement on `line` (as `pagelab run`
+/// reports it on standard error).
+fn exception_text(line: u32, x: &ExceptionRecord) -> String {
+    // ExceptionInformation[0]: 0 read, 1 write, 8 execute (reference §7).
+    let verb = match x.info[0] {
+        0 => "reading",
+        1 => "writing",
+        _ => "executing",
+    };
+    format!(
+        "line {line}: exception {} (0x{:08X}) {verb} address {:#x}; statement skipped\n",
+        x.name(),
+        x.code,
+        x.info[1]
+    )
+}

@@ -17,6 +17,8 @@ const WHEEL_ZOOM = 0.0015;
  * @returns {{ progress: (cursor: number) => number, destroy: () => void }}
  */
 export function attachCanvas(root, { sim, canvas, cursor, redraw }) {
+  // A compact widget may have no canvas: nothing to zoom, nothing to animate.
+  if (!canvas || !canvas.parentElement) return { progress: () => 1, destroy() {} };
   const stage = canvas.parentElement;
   const reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)');
   const width = () => Math.floor(stage.clientWidth);

@@ -93,7 +93,7 @@ test('zooming changes the strip and Fit restores it exactly', async () => {
     await screenshot(page, 'canvas-zoomed.png');
 
     // The wheel over the strip zooms too (out, here), and keys work while focused.
-    const box = await page.locator('[data-pagelab] canvas').boundingBox();
+    const box = await page.locator('[data-pagelab] [data-role=canvas]').boundingBox();
     await page.mouse.move(box.x + strip[0] + strip[2] / 3, box.y + strip[1] + strip[3] / 2);
     await page.mouse.wheel(0, 400);
     await nextFrames(page);

@@ -451,6 +451,34 @@ fn mem_reset_undo_fails_when_data_was_dropped() {
     check_picture(&m);
 }
 
+// Reference 3.4: data dropped after MEM_RESET stays lost even when the page is read again
+// (it comes back as a clean page of zeros): MEM_RESET_UNDO still fails.
+#[test]
+fn mem_reset_undo_fails_when_dropped_data_was_touched_again() {
+    let mut m = small();
+    let p = m.virtual_alloc(0, 0x1000, MEM_COMMIT, PAGE_READWRITE);
+    m.write(p, &[0x44; 16]).expect("write");
+    assert_eq!(m.virtual_alloc(p, 0x1000, MEM_RESET, PAGE_READWRITE), p);
+    m.page_out(p, 1);
+    let q = m.virtual_alloc(0, 0x8000, MEM_COMMIT, PAGE_READWRITE);
+    for k in 0..8 {
+        m.write(q + k * 0x1000, &[0x55; 8]).expect("fill");
+    }
+    assert_eq!(
+        pte(&m.picture(), p),
+        Pte::DemandZero,
+        "the frame was reused"
+    );
+    assert_eq!(
+        read(&mut m, p, 16),
+        Ok(vec![0; 16]),
+        "the page reads zeros again"
+    );
+    alloc_fails(&mut m, p, 0x1000, MEM_RESET_UNDO, PAGE_READWRITE, 487);
+    assert_eq!(read(&mut m, p, 16), Ok(vec![0; 16]));
+    check_picture(&m);
+}
+
 // Reference 3.4, 4.3: a page written after MEM_RESET holds the program's data (undo
 // succeeds); a decommit forgets the reset (the data is gone by decommit, not by reset).
 #[test]

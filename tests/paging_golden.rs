@@ -202,3 +202,24 @@ fn commit_limit() {
     );
     golden("commit_limit", &render(&m.history().steps()[from..]));
 }
+
+#[test]
+fn textbook_trade_places() {
+    // Textbook model, one frame and one slot, both full of changed pages: the hard fault
+    // on page A trades places with page B through A's slot, in one I/O.
+    let mut m = machine(&[
+        ("standby", "off"),
+        ("frames", "1"),
+        ("pagefile", "1"),
+        ("working_set", "1"),
+        ("policy", "fifo"),
+    ]);
+    let p = commit(&mut m, 2);
+    m.write(p, b"A").unwrap();
+    m.write(p + 0x1000, b"B").unwrap();
+    let from = m.history().len();
+    assert_eq!(read(&mut m, p, 1), b"A");
+    let steps = &m.history().steps()[from..];
+    assert_eq!(faults(steps), vec![FaultKind::Hard]);
+    golden("textbook_trade_places", &render(steps));
+}

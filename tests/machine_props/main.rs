@@ -19,9 +19,10 @@
 //!   happens inside a step);
 //! - nothing panics.
 //!
-//! One engine choice is accepted rather than predicted: the textbook model (standby off)
-//! raises STATUS_IN_PAGE_ERROR when a page must come back while RAM and the page file are
-//! full of changed pages, and its working set may then pass its limit.
+//! - no access to a committed page fails with STATUS_IN_PAGE_ERROR (the commit charge stays
+//!   within frames + slots, so there is always a frame for it);
+//! - the working set keeps to its limit, except in the textbook model when no page in it
+//!   can leave (see `check_working_set`).
 
 #[path = "../common/mod.rs"]
 mod common;
@@ -30,7 +31,7 @@ mod shadow;
 use common::{check_picture_of, SENTINEL};
 use pagelab::sim::consts::*;
 use pagelab::sim::history::Recording;
-use pagelab::sim::{Config, ExceptionRecord, Machine, Policy};
+use pagelab::sim::{Config, ExceptionRecord, Machine, Policy, Pte};
 use proptest::prelude::*;
 use shadow::*;
 
@@ -180,22 +181,6 @@ fn access(
     while done < len {
         let cur = va + done as u64;
         let n = ((PAGE - cur % PAGE) as usize).min(len - done);
-        // The textbook model (standby off) cannot bring a page back when RAM and the page
-        // file are both full of changed pages: STATUS_IN_PAGE_ERROR, nothing performed on
-        // that page and nothing lost (the engine's documented choice).
-        let in_page_error = ExceptionRecord {
-            code: STATUS_IN_PAGE_ERROR,
-            info: [kind, cur],
-        };
-        let accessible = matches!(
-            shadow.page(cur),
-            Some(Page::Committed { protect, .. })
-                if *protect & PAGE_GUARD == 0 && allows(*protect, kind)
-        );
-        if !m.config().standby && accessible && got == Err(in_page_error.clone()) {
-            expected = Err(in_page_error);
-            break;
-        }
         let page = shadow.page_mut(cur);
         let Some(Page::Committed { protect, bytes }) = page else {
             expected = Err(av(kind, cur));
@@ -223,6 +208,11 @@ fn access(
             _ => {}
         }
         done += n;
+    }
+    if matches!(&got, Err(e) if e.code == STATUS_IN_PAGE_ERROR) {
+        return Err(format!(
+            "access {kind} of {len} bytes at {va:#x}: STATUS_IN_PAGE_ERROR {got:?}"
+        ));
     }
     if got != expected {
         return Err(format!(
@@ -404,6 +394,49 @@ fn api(m: &mut Machine, shadow: &mut Shadow, op: &Op) -> Result<(), String> {
     Ok(())
 }
 
+/// The working-set limit is soft (reference §8.4): only the textbook model passes it, and
+/// only when no page in it can leave. After an access or a page-out (`trimmed`: the engine
+/// had its chance to trim back), a working set above its limit means: no free slot, no
+/// resident page holding a slot copy it could give up, and so every slot is held by a page
+/// not in RAM (working set + slots ≤ commit charge). Other operations never grow it.
+fn check_working_set(m: &Machine, trimmed: bool, before: usize) -> Result<(), String> {
+    let p = m.paging();
+    let ws = p.working_set();
+    let (size, limit) = (ws.len(), ws.limit() as usize);
+    if size <= limit {
+        return Ok(());
+    }
+    if m.config().standby {
+        return Err(format!(
+            "standby model: working set {size} above its limit {limit}"
+        ));
+    }
+    if !trimmed {
+        return match size <= before {
+            true => Ok(()),
+            false => Err(format!(
+                "working set grew to {size}, past its limit {limit}"
+            )),
+        };
+    }
+    if p.pagefile().free_count() > 0 {
+        return Err(format!("working set {size} > {limit} with a free slot"));
+    }
+    for &vpn in ws.pages() {
+        if let Pte::Valid { pfn, .. } = p.tables().pte(vpn) {
+            if p.frames().get(pfn).slot.is_some() {
+                return Err(format!(
+                    "working set {size} > {limit} while {vpn:?} could give up its slot"
+                ));
+            }
+        }
+    }
+    if size as u64 + p.pagefile().len() as u64 > m.commit_charge() {
+        return Err("working set + slots above the commit charge".into());
+    }
+    Ok(())
+}
+
 /// Compare the machine's pages, charge and picture with the shadow.
 fn compare(m: &mut Machine, shadow: &Shadow) -> Result<(), String> {
     let picture = m.picture();
@@ -417,16 +450,6 @@ fn compare(m: &mut Machine, shadow: &Shadow) -> Result<(), String> {
     }
     if m.commit_charge() > m.commit_limit() {
         return Err("commit charge above the limit".into());
-    }
-    // With standby lists a trimmed page always has somewhere to go, so the working set
-    // keeps to its limit (the textbook model may grow past it; see `check_picture_of`).
-    let ws = &picture.working_set;
-    if m.config().standby && ws.pages.len() > ws.limit as usize {
-        return Err(format!(
-            "working set {} above its limit {}",
-            ws.pages.len(),
-            ws.limit
-        ));
     }
     for slot in 0..SLOTS {
         for k in 0..PAGES_PER_SLOT {
@@ -469,6 +492,15 @@ fn run(config: Config, ops: &[Op], mode: Recording) -> Result<(), String> {
     for (i, op) in setup.iter().chain(ops).enumerate() {
         let step = |e: String| format!("op {i} {op:?}: {e}");
         let error_before = m.last_error();
+        let ws_before = m.paging().working_set().len();
+        let trimmed = matches!(
+            op,
+            Op::Read { .. }
+                | Op::Write { .. }
+                | Op::Execute { .. }
+                | Op::PageOut { .. }
+                | Op::EmptyWorkingSet
+        );
         match *op {
             Op::Read { slot, at, len } => {
                 access(&mut m, &mut shadow, slot_base(slot) + at, len, 0, 0).map_err(step)?
@@ -501,6 +533,7 @@ fn run(config: Config, ops: &[Op], mode: Recording) -> Result<(), String> {
             return Err(step("an access or page-out changed the last error".into()));
         }
         compare(&mut m, &shadow).map_err(step)?;
+        check_working_set(&m, trimmed, ws_before).map_err(step)?;
         // Every change is recorded inside a step: the picture of the last step is the
         // machine as it is now (DESIGN §3).
         if mode == Recording::Pictures {
@@ -526,6 +559,7 @@ fn run(config: Config, ops: &[Op], mode: Recording) -> Result<(), String> {
                 if allows(*protect, 0) && *protect & PAGE_GUARD == 0 {
                     access(&mut m, &mut shadow, va, PAGE as usize, 0, 0)
                         .map_err(|e| format!("final read: {e}"))?;
+                    check_working_set(&m, true, 0).map_err(|e| format!("final read: {e}"))?;
                 }
             }
         }

@@ -75,9 +75,10 @@ impl Machine {
         // has it; failure means some of it was replaced with zeros (reference §3.4, MS-VA).
         let marked = self.space.take_reset(first, end);
         let mut lost = Vec::new();
-        for vpn in &marked {
-            if !self.keep_contents(*vpn) {
-                lost.push(*vpn);
+        for &(vpn, dropped) in &marked {
+            // Data dropped once is gone, even if the page was touched again since.
+            if dropped || !self.keep_contents(vpn) {
+                lost.push(vpn);
             }
         }
         if let Some(&v) = lost.first() {

@@ -50,6 +50,9 @@ impl Machine {
             Data::Fetch => (Access::Execute, 1),
             Data::CString { max, .. } => (Access::Read, *max),
         };
+        // A working set that had to pass its soft limit is trimmed back as soon as pages
+        // can leave (reference §8.4; see `trim_back_to_limit`).
+        self.trim_back_to_limit();
         let mut done = 0usize;
         while done < len {
             let cur = va.wrapping_add(done as u64);

@@ -8,8 +8,8 @@ use crate::sim::machine::Machine;
 use crate::sim::protection;
 
 use super::narrate;
-use super::take::{repurposed_words, Need, Repurposed};
-use super::trim::TrimCause;
+use super::take::{repurposed_words, Need, Repurposed, Taken};
+use super::trim::{Incoming, TrimCause, Trimmed};
 
 /// The access being served by a fault.
 #[derive(Clone, Copy, Debug)]
@@ -36,7 +36,7 @@ impl Machine {
         match pte {
             Pte::Transition { pfn } => {
                 self.paging.counters.transition += 1;
-                self.make_room_in_working_set();
+                self.make_room_in_working_set(None);
                 self.soft_fault(vpn, pfn, protect);
                 Ok(pfn)
             }
@@ -51,11 +51,43 @@ impl Machine {
         }
     }
 
-    /// A full working set gives up a page before a new one comes in (reference §8.4).
-    fn make_room_in_working_set(&mut self) {
-        if self.paging.ws.is_full() {
-            self.trim_one(TrimCause::WorkingSetFull);
+    /// A full working set gives up pages before a new one comes in (reference §8.4),
+    /// until there is room for one more. On a hard fault (`incoming`) a changed page may
+    /// trade places with the faulting page; the frame it leaves, already holding the
+    /// faulting page, is returned. When no page can leave (textbook model only), the
+    /// working set passes its soft limit, as a step of its own.
+    fn make_room_in_working_set(&mut self, incoming: Option<Incoming>) -> Option<Pfn> {
+        let mut swapped = None;
+        while self.paging.ws.is_full() {
+            // Only one page can trade places with the faulting page.
+            let offer = if swapped.is_none() { incoming } else { None };
+            match self.trim_one(TrimCause::WorkingSetFull, offer) {
+                Trimmed::Left => {}
+                Trimmed::Swapped(pfn) => swapped = Some(pfn),
+                Trimmed::Nothing => {
+                    self.limit_passed();
+                    break;
+                }
+            }
         }
+        swapped
+    }
+
+    /// No page can leave the full working set: the limit is soft (reference §8.4), so the
+    /// new page joins anyway. Only the textbook model gets here, and then RAM always has a
+    /// free frame for it (see `take_frame`).
+    fn limit_passed(&mut self) {
+        let limit = self.paging.ws.limit();
+        let size = self.paging.ws.len();
+        self.end_step(move || {
+            format!(
+                "The working set holds {size} page{} (its limit is {limit}), but none can \
+                 leave: each was changed, and every page-file slot holds a page that is not in \
+                 RAM, so there is nowhere to write one. The limit is soft, so the working set \
+                 grows past it for now; it is trimmed back as soon as a page can leave.",
+                if size == 1 { "" } else { "s" }
+            )
+        });
     }
 
     /// Demand-zero: build missing tables, take a zeroed frame (reference §8.3 order:
@@ -79,7 +111,7 @@ impl Machine {
                 )
             });
         }
-        self.make_room_in_working_set();
+        self.make_room_in_working_set(None);
         let taken = self.take_frame(ctx, Need::Zeroed, None)?;
         self.install(ctx.vpn, taken.pfn, protect, "a page of zeros");
         Ok(taken.pfn)
@@ -122,8 +154,11 @@ impl Machine {
         slot: Slot,
         protect: u32,
     ) -> Result<Pfn, ExceptionRecord> {
-        self.make_room_in_working_set();
-        let taken = self.take_frame(ctx, Need::Fill, Some(slot))?;
+        let incoming = Incoming { vpn: ctx.vpn, slot };
+        let taken = match self.make_room_in_working_set(Some(incoming)) {
+            Some(pfn) => Taken { pfn, swapped: true },
+            None => self.take_frame(ctx, Need::Fill, Some(slot))?,
+        };
         let pfn = taken.pfn;
         if !taken.swapped {
             let crate::sim::paging::Paging {
@@ -319,6 +354,10 @@ impl Machine {
         };
         if old != new {
             self.emit(Event::PteWritten { vpn, old, new });
+            if new == Pte::DemandZero {
+                // A page that held data now reads zeros: MEM_RESET_UNDO must know (§3.4).
+                self.space.note_data_dropped(vpn);
+            }
         }
         old
     }

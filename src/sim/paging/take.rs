@@ -4,7 +4,39 @@
 //! - a page about to be filled by a read: free, else zeroed, else standby;
 //! - when all of those are empty, a modified page is written out first (it then sits on
 //!   standby and is repurposed), and when no frame is on any list, a page is trimmed from
-//!   the working set to make one.
+//!   the working set to make one (in the textbook model a changed page trades places with
+//!   the hard-faulting page when the page file is full).
+//!
+//! Why an access to a committed page always gets a frame, so that `out_of_memory`
+//! (STATUS_IN_PAGE_ERROR) is only a safety net. Let F be the frames, S the slots and C
+//! the commit charge; C ≤ F + S (the commit limit, reference §8.6). Invariants: each slot
+//! belongs to exactly one committed page, each frame holds at most one page, and a frame
+//! holding a slot copy is clean (a write gives the stale slot back). Let p be the
+//! faulting page.
+//! - Textbook model (no standby or modified list): each frame is free or holds a
+//!   working-set page.
+//!   - Hard fault (p's bytes are in slot s): a free frame is taken; otherwise the policy's
+//!     victim v leaves. A clean v is dropped (its bytes are in its slot, or are zeros); a
+//!     changed v is written to a free slot, and when none is free, v and p trade places
+//!     through s in one I/O. Every page can leave, so a frame always results.
+//!   - Demand-zero fault (p has no frame and no slot): a free frame is taken; otherwise
+//!     all F frames hold distinct working-set pages. If none could leave, each would be
+//!     changed (so holds no slot), no slot would be free and no working-set page could
+//!     give one back, so all S slots would belong to pages not in RAM, none of them p:
+//!     C ≥ F + S + 1, a contradiction. So a page leaves (with a free or reclaimed slot).
+//! - Standby model: a zeroed, free or standby frame is taken. Else a modified frame is
+//!   written out to a free or reclaimed slot and then taken from standby; on a hard fault
+//!   it can instead trade places with p through s (`swap_in`). On a demand-zero fault the
+//!   write fails only if no slot is free and no working-set page holds one; the standby
+//!   list is empty, so all S slots belong to pages with page-file PTEs, none of them p,
+//!   while all F frames hold distinct active or modified pages: C ≥ F + S + 1 again. When
+//!   every list is empty, every frame is active, and trimming a working-set page always
+//!   succeeds (it goes to standby or modified), so a later round takes its frame.
+//!
+//! The working set passes its soft limit (reference §8.4) only in the textbook model,
+//! when no page in it can leave; by the same count C ≥ |working set| + S + 1 then, so RAM
+//! still has a free frame for the new page. It is trimmed back as soon as a page can
+//! leave (`trim_back_to_limit`).
 
 use crate::sim::addr::{Pfn, Slot, Vpn};
 use crate::sim::consts::STATUS_IN_PAGE_ERROR;
@@ -14,7 +46,7 @@ use crate::sim::machine::Machine;
 
 use super::fault::FaultCtx;
 use super::narrate;
-use super::trim::TrimCause;
+use super::trim::{Incoming, TrimCause, Trimmed};
 use super::writer::Trigger;
 
 /// The page a reused standby frame held, and what its PTE became.
@@ -135,8 +167,13 @@ impl Machine {
                 }
                 break;
             }
-            if self.paging.ws.is_empty() || !self.trim_one(TrimCause::NoFreeFrame) {
-                break;
+            // Textbook model: a changed victim trades places with the hard-faulting page
+            // when the page file is full (see `evict`).
+            let incoming = swap_slot.map(|slot| Incoming { vpn: ctx.vpn, slot });
+            match self.trim_one(TrimCause::NoFreeFrame, incoming) {
+                Trimmed::Left => {}
+                Trimmed::Swapped(pfn) => return Ok(Taken { pfn, swapped: true }),
+                Trimmed::Nothing => break,
             }
         }
         Err(self.out_of_memory(ctx))

@@ -19,6 +19,31 @@ pub(super) enum TrimCause {
     WorkingSetFull,
     /// No frame is on any list, so a working-set page must give up its frame.
     NoFreeFrame,
+    /// The working set passed its (soft) limit earlier, when no page could leave; now one
+    /// can, so it is trimmed back.
+    OverLimit,
+}
+
+/// A page coming in by a hard fault: in the textbook model, a changed victim can trade
+/// places with it through its slot when the page file is full.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Incoming {
+    /// The faulting page.
+    pub vpn: Vpn,
+    /// The slot it is read from.
+    pub slot: Slot,
+}
+
+/// What a trim achieved.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Trimmed {
+    /// No page could leave the working set; nothing changed and no step was recorded.
+    Nothing,
+    /// A page left; its frame went to a list (or, if it could not be saved, nowhere).
+    Left,
+    /// A page left by trading places with the incoming page: this frame now holds the
+    /// incoming page's bytes, read from its slot.
+    Swapped(Pfn),
 }
 
 /// Where a trimmed page went.
@@ -33,6 +58,12 @@ pub(super) struct Evicted {
     saved: Option<Slot>,
     /// The frame held only zeros when the page left.
     zeros: bool,
+    /// Textbook model, page file full: the page that took the slot was found in RAM with a
+    /// copy there, and gave it up.
+    reclaimed: Option<Vpn>,
+    /// Textbook model, page file full: the hard-faulting page that traded places with this
+    /// one through its slot.
+    swapped: Option<Vpn>,
 }
 
 impl Evicted {
@@ -46,6 +77,23 @@ impl Evicted {
         } else {
             "MEM_RESET said the page's contents are no longer needed, so nothing is saved"
         };
+        if let (Some(incoming), Pte::PageFile { slot }) = (self.swapped, self.pte) {
+            let (v, s) = (narrate::page(incoming), slot.0);
+            return format!(
+                "The page was changed, and RAM and the page file are full, so it and page {v} \
+                 trade places through slot {s}, page {v}'s own slot (reading page {v} in frees \
+                 it), in one I/O: frame {f}'s bytes are written to slot {s} while the slot's \
+                 bytes come into frame {f}. Page {v} now lives only in RAM, so it counts as \
+                 changed."
+            );
+        }
+        let reclaim = self.reclaimed.map_or(String::new(), |v| {
+            format!(
+                " (the page file was full: page {} is also in RAM, so it gave up its copy in \
+                 that slot and now counts as changed)",
+                narrate::page(v)
+            )
+        });
         match (self.to, self.written, self.pte) {
             (FrameList::Standby, ..) => match self.saved {
                 Some(slot) => format!(
@@ -68,7 +116,7 @@ impl Evicted {
             ),
             (_, Some(slot), _) => format!(
                 "The textbook model has no standby list: the page was changed, so it is \
-                 written at once to page-file slot {} and frame {f} is freed.",
+                 written at once to page-file slot {}{reclaim} and frame {f} is freed.",
                 slot.0
             ),
             (_, None, Pte::PageFile { slot }) => format!(
@@ -85,8 +133,16 @@ impl Evicted {
 }
 
 impl Machine {
-    /// Trim one page chosen by the policy, as one step. False when nothing could be trimmed.
-    pub(super) fn trim_one(&mut self, cause: TrimCause) -> bool {
+    /// Trim one page chosen by the policy, as one step. `incoming` is the hard-faulting
+    /// page that a changed victim may trade places with. [`Trimmed::Nothing`] when no page
+    /// left the working set (no step is recorded when no page could leave).
+    pub(super) fn trim_one(&mut self, cause: TrimCause, incoming: Option<Incoming>) -> Trimmed {
+        // Textbook model: a changed page needs a page-file slot to leave. There is room
+        // when a slot is free, when a resident page's slot copy can be reclaimed, or when
+        // the incoming page's slot can take it in a swap; otherwise only unchanged pages
+        // can leave. With standby lists every page can leave (to standby or modified).
+        let room = self.paging.standby || incoming.is_some() || self.slot_obtainable();
+        let size = self.paging.ws.len();
         let crate::sim::paging::Paging {
             ws,
             rng,
@@ -101,15 +157,17 @@ impl Machine {
                     accessed,
                     loaded: f.loaded,
                     last_use: f.last_use,
+                    can_leave: room || !f.modified,
                 }
             }
             _ => PageAge {
                 accessed: false,
                 loaded: 0,
                 last_use: 0,
+                can_leave: true,
             },
         }) else {
-            return false;
+            return Trimmed::Nothing;
         };
         let policy = self.paging.ws.policy();
         // Clock aging (reference §8.4): the hand clears each set accessed bit it passes.
@@ -134,79 +192,129 @@ impl Machine {
         }
         let victim = choice.victim;
         let cleared = choice.cleared;
+        let passed = choice.passed;
         let limit = self.paging.ws.limit();
-        let outcome = self.evict(victim, Some(policy));
+        let outcome = self.evict(victim, Some(policy), incoming);
         self.end_step(move || {
             let why = match cause {
+                TrimCause::WorkingSetFull if size > limit as usize => format!(
+                    "The working set holds {size} pages, above its limit of {limit}, so pages \
+                     leave before the new one comes in."
+                ),
                 TrimCause::WorkingSetFull => format!(
-                    "The working set is at its limit of {limit} pages, so one page must leave \
-                     before the new one comes in."
+                    "The working set is at its limit of {limit} page{}, so one page must leave \
+                     before the new one comes in.",
+                    if limit == 1 { "" } else { "s" }
                 ),
                 TrimCause::NoFreeFrame => "No frame is zeroed, free, on standby or modified, \
                                            so a page must leave the working set to free one."
                     .into(),
+                TrimCause::OverLimit => format!(
+                    "The working set holds {size} pages, above its limit of {limit}: it grew \
+                     past the limit when no page could leave. Now one can, so the working set \
+                     is trimmed back."
+                ),
             };
-            let chose = match policy {
-                Policy::Fifo => format!(
-                    "FIFO picks page {}, the one loaded earliest.",
-                    narrate::page(victim)
-                ),
-                Policy::Lru => format!(
-                    "LRU picks page {}, the one used longest ago.",
-                    narrate::page(victim)
-                ),
-                Policy::Random => {
-                    format!("The random policy picks page {}.", narrate::page(victim))
-                }
-                Policy::Clock | Policy::Opt if cleared.is_empty() => format!(
-                    "The clock hand is on page {}, whose accessed bit is clear: it was not used \
+            let skipped = passed_words(&passed);
+            let among = if passed.is_empty() {
+                ""
+            } else {
+                " that can leave"
+            };
+            let chose =
+                match policy {
+                    Policy::Fifo => format!(
+                        "FIFO picks page {}, the one loaded earliest{among}.",
+                        narrate::page(victim)
+                    ),
+                    Policy::Lru => format!(
+                        "LRU picks page {}, the one used longest ago{among}.",
+                        narrate::page(victim)
+                    ),
+                    Policy::Random if passed.is_empty() => {
+                        format!("The random policy picks page {}.", narrate::page(victim))
+                    }
+                    Policy::Random => format!(
+                        "The random policy picks page {} among the pages that can leave.",
+                        narrate::page(victim)
+                    ),
+                    Policy::Clock | Policy::Opt if cleared.is_empty() => {
+                        format!(
+                    "The clock hand {} page {}, whose accessed bit is clear: it was not used \
                      since the hand last passed, so it is trimmed.",
+                    if passed.is_empty() { "is on" } else { "stops at" },
                     narrate::page(victim)
-                ),
-                Policy::Clock | Policy::Opt => {
-                    let passed = match cleared.as_slice() {
-                        [one] => format!(
-                            "The clock hand clears the accessed bit of page {} (it was used \
+                )
+                    }
+                    Policy::Clock | Policy::Opt => {
+                        let passed = match cleared.as_slice() {
+                            [one] => format!(
+                                "The clock hand clears the accessed bit of page {} (it was used \
                              recently, so it gets a second chance)",
-                            narrate::page(*one)
-                        ),
-                        _ => format!(
+                                narrate::page(*one)
+                            ),
+                            _ => format!(
                             "The clock hand clears the accessed bits of pages {} (each was used \
                              recently, so it gets a second chance)",
                             narrate::pages(&cleared)
                         ),
-                    };
-                    // The hand may go all the way around and stop at a page it cleared.
-                    if cleared.contains(&victim) {
-                        format!(
+                        };
+                        // The hand may go all the way around and stop at a page it cleared.
+                        if cleared.contains(&victim) {
+                            format!(
                             "{passed}, comes back around to page {}, whose bit is now clear, and \
                              trims it.",
                             narrate::page(victim)
                         )
-                    } else {
-                        format!(
-                            "{passed} and stops at page {}, whose bit is clear: it is trimmed.",
-                            narrate::page(victim)
-                        )
+                        } else {
+                            format!(
+                                "{passed} and stops at page {}, whose bit is clear: it is trimmed.",
+                                narrate::page(victim)
+                            )
+                        }
                     }
-                }
-            };
+                };
             let went = match outcome {
                 Some(e) => e.words(),
                 None => format!(
-                    "But page {} was changed and the page file is full, so it cannot leave; the \
-                     working set grows past its limit for now.",
+                    "But page {} was changed and the page file is full, so it cannot leave.",
                     narrate::page(victim)
                 ),
             };
-            format!("{why} {chose} {went}")
+            format!("{why} {skipped}{chose} {went}")
         });
-        outcome.is_some()
+        match outcome {
+            Some(Evicted {
+                pfn,
+                swapped: Some(_),
+                ..
+            }) => Trimmed::Swapped(pfn),
+            Some(_) => Trimmed::Left,
+            None => Trimmed::Nothing,
+        }
+    }
+
+    /// The working-set limit is soft (reference §8.4): the textbook model lets the working
+    /// set grow past it when no page can leave (every page in it was changed and every
+    /// page-file slot holds a page that is not in RAM). Trim it back as soon as pages can
+    /// leave, one step each; nothing is recorded while none can.
+    pub(super) fn trim_back_to_limit(&mut self) {
+        while self.paging.ws.len() > self.paging.ws.limit() as usize {
+            if self.trim_one(TrimCause::OverLimit, None) != Trimmed::Left {
+                break;
+            }
+        }
     }
 
     /// Take `vpn` out of the working set (no step). `None` when it cannot leave: the
-    /// textbook model must write a changed page and the page file is full.
-    fn evict(&mut self, vpn: Vpn, policy: Option<Policy>) -> Option<Evicted> {
+    /// textbook model must write a changed page and the page file is full. A changed page
+    /// trades places with `incoming` when the page file has no free slot.
+    fn evict(
+        &mut self,
+        vpn: Vpn,
+        policy: Option<Policy>,
+        incoming: Option<Incoming>,
+    ) -> Option<Evicted> {
         let Pte::Valid { pfn, .. } = self.paging.tables.pte(vpn) else {
             self.paging.ws.remove(vpn);
             return None;
@@ -217,6 +325,7 @@ impl Machine {
         let zeros = !frame.modified
             && frame.slot.is_none()
             && self.paging.frames.bytes(pfn).iter().all(|&b| b == 0);
+        let mut reclaimed = None;
         let (to, written, pte) = if self.paging.standby {
             let to = if frame.modified {
                 FrameList::Modified
@@ -225,7 +334,14 @@ impl Machine {
             };
             (to, None, Pte::Transition { pfn })
         } else if frame.modified {
-            let (slot, _) = self.obtain_slot(vpn, true)?;
+            // Textbook model, page file full: the faulting page's slot is freed by the very
+            // read that brings it in, so the victim and the faulting page trade places in
+            // one I/O (as the standby model's `swap_in` does with a modified frame).
+            if let (0, Some(inc)) = (self.paging.pagefile.free_count(), incoming) {
+                return Some(self.trade_places(vpn, pfn, policy, inc));
+            }
+            let (slot, from) = self.obtain_slot(vpn, true)?;
+            reclaimed = from;
             (FrameList::Free, Some(slot), Pte::PageFile { slot })
         } else {
             let pte = match frame.slot {
@@ -262,7 +378,61 @@ impl Machine {
             pte,
             saved: frame.slot,
             zeros,
+            reclaimed,
+            swapped: None,
         })
+    }
+
+    /// Changed page `vpn` in frame `pfn` and the hard-faulting page `inc` trade places
+    /// through `inc.slot` in one I/O: the frame's bytes are written to the slot and the
+    /// slot's bytes read into the frame, which passes straight to the faulting page (on
+    /// no list). That page now lives only in RAM, so its frame counts as changed.
+    fn trade_places(
+        &mut self,
+        vpn: Vpn,
+        pfn: Pfn,
+        policy: Option<Policy>,
+        inc: Incoming,
+    ) -> Evicted {
+        let slot = inc.slot;
+        self.paging.ws.remove(vpn);
+        self.emit(Event::PageTrimmed {
+            vpn,
+            pfn,
+            policy,
+            to: FrameList::Active,
+        });
+        if self.paging.tlb.flush(vpn) {
+            self.emit(Event::TlbFlush { vpn });
+        }
+        let crate::sim::paging::Paging {
+            pagefile, frames, ..
+        } = &mut self.paging;
+        pagefile.swap(slot, frames.bytes_mut(pfn));
+        pagefile.set_owner(slot, vpn);
+        let f = frames.get_mut(pfn);
+        f.vpn = Some(inc.vpn);
+        f.modified = true;
+        f.slot = None;
+        self.paging.counters.pagefile_writes += 1;
+        self.paging.counters.pagefile_reads += 1;
+        self.emit(Event::PageFileWrite { slot, pfn, vpn });
+        self.set_pte(vpn, Pte::PageFile { slot });
+        self.emit(Event::PageFileRead {
+            slot,
+            pfn,
+            vpn: inc.vpn,
+        });
+        Evicted {
+            pfn,
+            to: FrameList::Active,
+            written: Some(slot),
+            pte: Pte::PageFile { slot },
+            saved: None,
+            zeros: false,
+            reclaimed: None,
+            swapped: Some(inc.vpn),
+        }
     }
 
     /// `PageOut(va, size)`: trim the resident pages of the range, one step each.
@@ -311,7 +481,7 @@ impl Machine {
     fn trim_pages(&mut self, pages: &[Vpn], call: &'static str) -> usize {
         let mut trimmed = 0;
         for &vpn in pages {
-            let outcome = self.evict(vpn, None);
+            let outcome = self.evict(vpn, None, None);
             trimmed += outcome.is_some() as usize;
             self.end_step(move || match outcome {
                 Some(e) => format!(
@@ -327,5 +497,22 @@ impl Machine {
             });
         }
         trimmed
+    }
+}
+
+/// Pages the policy passed over because they cannot leave, as a sentence (empty when none).
+fn passed_words(passed: &[Vpn]) -> String {
+    match passed {
+        [] => String::new(),
+        [one] => format!(
+            "Page {} was changed and the page file has no room for it (every slot holds a page \
+             that is not in RAM), so it cannot leave and the policy passes over it. ",
+            narrate::page(*one)
+        ),
+        _ => format!(
+            "Pages {} were changed and the page file has no room for them (every slot holds a \
+             page that is not in RAM), so they cannot leave and the policy passes over them. ",
+            narrate::pages(passed)
+        ),
     }
 }

@@ -9,11 +9,15 @@
 //! - `lru`: trim the page used least recently.
 //! - `random`: trim a page picked by the machine's seeded generator.
 //! - `opt` needs the future, which only trace mode knows; the engine runs `clock` instead.
+//!
+//! Every policy passes over pages that cannot leave right now (in the textbook model, a
+//! changed page when the page file has no room for it): the trimmer skips a page it cannot
+//! write, and picks the next one by the same rule.
 
 use crate::sim::addr::Vpn;
 use crate::sim::config::Policy;
 
-use super::rng::Rng;
+use crate::sim::rng::SplitMix64;
 
 /// What the policy needs to know about one page.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -24,6 +28,9 @@ pub struct PageAge {
     pub loaded: u64,
     /// Last-use stamp (LRU).
     pub last_use: u64,
+    /// The page can leave the working set now (false: it was changed and there is nowhere
+    /// to write it).
+    pub can_leave: bool,
 }
 
 /// The policy's decision.
@@ -33,6 +40,9 @@ pub struct Choice {
     pub victim: Vpn,
     /// Pages whose accessed bit the clock hand cleared on the way, in order.
     pub cleared: Vec<Vpn>,
+    /// Pages the policy would have taken before the victim but that cannot leave, in the
+    /// policy's order (the clock hand passes them without clearing anything).
+    pub passed: Vec<Vpn>,
 }
 
 /// The pages of the working set, its limit and the policy's own state.
@@ -120,32 +130,70 @@ impl WorkingSet {
         true
     }
 
-    /// Choose a page to trim by the policy. `age` reports each page's bits and stamps.
-    /// For `clock` this moves the hand; the caller clears the bits listed in
-    /// [`Choice::cleared`] and removes the victim.
-    pub fn choose(&mut self, rng: &mut Rng, age: impl Fn(Vpn) -> PageAge) -> Option<Choice> {
-        if self.pages.is_empty() {
+    /// Choose a page to trim by the policy, among the pages that can leave. `age` reports
+    /// each page's bits and stamps. For `clock` this moves the hand; the caller clears the
+    /// bits listed in [`Choice::cleared`] and removes the victim. `None` (and nothing
+    /// moved) when no page can leave.
+    pub fn choose(&mut self, rng: &mut SplitMix64, age: impl Fn(Vpn) -> PageAge) -> Option<Choice> {
+        if !self.pages.iter().any(|p| age(*p).can_leave) {
             return None;
         }
-        let victim = match self.policy {
-            Policy::Fifo => *self.pages.iter().min_by_key(|p| age(**p).loaded)?,
-            Policy::Lru => *self.pages.iter().min_by_key(|p| age(**p).last_use)?,
-            Policy::Random => self.pages[rng.below(self.pages.len())],
+        // The pages ranked before `victim` by `key` that cannot leave, in rank order.
+        let passed_before = |victim: Vpn, key: &dyn Fn(PageAge) -> u64| -> Vec<Vpn> {
+            let mut passed: Vec<Vpn> = self
+                .pages
+                .iter()
+                .copied()
+                .filter(|p| !age(*p).can_leave && key(age(*p)) < key(age(victim)))
+                .collect();
+            passed.sort_by_key(|p| key(age(*p)));
+            passed
+        };
+        let (victim, passed) = match self.policy {
+            Policy::Fifo => {
+                let key = |a: PageAge| a.loaded;
+                let v = self.leaving_where(&age).min_by_key(|p| key(age(*p)))?;
+                (v, passed_before(v, &key))
+            }
+            Policy::Lru => {
+                let key = |a: PageAge| a.last_use;
+                let v = self.leaving_where(&age).min_by_key(|p| key(age(*p)))?;
+                (v, passed_before(v, &key))
+            }
+            Policy::Random => {
+                let can: Vec<Vpn> = self.leaving_where(&age).collect();
+                let v = can[rng.below(can.len() as u64) as usize];
+                let passed = self
+                    .pages
+                    .iter()
+                    .copied()
+                    .filter(|p| !age(*p).can_leave)
+                    .collect();
+                (v, passed)
+            }
             Policy::Clock | Policy::Opt => {
                 let mut cleared = Vec::new();
+                let mut passed = Vec::new();
                 self.hand = self.hand();
-                // Two turns at most: after one turn every bit is clear.
+                // Two turns at most: after one turn every bit is clear, and some page can
+                // leave.
                 for _ in 0..=2 * self.pages.len() {
                     let page = self.pages[self.hand];
-                    if age(page).accessed && !cleared.contains(&page) {
+                    let a = age(page);
+                    if a.accessed && !cleared.contains(&page) {
                         cleared.push(page);
-                        self.hand = (self.hand + 1) % self.pages.len();
+                    } else if !a.can_leave {
+                        if !passed.contains(&page) {
+                            passed.push(page);
+                        }
                     } else {
                         return Some(Choice {
                             victim: page,
                             cleared,
+                            passed,
                         });
                     }
+                    self.hand = (self.hand + 1) % self.pages.len();
                 }
                 return None;
             }
@@ -153,7 +201,19 @@ impl WorkingSet {
         Some(Choice {
             victim,
             cleared: Vec::new(),
+            passed,
         })
+    }
+
+    /// The pages that can leave, in clock order.
+    fn leaving_where<'a>(
+        &'a self,
+        age: &'a impl Fn(Vpn) -> PageAge,
+    ) -> impl Iterator<Item = Vpn> + 'a {
+        self.pages
+            .iter()
+            .copied()
+            .filter(move |p| age(*p).can_leave)
     }
 }
 
@@ -166,6 +226,7 @@ mod tests {
             accessed: accessed.contains(&v.0),
             loaded: 100 - v.0,
             last_use: v.0 * 7 % 5,
+            can_leave: true,
         }
     }
 
@@ -178,7 +239,7 @@ mod tests {
         assert_eq!(ws.pages(), &[Vpn(1), Vpn(2), Vpn(3), Vpn(4)]);
         assert_eq!(ws.hand(), 0, "the hand wrapped to the oldest page");
         assert!(ws.is_full());
-        let mut rng = Rng::new(1);
+        let mut rng = SplitMix64::new(1);
         let c = ws.choose(&mut rng, ages(&[1, 2])).unwrap();
         assert_eq!(c.victim, Vpn(3));
         assert_eq!(c.cleared, vec![Vpn(1), Vpn(2)]);
@@ -198,7 +259,7 @@ mod tests {
 
     #[test]
     fn fifo_lru_random() {
-        let mut rng = Rng::new(3);
+        let mut rng = SplitMix64::new(3);
         for (policy, expect) in [(Policy::Fifo, Some(Vpn(3))), (Policy::Lru, Some(Vpn(1)))] {
             let mut ws = WorkingSet::new(3, policy);
             for v in 1..=3 {
@@ -209,6 +270,7 @@ mod tests {
                 accessed: false,
                 loaded: 100 - v.0,
                 last_use: [0, 1, 9, 5][v.0 as usize],
+                can_leave: true,
             });
             assert_eq!(c.map(|c| c.victim), expect, "{policy:?}");
         }
@@ -216,10 +278,61 @@ mod tests {
         for v in 1..=3 {
             ws.insert(Vpn(v));
         }
-        let a = ws.choose(&mut Rng::new(9), ages(&[])).unwrap().victim;
-        let b = ws.choose(&mut Rng::new(9), ages(&[])).unwrap().victim;
+        let a = ws
+            .choose(&mut SplitMix64::new(9), ages(&[]))
+            .unwrap()
+            .victim;
+        let b = ws
+            .choose(&mut SplitMix64::new(9), ages(&[]))
+            .unwrap()
+            .victim;
         assert_eq!(a, b, "seeded");
         assert_eq!(WorkingSet::new(2, Policy::Opt).policy(), Policy::Clock);
+    }
+
+    #[test]
+    fn policies_pass_over_pages_that_cannot_leave() {
+        // Pages 1 and 2 cannot leave; page 1 was loaded first, page 3 used longest ago.
+        let age = |v: Vpn| PageAge {
+            accessed: v.0 == 3,
+            loaded: v.0,
+            last_use: [0, 2, 3, 1, 4][v.0 as usize],
+            can_leave: v.0 > 2,
+        };
+        let mut rng = SplitMix64::new(5);
+        for (policy, victim, passed) in [
+            (Policy::Fifo, 3, vec![1, 2]),
+            (Policy::Lru, 3, vec![]),
+            (Policy::Clock, 4, vec![1, 2]),
+        ] {
+            let mut ws = WorkingSet::new(4, policy);
+            for v in 1..=4 {
+                ws.insert(Vpn(v));
+            }
+            let c = ws.choose(&mut rng, age).unwrap();
+            assert_eq!(c.victim, Vpn(victim), "{policy:?}");
+            assert_eq!(c.passed, passed.into_iter().map(Vpn).collect::<Vec<_>>());
+        }
+        let mut ws = WorkingSet::new(4, Policy::Random);
+        for v in 1..=4 {
+            ws.insert(Vpn(v));
+        }
+        for seed in 0..8 {
+            let c = ws.choose(&mut SplitMix64::new(seed), age).unwrap();
+            assert!(c.victim.0 > 2 && c.passed == vec![Vpn(1), Vpn(2)]);
+        }
+        // Nobody can leave: no choice, and the clock hand does not move.
+        let mut ws = WorkingSet::new(4, Policy::Clock);
+        for v in 1..=3 {
+            ws.insert(Vpn(v));
+        }
+        let hand = ws.hand();
+        let stuck = |v: Vpn| PageAge {
+            can_leave: false,
+            ..age(v)
+        };
+        assert_eq!(ws.choose(&mut rng, stuck), None);
+        assert_eq!(ws.hand(), hand);
     }
 
     #[test]
@@ -229,7 +342,7 @@ mod tests {
             ws.insert(Vpn(v));
         }
         // hand is 0 → page 1 after wrap; move it to page 3
-        let _ = ws.choose(&mut Rng::new(1), ages(&[1, 2]));
+        let _ = ws.choose(&mut SplitMix64::new(1), ages(&[1, 2]));
         assert_eq!(ws.pages()[ws.hand()], Vpn(3));
         ws.remove(Vpn(1));
         assert_eq!(ws.pages()[ws.hand()], Vpn(3));

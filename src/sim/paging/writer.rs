@@ -158,12 +158,30 @@ impl Machine {
         if !reclaim {
             return None;
         }
-        let (slot, victim, pfn) = self
-            .paging
+        let (slot, victim, pfn) = self.reclaimable_slot(Some(owner))?;
+        let f = self.paging.frames.get_mut(pfn);
+        f.slot = None;
+        f.modified = true;
+        self.paging.pagefile.release(slot);
+        self.emit(Event::SlotFreed { slot });
+        let slot = self.paging.pagefile.alloc(owner)?;
+        Some((slot, Some(victim)))
+    }
+
+    /// Whether [`Machine::obtain_slot`] with reclaim would find a slot for a changed page
+    /// (which has no slot of its own): a free slot, or one it can reclaim.
+    pub(super) fn slot_obtainable(&self) -> bool {
+        self.paging.pagefile.free_count() > 0 || self.reclaimable_slot(None).is_some()
+    }
+
+    /// The lowest slot held by a working-set page (other than `not`) whose frame holds the
+    /// same bytes: the page is also in RAM, so it can give the slot up.
+    fn reclaimable_slot(&self, not: Option<Vpn>) -> Option<(Slot, Vpn, Pfn)> {
+        self.paging
             .ws
             .pages()
             .iter()
-            .filter(|v| **v != owner)
+            .filter(|v| Some(**v) != not)
             .filter_map(|&v| match self.paging.tables.pte(v) {
                 Pte::Valid { pfn, .. } => {
                     let f = self.paging.frames.get(pfn);
@@ -174,13 +192,6 @@ impl Machine {
                 }
                 _ => None,
             })
-            .min_by_key(|c| c.0)?;
-        let f = self.paging.frames.get_mut(pfn);
-        f.slot = None;
-        f.modified = true;
-        self.paging.pagefile.release(slot);
-        self.emit(Event::SlotFreed { slot });
-        let slot = self.paging.pagefile.alloc(owner)?;
-        Some((slot, Some(victim)))
+            .min_by_key(|c| c.0)
     }
 }

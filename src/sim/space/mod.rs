@@ -9,7 +9,7 @@
 pub mod placement;
 pub mod runs;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 
@@ -151,8 +151,9 @@ pub struct AddressSpace {
     /// Lowest page `VirtualAlloc(NULL, …)` may place an allocation at (DESIGN §2).
     placement_base: Vpn,
     /// Committed pages whose contents `MEM_RESET` declared unneeded while they held data,
-    /// not yet taken back by `MEM_RESET_UNDO` (reference §3.4).
-    reset: BTreeSet<u64>,
+    /// not yet taken back by `MEM_RESET_UNDO` (reference §3.4), each with whether the
+    /// engine has since dropped that data.
+    reset: BTreeMap<u64, bool>,
 }
 
 impl Default for AddressSpace {
@@ -167,7 +168,7 @@ impl AddressSpace {
         AddressSpace {
             allocations: BTreeMap::new(),
             placement_base: Vpn::of(config.base),
-            reset: BTreeSet::new(),
+            reset: BTreeMap::new(),
         }
     }
 
@@ -264,13 +265,26 @@ impl AddressSpace {
     /// Remember that `MEM_RESET` declared the data of committed page `vpn` unneeded
     /// (reference §3.4), so that `MEM_RESET_UNDO` can tell whether it survived.
     pub fn mark_reset(&mut self, vpn: Vpn) {
-        self.reset.insert(vpn.0);
+        self.reset.insert(vpn.0, false);
     }
 
-    /// Forget and return the `MEM_RESET` marks of pages `first..end`, in order.
-    pub fn take_reset(&mut self, first: Vpn, end: Vpn) -> Vec<Vpn> {
-        let marked: Vec<Vpn> = self.reset.range(first.0..end.0).map(|&v| Vpn(v)).collect();
-        for v in &marked {
+    /// The engine dropped the data of page `vpn` (its PTE went back to demand-zero): if
+    /// `MEM_RESET` marked it, `MEM_RESET_UNDO` must now fail for it (reference §3.4).
+    pub fn note_data_dropped(&mut self, vpn: Vpn) {
+        if let Some(lost) = self.reset.get_mut(&vpn.0) {
+            *lost = true;
+        }
+    }
+
+    /// Forget and return the `MEM_RESET` marks of pages `first..end`, in order, each with
+    /// whether its data was dropped since.
+    pub fn take_reset(&mut self, first: Vpn, end: Vpn) -> Vec<(Vpn, bool)> {
+        let marked: Vec<(Vpn, bool)> = self
+            .reset
+            .range(first.0..end.0)
+            .map(|(&v, &lost)| (Vpn(v), lost))
+            .collect();
+        for (v, _) in &marked {
             self.reset.remove(&v.0);
         }
         marked

@@ -113,4 +113,8 @@ build_wasm() {
         echo "$stamp" >"$out/.stamp"
     fi
     step "$(size_line "$out/pagelab_bg.wasm"); $(size_line "$out/pagelab.js")"
+    # The <page-lab> element as one module for blogs (www/pkg/page-lab.js).
+    node scripts/single-file.mjs www/page-lab.js "$out/page-lab.js" || return 1
+    node --check "$out/page-lab.js" || return 1
+    step "single-file <page-lab>: $(size_line "$out/page-lab.js")"
 }

@@ -24,13 +24,15 @@ function reportHeight() {
   if (window.parent === window) return;
   let last = 0;
   const report = () => {
-    const height = Math.ceil(document.documentElement.scrollHeight);
+    // The widget's own height: the document's never shrinks below the iframe's.
+    const box = root.getBoundingClientRect();
+    const height = Math.ceil(box.bottom + window.scrollY);
     if (height !== last) {
       last = height;
       window.parent.postMessage({ type: 'pagelab:height', height }, '*');
     }
   };
-  new ResizeObserver(report).observe(document.body);
+  new ResizeObserver(report).observe(root);
 }
 
 /** Where a message for the reader goes before the widget exists. */

@@ -90,10 +90,15 @@ export function attachCanvas(root, { sim, canvas, cursor, redraw }) {
     }
   }
 
+  // Inside a blog post (an embed or a <page-lab> element) the plain wheel scrolls the post;
+  // zooming there takes Ctrl or ⌘ (a trackpad pinch sends Ctrl by itself).
+  const embedded = () => root.dataset.embed === 'true' || root.getRootNode() instanceof ShadowRoot;
   function onWheel(event) {
     const { x, y } = local(event);
     const hit = sim.space_hit(width(), x, y);
     if (!hit) return;
+    const vertical = Math.abs(event.deltaY) >= Math.abs(event.deltaX) && !event.shiftKey;
+    if (vertical && embedded() && !event.ctrlKey && !event.metaKey) return;
     event.preventDefault();
     const scale = event.deltaMode === 1 ? LINE_PX : event.deltaMode === 2 ? canvas.clientWidth : 1;
     const dx = (event.shiftKey ? event.deltaY : event.deltaX) * scale;

@@ -125,5 +125,5 @@ function attribute(text) {
 
 /** The `<iframe>` code a blog pastes to embed `link` (an embed=1 link). */
 export function iframeSnippet(link, title, width = 720, height = 720) {
-  return `<iframe src="${attribute(link)}" title="${attribute(title)}" width="${width}" height="${height}" loading="lazy" style="border: 0; max-width: 100%"></iframe>`;
+  return `<iframe src="${attribute(link)}" title="${attribute(title)}" width="${width}" height="${height}" loading="lazy"></iframe>`;
 }

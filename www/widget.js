@@ -12,6 +12,7 @@ import { drawMarks, describeMarks } from './marks.js';
 import { fillSettings, settingFrom } from './settings.js';
 import { applySettings, setPragma } from './pragma.js';
 import { shareLink, iframeSnippet } from './share.js';
+import { attachCanvas } from './canvas-input.js';
 
 const hex = (n) => `0x${n.toString(16)}`;
 /** A variable name or a number, as the forms accept for an address. */
@@ -89,6 +90,7 @@ export function mount(root, options) {
   let destroyed = false;
 
   const player = new Player(() => show());
+  const canvasInput = attachCanvas(root, { sim, canvas, cursor: () => player.cursor, redraw: queueDraw });
   player.delay = reducedMotion.matches ? 0 : Number(speed?.value ?? 600);
   if (reducedMotion.matches && speed) speed.value = '0';
   player.onPlaying = (playing) => {
@@ -187,7 +189,7 @@ export function mount(root, options) {
     const width = Math.floor(stage.clientWidth);
     if (width <= 0) return;
     const dpr = window.devicePixelRatio || 1;
-    const height = sim.paint(canvas, player.cursor, width, dpr, dark.matches);
+    const height = sim.paint(canvas, player.cursor, width, dpr, dark.matches, canvasInput.progress(player.cursor));
     canvas.style.width = `${canvas.width / dpr}px`;
     canvas.style.height = `${height}px`;
     root.dataset.painted = String(player.cursor);
@@ -549,6 +551,7 @@ export function mount(root, options) {
       scrubber?.removeEventListener('input', onScrub);
       dark.removeEventListener('change', queueDraw);
       resize.disconnect();
+      canvasInput.destroy();
       delete root.dataset.ready;
       sim.free();
     },

@@ -15,6 +15,7 @@ pub mod machine;
 pub mod paging;
 pub mod picture;
 pub mod protection;
+pub mod rng;
 pub mod space;
 pub mod trace;
 

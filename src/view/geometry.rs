@@ -11,8 +11,26 @@ use super::shape::{text_width, Rect};
 pub const PAD: f64 = 12.0;
 /// Height of a section title line.
 pub const TITLE_H: f64 = 24.0;
+/// Height of the whole-address-space overview above the strip.
+pub const OVERVIEW_H: f64 = 12.0;
+/// Space between the overview and the strip (the zoom lens is drawn there).
+pub const LENS_H: f64 = 14.0;
 /// Height of the address-space strip.
-pub const STRIP_H: f64 = 36.0;
+pub const STRIP_H: f64 = 40.0;
+/// Width of the zoom buttons' place at the right of the address-space title.
+pub const ZOOM_CONTROLS_W: f64 = 108.0;
+/// Width of the CR3 register box at the left of the walk.
+pub const CR3_W: f64 = 40.0;
+/// Space between walk tables (their arrows run there).
+pub const WALK_GAP: f64 = 22.0;
+/// Height of one page-table card.
+pub const TABLE_H: f64 = 102.0;
+/// Top of a card's path row (its header and the "entries above" row come first).
+pub const PATH_TOP: f64 = 43.0;
+/// Height of a card's path row.
+pub const PATH_H: f64 = 36.0;
+/// Narrowest page-table card in a row of four; narrower canvases use two rows of two.
+pub const TABLE_MIN_W: f64 = 132.0;
 /// Height of the caption line under the strip.
 pub const CAPTION_H: f64 = 20.0;
 /// Height of the address-split boxes.
@@ -43,6 +61,17 @@ pub const WS_MIN_W: f64 = 104.0;
 pub const ENTRY_H: f64 = 34.0;
 /// From this width on, the TLB and the working set sit side by side.
 pub const TWO_COLUMNS: f64 = 720.0;
+/// Beyond this many of a thing, its cells are small squares without labels: hundreds of
+/// labels cannot be read, and drawing them would cost more than a frame's budget.
+pub const DENSE_FRAMES: usize = 64;
+/// See [`DENSE_FRAMES`].
+pub const DENSE_SLOTS: usize = 128;
+/// See [`DENSE_FRAMES`].
+pub const DENSE_WS: usize = 32;
+/// A dense frame cell.
+pub const DENSE_FRAME: (f64, f64) = (26.0, 22.0);
+/// A dense slot or working-set cell.
+pub const DENSE_CELL: (f64, f64) = (16.0, 16.0);
 /// Narrowest canvas laid out; narrower requests are laid out at this width.
 pub const MIN_WIDTH: f64 = 260.0;
 /// Widest canvas laid out.
@@ -92,6 +121,10 @@ pub struct Geometry {
     pub height: f64,
     /// Title line of the address-space section.
     pub space_title: Rect,
+    /// Where the zoom buttons go (the page puts real buttons there).
+    pub zoom_controls: Rect,
+    /// The whole user address space, with the strip's window marked on it.
+    pub overview: Rect,
     /// The address-space strip.
     pub strip: Rect,
     /// The caption under the strip.
@@ -100,6 +133,14 @@ pub struct Geometry {
     pub split_title: Rect,
     /// The address-split boxes.
     pub split: Rect,
+    /// Title line of the page-table walk.
+    pub walk_title: Rect,
+    /// The CR3 register, which points at the PML4.
+    pub cr3: Rect,
+    /// One card per table level: PML4, PDPT, PD, PT.
+    pub tables: [Rect; 4],
+    /// Whether the cards sit in one row (else two rows of two).
+    pub walk_one_row: bool,
     /// Title line of the TLB.
     pub tlb_title: Rect,
     /// One cell per TLB entry.
@@ -118,6 +159,12 @@ pub struct Geometry {
     pub slots: Vec<Rect>,
     /// One box per legend entry (swatch and label).
     pub legend: Vec<Rect>,
+    /// RAM frames drawn as small unlabelled squares (more than [`DENSE_FRAMES`]).
+    pub dense_frames: bool,
+    /// Page-file slots drawn as small unlabelled squares.
+    pub dense_slots: bool,
+    /// Working-set places drawn as small unlabelled squares.
+    pub dense_ws: bool,
 }
 
 /// `n` cells of at least `min_w` by `h` in rows from (`x`, `y`) across `avail`.
@@ -131,11 +178,14 @@ fn grid(x: f64, y: f64, avail: f64, n: usize, min_w: f64, h: f64) -> (Vec<Rect>,
     let rows = n.div_ceil(cols);
     // Balance the rows so the last one is not nearly empty.
     cols = n.div_ceil(rows);
-    let w = ((avail - GAP * (cols as f64 - 1.0)) / cols as f64).floor();
+    // Whole-pixel cells that fill the row exactly: each column starts at its share.
+    let pitch = (avail + GAP) / cols as f64;
+    let left = |c: usize| x + (c as f64 * pitch).round();
     let cells = (0..n)
         .map(|i| {
-            let (r, c) = ((i / cols) as f64, (i % cols) as f64);
-            Rect::new(x + c * (w + GAP), y + r * (h + GAP), w, h)
+            let (r, c) = (i / cols, i % cols);
+            let x0 = left(c);
+            Rect::new(x0, y + r as f64 * (h + GAP), left(c + 1) - GAP - x0, h)
         })
         .collect();
     (cells, y + rows as f64 * (h + GAP) - GAP)
@@ -157,6 +207,33 @@ fn legend_boxes(x: f64, y: f64, avail: f64) -> (Vec<Rect>, f64) {
     (boxes, cy + LEGEND_ROW_H)
 }
 
+/// The CR3 box and the four table cards from `y` across `avail`: one row when each card
+/// gets [`TABLE_MIN_W`], else two rows of two. Returns them, whether in one row, and the
+/// bottom edge.
+fn walk_cards(y: f64, avail: f64) -> (Rect, [Rect; 4], bool, f64) {
+    let left = PAD + CR3_W + WALK_GAP;
+    let room = avail - CR3_W - WALK_GAP;
+    let one_row = (room - 3.0 * WALK_GAP) / 4.0 >= TABLE_MIN_W;
+    let cols = if one_row { 4.0 } else { 2.0 };
+    let w = ((room - (cols - 1.0) * WALK_GAP) / cols).floor();
+    let card = |i: usize| {
+        let (r, c) = if one_row {
+            (0.0, i as f64)
+        } else {
+            ((i / 2) as f64, (i % 2) as f64)
+        };
+        Rect::new(
+            left + c * (w + WALK_GAP),
+            y + r * (TABLE_H + WALK_GAP),
+            w,
+            TABLE_H,
+        )
+    };
+    let tables = [card(0), card(1), card(2), card(3)];
+    let cr3 = Rect::new(PAD, y + PATH_TOP, CR3_W, PATH_H);
+    (cr3, tables, one_row, tables[3].bottom())
+}
+
 impl Geometry {
     /// The layout of a machine of `sizes` on a canvas `width` CSS pixels wide (clamped to
     /// [`MIN_WIDTH`]..=[`MAX_WIDTH`]).
@@ -171,7 +248,11 @@ impl Geometry {
 
         let mut y = PAD;
         let space_title = row(y, TITLE_H);
+        let controls_w = ZOOM_CONTROLS_W.min(avail / 2.0);
+        let zoom_controls = Rect::new(PAD + avail - controls_w, y, controls_w, TITLE_H);
         y += TITLE_H;
+        let overview = row(y, OVERVIEW_H);
+        y += OVERVIEW_H + LENS_H;
         let strip = row(y, STRIP_H);
         y += STRIP_H;
         let strip_caption = row(y, CAPTION_H);
@@ -182,7 +263,18 @@ impl Geometry {
         let split = row(y, SPLIT_H);
         y += SPLIT_H + SECTION_GAP;
 
+        let walk_title = row(y, TITLE_H);
+        y += TITLE_H;
+        let (cr3, tables, walk_one_row, bottom) = walk_cards(y, avail);
+        y = bottom + SECTION_GAP;
+
         // TLB and working set: side by side when there is room, else one above the other.
+        let dense_ws = sizes.working_set > DENSE_WS;
+        let (ws_w, ws_h) = if dense_ws {
+            DENSE_CELL
+        } else {
+            (WS_MIN_W, ENTRY_H)
+        };
         let (tlb_title, tlb, ws_title, ws);
         if width >= TWO_COLUMNS {
             let half = ((avail - 2.0 * SECTION_GAP) / 2.0).floor();
@@ -192,8 +284,7 @@ impl Geometry {
             let top = y + TITLE_H;
             let (cells, tlb_bottom) = grid(PAD, top, half, sizes.tlb, TLB_MIN_W, ENTRY_H);
             tlb = cells;
-            let (cells, ws_bottom) =
-                grid(right, top, ws_title.w, sizes.working_set, WS_MIN_W, ENTRY_H);
+            let (cells, ws_bottom) = grid(right, top, ws_title.w, sizes.working_set, ws_w, ws_h);
             ws = cells;
             y = tlb_bottom.max(ws_bottom) + SECTION_GAP;
         } else {
@@ -202,26 +293,31 @@ impl Geometry {
             tlb = cells;
             y = bottom + SECTION_GAP;
             ws_title = row(y, TITLE_H);
-            let (cells, bottom) = grid(
-                PAD,
-                y + TITLE_H,
-                avail,
-                sizes.working_set,
-                WS_MIN_W,
-                ENTRY_H,
-            );
+            let (cells, bottom) = grid(PAD, y + TITLE_H, avail, sizes.working_set, ws_w, ws_h);
             ws = cells;
             y = bottom + SECTION_GAP;
         }
 
         let ram_title = row(y, TITLE_H);
         y += TITLE_H;
-        let (frame_cells, bottom) = grid(PAD, y, avail, sizes.frames, FRAME_MIN_W, FRAME_H);
+        let dense_frames = sizes.frames > DENSE_FRAMES;
+        let (fw, fh) = if dense_frames {
+            DENSE_FRAME
+        } else {
+            (FRAME_MIN_W, FRAME_H)
+        };
+        let (frame_cells, bottom) = grid(PAD, y, avail, sizes.frames, fw, fh);
         y = bottom + SECTION_GAP;
 
         let pagefile_title = row(y, TITLE_H);
         y += TITLE_H;
-        let (slot_cells, bottom) = grid(PAD, y, avail, sizes.slots, SLOT_MIN_W, SLOT_H);
+        let dense_slots = sizes.slots > DENSE_SLOTS;
+        let (sw, sh) = if dense_slots {
+            DENSE_CELL
+        } else {
+            (SLOT_MIN_W, SLOT_H)
+        };
+        let (slot_cells, bottom) = grid(PAD, y, avail, sizes.slots, sw, sh);
         y = bottom + SECTION_GAP;
 
         let (legend, bottom) = legend_boxes(PAD, y, avail);
@@ -229,10 +325,16 @@ impl Geometry {
             width,
             height: (bottom + PAD).ceil(),
             space_title,
+            zoom_controls,
+            overview,
             strip,
             strip_caption,
             split_title,
             split,
+            walk_title,
+            cr3,
+            tables,
+            walk_one_row,
             tlb_title,
             tlb,
             ws_title,
@@ -242,6 +344,9 @@ impl Geometry {
             pagefile_title,
             slots: slot_cells,
             legend,
+            dense_frames,
+            dense_slots,
+            dense_ws,
         }
     }
 }
@@ -282,6 +387,8 @@ mod tests {
                     .chain(&g.legend)
                     .chain(&g.tlb)
                     .chain(&g.ws)
+                    .chain(&g.tables)
+                    .chain([&g.cr3, &g.overview, &g.strip, &g.split])
                     .collect();
                 for (i, a) in all.iter().enumerate() {
                     assert_inside(&g, a, "cell");
@@ -290,8 +397,8 @@ mod tests {
                     }
                 }
                 for r in [
-                    &g.strip,
-                    &g.split,
+                    &g.zoom_controls,
+                    &g.walk_title,
                     &g.tlb_title,
                     &g.ws_title,
                     &g.ram_title,
@@ -302,7 +409,9 @@ mod tests {
                 assert!(g
                     .frames
                     .iter()
-                    .all(|r| r.w >= FRAME_MIN_W || frames == 1 || width < 300.0));
+                    .all(|r| r.w >= FRAME_MIN_W || frames == 1 || width < 300.0 || g.dense_frames));
+                assert_eq!(g.dense_frames, frames > DENSE_FRAMES);
+                assert_eq!(g.dense_slots, slots > DENSE_SLOTS);
             }
         }
     }
@@ -315,6 +424,26 @@ mod tests {
         assert_eq!(phone.width, 360.0);
         assert_eq!(Geometry::new(10.0, sizes(16, 32)).width, MIN_WIDTH);
         assert_eq!(Geometry::new(f64::NAN, sizes(16, 32)).width, MIN_WIDTH);
+    }
+
+    #[test]
+    fn walk_cards_in_one_row_on_wide_canvases_and_two_on_phones() {
+        let wide = Geometry::new(1600.0, sizes(16, 32));
+        assert!(wide.walk_one_row);
+        assert!(wide
+            .tables
+            .windows(2)
+            .all(|t| t[0].y == t[1].y && t[0].right() < t[1].x));
+        assert!(wide.cr3.right() < wide.tables[0].x);
+        let phone = Geometry::new(360.0, sizes(16, 32));
+        assert!(!phone.walk_one_row);
+        assert_eq!(phone.tables[0].y, phone.tables[1].y);
+        assert_eq!(phone.tables[0].x, phone.tables[2].x, "columns line up");
+        assert!(phone.tables[2].y > phone.tables[0].bottom());
+        assert!(phone.tables.iter().all(|t| t.w >= 120.0));
+        assert!(
+            wide.split.bottom() < wide.walk_title.y && wide.tables[0].bottom() < wide.tlb_title.y
+        );
     }
 
     #[test]

@@ -3,7 +3,8 @@
 
 use super::geometry::Geometry;
 use super::legend::{list_pattern, list_tag};
-use super::shape::{fit, text_width, Align, Ink, Pattern, Shape};
+use super::motion::{ease, list_before};
+use super::shape::{fit, fit_tail, text_width, Align, Ink, Pattern, Rect, Shape};
 use super::{hex, title, Frame};
 use crate::sim::{Event, FrameList, Step};
 
@@ -52,8 +53,9 @@ fn text(x: f64, y: f64, text: String, on: Ink, size: f64, align: Align, bold: bo
     }
 }
 
-/// The RAM and page-file shapes.
-pub fn shapes(g: &Geometry, frame: Frame<'_>, out: &mut Vec<Shape>) {
+/// The RAM and page-file shapes; a frame that changes list wipes from its old list's
+/// colour to the new one as `progress` runs from 0 to 1.
+pub fn shapes(g: &Geometry, frame: Frame<'_>, progress: f64, out: &mut Vec<Shape>) {
     let picture = frame.picture;
     let touched = touched_frames(frame.step);
     let count = |list: FrameList| picture.frames.iter().filter(|f| f.list == list).count();
@@ -70,13 +72,50 @@ pub fn shapes(g: &Geometry, frame: Frame<'_>, out: &mut Vec<Shape>) {
             .previous
             .is_some_and(|prev| prev.frames.get(i) != Some(f))
             || touched.contains(&(i as u32));
-        out.push(Shape::Box {
-            rect: *cell,
-            fill: ink,
-            pattern: list_pattern(f.list),
-            stroke: Some(Ink::Grid),
-            highlight: changed,
-        });
+        let was = list_before(frame, i as u32).filter(|l| *l != f.list);
+        let t = ease(progress);
+        if let (Some(old), true) = (was, t < 1.0) {
+            // The old list's colour, with the new one wiping in from the left.
+            out.push(Shape::Box {
+                rect: *cell,
+                fill: Ink::List(old),
+                pattern: list_pattern(old),
+                stroke: None,
+                highlight: false,
+            });
+            let w = (cell.w * t).round();
+            if w >= 1.0 {
+                out.push(Shape::Box {
+                    rect: Rect::new(cell.x, cell.y, w, cell.h),
+                    fill: ink,
+                    pattern: list_pattern(f.list),
+                    stroke: None,
+                    highlight: false,
+                });
+            }
+            out.push(Shape::Box {
+                rect: *cell,
+                fill: ink,
+                pattern: Pattern::Outline,
+                stroke: Some(Ink::Grid),
+                highlight: changed,
+            });
+        } else {
+            let pattern = match list_pattern(f.list) {
+                Pattern::Hollow if g.dense_frames => Pattern::Solid,
+                p => p,
+            };
+            out.push(Shape::Box {
+                rect: *cell,
+                fill: ink,
+                pattern,
+                stroke: (!g.dense_frames).then_some(Ink::Grid),
+                highlight: changed,
+            });
+        }
+        if g.dense_frames {
+            continue; // Small squares: colour and pattern say the list.
+        }
         let number = format!("#{i}");
         let number_w = text_width(&number, 11.0, true);
         out.push(text(
@@ -88,7 +127,12 @@ pub fn shapes(g: &Geometry, frame: Frame<'_>, out: &mut Vec<Shape>) {
             Align::Left,
             true,
         ));
-        let tag = fit(list_tag(f.list), cell.w - number_w - 14.0, 10.0, true);
+        let room = cell.w - number_w - 14.0;
+        let moved = was.map(|old| format!("{}→{}", list_tag(old), list_tag(f.list)));
+        let tag = match moved {
+            Some(m) if text_width(&m, 10.0, true) <= room => m,
+            _ => fit(list_tag(f.list), room, 10.0, true),
+        };
         if !tag.is_empty() {
             out.push(text(
                 cell.right() - 5.0,
@@ -111,7 +155,7 @@ pub fn shapes(g: &Geometry, frame: Frame<'_>, out: &mut Vec<Shape>) {
             out.push(text(
                 cell.cx(),
                 cell.bottom() - 12.0,
-                fit(&line, cell.w - 8.0, 11.0, true),
+                fit_tail(&line, cell.w - 8.0, 11.0, true),
                 ink,
                 11.0,
                 Align::Center,
@@ -133,6 +177,8 @@ pub fn shapes(g: &Geometry, frame: Frame<'_>, out: &mut Vec<Shape>) {
     for (j, (cell, slot)) in g.slots.iter().zip(&picture.slots).enumerate() {
         let (ink, pattern) = match slot {
             Some(_) => (Ink::SlotUsed, Pattern::Solid),
+            // Small squares: a plain panel, since hundreds of dashed outlines cost too much.
+            None if g.dense_slots => (Ink::SlotFree, Pattern::Solid),
             None => (Ink::SlotFree, Pattern::Hollow),
         };
         let changed = frame
@@ -143,9 +189,12 @@ pub fn shapes(g: &Geometry, frame: Frame<'_>, out: &mut Vec<Shape>) {
             rect: *cell,
             fill: ink,
             pattern,
-            stroke: Some(Ink::Grid),
+            stroke: (!g.dense_slots).then_some(Ink::Grid),
             highlight: changed,
         });
+        if g.dense_slots {
+            continue;
+        }
         out.push(text(
             cell.x + 4.0,
             cell.y + 9.0,
@@ -159,7 +208,7 @@ pub fn shapes(g: &Geometry, frame: Frame<'_>, out: &mut Vec<Shape>) {
             out.push(text(
                 cell.cx(),
                 cell.bottom() - 9.0,
-                fit(&hex(vpn.0), cell.w - 6.0, 10.0, true),
+                fit_tail(&hex(vpn.0), cell.w - 6.0, 10.0, true),
                 ink,
                 10.0,
                 Align::Center,

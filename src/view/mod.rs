@@ -8,12 +8,15 @@
 pub mod geometry;
 pub mod legend;
 pub mod memory;
+pub mod motion;
 pub mod palette;
 pub mod shape;
 pub mod space;
 pub mod split;
 pub mod tlb;
+pub mod walk;
 pub mod working_set;
+pub mod zoom;
 
 use serde::Serialize;
 
@@ -21,6 +24,7 @@ use crate::sim::{Picture, Step};
 pub use geometry::Geometry;
 pub use palette::{Palette, Theme};
 pub use shape::{Align, Ink, Pattern, ProtClass, Rect, Shape};
+pub use zoom::Window;
 
 /// Everything to draw for one step.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -45,6 +49,36 @@ pub struct Frame<'a> {
     pub step: Option<&'a Step>,
 }
 
+/// How to draw a frame besides the picture: the reader's zoom and the animation's time.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Options {
+    /// The addresses the strip shows; `None` zooms to the allocations.
+    pub window: Option<Window>,
+    /// How far the step's animation has run, from 0 (just started) to 1 (done). Layout
+    /// depends on it and on nothing remembered from earlier frames (STYLE 4).
+    pub progress: f64,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            window: None,
+            progress: 1.0,
+        }
+    }
+}
+
+impl Options {
+    /// `progress` kept to 0..=1 (1 when it is not a number).
+    pub fn progress(&self) -> f64 {
+        if self.progress.is_finite() {
+            self.progress.clamp(0.0, 1.0)
+        } else {
+            1.0
+        }
+    }
+}
+
 /// A section title.
 pub(crate) fn title(rect: &Rect, text: &str, out: &mut Vec<Shape>) {
     out.push(Shape::Text {
@@ -60,9 +94,16 @@ pub(crate) fn title(rect: &Rect, text: &str, out: &mut Vec<Shape>) {
     });
 }
 
-/// Lay out `frame` on a canvas `width` CSS pixels wide.
+/// Lay out `frame` on a canvas `width` CSS pixels wide, zoomed to the allocations and with
+/// every animation finished.
 pub fn layout(frame: Frame<'_>, width: f64) -> Scene {
+    layout_with(frame, width, Options::default())
+}
+
+/// Lay out `frame` on a canvas `width` CSS pixels wide with the reader's `options`.
+pub fn layout_with(frame: Frame<'_>, width: f64, options: Options) -> Scene {
     let picture = frame.picture;
+    let progress = options.progress();
     let g = Geometry::new(width, geometry::Sizes::of_picture(picture));
     let mut shapes = Vec::with_capacity(16 + 8 * (g.frames.len() + g.slots.len()));
     shapes.push(Shape::Box {
@@ -72,12 +113,14 @@ pub fn layout(frame: Frame<'_>, width: f64) -> Scene {
         stroke: None,
         highlight: false,
     });
-    space::shapes(&g, frame, &mut shapes);
+    space::shapes(&g, frame, options.window, &mut shapes);
     split::shapes(&g, frame, &mut shapes);
+    walk::shapes(&g, frame, progress, &mut shapes);
     tlb::shapes(&g, frame, &mut shapes);
     working_set::shapes(&g, frame, &mut shapes);
-    memory::shapes(&g, frame, &mut shapes);
+    memory::shapes(&g, frame, progress, &mut shapes);
     legend::shapes(&g, &mut shapes);
+    motion::shapes(&g, frame, progress, &mut shapes);
     Scene {
         width: g.width,
         height: g.height,

@@ -44,6 +44,7 @@ impl Palette {
             Ink::Muted => pick(dark, "#555b66", "#a3a9b4"),
             Ink::Grid => pick(dark, "#b9bfc9", "#4a505c"),
             Ink::Highlight | Ink::Focus => pick(dark, "#000000", "#ffffff"),
+            Ink::Path => pick(dark, "#fff0b3", "#54461a"),
             Ink::List(FrameList::Active) => "#0072b2",
             Ink::List(FrameList::Standby) => "#56b4e9",
             Ink::List(FrameList::Modified) => "#d55e00",
@@ -65,7 +66,7 @@ impl Palette {
             Ink::Background | Ink::Panel | Ink::SlotFree | Ink::List(FrameList::Free) => {
                 self.theme == Theme::Dark
             }
-            Ink::Reserved | Ink::Grid => self.theme == Theme::Dark,
+            Ink::Reserved | Ink::Grid | Ink::Path => self.theme == Theme::Dark,
             Ink::Muted => self.theme == Theme::Light,
             Ink::Text | Ink::Highlight | Ink::Focus => self.theme == Theme::Light,
             _ => false,
@@ -132,6 +133,7 @@ mod tests {
             Ink::Grid,
             Ink::Highlight,
             Ink::Focus,
+            Ink::Path,
             Ink::Reserved,
             Ink::SlotUsed,
             Ink::SlotFree,

@@ -121,6 +121,8 @@ pub enum Ink {
     Highlight,
     /// The address the CPU is working on.
     Focus,
+    /// What the CPU reads right now: the walk's entries, like a highlighter pen.
+    Path,
     /// A RAM frame on one of the lists.
     List(FrameList),
     /// Committed pages, by protection.
@@ -145,6 +147,8 @@ pub enum Pattern {
     Dots,
     /// No fill, only a dashed outline.
     Hollow,
+    /// Nothing inside: only the stroke and highlight are drawn (over other boxes).
+    Outline,
 }
 
 /// Horizontal text alignment.
@@ -244,9 +248,48 @@ pub fn fit(text: &str, max: f64, size: f64, mono: bool) -> String {
     out
 }
 
+/// The first of `choices` (longest first) that fits in `max` pixels, else the last one
+/// shortened with an ellipsis.
+pub fn first_fit(choices: &[String], max: f64, size: f64, mono: bool) -> String {
+    choices
+        .iter()
+        .find(|c| text_width(c, size, mono) <= max)
+        .cloned()
+        .unwrap_or_else(|| {
+            choices
+                .last()
+                .map_or_else(String::new, |c| fit(c, max, size, mono))
+        })
+}
+
+/// `text` shortened from the left (`…456700`) so that it fits in `max` pixels: for page
+/// numbers, whose last digits tell neighbours apart. Empty if nothing fits.
+pub fn fit_tail(text: &str, max: f64, size: f64, mono: bool) -> String {
+    if text_width(text, size, mono) <= max {
+        return text.to_string();
+    }
+    let fits = (max / char_width(size, mono)).floor() as usize;
+    if fits < 2 {
+        return String::new();
+    }
+    let n = text.chars().count();
+    let mut out = String::from("…");
+    out.extend(text.chars().skip(n + 1 - fits));
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fit_tail_keeps_the_last_digits() {
+        assert_eq!(fit_tail("0x23456700", 200.0, 10.0, true), "0x23456700");
+        let short = fit_tail("0x23456700", 48.0, 10.0, true);
+        assert_eq!(short, "…456700");
+        assert!(text_width(&short, 10.0, true) <= 48.0);
+        assert_eq!(fit_tail("0x23456700", 5.0, 10.0, true), "");
+    }
 
     #[test]
     fn fit_shortens_and_never_exceeds() {

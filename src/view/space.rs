@@ -1,8 +1,12 @@
-//! The virtual address space strip: the allocations (VADs) around the action, coloured by
-//! state and protection, with a mark under every page that has a physical home.
+//! The virtual address space: an overview of the whole 128 TB user range, where every
+//! allocation is a mark at least a few pixels wide, and under it the strip, drawn to scale
+//! for the window the reader zoomed to (by default, the allocations and the focus).
+//! Regions are coloured by state and protection; a mark under a page tells where its data
+//! lives.
 
 use super::geometry::Geometry;
 use super::shape::{fit, text_width, Align, Ink, Pattern, ProtClass, Rect, Shape};
+use super::zoom::Window;
 use super::{bytes, hex, title, Frame};
 use crate::sim::addr::{align_down, align_up, ALLOCATION_GRANULARITY, PAGE_SHIFT, PAGE_SIZE};
 use crate::sim::consts::{MEM_COMMIT, MEM_RESERVE};
@@ -11,10 +15,14 @@ use crate::sim::{FrameList, Picture, Pte};
 
 /// Most page separators drawn; beyond this the strip is too dense for them to help.
 const MAX_PAGE_LINES: usize = 1024;
+/// Narrowest mark of an allocation, so that a 64 KiB allocation shows in 128 TB.
+const MIN_MARK_W: f64 = 3.0;
+/// Narrowest drawing of the strip's window on the overview.
+const MIN_LENS_W: f64 = 5.0;
 
-/// The address window the strip shows: every allocation and the focus address,
-/// widened to whole 64 KiB units. `None` when there is nothing to show.
-pub fn window(picture: &Picture) -> Option<(u64, u64)> {
+/// The window the strip shows unless the reader zoomed: every allocation and the focus
+/// address, widened to whole 64 KiB units. `None` when there is nothing to show.
+pub fn auto_window(picture: &Picture) -> Option<Window> {
     let mut lo = u64::MAX;
     let mut hi = 0u64;
     for r in picture.regions.iter().filter(|r| r.state != 0) {
@@ -30,10 +38,19 @@ pub fn window(picture: &Picture) -> Option<(u64, u64)> {
     }
     let lo = align_down(lo, ALLOCATION_GRANULARITY);
     let hi = align_up(hi, ALLOCATION_GRANULARITY).unwrap_or(u64::MAX);
-    Some((lo, hi))
+    Some(Window::between(lo, hi))
 }
 
-/// The fill and pattern of a region of pages (reference §6: MEM_COMMIT / MEM_RESERVE).
+/// The window the strip shows: the reader's, else the automatic one, else everything.
+pub fn window(picture: &Picture, chosen: Option<Window>) -> Window {
+    chosen
+        .map(Window::clamped)
+        .or_else(|| auto_window(picture))
+        .unwrap_or(Window::ALL)
+}
+
+/// The fill and pattern of a region of pages (reference §6: MEM_COMMIT / MEM_RESERVE),
+/// with its labels, longest first.
 fn region_ink(r: &RegionView) -> Option<(Ink, Pattern, [String; 2])> {
     match r.state {
         MEM_COMMIT => {
@@ -74,10 +91,142 @@ fn residence(picture: &Picture, pte: &Pte) -> Option<Ink> {
     }
 }
 
-/// The strip's shapes.
-pub fn shapes(g: &Geometry, frame: Frame<'_>, out: &mut Vec<Shape>) {
+/// A byte count to about two figures: `64 KiB`, `1.5 MiB`, `128 TiB` (integers only, so
+/// no float formatting reaches the wasm).
+pub fn about(n: u64) -> String {
+    const UNITS: [&str; 5] = ["bytes", "KiB", "MiB", "GiB", "TiB"];
+    let mut unit = 0;
+    let mut scale = 1u64;
+    while unit + 1 < UNITS.len() && n >= scale * 1024 {
+        scale *= 1024;
+        unit += 1;
+    }
+    let tenths = (n as u128 * 10 + scale as u128 / 2) / scale as u128;
+    if tenths >= 100 || tenths.is_multiple_of(10) {
+        format!("{} {}", (tenths + 5) / 10, UNITS[unit])
+    } else {
+        format!("{}.{} {}", tenths / 10, tenths % 10, UNITS[unit])
+    }
+}
+
+fn label(x: f64, y: f64, text: String, ink: Ink, size: f64, align: Align) -> Shape {
+    Shape::Text {
+        x,
+        y,
+        text,
+        ink,
+        on: None,
+        size,
+        align,
+        bold: false,
+        mono: true,
+    }
+}
+
+fn line(x1: f64, y1: f64, x2: f64, y2: f64, ink: Ink, width: f64) -> Shape {
+    Shape::Line {
+        x1,
+        y1,
+        x2,
+        y2,
+        ink,
+        width,
+        arrow: false,
+    }
+}
+
+/// The section's shapes, with the strip showing `chosen` (or the allocations).
+pub fn shapes(g: &Geometry, frame: Frame<'_>, chosen: Option<Window>, out: &mut Vec<Shape>) {
     let picture = frame.picture;
-    title(&g.space_title, "Virtual address space", out);
+    let title_rect = Rect::new(
+        g.space_title.x,
+        g.space_title.y,
+        g.zoom_controls.x - g.space_title.x - 8.0,
+        g.space_title.h,
+    );
+    title(&title_rect, "Virtual address space", out);
+    let win = window(picture, chosen);
+    overview(g, picture, win, out);
+    let nothing = picture.regions.iter().all(|r| r.state == 0) && picture.focus.is_none();
+    strip(g, frame, win, nothing && chosen.is_none(), out);
+}
+
+/// The whole user range, with allocation marks and the strip's window.
+fn overview(g: &Geometry, picture: &Picture, win: Window, out: &mut Vec<Shape>) {
+    let o = g.overview;
+    out.push(Shape::Box {
+        rect: o,
+        fill: Ink::Panel,
+        pattern: Pattern::Solid,
+        stroke: Some(Ink::Grid),
+        highlight: false,
+    });
+    let x_of = |va: u64| o.x + Window::ALL.fraction(va) * o.w;
+    let size = 9.0;
+    out.push(label(
+        o.x + 3.0,
+        o.cy(),
+        "0".into(),
+        Ink::Muted,
+        size,
+        Align::Left,
+    ));
+    out.push(label(
+        o.right() - 3.0,
+        o.cy(),
+        about(Window::ALL.span),
+        Ink::Muted,
+        size,
+        Align::Right,
+    ));
+    // One mark per allocation, never thinner than MIN_MARK_W.
+    let mut last_right = f64::NEG_INFINITY;
+    for r in picture.regions.iter().filter(|r| r.state != 0) {
+        let Some((ink, _, _)) = region_ink(r) else {
+            continue;
+        };
+        let x0 = x_of(r.base).floor().min(o.right() - MIN_MARK_W);
+        let x1 = x_of(r.base.saturating_add(r.size))
+            .ceil()
+            .max(x0 + MIN_MARK_W);
+        if x1 <= last_right {
+            continue; // Already covered by a neighbour's mark at this scale.
+        }
+        last_right = x1;
+        out.push(Shape::Box {
+            rect: Rect::new(x0, o.y + 2.0, x1 - x0, o.h - 4.0),
+            fill: ink,
+            pattern: Pattern::Solid,
+            stroke: None,
+            highlight: false,
+        });
+    }
+    // The lens: the strip's window on the overview, and lines down to the strip's ends.
+    let mut lx0 = x_of(win.lo);
+    let mut lx1 = x_of(win.hi());
+    if lx1 - lx0 < MIN_LENS_W {
+        let c = (lx0 + lx1) / 2.0;
+        lx0 = (c - MIN_LENS_W / 2.0).clamp(o.x, o.right() - MIN_LENS_W);
+        lx1 = lx0 + MIN_LENS_W;
+    }
+    let (lx0, lx1) = (lx0.round(), lx1.round());
+    let (top, bottom) = (o.y - 1.0, o.bottom() + 1.0);
+    for (x1, y1, x2, y2) in [
+        (lx0, top, lx1, top),
+        (lx0, bottom, lx1, bottom),
+        (lx0, top, lx0, bottom),
+        (lx1, top, lx1, bottom),
+    ] {
+        out.push(line(x1, y1, x2, y2, Ink::Focus, 2.0));
+    }
+    let s = g.strip;
+    out.push(line(lx0, bottom, s.x, s.y, Ink::Grid, 1.0));
+    out.push(line(lx1, bottom, s.right(), s.y, Ink::Grid, 1.0));
+}
+
+/// The strip at `win`, or a hint when nothing is allocated and the reader has not zoomed.
+fn strip(g: &Geometry, frame: Frame<'_>, win: Window, empty: bool, out: &mut Vec<Shape>) {
+    let picture = frame.picture;
     let strip = g.strip;
     out.push(Shape::Box {
         rect: strip,
@@ -86,25 +235,8 @@ pub fn shapes(g: &Geometry, frame: Frame<'_>, out: &mut Vec<Shape>) {
         stroke: Some(Ink::Grid),
         highlight: false,
     });
-    let caption = |text: String, align: Align, out: &mut Vec<Shape>| {
-        let x = match align {
-            Align::Left => g.strip_caption.x,
-            Align::Center => g.strip_caption.cx(),
-            Align::Right => g.strip_caption.right(),
-        };
-        out.push(Shape::Text {
-            x,
-            y: g.strip_caption.cy(),
-            text,
-            ink: Ink::Muted,
-            on: None,
-            size: 11.0,
-            align,
-            bold: false,
-            mono: true,
-        });
-    };
-    let Some((lo, hi)) = window(picture) else {
+    let cap = g.strip_caption;
+    if empty {
         out.push(Shape::Text {
             x: strip.x + 8.0,
             y: strip.cy(),
@@ -121,30 +253,35 @@ pub fn shapes(g: &Geometry, frame: Frame<'_>, out: &mut Vec<Shape>) {
             bold: false,
             mono: false,
         });
-        caption(
-            fit(
-                "user range 0x10000 – 0x7ffffffeffff",
-                g.strip_caption.w,
-                11.0,
-                true,
-            ),
-            Align::Left,
-            out,
-        );
+        let text = fit("user range 0x10000 – 0x7ffffffeffff", cap.w, 11.0, true);
+        out.push(label(cap.x, cap.cy(), text, Ink::Muted, 11.0, Align::Left));
         return;
+    }
+    let (lo, hi) = (win.lo, win.hi());
+    let x_of = |va: u64| {
+        let f = win.fraction(va).clamp(0.0, 1.0);
+        strip.x + (f * strip.w).round()
     };
-    let span = (hi - lo) as f64;
-    let x_of = |va: u64| strip.x + ((va.clamp(lo, hi) - lo) as f64 / span * strip.w).round();
-    let page_w = strip.w * PAGE_SIZE as f64 / span;
+    let page_w = strip.w * PAGE_SIZE as f64 / win.span as f64;
     let inner = Rect::new(strip.x, strip.y + 1.0, strip.w, strip.h - 2.0);
 
+    let (mut left_out, mut right_out) = (0, 0);
     let mut lines = 0;
     for r in &picture.regions {
         let Some((ink, pattern, labels)) = region_ink(r) else {
             continue;
         };
-        let x0 = x_of(r.base);
-        let x1 = x_of(r.base.saturating_add(r.size)).max(x0 + 2.0);
+        let end = r.base.saturating_add(r.size);
+        if end <= lo {
+            left_out += 1;
+            continue;
+        }
+        if r.base >= hi {
+            right_out += 1;
+            continue;
+        }
+        let x0 = x_of(r.base).min(strip.right() - 2.0);
+        let x1 = x_of(end).max(x0 + 2.0);
         let rect = Rect::new(x0, inner.y, x1 - x0, inner.h);
         let changed = frame.previous.is_some_and(|prev| !prev.regions.contains(r));
         out.push(Shape::Box {
@@ -156,18 +293,18 @@ pub fn shapes(g: &Geometry, frame: Frame<'_>, out: &mut Vec<Shape>) {
         });
         // Page boundaries, while pages are wide enough to tell apart.
         if page_w >= 6.0 {
-            let mut va = r.base.saturating_add(PAGE_SIZE);
-            while va < r.base.saturating_add(r.size) && lines < MAX_PAGE_LINES {
+            let first = align_up(r.base.max(lo).saturating_add(1), PAGE_SIZE).unwrap_or(end);
+            let mut va = first;
+            while va < end.min(hi) && lines < MAX_PAGE_LINES {
                 let x = x_of(va);
-                out.push(Shape::Line {
-                    x1: x,
-                    y1: rect.y + 1.0,
-                    x2: x,
-                    y2: rect.bottom() - 1.0,
-                    ink: Ink::Grid,
-                    width: 1.0,
-                    arrow: false,
-                });
+                out.push(line(
+                    x,
+                    rect.y + 1.0,
+                    x,
+                    rect.bottom() - 1.0,
+                    Ink::Grid,
+                    1.0,
+                ));
                 va += PAGE_SIZE;
                 lines += 1;
             }
@@ -191,38 +328,25 @@ pub fn shapes(g: &Geometry, frame: Frame<'_>, out: &mut Vec<Shape>) {
             });
         }
     }
-
-    // A mark under each page whose data has a home: a frame or a page-file slot.
-    for (vpn, pte) in picture.ptes.range(lo >> PAGE_SHIFT..hi >> PAGE_SHIFT) {
-        if let Some(ink) = residence(picture, pte) {
-            let x = x_of(vpn << PAGE_SHIFT);
-            let w = (page_w - 4.0).max(2.0).min(page_w.max(2.0));
-            out.push(Shape::Box {
-                rect: Rect::new(
-                    (x + (page_w - w) / 2.0).round(),
-                    inner.bottom() - 10.0,
-                    w.round().max(2.0),
-                    8.0,
-                ),
-                fill: ink,
-                pattern: Pattern::Solid,
-                stroke: Some(Ink::Grid),
-                highlight: false,
-            });
+    resident_marks(picture, win, &inner, out);
+    // Allocations beyond the window's edges, counted at the ends of the strip.
+    for (n, x, align, arrow) in [
+        (left_out, strip.x + 4.0, Align::Left, "◀"),
+        (right_out, strip.right() - 4.0, Align::Right, "▶"),
+    ] {
+        if n > 0 {
+            let text = if align == Align::Left {
+                format!("{arrow} {n}")
+            } else {
+                format!("{n} {arrow}")
+            };
+            out.push(label(x, strip.cy(), text, Ink::Muted, 11.0, align));
         }
     }
 
-    if let Some(va) = picture.focus {
+    if let Some(va) = picture.focus.filter(|va| (lo..hi).contains(va)) {
         let x = x_of(va).max(strip.x + 1.0).min(strip.right() - 1.0);
-        out.push(Shape::Line {
-            x1: x,
-            y1: strip.y - 7.0,
-            x2: x,
-            y2: strip.bottom(),
-            ink: Ink::Focus,
-            width: 2.0,
-            arrow: false,
-        });
+        out.push(line(x, strip.y - 7.0, x, strip.bottom(), Ink::Focus, 2.0));
         out.push(Shape::Line {
             x1: x,
             y1: strip.y - 8.0,
@@ -236,8 +360,84 @@ pub fn shapes(g: &Geometry, frame: Frame<'_>, out: &mut Vec<Shape>) {
 
     let left = hex(lo);
     let right = hex(hi);
-    caption(left.clone(), Align::Left, out);
-    if text_width(&left, 11.0, true) + text_width(&right, 11.0, true) + 12.0 <= g.strip_caption.w {
-        caption(right, Align::Right, out);
+    let scale = format!("{} across", about(win.span));
+    let (lw, rw) = (
+        text_width(&left, 11.0, true),
+        text_width(&right, 11.0, true),
+    );
+    out.push(label(cap.x, cap.cy(), left, Ink::Muted, 11.0, Align::Left));
+    if lw + rw + 12.0 <= cap.w {
+        out.push(label(
+            cap.right(),
+            cap.cy(),
+            right,
+            Ink::Muted,
+            11.0,
+            Align::Right,
+        ));
+    }
+    if lw + rw + text_width(&scale, 11.0, true) + 24.0 <= cap.w {
+        out.push(label(
+            cap.cx(),
+            cap.cy(),
+            scale,
+            Ink::Text,
+            11.0,
+            Align::Center,
+        ));
+    }
+}
+
+/// A mark under each page whose data has a home (a frame or a page-file slot); marks of
+/// the same kind that would touch at this scale are drawn as one.
+fn resident_marks(picture: &Picture, win: Window, inner: &Rect, out: &mut Vec<Shape>) {
+    let page_w = inner.w * PAGE_SIZE as f64 / win.span as f64;
+    let w = if page_w >= 6.0 {
+        (page_w - 4.0).round()
+    } else {
+        page_w.max(2.0)
+    };
+    let mut run: Option<(Ink, f64, f64)> = None;
+    let flush = |run: Option<(Ink, f64, f64)>, out: &mut Vec<Shape>| {
+        if let Some((ink, x0, x1)) = run {
+            out.push(Shape::Box {
+                rect: Rect::new(x0, inner.bottom() - 10.0, (x1 - x0).max(2.0), 8.0),
+                fill: ink,
+                pattern: Pattern::Solid,
+                stroke: Some(Ink::Grid),
+                highlight: false,
+            });
+        }
+    };
+    let range = win.lo >> PAGE_SHIFT..win.hi().div_ceil(PAGE_SIZE);
+    for (vpn, pte) in picture.ptes.range(range) {
+        let Some(ink) = residence(picture, pte) else {
+            continue;
+        };
+        let x = inner.x + win.fraction(vpn << PAGE_SHIFT) * inner.w;
+        let x0 = (x + (page_w - w) / 2.0).round().max(inner.x);
+        let x1 = (x0 + w).round().min(inner.right());
+        match &mut run {
+            Some((i, _, end)) if *i == ink && x0 <= *end + 1.0 => *end = x1.max(*end),
+            _ => {
+                flush(run.take(), out);
+                run = Some((ink, x0, x1));
+            }
+        }
+    }
+    flush(run, out);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn about_rounds_to_two_figures() {
+        assert_eq!(about(4096), "4 KiB");
+        assert_eq!(about(0x18_0000), "1.5 MiB");
+        assert_eq!(about(1 << 47), "128 TiB");
+        assert_eq!(about(100), "100 bytes");
+        assert_eq!(about(0x1_0000 * 10 + 1), "640 KiB");
     }
 }

@@ -309,3 +309,5 @@ fn tlb_and_working_set_show_translation_and_policy_state() {
     let phone = Geometry::new(360.0, sizes());
     assert!(phone.ws_title.y > phone.tlb_title.y);
 }
+
+mod canvas;

@@ -25,16 +25,16 @@ fn state(policy: Policy, page: &WsPageView, at_hand: bool) -> String {
 /// The working set's shapes.
 pub fn shapes(g: &Geometry, frame: Frame<'_>, out: &mut Vec<Shape>) {
     let ws = &frame.picture.working_set;
-    title(
-        &g.ws_title,
-        &format!(
-            "Working set: {} of {} pages · {}",
-            ws.pages.len(),
-            ws.limit,
-            ws.policy.name()
-        ),
-        out,
+    let mut heading = format!(
+        "Working set: {} of {} pages · {}",
+        ws.pages.len(),
+        ws.limit,
+        ws.policy.name()
     );
+    if g.dense_ws && ws.policy == Policy::Clock {
+        heading.push_str(" · striped: A=0, outlined: hand");
+    }
+    title(&g.ws_title, &heading, out);
     let before = frame.previous.map(|p| &p.working_set);
     for (i, cell) in g.ws.iter().enumerate() {
         let page = ws.pages.get(i);
@@ -43,16 +43,28 @@ pub fn shapes(g: &Geometry, frame: Frame<'_>, out: &mut Vec<Shape>) {
                 && before.is_some_and(|b| b.hand != ws.hand)
                 && i as u32 == ws.hand);
         let (fill, pattern) = match page {
+            // Dense squares show the accessed bit as the pattern: stripes when clear.
+            Some(p) if g.dense_ws && ws.policy == Policy::Clock && !p.accessed => {
+                (Ink::List(FrameList::Active), Pattern::Hatch)
+            }
             Some(_) => (Ink::List(FrameList::Active), Pattern::Solid),
             None => (Ink::SlotFree, Pattern::Hollow),
         };
+        let at_hand = ws.policy == Policy::Clock && i as u32 == ws.hand;
         out.push(Shape::Box {
             rect: *cell,
             fill,
             pattern,
-            stroke: Some(Ink::Grid),
+            stroke: Some(if g.dense_ws && at_hand {
+                Ink::Focus
+            } else {
+                Ink::Grid
+            }),
             highlight: changed,
         });
+        if g.dense_ws {
+            continue;
+        }
         let line = |y: f64, text: String, size: f64, mono: bool| Shape::Text {
             x: cell.cx(),
             y,
@@ -66,7 +78,6 @@ pub fn shapes(g: &Geometry, frame: Frame<'_>, out: &mut Vec<Shape>) {
         };
         match page {
             Some(p) => {
-                let at_hand = ws.policy == Policy::Clock && i as u32 == ws.hand;
                 out.push(line(cell.y + 10.0, hex(p.vpn.0), 11.0, true));
                 out.push(line(
                     cell.bottom() - 9.0,

@@ -5,6 +5,7 @@
 //! serialised values (one per call or per step). Addresses cross as JS numbers, which hold
 //! every 48-bit address exactly.
 
+mod canvas;
 mod json;
 mod paint;
 mod session;
@@ -176,6 +177,8 @@ fn error_name(code: u32) -> Option<&'static str> {
 #[wasm_bindgen]
 pub struct Simulator {
     machine: Machine,
+    /// The canvas's zoom and pan (see `canvas.rs`).
+    view: canvas::CanvasView,
 }
 
 impl Default for Simulator {
@@ -191,6 +194,7 @@ impl Simulator {
     pub fn new() -> Simulator {
         Simulator {
             machine: Machine::new(Default::default()),
+            view: Default::default(),
         }
     }
 
@@ -320,6 +324,8 @@ impl Simulator {
         match session::run_script(text) {
             Ok(run) => {
                 self.machine = run.machine;
+                // A new machine: the strip zooms to its allocations again.
+                self.view = Default::default();
                 to_js(&run.report)
             }
             Err(errors) => to_js(&session::RunReport {
@@ -422,8 +428,9 @@ impl Simulator {
     }
 
     /// Paint position `cursor` on `canvas`, `css_width` CSS pixels wide at `dpr` device
-    /// pixels per CSS pixel, in the dark theme when `dark`. Sizes the canvas's backing store
-    /// and returns the height in CSS pixels, for the caller to set as its style height.
+    /// pixels per CSS pixel, in the dark theme when `dark`, with the step's animation at
+    /// `progress` (0 to 1; omitted means finished). Sizes the canvas's backing store and
+    /// returns the height in CSS pixels, for the caller to set as its style height.
     pub fn paint(
         &self,
         canvas: &HtmlCanvasElement,
@@ -431,8 +438,9 @@ impl Simulator {
         css_width: f64,
         dpr: f64,
         dark: bool,
+        progress: Option<f64>,
     ) -> Result<f64, JsError> {
-        let scene = self.scene(cursor, css_width);
+        let scene = self.scene(cursor, css_width, progress.unwrap_or(1.0));
         let theme = if dark { Theme::Dark } else { Theme::Light };
         paint::paint(canvas, &scene, dpr, theme).map_err(|e| js_error(paint::describe(&e)))?;
         Ok(scene.height)
@@ -441,7 +449,7 @@ impl Simulator {
     /// The shapes of position `cursor` at `css_width`, as `{width, height, shapes}` (for
     /// tests and tools; `paint` does not need it).
     pub fn layout(&self, cursor: usize, css_width: f64) -> Result<JsValue, JsError> {
-        to_js(&self.scene(cursor, css_width))
+        to_js(&self.scene(cursor, css_width, 1.0))
     }
 
     /// Where RAM frame `pfn` is drawn at `css_width`: `[x, y, width, height]` in CSS pixels,
@@ -494,19 +502,24 @@ impl Simulator {
         }
     }
 
-    fn scene(&self, cursor: usize, css_width: f64) -> view::Scene {
+    fn scene(&self, cursor: usize, css_width: f64, progress: f64) -> view::Scene {
         let history = self.machine.history();
         let cursor = cursor.min(history.len());
         let picture = self.picture_at(cursor);
         let previous = (cursor > 0).then(|| self.picture_at(cursor - 1));
         let step = cursor.checked_sub(1).and_then(|i| history.step(i));
-        view::layout(
+        let options = view::Options {
+            window: self.view.window,
+            progress,
+        };
+        view::layout_with(
             Frame {
                 picture: &picture,
                 previous: previous.as_ref(),
                 step,
             },
             css_width,
+            options,
         )
     }
 }

@@ -1,10 +1,15 @@
 //! The painter: the only code that touches a canvas. It draws a [`Scene`] from scratch,
 //! shape by shape, in the colours of a theme.
+//!
+//! Each canvas call crosses from wasm to JavaScript and each colour string is parsed by
+//! the canvas, so the painter remembers the styles it last set and skips setting them
+//! again, and draws patterns without clipping (stripes are cut to their box by
+//! arithmetic; a row of dots is one dashed line).
 
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
-use crate::view::{Align, Ink, Palette, Pattern, Scene, Shape, Theme};
+use crate::view::{Align, Ink, Palette, Pattern, Rect, Scene, Shape, Theme};
 
 const SANS: &str = "system-ui, -apple-system, \"Segoe UI\", Roboto, sans-serif";
 const MONO: &str = "ui-monospace, \"SFMono-Regular\", Menlo, Consolas, monospace";
@@ -44,10 +49,18 @@ pub fn paint(
         .dyn_into()?;
     ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0)?;
     ctx.set_text_baseline("middle");
+    ctx.set_line_dash(&dash(&[]))?;
     let mut painter = Painter {
         ctx,
         palette: Palette::new(theme),
         font: String::new(),
+        fill: "",
+        stroke: "",
+        line_width: 0.0,
+        align: None,
+        dash: Dash::Solid,
+        dashes: [dash(&[4.0, 3.0]), dash(&[2.0, PATTERN_STEP - 2.0])],
+        solid: dash(&[]),
     };
     for shape in &scene.shapes {
         painter.shape(shape)?;
@@ -55,14 +68,63 @@ pub fn paint(
     Ok(())
 }
 
+/// The line dash in force.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Dash {
+    Solid,
+    /// The dashed outline of a hollow box.
+    Outline,
+    /// Short marks one pattern step apart: a row of dots.
+    Dots,
+}
+
 struct Painter {
     ctx: CanvasRenderingContext2d,
     palette: Palette,
-    /// The font last set, to skip setting it again.
+    /// The styles last set, to skip setting them again.
     font: String,
+    fill: &'static str,
+    stroke: &'static str,
+    line_width: f64,
+    align: Option<Align>,
+    dash: Dash,
+    /// The dash arrays for [`Dash::Outline`] and [`Dash::Dots`], made once per paint.
+    dashes: [JsValue; 2],
+    solid: JsValue,
 }
 
 impl Painter {
+    fn fill_style(&mut self, colour: &'static str) {
+        if self.fill != colour {
+            self.ctx.set_fill_style_str(colour);
+            self.fill = colour;
+        }
+    }
+
+    fn stroke_style(&mut self, colour: &'static str, width: f64) {
+        if self.stroke != colour {
+            self.ctx.set_stroke_style_str(colour);
+            self.stroke = colour;
+        }
+        if self.line_width != width {
+            self.ctx.set_line_width(width);
+            self.line_width = width;
+        }
+    }
+
+    fn set_dash(&mut self, dash: Dash) -> Result<(), JsValue> {
+        if self.dash != dash {
+            let pattern = match dash {
+                Dash::Solid => &self.solid,
+                Dash::Outline => &self.dashes[0],
+                Dash::Dots => &self.dashes[1],
+            };
+            self.ctx.set_line_dash(pattern)?;
+            self.dash = dash;
+        }
+        Ok(())
+    }
+
     fn shape(&mut self, shape: &Shape) -> Result<(), JsValue> {
         match shape {
             Shape::Box {
@@ -71,34 +133,7 @@ impl Painter {
                 pattern,
                 stroke,
                 highlight,
-            } => {
-                let (x, y, w, h) = (rect.x, rect.y, rect.w, rect.h);
-                let ctx = &self.ctx;
-                ctx.set_fill_style_str(self.palette.css(*fill));
-                ctx.fill_rect(x, y, w, h);
-                match pattern {
-                    Pattern::Solid => {}
-                    Pattern::Hatch => self.hatch(*fill, x, y, w, h),
-                    Pattern::Dots => self.dots(*fill, x, y, w, h),
-                    Pattern::Hollow => {
-                        ctx.set_line_dash(&dash(&[4.0, 3.0]))?;
-                        ctx.set_stroke_style_str(self.palette.css(Ink::Grid));
-                        ctx.set_line_width(1.0);
-                        ctx.stroke_rect(x + 0.5, y + 0.5, w - 1.0, h - 1.0);
-                        ctx.set_line_dash(&dash(&[]))?;
-                    }
-                }
-                if let (Some(ink), false) = (stroke, *pattern == Pattern::Hollow) {
-                    ctx.set_stroke_style_str(self.palette.css(*ink));
-                    ctx.set_line_width(1.0);
-                    ctx.stroke_rect(x + 0.5, y + 0.5, w - 1.0, h - 1.0);
-                }
-                if *highlight {
-                    ctx.set_stroke_style_str(self.palette.css(Ink::Highlight));
-                    ctx.set_line_width(3.0);
-                    ctx.stroke_rect(x + 1.5, y + 1.5, w - 3.0, h - 3.0);
-                }
-            }
+            } => self.rect(rect, *fill, *pattern, *stroke, *highlight)?,
             Shape::Text {
                 x,
                 y,
@@ -125,12 +160,15 @@ impl Painter {
                     Some(fill) => self.palette.text_on(*fill),
                     None => self.palette.css(*ink),
                 };
-                self.ctx.set_fill_style_str(colour);
-                self.ctx.set_text_align(match align {
-                    Align::Left => "left",
-                    Align::Center => "center",
-                    Align::Right => "right",
-                });
+                self.fill_style(colour);
+                if self.align != Some(*align) {
+                    self.ctx.set_text_align(match align {
+                        Align::Left => "left",
+                        Align::Center => "center",
+                        Align::Right => "right",
+                    });
+                    self.align = Some(*align);
+                }
                 self.ctx.fill_text(text, *x, *y)?;
             }
             Shape::Line {
@@ -142,10 +180,10 @@ impl Painter {
                 width,
                 arrow,
             } => {
-                let ctx = &self.ctx;
                 let colour = self.palette.css(*ink);
-                ctx.set_stroke_style_str(colour);
-                ctx.set_line_width(*width);
+                self.set_dash(Dash::Solid)?;
+                self.stroke_style(colour, *width);
+                let ctx = &self.ctx;
                 ctx.begin_path();
                 ctx.move_to(*x1, *y1);
                 ctx.line_to(*x2, *y2);
@@ -157,7 +195,8 @@ impl Painter {
                     let size = 4.0 + 2.0 * width;
                     let (bx, by) = (x2 - ux * size, y2 - uy * size);
                     let half = size / 2.0;
-                    ctx.set_fill_style_str(colour);
+                    self.fill_style(colour);
+                    let ctx = &self.ctx;
                     ctx.begin_path();
                     ctx.move_to(*x2, *y2);
                     ctx.line_to(bx - uy * half, by + ux * half);
@@ -170,39 +209,82 @@ impl Painter {
         Ok(())
     }
 
-    /// Diagonal stripes clipped to the rectangle.
-    fn hatch(&self, fill: Ink, x: f64, y: f64, w: f64, h: f64) {
+    fn rect(
+        &mut self,
+        rect: &Rect,
+        fill: Ink,
+        pattern: Pattern,
+        stroke: Option<Ink>,
+        highlight: bool,
+    ) -> Result<(), JsValue> {
+        let (x, y, w, h) = (rect.x, rect.y, rect.w, rect.h);
+        if pattern != Pattern::Outline {
+            self.fill_style(self.palette.css(fill));
+            self.ctx.fill_rect(x, y, w, h);
+        }
+        match pattern {
+            Pattern::Solid | Pattern::Outline => {}
+            Pattern::Hatch => self.hatch(fill, rect)?,
+            Pattern::Dots => self.dots(fill, rect)?,
+            Pattern::Hollow => {
+                self.set_dash(Dash::Outline)?;
+                self.stroke_style(self.palette.css(Ink::Grid), 1.0);
+                self.ctx.stroke_rect(x + 0.5, y + 0.5, w - 1.0, h - 1.0);
+            }
+        }
+        if let (Some(ink), false) = (stroke, pattern == Pattern::Hollow) {
+            self.set_dash(Dash::Solid)?;
+            self.stroke_style(self.palette.css(ink), 1.0);
+            self.ctx.stroke_rect(x + 0.5, y + 0.5, w - 1.0, h - 1.0);
+        }
+        if highlight {
+            self.set_dash(Dash::Solid)?;
+            self.stroke_style(self.palette.css(Ink::Highlight), 3.0);
+            self.ctx.stroke_rect(x + 1.5, y + 1.5, w - 3.0, h - 3.0);
+        }
+        Ok(())
+    }
+
+    /// Diagonal stripes, each cut to the rectangle by arithmetic (no clip), in one path.
+    fn hatch(&mut self, fill: Ink, r: &Rect) -> Result<(), JsValue> {
+        self.set_dash(Dash::Solid)?;
+        self.stroke_style(self.palette.pattern_on(fill), 1.5);
         let ctx = &self.ctx;
-        ctx.save();
         ctx.begin_path();
-        ctx.rect(x, y, w, h);
-        ctx.clip();
-        ctx.set_stroke_style_str(self.palette.pattern_on(fill));
-        ctx.set_line_width(1.5);
-        ctx.begin_path();
-        let mut k = -h;
-        while k < w {
-            ctx.move_to(x + k, y + h);
-            ctx.line_to(x + k + h, y);
+        // Stripe k runs from (x + k, y + h) up to (x + k + h, y); keep t in 0..=h where
+        // x <= x + k + t <= x + w.
+        let mut k = -r.h;
+        while k < r.w {
+            let t0 = (-k).max(0.0);
+            let t1 = r.h.min(r.w - k);
+            if t1 > t0 {
+                ctx.move_to(r.x + k + t0, r.y + r.h - t0);
+                ctx.line_to(r.x + k + t1, r.y + r.h - t1);
+            }
             k += PATTERN_STEP;
         }
         ctx.stroke();
-        ctx.restore();
+        Ok(())
     }
 
-    /// A grid of small dots inside the rectangle.
-    fn dots(&self, fill: Ink, x: f64, y: f64, w: f64, h: f64) {
+    /// A grid of small dots inside the rectangle: each row is one dashed line.
+    fn dots(&mut self, fill: Ink, r: &Rect) -> Result<(), JsValue> {
+        self.set_dash(Dash::Dots)?;
+        self.stroke_style(self.palette.pattern_on(fill), 2.0);
+        let (left, right) = (r.x + 3.0, r.right() - 3.0);
+        if right - left < 2.0 {
+            return Ok(());
+        }
         let ctx = &self.ctx;
-        ctx.set_fill_style_str(self.palette.pattern_on(fill));
-        let mut yy = y + 3.0;
-        while yy + 2.0 <= y + h - 2.0 {
-            let mut xx = x + 3.0;
-            while xx + 2.0 <= x + w - 2.0 {
-                ctx.fill_rect(xx, yy, 2.0, 2.0);
-                xx += PATTERN_STEP;
-            }
+        ctx.begin_path();
+        let mut yy = r.y + 4.0;
+        while yy + 1.0 <= r.bottom() - 2.0 {
+            ctx.move_to(left, yy);
+            ctx.line_to(right, yy);
             yy += PATTERN_STEP;
         }
+        ctx.stroke();
+        Ok(())
     }
 }
 

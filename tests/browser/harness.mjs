@@ -111,11 +111,15 @@ export async function open(context, url, { ready = true } = {}) {
   return { page, errors };
 }
 
-/** Wait until the widget has stopped playing and the canvas shows the current step. */
+/**
+ * Wait until the widget has stopped playing and the canvas shows the current step with its
+ * animation finished.
+ */
 export async function settle(page) {
   await page.waitForFunction(() => {
     const root = document.querySelector('[data-pagelab]');
-    return root.dataset.playing === 'false' && root.dataset.painted === root.dataset.cursor;
+    return root.dataset.playing === 'false' && root.dataset.painted === root.dataset.cursor
+      && root.dataset.moving !== 'true';
   }, null, { timeout: 15000 });
   return Number(await page.getAttribute('[data-pagelab]', 'data-cursor'));
 }

@@ -4,7 +4,7 @@
 //! Each module holds one mechanism:
 //! - [`tables`]: the four-level page tables; [`tlb`]: the TLB;
 //! - [`frames`]: the PFN database and frame lists; [`pagefile`]: page-file slots;
-//! - [`working_set`]: the working set and replacement policies; [`rng`]: the seeded generator;
+//! - [`working_set`]: the working set and replacement policies; the seeded generator is [`crate::sim::rng`];
 //! - `access`: the CPU side of a read, write or fetch (split, TLB, walk, decode);
 //! - `fault`: the fault handler (demand-zero, transition, hard with clustering);
 //! - `take`: choosing a frame by the allocation orders of reference §8.3;
@@ -23,7 +23,6 @@ mod fault;
 pub mod frames;
 mod narrate;
 pub mod pagefile;
-pub mod rng;
 pub mod tables;
 mod take;
 pub mod tlb;
@@ -38,10 +37,10 @@ use super::event::Pte;
 use super::machine::Machine;
 use super::picture::{Counters, Picture, WorkingSetView, WsPageView};
 
+use crate::sim::rng::SplitMix64;
 pub(crate) use discard::Discarded;
 use frames::FrameDb;
 use pagefile::PageFile;
-use rng::Rng;
 use tables::PageTables;
 use tlb::Tlb;
 use working_set::WorkingSet;
@@ -60,7 +59,7 @@ pub struct Paging {
     /// The working set of the process.
     pub(crate) ws: WorkingSet,
     /// The seeded generator (random policy).
-    pub(crate) rng: Rng,
+    pub(crate) rng: SplitMix64,
     /// Running totals shown on screen.
     pub(crate) counters: Counters,
     /// Pages read around a hard fault (1 = no clustering).
@@ -88,7 +87,7 @@ impl Paging {
             frames: FrameDb::new(config.frames),
             pagefile: PageFile::new(config.pagefile),
             ws: WorkingSet::new(config.working_set, config.policy),
-            rng: Rng::new(config.seed),
+            rng: SplitMix64::new(config.seed),
             counters: Counters::default(),
             cluster: config.cluster.max(1),
             standby: config.standby,

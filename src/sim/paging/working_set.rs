@@ -17,7 +17,7 @@
 use crate::sim::addr::Vpn;
 use crate::sim::config::Policy;
 
-use super::rng::Rng;
+use crate::sim::rng::SplitMix64;
 
 /// What the policy needs to know about one page.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -134,7 +134,7 @@ impl WorkingSet {
     /// each page's bits and stamps. For `clock` this moves the hand; the caller clears the
     /// bits listed in [`Choice::cleared`] and removes the victim. `None` (and nothing
     /// moved) when no page can leave.
-    pub fn choose(&mut self, rng: &mut Rng, age: impl Fn(Vpn) -> PageAge) -> Option<Choice> {
+    pub fn choose(&mut self, rng: &mut SplitMix64, age: impl Fn(Vpn) -> PageAge) -> Option<Choice> {
         if !self.pages.iter().any(|p| age(*p).can_leave) {
             return None;
         }
@@ -162,7 +162,7 @@ impl WorkingSet {
             }
             Policy::Random => {
                 let can: Vec<Vpn> = self.leaving_where(&age).collect();
-                let v = can[rng.below(can.len())];
+                let v = can[rng.below(can.len() as u64) as usize];
                 let passed = self
                     .pages
                     .iter()
@@ -239,7 +239,7 @@ mod tests {
         assert_eq!(ws.pages(), &[Vpn(1), Vpn(2), Vpn(3), Vpn(4)]);
         assert_eq!(ws.hand(), 0, "the hand wrapped to the oldest page");
         assert!(ws.is_full());
-        let mut rng = Rng::new(1);
+        let mut rng = SplitMix64::new(1);
         let c = ws.choose(&mut rng, ages(&[1, 2])).unwrap();
         assert_eq!(c.victim, Vpn(3));
         assert_eq!(c.cleared, vec![Vpn(1), Vpn(2)]);
@@ -259,7 +259,7 @@ mod tests {
 
     #[test]
     fn fifo_lru_random() {
-        let mut rng = Rng::new(3);
+        let mut rng = SplitMix64::new(3);
         for (policy, expect) in [(Policy::Fifo, Some(Vpn(3))), (Policy::Lru, Some(Vpn(1)))] {
             let mut ws = WorkingSet::new(3, policy);
             for v in 1..=3 {
@@ -278,8 +278,14 @@ mod tests {
         for v in 1..=3 {
             ws.insert(Vpn(v));
         }
-        let a = ws.choose(&mut Rng::new(9), ages(&[])).unwrap().victim;
-        let b = ws.choose(&mut Rng::new(9), ages(&[])).unwrap().victim;
+        let a = ws
+            .choose(&mut SplitMix64::new(9), ages(&[]))
+            .unwrap()
+            .victim;
+        let b = ws
+            .choose(&mut SplitMix64::new(9), ages(&[]))
+            .unwrap()
+            .victim;
         assert_eq!(a, b, "seeded");
         assert_eq!(WorkingSet::new(2, Policy::Opt).policy(), Policy::Clock);
     }
@@ -293,7 +299,7 @@ mod tests {
             last_use: [0, 2, 3, 1, 4][v.0 as usize],
             can_leave: v.0 > 2,
         };
-        let mut rng = Rng::new(5);
+        let mut rng = SplitMix64::new(5);
         for (policy, victim, passed) in [
             (Policy::Fifo, 3, vec![1, 2]),
             (Policy::Lru, 3, vec![]),
@@ -312,7 +318,7 @@ mod tests {
             ws.insert(Vpn(v));
         }
         for seed in 0..8 {
-            let c = ws.choose(&mut Rng::new(seed), age).unwrap();
+            let c = ws.choose(&mut SplitMix64::new(seed), age).unwrap();
             assert!(c.victim.0 > 2 && c.passed == vec![Vpn(1), Vpn(2)]);
         }
         // Nobody can leave: no choice, and the clock hand does not move.
@@ -336,7 +342,7 @@ mod tests {
             ws.insert(Vpn(v));
         }
         // hand is 0 → page 1 after wrap; move it to page 3
-        let _ = ws.choose(&mut Rng::new(1), ages(&[1, 2]));
+        let _ = ws.choose(&mut SplitMix64::new(1), ages(&[1, 2]));
         assert_eq!(ws.pages()[ws.hand()], Vpn(3));
         ws.remove(Vpn(1));
         assert_eq!(ws.pages()[ws.hand()], Vpn(3));

@@ -36,11 +36,12 @@ use serde::Serialize;
 
 use super::config::Policy;
 
+pub use crate::sim::rng::SplitMix64;
 pub use clock::Clock;
 pub use fifo::Fifo;
 pub use input::{parse_pages, InputError, InputErrorKind, PageReader, MAX_TOKEN};
 pub use lru::Lru;
-pub use random::{Random, SplitMix64};
+pub use random::Random;
 
 /// The most frames trace mode accepts (frame indices are `u32`, and `u32::MAX` is reserved).
 pub const MAX_FRAMES: u64 = u32::MAX as u64 - 1;

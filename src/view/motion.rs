@@ -1,0 +1,149 @@
+//! Motion: a page travelling between RAM and the page file, drawn from the step's events
+//! and the animation's progress alone (STYLE 4). While the step plays, an arrow grows from
+//! the source cell to the destination with the page riding at its head; when it is done
+//! (or at once, when the reader prefers reduced motion) the whole arrow stays, so the
+//! still picture tells the same story.
+
+use super::geometry::Geometry;
+use super::shape::{text_width, Align, Ink, Pattern, Rect, Shape};
+use super::{hex, Frame};
+use crate::sim::addr::Vpn;
+use crate::sim::{Event, FrameList};
+
+/// Smooth start and stop for a progress from 0 to 1.
+pub fn ease(progress: f64) -> f64 {
+    let t = progress.clamp(0.0, 1.0);
+    t * t * (3.0 - 2.0 * t)
+}
+
+/// One page moving between two cells.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Move {
+    /// Where it leaves.
+    pub from: Rect,
+    /// Where it arrives.
+    pub to: Rect,
+    /// The page.
+    pub vpn: Vpn,
+}
+
+/// The moves of the step: page-file writes (frame → slot) and reads (slot → frame).
+pub fn moves(g: &Geometry, frame: Frame<'_>) -> Vec<Move> {
+    let events = frame.step.map(|s| s.events.as_slice()).unwrap_or_default();
+    events
+        .iter()
+        .filter_map(|e| match e {
+            Event::PageFileWrite { slot, pfn, vpn } => Some((
+                g.frames.get(pfn.0 as usize)?,
+                g.slots.get(slot.0 as usize)?,
+                *vpn,
+            )),
+            Event::PageFileRead { slot, pfn, vpn } => Some((
+                g.slots.get(slot.0 as usize)?,
+                g.frames.get(pfn.0 as usize)?,
+                *vpn,
+            )),
+            _ => None,
+        })
+        .map(|(from, to, vpn)| Move {
+            from: *from,
+            to: *to,
+            vpn,
+        })
+        .collect()
+}
+
+/// The list a frame was on before the step moved it, if the step moved it.
+pub fn list_before(frame: Frame<'_>, pfn: u32) -> Option<FrameList> {
+    let events = frame.step.map(|s| s.events.as_slice()).unwrap_or_default();
+    events.iter().find_map(|e| match e {
+        Event::ListMove { pfn: p, from, .. } | Event::FrameTaken { pfn: p, from } if p.0 == pfn => {
+            Some(*from)
+        }
+        Event::PageTrimmed { pfn: p, .. } if p.0 == pfn => Some(FrameList::Active),
+        _ => None,
+    })
+}
+
+/// The ends of the arrow from `from` to `to`: from the edge facing the destination to the
+/// edge facing the source, so the cells' labels stay readable.
+fn ends(from: &Rect, to: &Rect) -> (f64, f64, f64, f64) {
+    if to.y > from.bottom() {
+        (from.cx(), from.bottom(), to.cx(), to.y)
+    } else if to.bottom() < from.y {
+        (from.cx(), from.y, to.cx(), to.bottom())
+    } else if to.x > from.x {
+        (from.right(), from.cy(), to.x, to.cy())
+    } else {
+        (from.x, from.cy(), to.right(), to.cy())
+    }
+}
+
+/// The moving pages' shapes at `progress`, drawn on top of everything.
+pub fn shapes(g: &Geometry, frame: Frame<'_>, progress: f64, out: &mut Vec<Shape>) {
+    let t = ease(progress);
+    for m in moves(g, frame) {
+        let (x1, y1, x2, y2) = ends(&m.from, &m.to);
+        let (hx, hy) = (x1 + (x2 - x1) * t, y1 + (y2 - y1) * t);
+        if (hx - x1).abs() + (hy - y1).abs() >= 1.0 {
+            out.push(Shape::Line {
+                x1,
+                y1,
+                x2: hx,
+                y2: hy,
+                ink: Ink::Focus,
+                width: 2.0,
+                arrow: true,
+            });
+        }
+        if t < 1.0 {
+            // The page itself, riding at the head of the arrow.
+            let label = hex(m.vpn.0);
+            let w = (text_width(&label, 10.0, true) + 10.0).ceil();
+            let (w2, h2) = (w / 2.0, 9.0);
+            let cx = hx.clamp(w2, (g.width - w2).max(w2));
+            out.push(Shape::Box {
+                rect: Rect::new((cx - w2).round(), (hy - h2).round(), w, 2.0 * h2),
+                fill: Ink::Path,
+                pattern: Pattern::Solid,
+                stroke: Some(Ink::Focus),
+                highlight: false,
+            });
+            out.push(Shape::Text {
+                x: cx.round(),
+                y: hy.round(),
+                text: label,
+                ink: Ink::Text,
+                on: Some(Ink::Path),
+                size: 10.0,
+                align: Align::Center,
+                bold: true,
+                mono: true,
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ease_starts_and_ends_still() {
+        assert_eq!(ease(0.0), 0.0);
+        assert_eq!(ease(1.0), 1.0);
+        assert_eq!(ease(0.5), 0.5);
+        assert_eq!(ease(7.0), 1.0);
+        assert!(ease(0.1) < 0.1 && ease(0.9) > 0.9);
+    }
+
+    #[test]
+    fn arrows_leave_and_enter_by_the_facing_edges() {
+        let a = Rect::new(0.0, 0.0, 10.0, 10.0);
+        let below = Rect::new(40.0, 50.0, 10.0, 10.0);
+        assert_eq!(ends(&a, &below), (5.0, 10.0, 45.0, 50.0));
+        assert_eq!(ends(&below, &a), (45.0, 50.0, 5.0, 10.0));
+        let right = Rect::new(20.0, 0.0, 10.0, 10.0);
+        assert_eq!(ends(&a, &right), (10.0, 5.0, 20.0, 5.0));
+    }
+}

@@ -1,0 +1,125 @@
+//! The canvas's own input: zoom and pan of the address-space strip. The window the reader
+//! chose lives here, beside the machine, and is part of what `paint` draws; the maths is
+//! `view::zoom`, tested on the host.
+
+use wasm_bindgen::prelude::*;
+
+use super::Simulator;
+use crate::view::geometry::Sizes;
+use crate::view::{space, zoom, Geometry, Window};
+
+/// What the reader did to the canvas that outlives a frame.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct CanvasView {
+    /// The strip's window, when the reader zoomed or panned; `None` follows the allocations.
+    pub window: Option<Window>,
+}
+
+impl Simulator {
+    fn geometry(&self, css_width: f64) -> Geometry {
+        Geometry::new(css_width, Sizes::of_config(self.machine.config()))
+    }
+
+    /// The window shown now at `cursor`.
+    fn space_window(&self, cursor: usize) -> Window {
+        space::window(&self.picture_at(cursor), self.view.window)
+    }
+
+    /// Set the window; true when it changed.
+    fn set_window(&mut self, window: Window) -> bool {
+        let changed = self.view.window != Some(window);
+        self.view.window = Some(window);
+        changed
+    }
+}
+
+#[wasm_bindgen]
+impl Simulator {
+    /// Zoom the address-space strip by `factor` (above 1 zooms in) around the point `css_x`
+    /// CSS pixels from the canvas's left edge, as painted at `css_width` and `cursor`: the
+    /// address under that point stays under it. Returns true when the picture changed.
+    pub fn zoom_space(&mut self, cursor: usize, css_width: f64, css_x: f64, factor: f64) -> bool {
+        let strip = self.geometry(css_width).strip;
+        let fraction = (css_x - strip.x) / strip.w;
+        let window = self.space_window(cursor).zoom(fraction, factor);
+        self.set_window(window)
+    }
+
+    /// Zoom in (`steps` > 0) or out (`steps` < 0) by whole button presses around the
+    /// strip's centre, or around the focus address when it is in view.
+    pub fn zoom_space_steps(&mut self, cursor: usize, steps: i32) -> bool {
+        let window = self.space_window(cursor);
+        let focus = self.picture_at(cursor).focus;
+        let fraction = focus
+            .map(|va| window.fraction(va))
+            .filter(|f| (0.0..=1.0).contains(f))
+            .unwrap_or(0.5);
+        let factor = zoom::STEP.powi(steps.clamp(-60, 60));
+        self.set_window(window.zoom(fraction, factor))
+    }
+
+    /// Pan the strip as a drag of `dx` CSS pixels would (dragging right shows lower
+    /// addresses). Returns true when the picture changed.
+    pub fn pan_space(&mut self, cursor: usize, css_width: f64, dx: f64) -> bool {
+        let strip = self.geometry(css_width).strip;
+        let window = self.space_window(cursor).pan(-dx / strip.w);
+        self.set_window(window)
+    }
+
+    /// Centre the strip on the address at `css_x` of the overview bar (the whole 128 TB),
+    /// keeping its width. Returns true when the picture changed.
+    pub fn centre_space(&mut self, cursor: usize, css_width: f64, css_x: f64) -> bool {
+        let overview = self.geometry(css_width).overview;
+        let fraction = ((css_x - overview.x) / overview.w).clamp(0.0, 1.0);
+        let va = Window::ALL.at(fraction) as u64;
+        let window = self.space_window(cursor).centred(va);
+        self.set_window(window)
+    }
+
+    /// Back to the default window: every allocation and the focus. Returns true when the
+    /// strip had been zoomed or panned.
+    pub fn reset_space(&mut self) -> bool {
+        self.view.window.take().is_some()
+    }
+
+    /// True while the reader's zoom or pan is in force.
+    pub fn space_zoomed(&self) -> bool {
+        self.view.window.is_some()
+    }
+
+    /// Which zoomable part of the canvas is at (`x`, `y`) CSS pixels, painted at
+    /// `css_width`: `"strip"`, `"overview"` or `""`.
+    pub fn space_hit(&self, css_width: f64, x: f64, y: f64) -> String {
+        let g = self.geometry(css_width);
+        let hit = if g.strip.contains(x, y) {
+            "strip"
+        } else if g.overview.contains(x, y) {
+            "overview"
+        } else {
+            ""
+        };
+        hit.to_string()
+    }
+
+    /// Where the zoom buttons go at `css_width`: `[x, y, width, height]` in CSS pixels.
+    pub fn zoom_controls_rect(&self, css_width: f64) -> Vec<f64> {
+        let r = self.geometry(css_width).zoom_controls;
+        vec![r.x, r.y, r.w, r.h]
+    }
+
+    /// Where the address-space strip is at `css_width`: `[x, y, width, height]`.
+    pub fn space_strip_rect(&self, css_width: f64) -> Vec<f64> {
+        let r = self.geometry(css_width).strip;
+        vec![r.x, r.y, r.w, r.h]
+    }
+
+    /// Where the path entry of table `level` (0 = PML4 … 3 = PT) is drawn at
+    /// `css_width`: `[x, y, width, height]`, or `undefined` past the PT.
+    pub fn walk_entry_rect(&self, level: usize, css_width: f64) -> Option<Vec<f64>> {
+        let g = self.geometry(css_width);
+        g.tables.get(level).map(|card| {
+            let r = crate::view::walk::path_row(card);
+            vec![r.x, r.y, r.w, r.h]
+        })
+    }
+}

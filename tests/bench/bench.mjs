@@ -1,0 +1,218 @@
+// PageLab's browser benchmark (npm run bench): not a test, a report. It builds nothing: it
+// assumes www/pkg is built (scripts/build), serves the repository on loopback, opens
+// headless Chromium and prints medians of
+//   - the time from navigation to the first painted frame (page vs. a baseline page that
+//     paints one canvas fill),
+//   - the paint time per frame at the defaults and at a large setting (256 frames, 1024
+//     page-file slots, a busy address space), each against an empty-canvas clear+fill
+//     measured in the same run,
+//   - the gzipped size of the JavaScript and wasm a reader downloads.
+// Every paint sample includes a 1-pixel getImageData, which makes the canvas rasterise the
+// frame, so the figures count the drawing and not only the recording of commands.
+
+import { readFile, readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { serve, launch, ROOT } from '../browser/harness.mjs';
+
+const LOADS = 9;
+const SAMPLES = 25;
+const PER_SAMPLE = 8;
+const WIDTH = 1100;
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const ms = (x) => `${x.toFixed(2)} ms`;
+const ratio = (x, base) => `${(x / base).toFixed(1)}×`;
+
+/** The large setting: 256 frames, 1024 slots, 48 allocations of 16 pages, most touched. */
+export const LARGE_SCRIPT = `#pragma pagelab frames=256 pagefile=1024 working_set=200
+int main() {
+    for (int a = 0; a < 48; a++) {
+        char *p = VirtualAlloc(NULL, 16 * 4096, MEM_COMMIT, PAGE_READWRITE);
+        for (int i = 0; i < 16; i += 1 + a % 3) {
+            p[i * 4096] = a;
+        }
+        VirtualAlloc(NULL, 8 * 4096, MEM_RESERVE, PAGE_NOACCESS);
+    }
+    return 0;
+}
+`;
+
+/** Navigation to first painted frame, for `url`, `LOADS` times. */
+async function firstFrames(context, url, ready) {
+  const page = await context.newPage();
+  // Record when the widget first marks a frame painted, and the animation frame after it.
+  await page.addInitScript(() => {
+    const seen = new MutationObserver(() => {
+      const el = document.querySelector('[data-painted]');
+      if (el && !window.__painted) {
+        window.__painted = performance.now();
+        requestAnimationFrame(() => { window.__presented = performance.now(); });
+        seen.disconnect();
+      }
+    });
+    seen.observe(document, { attributes: true, subtree: true, attributeFilter: ['data-painted'] });
+  });
+  const painted = [];
+  const presented = [];
+  for (let i = 0; i < LOADS; i++) {
+    await page.goto(url);
+    await page.waitForFunction(() => window.__presented !== undefined, null, { timeout: 15000 });
+    const [a, b] = await page.evaluate(() => [window.__painted, window.__presented]);
+    painted.push(a);
+    presented.push(b);
+  }
+  await page.close();
+  return { painted: median(painted), presented: median(presented), ready };
+}
+
+/** Medians of paint time per frame on the widget's simulator, for a list of positions. */
+async function paintTimes(page, positions) {
+  return page.evaluate(async ({ positions, SAMPLES, PER_SAMPLE, WIDTH }) => {
+    const { simulator: sim } = document.querySelector('[data-pagelab]').pagelab;
+    const canvas = document.createElement('canvas');
+    document.body.append(canvas);
+    const ctx = canvas.getContext('2d');
+    const dpr = window.devicePixelRatio || 1;
+    const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+    const time = (frame) => {
+      const samples = [];
+      for (let s = 0; s < SAMPLES; s++) {
+        const t0 = performance.now();
+        for (let i = 0; i < PER_SAMPLE; i++) {
+          frame(i);
+          ctx.getImageData(0, 0, 1, 1);
+        }
+        samples.push((performance.now() - t0) / PER_SAMPLE);
+      }
+      return median(samples);
+    };
+    // Warm up (JIT, fonts) before measuring.
+    for (const p of positions) sim.paint(canvas, p.cursor, WIDTH, dpr, false, p.progress);
+    const baseline = time(() => {
+      ctx.clearRect(0, 0, canvas.width, canvas.height);
+      ctx.fillStyle = '#f1f3f6';
+      ctx.fillRect(0, 0, canvas.width, canvas.height);
+    });
+    const results = positions.map((p) => ({
+      ...p,
+      ms: time((i) => sim.paint(canvas, p.cursor, WIDTH, dpr, false, p.progress + (i % 2) * 1e-9)),
+    }));
+    canvas.remove();
+    return { baseline, results, size: [canvas.width, canvas.height] };
+  }, { positions, SAMPLES, PER_SAMPLE, WIDTH });
+}
+
+/** The default machine, running the tutorial's demand-paging story through the API. */
+async function defaultScenario(page) {
+  return page.evaluate(() => {
+    const { simulator: sim, player } = document.querySelector('[data-pagelab]').pagelab;
+    const rw = Number(sim.constructor.parse_number('PAGE_READWRITE'));
+    const a = sim.commit(0, 8 * 4096, rw).value;
+    for (let i = 0; i < 8; i++) sim.access(a + i * 4096, true, i);
+    const b = sim.commit(0, 16 * 4096, rw).value;
+    for (let i = 0; i < 16; i++) sim.access(b + i * 4096, true, i);
+    for (let i = 0; i < 4; i++) sim.access(a + i * 4096, false, 0);
+    player.setCount(sim.step_count());
+    let walk = 1;
+    for (let c = 1; c <= sim.step_count(); c++) {
+      if (sim.step(c).events.some((e) => e.kind === 'walk')) walk = c;
+    }
+    return { last: sim.step_count(), walk };
+  });
+}
+
+/** The large setting through the script façade, when the page has one. */
+async function largeScenario(page, script) {
+  return page.evaluate((script) => {
+    const { simulator: sim, player } = document.querySelector('[data-pagelab]').pagelab;
+    if (typeof sim.load_script !== 'function') return null;
+    const run = sim.load_script(script);
+    if (run.errors?.length) throw new Error(`the large script does not parse: ${JSON.stringify(run.errors[0])}`);
+    player.setCount(sim.step_count());
+    const picture = sim.picture(sim.step_count());
+    let move = sim.step_count();
+    for (let c = sim.step_count(); c >= 1; c--) {
+      if (sim.step(c).events.some((e) => e.kind === 'page_file_write' || e.kind === 'page_file_read')) { move = c; break; }
+    }
+    return {
+      last: sim.step_count(),
+      move,
+      frames: picture.frames.length,
+      slots: picture.slots.length,
+      slotsUsed: picture.slots.filter((s) => s !== null).length,
+      regions: picture.regions.length,
+      ptes: picture.ptes.size ?? Object.keys(picture.ptes).length,
+    };
+  }, script);
+}
+
+async function sizes() {
+  const rows = [];
+  const add = async (dir, filter, shipped) => {
+    for (const name of (await readdir(path.join(ROOT, dir))).filter(filter).sort()) {
+      const body = await readFile(path.join(ROOT, dir, name));
+      rows.push({ file: `${dir}/${name}`, bytes: body.length, gzip: gzipSync(body, { level: 9 }).length, shipped });
+    }
+  };
+  await add('www/pkg', (n) => n.endsWith('.wasm') || n.endsWith('.js'), true);
+  await add('www', (n) => n.endsWith('.js'), true);
+  for (const r of rows) if (r.file === 'www/bench.js') r.shipped = false;
+  return rows;
+}
+
+async function main() {
+  const server = await serve();
+  const browser = await launch({ viewport: { width: WIDTH + 50, height: 900 }, deviceScaleFactor: 1 });
+  try {
+    console.log(`PageLab benchmark: Chromium headless, loopback, viewport ${WIDTH + 50} px, dpr 1`);
+    console.log(`medians of ${LOADS} loads; paint: ${SAMPLES} samples × ${PER_SAMPLE} frames, each with a raster flush\n`);
+
+    const base = await firstFrames(browser.context, `${server.url}www/bench.html`);
+    const real = await firstFrames(browser.context, server.url);
+    console.log('first frame (navigation → canvas painted / → next animation frame)');
+    console.log(`  baseline page:  ${ms(base.painted)} / ${ms(base.presented)}`);
+    console.log(`  PageLab page:   ${ms(real.painted)} / ${ms(real.presented)}   (${ratio(real.painted, base.painted)} baseline; target ≤ 300 ms)\n`);
+
+    const page = await browser.context.newPage();
+    await page.goto(server.url);
+    await page.waitForSelector('[data-pagelab][data-ready=true]');
+    const d = await defaultScenario(page);
+    const def = await paintTimes(page, [
+      { name: 'defaults, last step', cursor: d.last, progress: 1 },
+      { name: 'defaults, walk step mid-animation', cursor: d.walk, progress: 0.5 },
+    ]);
+    console.log(`paint per frame at the defaults (16 frames, 32 slots; canvas ${def.size.join('×')} px)`);
+    console.log(`  baseline clear+fill: ${ms(def.baseline)}`);
+    for (const r of def.results) console.log(`  ${r.name}: ${ms(r.ms)}   (${ratio(r.ms, def.baseline)} baseline; target ≤ 4 ms)`);
+
+    const large = await largeScenario(page, LARGE_SCRIPT);
+    if (large) {
+      const big = await paintTimes(page, [
+        { name: 'large, last step', cursor: large.last, progress: 1 },
+        { name: 'large, page moving mid-animation', cursor: large.move, progress: 0.5 },
+      ]);
+      console.log(`\npaint per frame at the large setting (${large.frames} frames, ${large.slots} slots, ${large.slotsUsed} in use, ${large.regions} regions, ${large.last} steps; canvas ${big.size.join('×')} px)`);
+      console.log(`  baseline clear+fill: ${ms(big.baseline)}`);
+      for (const r of big.results) console.log(`  ${r.name}: ${ms(r.ms)}   (${ratio(r.ms, big.baseline)} baseline; target ≤ 8 ms)`);
+    } else {
+      console.log('\nlarge setting: skipped (this build has no Simulator.load_script to run a #pragma script)');
+    }
+    await page.close();
+
+    const rows = await sizes();
+    console.log('\ndownload (gzip -9)');
+    for (const r of rows) console.log(`  ${r.file.padEnd(26)} ${String(r.bytes).padStart(7)} bytes  ${String(r.gzip).padStart(7)} gzipped${r.shipped ? '' : '  (benchmark only, not shipped)'}`);
+    const total = rows.filter((r) => r.shipped).reduce((s, r) => s + r.gzip, 0);
+    console.log(`  total shipped: ${(total / 1024).toFixed(1)} KiB gzipped (target ≤ 150 KB)`);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
+await main();

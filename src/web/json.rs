@@ -5,16 +5,21 @@
 //! smaller than with a serializer that calls into JavaScript for each value.
 //!
 //! The values JavaScript receives are the ones `serde-wasm-bindgen` gave (with
-//! `serialize_missing_as_null`): `None` and `()` are `null`, 64-bit integers are numbers
-//! and an integer past 2^53 is an error, sequences and tuples are arrays, structs are
-//! objects, enums follow their serde attributes. Maps are written as arrays of `[key,
-//! value]` pairs; the caller turns them into `Map`s where the API promises one
+//! `serialize_missing_as_null`): `None` and `()` are `null`, 64-bit integers are numbers,
+//! sequences and tuples are arrays, structs are objects, enums follow their serde
+//! attributes. One difference: an integer past 2^53 (a script may pass
+//! `0xFFFFFFFFFFFFFFFF` as a size) is written as an exact hex string such as
+//! `"0xffffffffffffffff"`, never a BigInt (DESIGN §1), so such a step still shows. Maps are
+//! written as arrays of `[key, value]` pairs; the caller turns them into `Map`s where the API promises one
 //! ([`pairs_to_map`]).
 
 use std::fmt::{self, Display};
 
 use serde::ser::{self, Serialize};
 use wasm_bindgen::JsValue;
+
+/// Lower-case hex digits, for `\u00XX` escapes and integers past 2^53.
+const HEX: &[u8; 16] = b"0123456789abcdef";
 
 /// Largest integer a JS number holds exactly (2^53 - 1).
 const MAX_SAFE: u64 = (1 << 53) - 1;
@@ -94,7 +99,6 @@ impl Writer {
                 '\\' => self.0.push_str("\\\\"),
                 '\n' => self.0.push_str("\\n"),
                 c if (c as u32) < 0x20 => {
-                    const HEX: &[u8; 16] = b"0123456789abcdef";
                     let n = c as usize;
                     self.0.push_str("\\u00");
                     self.0.push(HEX[n >> 4] as char);
@@ -106,14 +110,22 @@ impl Writer {
         self.0.push('"');
     }
 
-    /// A non-negative integer, or an error past 2^53 (a JS number would round it).
+    /// An integer as a JS number, or past 2^53 (where a number would round it) as an
+    /// exact hex string.
     #[inline(never)]
     fn unsigned(&mut self, negative: bool, v: u64) -> Result<(), Error> {
         if v > MAX_SAFE {
-            let sign = if negative { "-" } else { "" };
-            return Err(Error(format!(
-                "{sign}{v} can't be represented as a JavaScript number"
-            )));
+            self.0.push('"');
+            if negative {
+                self.0.push('-');
+            }
+            self.0.push_str("0x");
+            let digits = 16 - (v.leading_zeros() / 4) as usize;
+            for i in (0..digits).rev() {
+                self.0.push(HEX[((v >> (4 * i)) & 15) as usize] as char);
+            }
+            self.0.push('"');
+            return Ok(());
         }
         if negative {
             self.0.push('-');

@@ -36,7 +36,7 @@ export async function loadIndex() {
 
 /** The script of lesson `entry` (from loadIndex). */
 export async function loadLesson(entry) {
-  const response = await fetch(new URL(`lessons/${entry.file}`, import.meta.url));
+  const response = await fetch(new URL(entry.file, INDEX));
   if (!response.ok) throw new Error(`the lesson "${entry.title}" could not be loaded (HTTP ${response.status})`);
   const text = await response.text();
   if (text.length > MAX_LESSON_BYTES) throw new Error(`the lesson "${entry.title}" is too long`);

@@ -239,7 +239,7 @@ impl Geometry {
     /// [`MIN_WIDTH`]..=[`MAX_WIDTH`]).
     pub fn new(width: f64, sizes: Sizes) -> Geometry {
         let width = if width.is_finite() {
-            width.clamp(MIN_WIDTH, MAX_WIDTH).floor()
+            super::clamp(width, MIN_WIDTH, MAX_WIDTH).floor()
         } else {
             MIN_WIDTH
         };

@@ -72,7 +72,7 @@ impl Options {
     /// `progress` kept to 0..=1 (1 when it is not a number).
     pub fn progress(&self) -> f64 {
         if self.progress.is_finite() {
-            self.progress.clamp(0.0, 1.0)
+            clamp(self.progress, 0.0, 1.0)
         } else {
             1.0
         }
@@ -125,6 +125,18 @@ pub fn layout_with(frame: Frame<'_>, width: f64, options: Options) -> Scene {
         width: g.width,
         height: g.height,
         shapes,
+    }
+}
+
+/// `x` limited to `lo..=hi`, as `f64::clamp` but without its panic message, whose float
+/// printing would add about 16 KB to the wasm module (NaN stays NaN; `lo` wins if `lo > hi`).
+pub(crate) fn clamp(x: f64, lo: f64, hi: f64) -> f64 {
+    if x < lo {
+        lo
+    } else if x > hi {
+        hi
+    } else {
+        x
     }
 }
 

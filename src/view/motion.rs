@@ -6,13 +6,13 @@
 
 use super::geometry::Geometry;
 use super::shape::{text_width, Align, Ink, Pattern, Rect, Shape};
-use super::{hex, Frame};
+use super::{clamp, hex, Frame};
 use crate::sim::addr::Vpn;
 use crate::sim::{Event, FrameList};
 
 /// Smooth start and stop for a progress from 0 to 1.
 pub fn ease(progress: f64) -> f64 {
-    let t = progress.clamp(0.0, 1.0);
+    let t = clamp(progress, 0.0, 1.0);
     t * t * (3.0 - 2.0 * t)
 }
 
@@ -101,7 +101,7 @@ pub fn shapes(g: &Geometry, frame: Frame<'_>, progress: f64, out: &mut Vec<Shape
             let label = hex(m.vpn.0);
             let w = (text_width(&label, 10.0, true) + 10.0).ceil();
             let (w2, h2) = (w / 2.0, 9.0);
-            let cx = hx.clamp(w2, (g.width - w2).max(w2));
+            let cx = clamp(hx, w2, (g.width - w2).max(w2));
             out.push(Shape::Box {
                 rect: Rect::new((cx - w2).round(), (hy - h2).round(), w, 2.0 * h2),
                 fill: Ink::Path,

@@ -7,7 +7,7 @@
 use super::geometry::Geometry;
 use super::shape::{fit, text_width, Align, Ink, Pattern, ProtClass, Rect, Shape};
 use super::zoom::Window;
-use super::{bytes, hex, title, Frame};
+use super::{bytes, clamp, hex, title, Frame};
 use crate::sim::addr::{align_down, align_up, ALLOCATION_GRANULARITY, PAGE_SHIFT, PAGE_SIZE};
 use crate::sim::consts::{MEM_COMMIT, MEM_RESERVE};
 use crate::sim::picture::RegionView;
@@ -206,7 +206,7 @@ fn overview(g: &Geometry, picture: &Picture, win: Window, out: &mut Vec<Shape>) 
     let mut lx1 = x_of(win.hi());
     if lx1 - lx0 < MIN_LENS_W {
         let c = (lx0 + lx1) / 2.0;
-        lx0 = (c - MIN_LENS_W / 2.0).clamp(o.x, o.right() - MIN_LENS_W);
+        lx0 = clamp(c - MIN_LENS_W / 2.0, o.x, o.right() - MIN_LENS_W);
         lx1 = lx0 + MIN_LENS_W;
     }
     let (lx0, lx1) = (lx0.round(), lx1.round());
@@ -259,7 +259,7 @@ fn strip(g: &Geometry, frame: Frame<'_>, win: Window, empty: bool, out: &mut Vec
     }
     let (lo, hi) = (win.lo, win.hi());
     let x_of = |va: u64| {
-        let f = win.fraction(va).clamp(0.0, 1.0);
+        let f = clamp(win.fraction(va), 0.0, 1.0);
         strip.x + (f * strip.w).round()
     };
     let page_w = strip.w * PAGE_SIZE as f64 / win.span as f64;

@@ -4,6 +4,7 @@
 
 use serde::Serialize;
 
+use super::clamp;
 use crate::sim::addr::{PAGE_SIZE, USER_SPACE_END};
 
 /// The whole user half of the address space: 128 TB (reference §2).
@@ -68,14 +69,14 @@ impl Window {
         if !factor.is_finite() || factor <= 0.0 || !fraction.is_finite() {
             return self;
         }
-        let f = fraction.clamp(0.0, 1.0);
+        let f = clamp(fraction, 0.0, 1.0);
         let anchor = self.at(f);
-        let span = (self.span as f64 / factor)
-            .round()
-            .clamp(MIN_SPAN as f64, USER_SPAN as f64);
-        let lo = (anchor - f * span)
-            .round()
-            .clamp(0.0, USER_SPAN as f64 - span);
+        let span = clamp(
+            (self.span as f64 / factor).round(),
+            MIN_SPAN as f64,
+            USER_SPAN as f64,
+        );
+        let lo = clamp((anchor - f * span).round(), 0.0, USER_SPAN as f64 - span);
         Window {
             lo: lo as u64,
             span: span as u64,
@@ -87,9 +88,11 @@ impl Window {
         if !fraction.is_finite() {
             return self;
         }
-        let lo = (self.lo as f64 + fraction * self.span as f64)
-            .round()
-            .clamp(0.0, (USER_SPAN - self.span) as f64);
+        let lo = clamp(
+            (self.lo as f64 + fraction * self.span as f64).round(),
+            0.0,
+            (USER_SPAN - self.span) as f64,
+        );
         Window {
             lo: lo as u64,
             span: self.span,

@@ -6,7 +6,7 @@ use wasm_bindgen::prelude::*;
 
 use super::Simulator;
 use crate::view::geometry::Sizes;
-use crate::view::{space, zoom, Geometry, Window};
+use crate::view::{clamp, space, zoom, Geometry, Window};
 
 /// What the reader did to the canvas that outlives a frame.
 #[derive(Clone, Copy, Debug, Default)]
@@ -70,7 +70,7 @@ impl Simulator {
     /// keeping its width. Returns true when the picture changed.
     pub fn centre_space(&mut self, cursor: usize, css_width: f64, css_x: f64) -> bool {
         let overview = self.geometry(css_width).overview;
-        let fraction = ((css_x - overview.x) / overview.w).clamp(0.0, 1.0);
+        let fraction = clamp((css_x - overview.x) / overview.w, 0.0, 1.0);
         let va = Window::ALL.at(fraction) as u64;
         let window = self.space_window(cursor).centred(va);
         self.set_window(window)

@@ -39,7 +39,9 @@ pub fn shapes(g: &Geometry, frame: Frame<'_>, out: &mut Vec<Shape>) {
     let touched = touched(frame);
     // Recency rank: 1 is the most recently used entry, the last one is replaced next.
     let mut stamps: Vec<u64> = picture.tlb.iter().flatten().map(|e| e.last_use).collect();
-    stamps.sort_unstable_by(|a, b| b.cmp(a));
+    // Ascending then reversed: the same sort routine as the rest of the module.
+    stamps.sort_unstable();
+    stamps.reverse();
     for (i, (cell, entry)) in g.tlb.iter().zip(&picture.tlb).enumerate() {
         let changed = frame
             .previous

@@ -446,12 +446,6 @@ impl Simulator {
         Ok(scene.height)
     }
 
-    /// The shapes of position `cursor` at `css_width`, as `{width, height, shapes}` (for
-    /// tests and tools; `paint` does not need it).
-    pub fn layout(&self, cursor: usize, css_width: f64) -> Result<JsValue, JsError> {
-        to_js(&self.scene(cursor, css_width, 1.0))
-    }
-
     /// Where RAM frame `pfn` is drawn at `css_width`: `[x, y, width, height]` in CSS pixels,
     /// or `undefined` when there is no such frame.
     pub fn frame_rect(&self, pfn: u32, css_width: f64) -> Option<Vec<f64>> {

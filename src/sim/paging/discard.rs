@@ -51,9 +51,10 @@ impl Discarded {
         let mut parts = Vec::new();
         if !self.frames.is_empty() {
             let n = self.frames.len();
-            let mut pfns: Vec<u32> = self.frames.iter().map(|p| p.0).collect();
+            // u64, as every other sort of numbers: one sort routine in the wasm module.
+            let mut pfns: Vec<u64> = self.frames.iter().map(|p| u64::from(p.0)).collect();
             pfns.sort_unstable();
-            let list: Vec<String> = pfns.iter().map(u32::to_string).collect();
+            let list: Vec<String> = pfns.iter().map(u64::to_string).collect();
             parts.push(format!(
                 "{} {} {} to the free list",
                 plural(n, "frame", "frames"),

@@ -18,7 +18,8 @@ pub fn pages(vpns: &[Vpn]) -> String {
 
 /// A list of slot numbers, with runs collapsed: `6–9` or `3, 5 and 7`.
 pub fn slots(slots: &[Slot]) -> String {
-    let mut sorted: Vec<u32> = slots.iter().map(|s| s.0).collect();
+    // u64, as every other sort of numbers: one sort routine in the wasm module.
+    let mut sorted: Vec<u64> = slots.iter().map(|s| u64::from(s.0)).collect();
     sorted.sort_unstable();
     let contiguous = sorted.windows(2).all(|w| w[1] == w[0] + 1);
     match sorted.as_slice() {

@@ -41,13 +41,7 @@ impl Machine {
         }
         let start_va = first.base();
         self.focus = Some(start_va);
-        let committed: Vec<(Vpn, u64)> = self
-            .space
-            .runs_in(first, end)
-            .iter()
-            .filter(|r| r.attr.committed)
-            .map(|r| (Vpn(r.start), r.len()))
-            .collect();
+        let committed = self.space.committed_runs(first, end);
         let count: u64 = committed.iter().map(|(_, n)| n).sum();
         if ty == MEM_RESET {
             // The pages stay committed with their protection; flProtect is ignored. Their

@@ -309,6 +309,16 @@ impl AddressSpace {
         }
     }
 
+    /// The committed runs of pages `first..end` (inside one allocation), as (first page,
+    /// page count).
+    pub fn committed_runs(&self, first: Vpn, end: Vpn) -> Vec<(Vpn, u64)> {
+        self.runs_in(first, end)
+            .iter()
+            .filter(|r| r.attr.committed)
+            .map(|r| (Vpn(r.start), r.len()))
+            .collect()
+    }
+
     /// Disarm `PAGE_GUARD` on page `vpn` after it fired (reference §7): the page keeps
     /// its other protection bits, so its region merges again with equal neighbours
     /// (reference §6, W-K32 test_guard_page).

@@ -1,11 +1,16 @@
-//! Helpers shared by the API scenario tests (tests/api_*.rs).
+//! Helpers shared by the scenario tests: machines, failing calls, exception records, the
+//! picture-consistency and working-set checks, and golden files.
 #![allow(dead_code)]
+
+pub mod paging;
+
+use std::path::Path;
 
 use pagelab::sim::addr::{Pfn, Vpn};
 use pagelab::sim::api::MemoryBasicInformation;
 use pagelab::sim::consts::*;
 use pagelab::sim::picture::{Picture, RegionView};
-use pagelab::sim::{Config, FrameList, Machine, Pte};
+use pagelab::sim::{Config, ExceptionRecord, FrameList, Machine, Pte};
 
 /// Where the first `VirtualAlloc(NULL, …)` lands (DESIGN §2).
 pub const BASE: u64 = 0x234_5670_0000;
@@ -79,6 +84,23 @@ pub fn protect_fails(m: &mut Machine, a: u64, s: u64, p: u32, out: bool, error: 
         "VirtualProtect({a:#x}, {s:#x}, {p:#x})"
     );
     assert_eq!((regions(m), m.commit_charge()), before, "state changed");
+}
+
+/// STATUS_ACCESS_VIOLATION with information [`access`, `va`] (reference §7: 0 read,
+/// 1 write, 8 execute).
+pub fn av(access: u64, va: u64) -> ExceptionRecord {
+    ExceptionRecord {
+        code: STATUS_ACCESS_VIOLATION,
+        info: [access, va],
+    }
+}
+
+/// STATUS_GUARD_PAGE_VIOLATION with information [`access`, `va`] (reference §7).
+pub fn guard(access: u64, va: u64) -> ExceptionRecord {
+    ExceptionRecord {
+        code: STATUS_GUARD_PAGE_VIOLATION,
+        info: [access, va],
+    }
 }
 
 /// A fresh machine with one allocation of `size` bytes made by `VirtualAlloc(NULL, …)`.
@@ -285,4 +307,29 @@ pub fn check_working_set(m: &Machine, trimmed: bool, before: usize) -> Result<()
         return Err("working set + slots above the commit charge".into());
     }
     Ok(())
+}
+
+/// Compare `actual` with the golden file at `path`, or write it under `BLESS=1`. The error
+/// names the first line that differs.
+pub fn golden_file(path: &Path, actual: &str) -> Result<(), String> {
+    if std::env::var_os("BLESS").is_some() {
+        return std::fs::write(path, actual).map_err(|e| format!("{}: {e}", path.display()));
+    }
+    let expected = std::fs::read_to_string(path)
+        .map_err(|e| format!("{}: {e} (run with BLESS=1 to create it)", path.display()))?;
+    if expected == actual {
+        return Ok(());
+    }
+    let line = expected
+        .lines()
+        .zip(actual.lines())
+        .position(|(a, b)| a != b)
+        .unwrap_or(expected.lines().count().min(actual.lines().count()));
+    Err(format!(
+        "{} differs at line {} (run with BLESS=1 after checking):\nexpected: {:?}\nactual:   {:?}",
+        path.display(),
+        line + 1,
+        expected.lines().nth(line),
+        actual.lines().nth(line)
+    ))
 }

@@ -28,7 +28,7 @@
 mod common;
 mod shadow;
 
-use common::{check_picture_of, check_working_set, SENTINEL};
+use common::{av, check_picture_of, check_working_set, SENTINEL};
 use pagelab::sim::consts::*;
 use pagelab::sim::history::Recording;
 use pagelab::sim::{Config, ExceptionRecord, Machine, Policy};
@@ -220,14 +220,6 @@ fn access(
         ));
     }
     Ok(())
-}
-
-/// An access violation with information [`kind`, `va`] (reference §7).
-fn av(kind: u64, va: u64) -> ExceptionRecord {
-    ExceptionRecord {
-        code: STATUS_ACCESS_VIOLATION,
-        info: [kind, va],
-    }
 }
 
 /// Apply one API call to the shadow; `ok` is whether the machine's call succeeded, and

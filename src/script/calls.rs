@@ -31,6 +31,10 @@ fn dword(v: u64) -> u32 {
 }
 
 /// Run builtin `b` for the call expression `e` with `args`.
+///
+/// `args[i]` below never runs past the end: the checker refuses a program in which any call
+/// has fewer arguments than its builtin's signature asks for (`Signature::arity_error`), so
+/// only checked programs reach here.
 pub(crate) fn call(
     env: &mut Env,
     m: &mut Machine,

@@ -116,11 +116,6 @@ impl Allocation {
     pub fn contains(&self, vpn: Vpn) -> bool {
         vpn >= self.base && vpn < self.end()
     }
-
-    /// Committed pages in the whole allocation.
-    pub fn committed_pages(&self) -> u64 {
-        self.runs.committed_in(0, self.pages())
-    }
 }
 
 /// What `VirtualQuery` reports about the region holding one page (reference §6).

@@ -17,7 +17,8 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const IMPORT = /^import\s+([^'"]+?)\s+from\s+(['"])([^'"]+)\2;?[ \t]*$/gm;
 const BARE_IMPORT = /^import\s+['"]/m;
 const EXPORT_DECL = /^export\s+((?:async\s+)?function\*?|class|const|let|var)\s+([A-Za-z_$][\w$]*)/gm;
-const EXPORT_LIST = /^export\s*\{([^}]*)\}(?:\s*from\s*['"][^'"]*['"])?\s*;?[ \t]*$/gm;
+// At a line start, or after `;` / `}` as minified code (the terser-made glue) writes it.
+const EXPORT_LIST = /(?<=^|[;}])[ \t]*export\s*\{([^}]*)\}(?:\s*from\s*['"][^'"]*['"])?\s*;?/gm;
 const EXPORT_DEFAULT = /^export\s+default\s+/m;
 const META_URL = /new URL\((['"])([^'"]+)\1,\s*import\.meta\.url\)/g;
 
@@ -84,7 +85,7 @@ function rewrite({ file, source }, scopes, outDir, isEntry) {
     body = body.replace(EXPORT_DEFAULT, 'const __default = ');
     exports.push(['default', '__default']);
   }
-  if (/^export\b/m.test(body)) throw new Error(`${file}: an export form that is not supported`);
+  if (/(?:^|[;}])\s*export\b/m.test(body)) throw new Error(`${file}: an export form that is not supported`);
   body = body.replace(META_URL, (_, q, rel) => {
     const target = path.resolve(path.dirname(file), rel);
     let moved = path.relative(outDir, target).split(path.sep).join('/');

@@ -120,13 +120,24 @@ impl Machine {
     }
 
     /// Close the step being built with its narration. `narration` is only called when recording.
+    ///
+    /// Kept to a single call so that each of the many call sites (one closure type each)
+    /// compiles to a few instructions; the work is in the one non-generic `close_step`.
+    #[inline]
     pub(crate) fn end_step(&mut self, narration: impl FnOnce() -> String) {
-        match self.history.mode() {
-            Recording::Off => self.pending.clear(),
-            mode => {
+        let narration = self.recording().then(narration);
+        self.close_step(narration);
+    }
+
+    /// Close the step being built: record it with `narration` (`None` when not recording).
+    #[inline(never)]
+    fn close_step(&mut self, narration: Option<String>) {
+        match (self.history.mode(), narration) {
+            (Recording::Off, _) | (_, None) => self.pending.clear(),
+            (mode, Some(narration)) => {
                 let step = Step {
                     events: std::mem::take(&mut self.pending),
-                    narration: narration(),
+                    narration,
                     line: self.line,
                 };
                 let picture = (mode == Recording::Pictures).then(|| self.picture());

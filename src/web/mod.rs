@@ -6,6 +6,7 @@
 //! every 48-bit address exactly.
 
 mod canvas;
+mod json;
 mod paint;
 mod session;
 
@@ -141,12 +142,17 @@ fn to_u64(value: f64, what: &str) -> Result<u64, JsError> {
     }
 }
 
-/// Serialise for JavaScript: `None` as `null`, maps (the PTEs of a picture, keyed by page
-/// number) as `Map`, 64-bit numbers as plain numbers (addresses are below 2^53).
+/// Serialise for JavaScript: `None` as `null`, 64-bit numbers as plain numbers (addresses
+/// are below 2^53). Maps come out as `[key, value]` pairs: see [`picture_to_js`].
 fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::new().serialize_missing_as_null(true))
-        .map_err(|e| js_error(e.to_string()))
+    json::to_js(value).map_err(|e| js_error(e.to_string()))
+}
+
+/// A picture for JavaScript, its `ptes` a `Map` from virtual page number to entry.
+fn picture_to_js(picture: &Picture) -> Result<JsValue, JsError> {
+    let value = to_js(picture)?;
+    json::pairs_to_map(&value, "ptes").map_err(|e| js_error(e.to_string()))?;
+    Ok(value)
 }
 
 fn error_name(code: u32) -> Option<&'static str> {
@@ -358,7 +364,7 @@ impl Simulator {
     /// The picture of the machine as it is now (regions, frames, slots, counters, …);
     /// `ptes` is a `Map` from virtual page number to entry.
     pub fn snapshot(&self) -> Result<JsValue, JsError> {
-        to_js(&self.machine.picture())
+        picture_to_js(&self.machine.picture())
     }
 
     /// Steps recorded so far.
@@ -418,7 +424,7 @@ impl Simulator {
 
     /// The picture at position `cursor` (clamped to the last step).
     pub fn picture(&self, cursor: usize) -> Result<JsValue, JsError> {
-        to_js(&self.picture_at(cursor))
+        picture_to_js(&self.picture_at(cursor))
     }
 
     /// Paint position `cursor` on `canvas`, `css_width` CSS pixels wide at `dpr` device

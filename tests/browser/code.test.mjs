@@ -188,3 +188,27 @@ test('the forms add statements to the script; the scrubber has markers', async (
   assert.ok(ink > 0, 'markers are drawn');
   assert.deepEqual(errors, []);
 });
+
+test('hostile numbers (2^64 - 1 sizes, kernel addresses) give Win32 errors and every step still shows', async () => {
+  const { page, errors } = await open(browser.context, `${server.url}?lesson=demand-paging`);
+  const script = [
+    'p = VirtualAlloc(NULL, 0xFFFFFFFFFFFFFFFF, MEM_COMMIT, PAGE_READWRITE);',
+    'q = VirtualAlloc(0xFFFF800000000000, 4096, MEM_COMMIT, PAGE_READWRITE);',
+    'write(0xFFFF800000001000, 1, 1);',
+    'r = VirtualAlloc(NULL, 4096, MEM_COMMIT, PAGE_READWRITE);',
+    'write(r, 7, 1);',
+  ].join('\n');
+  await page.fill('[data-role=script]', script);
+  await page.click('[data-action=run]');
+  await page.waitForFunction(() => document.querySelector('[data-pagelab]').dataset.errors === '0');
+  const steps = Number(await page.getAttribute('[data-pagelab]', 'data-steps'));
+  assert.ok(steps > 4, `the run recorded its steps (${steps})`);
+  // Every step, including those whose arguments pass 2^53, can be shown.
+  for (let cursor = 1; cursor <= steps; cursor++) await goTo(page, cursor);
+  const first = await page.evaluate(() => document.querySelector('[data-pagelab]').pagelab.simulator.step(1));
+  const call = first.events.find((e) => e.kind === 'call');
+  assert.equal(call.args[1], '0xffffffffffffffff', 'a size past 2^53 crosses as an exact hex string');
+  assert.match(first.narration, /ERROR_INVALID_PARAMETER|ERROR_NOT_ENOUGH_MEMORY/);
+  assert.match(await page.textContent('[data-role=narration]'), /\S/);
+  assert.deepEqual(errors, []);
+});

@@ -5,6 +5,8 @@
 //! - [`view`]: pure layout of a step's picture into shapes.
 //! - `web` (wasm32 only): the wasm-bindgen façade and the canvas painter.
 
+#![warn(missing_docs)]
+
 pub mod script;
 pub mod sim;
 pub mod view;

@@ -51,17 +51,11 @@ fn touch(m: &mut Machine, kind: Kind, va: u64) -> Result<(), ExceptionRecord> {
 }
 
 fn av(kind: Kind, va: u64) -> ExceptionRecord {
-    ExceptionRecord {
-        code: STATUS_ACCESS_VIOLATION,
-        info: [kind.info(), va],
-    }
+    common::av(kind.info(), va)
 }
 
 fn guard(kind: Kind, va: u64) -> ExceptionRecord {
-    ExceptionRecord {
-        code: STATUS_GUARD_PAGE_VIOLATION,
-        info: [kind.info(), va],
-    }
+    common::guard(kind.info(), va)
 }
 
 fn byte(m: &mut Machine, va: u64) -> u8 {

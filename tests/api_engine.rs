@@ -37,20 +37,6 @@ fn tlb_has(p: &Picture, va: u64) -> bool {
     p.tlb.iter().flatten().any(|e| e.vpn == Vpn::of(va))
 }
 
-fn av(access: u64, va: u64) -> ExceptionRecord {
-    ExceptionRecord {
-        code: STATUS_ACCESS_VIOLATION,
-        info: [access, va],
-    }
-}
-
-fn guard(access: u64, va: u64) -> ExceptionRecord {
-    ExceptionRecord {
-        code: STATUS_GUARD_PAGE_VIOLATION,
-        info: [access, va],
-    }
-}
-
 // Reference 3.3: the first touch of a committed page reads zeros (demand-zero), and the
 // bytes written read back, also after a trip through the page file.
 #[test]

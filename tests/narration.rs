@@ -1,14 +1,14 @@
 //! The narration says exactly what the events did: each check below pairs a phrase with
 //! the events that make it true, on focused scenarios and on every bundled lesson.
 
-mod paging_common;
+mod common;
 
 use std::path::PathBuf;
 
+use common::paging::{commit, machine, read};
 use pagelab::script;
 use pagelab::sim::consts::{MEM_DECOMMIT, MEM_RELEASE};
 use pagelab::sim::{Event, FrameList, Machine, Pte, Recording, Step};
-use paging_common::{commit, machine, read};
 
 /// Run a script with steps recorded; returns the machine.
 fn run_script(text: &str) -> Machine {

@@ -1,11 +1,11 @@
 //! Scenario tests: each records the steps of one paging mechanism and compares them with
 //! a golden file under `tests/golden/` (re-bless with `BLESS=1 cargo test`).
 
-mod paging_common;
+mod common;
 
+use common::paging::{commit, golden, machine, read, render};
 use pagelab::sim::consts::{MEM_COMMIT, MEM_RESERVE, PAGE_GUARD, PAGE_READWRITE};
 use pagelab::sim::{Event, FaultKind, FrameList, Pte};
-use paging_common::{commit, golden, machine, read, render};
 
 fn faults(steps: &[pagelab::sim::Step]) -> Vec<FaultKind> {
     steps

@@ -1,11 +1,11 @@
 //! The recorded pictures: every step's picture, reached through the history, is the
 //! picture the machine had at that step, and mid-fault pictures are consistent.
 
-mod paging_common;
+mod common;
 
+use common::paging::{commit, machine};
 use pagelab::sim::addr::Vpn;
 use pagelab::sim::{Event, FrameList, Picture, Pte};
-use paging_common::{commit, machine};
 
 /// A small deterministic generator for the workload.
 struct Lcg(u64);

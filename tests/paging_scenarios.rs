@@ -1,13 +1,13 @@
 //! Scenario tests of the paging engine's rules, each through the public machine API.
 
-mod paging_common;
+mod common;
 
+use common::paging::{commit, machine, read};
 use pagelab::sim::consts::{
     MEM_COMMIT, MEM_DECOMMIT, MEM_RESERVE, MEM_RESET, PAGE_EXECUTE_READ, PAGE_READONLY,
     PAGE_READWRITE,
 };
 use pagelab::sim::{Event, FaultKind, FrameList, Machine, Pte};
-use paging_common::{commit, machine, read};
 
 fn events_since(m: &Machine, from: usize) -> Vec<Event> {
     m.history().steps()[from..]

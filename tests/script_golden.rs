@@ -6,6 +6,8 @@
 //! with `errors` must fail to parse (exit status 2); all others must run (status 0).
 //! The `--json` rows are also parsed and checked field by field against DESIGN §6.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -43,23 +45,6 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8(bytes.to_vec()).expect("output is UTF-8")
 }
 
-/// Compare `actual` with the golden file, or rewrite it under `BLESS=1`.
-fn golden(path: &Path, actual: &str) -> Result<(), String> {
-    if std::env::var_os("BLESS").is_some() {
-        std::fs::write(path, actual).map_err(|e| format!("{}: {e}", path.display()))?;
-        return Ok(());
-    }
-    let expected = std::fs::read_to_string(path)
-        .map_err(|e| format!("{}: {e} (run with BLESS=1 to create it)", path.display()))?;
-    if expected != actual {
-        return Err(format!(
-            "{} differs (run with BLESS=1 after checking):\n--- expected\n{expected}\n--- actual\n{actual}",
-            path.display()
-        ));
-    }
-    Ok(())
-}
-
 fn name_of(script: &Path) -> String {
     script
         .file_stem()
@@ -81,7 +66,7 @@ fn scripts_match_their_golden_output() {
         }
         let dir = scripts_dir();
         let mut check = |ext: &str, actual: String| {
-            if let Err(e) = golden(&dir.join(format!("{name}.{ext}")), &actual) {
+            if let Err(e) = common::golden_file(&dir.join(format!("{name}.{ext}")), &actual) {
                 failures.push(e);
             }
         };

@@ -67,17 +67,6 @@ impl Program {
     pub fn config(&self) -> &Config {
         &self.config
     }
-
-    /// The lines that hold runnable statements, in order (for a code panel's markers).
-    pub fn statement_lines(&self) -> Vec<u32> {
-        self.code
-            .iter()
-            .filter_map(|i| match i {
-                Instr::Run(s) | Instr::JumpUnless { cond: s, .. } => Some(s.line),
-                Instr::Jump(_) => None,
-            })
-            .collect()
-    }
 }
 
 /// Parse and check a script. On failure, every error found (at most [`MAX_ERRORS`]),

@@ -66,11 +66,6 @@ impl Ty {
         matches!(self, Ty::Int { signed: true, .. })
     }
 
-    /// True for integers and pointers: the things arithmetic works on.
-    pub fn is_scalar(&self) -> bool {
-        matches!(self, Ty::Int { .. } | Ty::Ptr(_))
-    }
-
     /// The pointed-to type of a pointer.
     pub fn pointee(&self) -> Option<&Ty> {
         match self {

@@ -94,6 +94,35 @@ pub(crate) fn title(rect: &Rect, text: &str, out: &mut Vec<Shape>) {
     });
 }
 
+/// A muted one-line hint, left-aligned at (`x`, `y`) and shortened to `max` pixels: what a
+/// section shows before there is anything to draw.
+pub(crate) fn hint(x: f64, y: f64, text: &str, max: f64, out: &mut Vec<Shape>) {
+    out.push(Shape::Text {
+        x,
+        y,
+        text: shape::fit(text, max, 12.0, false),
+        ink: Ink::Muted,
+        on: None,
+        size: 12.0,
+        align: Align::Left,
+        bold: false,
+        mono: false,
+    });
+}
+
+/// A straight line without an arrow head.
+pub(crate) fn line(x1: f64, y1: f64, x2: f64, y2: f64, ink: Ink, width: f64) -> Shape {
+    Shape::Line {
+        x1,
+        y1,
+        x2,
+        y2,
+        ink,
+        width,
+        arrow: false,
+    }
+}
+
 /// Lay out `frame` on a canvas `width` CSS pixels wide, zoomed to the allocations and with
 /// every animation finished.
 pub fn layout(frame: Frame<'_>, width: f64) -> Scene {

@@ -7,7 +7,7 @@
 use super::geometry::Geometry;
 use super::shape::{fit, text_width, Align, Ink, Pattern, ProtClass, Rect, Shape};
 use super::zoom::Window;
-use super::{bytes, clamp, hex, title, Frame};
+use super::{bytes, clamp, hex, hint, line, title, Frame};
 use crate::sim::addr::{align_down, align_up, ALLOCATION_GRANULARITY, PAGE_SHIFT, PAGE_SIZE};
 use crate::sim::consts::{MEM_COMMIT, MEM_RESERVE};
 use crate::sim::picture::RegionView;
@@ -123,18 +123,6 @@ fn label(x: f64, y: f64, text: String, ink: Ink, size: f64, align: Align) -> Sha
     }
 }
 
-fn line(x1: f64, y1: f64, x2: f64, y2: f64, ink: Ink, width: f64) -> Shape {
-    Shape::Line {
-        x1,
-        y1,
-        x2,
-        y2,
-        ink,
-        width,
-        arrow: false,
-    }
-}
-
 /// The section's shapes, with the strip showing `chosen` (or the allocations).
 pub fn shapes(g: &Geometry, frame: Frame<'_>, chosen: Option<Window>, out: &mut Vec<Shape>) {
     let picture = frame.picture;
@@ -237,22 +225,13 @@ fn strip(g: &Geometry, frame: Frame<'_>, win: Window, empty: bool, out: &mut Vec
     });
     let cap = g.strip_caption;
     if empty {
-        out.push(Shape::Text {
-            x: strip.x + 8.0,
-            y: strip.cy(),
-            text: fit(
-                "Nothing allocated yet: every user address is free.",
-                strip.w - 16.0,
-                12.0,
-                false,
-            ),
-            ink: Ink::Muted,
-            on: None,
-            size: 12.0,
-            align: Align::Left,
-            bold: false,
-            mono: false,
-        });
+        hint(
+            strip.x + 8.0,
+            strip.cy(),
+            "Nothing allocated yet: every user address is free.",
+            strip.w - 16.0,
+            out,
+        );
         let text = fit("user range 0x10000 – 0x7ffffffeffff", cap.w, 11.0, true);
         out.push(label(cap.x, cap.cy(), text, Ink::Muted, 11.0, Align::Left));
         return;

@@ -2,7 +2,7 @@
 
 use super::geometry::Geometry;
 use super::shape::{fit, Align, Ink, Pattern, Rect, Shape};
-use super::{hex, title, Frame};
+use super::{hex, hint, title, Frame};
 use crate::sim::addr::AddressSplit;
 use crate::sim::Event;
 
@@ -36,22 +36,13 @@ fn fields(va: u64) -> [Field; 5] {
 pub fn shapes(g: &Geometry, frame: Frame<'_>, out: &mut Vec<Shape>) {
     let Some(va) = frame.picture.focus else {
         title(&g.split_title, "Address split", out);
-        out.push(Shape::Text {
-            x: g.split.x,
-            y: g.split.cy(),
-            text: fit(
-                "Access an address to see the CPU split it into table indices.",
-                g.split.w,
-                12.0,
-                false,
-            ),
-            ink: Ink::Muted,
-            on: None,
-            size: 12.0,
-            align: Align::Left,
-            bold: false,
-            mono: false,
-        });
+        hint(
+            g.split.x,
+            g.split.cy(),
+            "Access an address to see the CPU split it into table indices.",
+            g.split.w,
+            out,
+        );
         return;
     };
     title(

@@ -6,7 +6,7 @@
 use super::geometry::{Geometry, PATH_H, PATH_TOP};
 use super::shape::{first_fit, fit, text_width, Align, Ink, Pattern, Rect, Shape};
 use super::space::about;
-use super::{hex, title, Frame};
+use super::{hex, hint, line, title, Frame};
 use crate::sim::addr::{AddressSplit, Level, PAGE_SHIFT};
 use crate::sim::picture::TableView;
 use crate::sim::{Event, Picture, Pte};
@@ -253,22 +253,13 @@ pub fn shapes(g: &Geometry, frame: Frame<'_>, progress: f64, out: &mut Vec<Shape
     let Some(va) = picture.focus else {
         title(&g.walk_title, "Page-table walk", out);
         cr3_box(g, false, out);
-        out.push(Shape::Text {
-            x: g.tables[0].x,
-            y: g.cr3.cy(),
-            text: fit(
-                "Access an address to see the CPU walk the four tables from CR3.",
-                g.width - g.tables[0].x - 12.0,
-                12.0,
-                false,
-            ),
-            ink: Ink::Muted,
-            on: None,
-            size: 12.0,
-            align: Align::Left,
-            bold: false,
-            mono: false,
-        });
+        hint(
+            g.tables[0].x,
+            g.cr3.cy(),
+            "Access an address to see the CPU walk the four tables from CR3.",
+            g.width - g.tables[0].x - 12.0,
+            out,
+        );
         return;
     };
     let events = frame.step.map(|s| s.events.as_slice()).unwrap_or_default();
@@ -334,15 +325,7 @@ pub fn shapes(g: &Geometry, frame: Frame<'_>, progress: f64, out: &mut Vec<Shape
                     (card.cx(), card.bottom(), card.cx(), mid),
                     (card.cx(), mid, to.cx(), mid),
                 ] {
-                    out.push(Shape::Line {
-                        x1,
-                        y1,
-                        x2,
-                        y2,
-                        ink,
-                        width,
-                        arrow: false,
-                    });
+                    out.push(line(x1, y1, x2, y2, ink, width));
                 }
                 out.push(arrow(to.cx(), mid, to.cx(), to.y - 1.0, on));
             }

@@ -1,11 +1,16 @@
-//! Helpers shared by the API scenario tests (tests/api_*.rs).
+//! Helpers shared by the scenario tests: machines, failing calls, exception records, the
+//! picture-consistency and working-set checks, and golden files.
 #![allow(dead_code)]
+
+pub mod paging;
+
+use std::path::Path;
 
 use pagelab::sim::addr::{Pfn, Vpn};
 use pagelab::sim::api::MemoryBasicInformation;
 use pagelab::sim::consts::*;
 use pagelab::sim::picture::{Picture, RegionView};
-use pagelab::sim::{Config, FrameList, Machine, Pte};
+use pagelab::sim::{Config, ExceptionRecord, FrameList, Machine, Pte};
 
 /// Where the first `VirtualAlloc(NULL, …)` lands (DESIGN §2).
 pub const BASE: u64 = 0x234_5670_0000;
@@ -79,6 +84,23 @@ pub fn protect_fails(m: &mut Machine, a: u64, s: u64, p: u32, out: bool, error: 
         "VirtualProtect({a:#x}, {s:#x}, {p:#x})"
     );
     assert_eq!((regions(m), m.commit_charge()), before, "state changed");
+}
+
+/// STATUS_ACCESS_VIOLATION with information [`access`, `va`] (reference §7: 0 read,
+/// 1 write, 8 execute).
+pub fn av(access: u64, va: u64) -> ExceptionRecord {
+    ExceptionRecord {
+        code: STATUS_ACCESS_VIOLATION,
+        info: [access, va],
+    }
+}
+
+/// STATUS_GUARD_PAGE_VIOLATION with information [`access`, `va`] (reference §7).
+pub fn guard(access: u64, va: u64) -> ExceptionRecord {
+    ExceptionRecord {
+        code: STATUS_GUARD_PAGE_VIOLATION,
+        info: [access, va],
+    }
 }
 
 /// A fresh machine with one allocation of `size` bytes made by `VirtualAlloc(NULL, …)`.
@@ -242,4 +264,72 @@ pub fn check_picture_of(p: &Picture) {
         p.commit.charge <= p.commit.limit,
         "commit charge within the limit"
     );
+}
+
+/// The working-set limit is soft (reference §8.4): only the textbook model passes it, and
+/// only when no page in it can leave. After an access or a page-out (`trimmed`: the engine
+/// had its chance to trim back), a working set above its limit means: no free slot, no
+/// resident page holding a slot copy it could give up, and so every slot is held by a page
+/// not in RAM (working set + slots ≤ commit charge). Other operations never grow it.
+pub fn check_working_set(m: &Machine, trimmed: bool, before: usize) -> Result<(), String> {
+    let p = m.paging();
+    let ws = p.working_set();
+    let (size, limit) = (ws.len(), ws.limit() as usize);
+    if size <= limit {
+        return Ok(());
+    }
+    if m.config().standby {
+        return Err(format!(
+            "standby model: working set {size} above its limit {limit}"
+        ));
+    }
+    if !trimmed {
+        return match size <= before {
+            true => Ok(()),
+            false => Err(format!(
+                "working set grew to {size}, past its limit {limit}"
+            )),
+        };
+    }
+    if p.pagefile().free_count() > 0 {
+        return Err(format!("working set {size} > {limit} with a free slot"));
+    }
+    for &vpn in ws.pages() {
+        if let Pte::Valid { pfn, .. } = p.tables().pte(vpn) {
+            if p.frames().get(pfn).slot.is_some() {
+                return Err(format!(
+                    "working set {size} > {limit} while {vpn:?} could give up its slot"
+                ));
+            }
+        }
+    }
+    if size as u64 + p.pagefile().len() as u64 > m.commit_charge() {
+        return Err("working set + slots above the commit charge".into());
+    }
+    Ok(())
+}
+
+/// Compare `actual` with the golden file at `path`, or write it under `BLESS=1`. The error
+/// names the first line that differs.
+pub fn golden_file(path: &Path, actual: &str) -> Result<(), String> {
+    if std::env::var_os("BLESS").is_some() {
+        return std::fs::write(path, actual).map_err(|e| format!("{}: {e}", path.display()));
+    }
+    let expected = std::fs::read_to_string(path)
+        .map_err(|e| format!("{}: {e} (run with BLESS=1 to create it)", path.display()))?;
+    if expected == actual {
+        return Ok(());
+    }
+    let line = expected
+        .lines()
+        .zip(actual.lines())
+        .position(|(a, b)| a != b)
+        .unwrap_or(expected.lines().count().min(actual.lines().count()));
+    Err(format!(
+        "{} differs at line {} (run with BLESS=1 after checking):\nexpected: {:?}\nactual:   {:?}",
+        path.display(),
+        line + 1,
+        expected.lines().nth(line),
+        actual.lines().nth(line)
+    ))
 }

@@ -28,10 +28,10 @@
 mod common;
 mod shadow;
 
-use common::{check_picture_of, SENTINEL};
+use common::{av, check_picture_of, check_working_set, SENTINEL};
 use pagelab::sim::consts::*;
 use pagelab::sim::history::Recording;
-use pagelab::sim::{Config, ExceptionRecord, Machine, Policy, Pte};
+use pagelab::sim::{Config, ExceptionRecord, Machine, Policy};
 use proptest::prelude::*;
 use shadow::*;
 
@@ -222,14 +222,6 @@ fn access(
     Ok(())
 }
 
-/// An access violation with information [`kind`, `va`] (reference §7).
-fn av(kind: u64, va: u64) -> ExceptionRecord {
-    ExceptionRecord {
-        code: STATUS_ACCESS_VIOLATION,
-        info: [kind, va],
-    }
-}
-
 /// Apply one API call to the shadow; `ok` is whether the machine's call succeeded, and
 /// the shadow must agree.
 fn api(m: &mut Machine, shadow: &mut Shadow, op: &Op) -> Result<(), String> {
@@ -390,49 +382,6 @@ fn api(m: &mut Machine, shadow: &mut Shadow, op: &Op) -> Result<(), String> {
             m.last_error(),
             if predicted { "succeeds" } else { "fails" }
         ));
-    }
-    Ok(())
-}
-
-/// The working-set limit is soft (reference §8.4): only the textbook model passes it, and
-/// only when no page in it can leave. After an access or a page-out (`trimmed`: the engine
-/// had its chance to trim back), a working set above its limit means: no free slot, no
-/// resident page holding a slot copy it could give up, and so every slot is held by a page
-/// not in RAM (working set + slots ≤ commit charge). Other operations never grow it.
-fn check_working_set(m: &Machine, trimmed: bool, before: usize) -> Result<(), String> {
-    let p = m.paging();
-    let ws = p.working_set();
-    let (size, limit) = (ws.len(), ws.limit() as usize);
-    if size <= limit {
-        return Ok(());
-    }
-    if m.config().standby {
-        return Err(format!(
-            "standby model: working set {size} above its limit {limit}"
-        ));
-    }
-    if !trimmed {
-        return match size <= before {
-            true => Ok(()),
-            false => Err(format!(
-                "working set grew to {size}, past its limit {limit}"
-            )),
-        };
-    }
-    if p.pagefile().free_count() > 0 {
-        return Err(format!("working set {size} > {limit} with a free slot"));
-    }
-    for &vpn in ws.pages() {
-        if let Pte::Valid { pfn, .. } = p.tables().pte(vpn) {
-            if p.frames().get(pfn).slot.is_some() {
-                return Err(format!(
-                    "working set {size} > {limit} while {vpn:?} could give up its slot"
-                ));
-            }
-        }
-    }
-    if size as u64 + p.pagefile().len() as u64 > m.commit_charge() {
-        return Err("working set + slots above the commit charge".into());
     }
     Ok(())
 }

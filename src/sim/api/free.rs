@@ -111,13 +111,7 @@ impl Machine {
     /// Drop the committed pages of `first..end` from the paging engine; returns how many
     /// there were and what the engine freed (reference §4.3: their data is gone).
     fn discard_committed(&mut self, first: Vpn, end: Vpn) -> (u64, Discarded) {
-        let committed: Vec<(Vpn, u64)> = self
-            .space
-            .runs_in(first, end)
-            .iter()
-            .filter(|r| r.attr.committed)
-            .map(|r| (Vpn(r.start), r.len()))
-            .collect();
+        let committed = self.space.committed_runs(first, end);
         let mut freed = Discarded::default();
         for (vpn, n) in &committed {
             freed.extend(self.discard_pages(*vpn, *n));

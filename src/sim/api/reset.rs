@@ -6,12 +6,10 @@
 //! written to the page file any more, and its frame may be reused, after which the page
 //! reads zeros. `MEM_RESET_UNDO` takes that back: it succeeds when every reset page still
 //! has its data (and from then on the data is saved again), and fails when some page was
-//! already given zeros.
+//! already given zeros. The engine's side of both lives in `paging::discard`.
 
-use super::super::addr::Vpn;
 use super::super::consts::*;
 use super::super::error::Win32Error;
-use super::super::event::{Event, FrameList, Pte};
 use super::super::machine::Machine;
 use super::words::{addr, agree, pages};
 use super::{pages_of, refuse, Done, Refusal};
@@ -41,13 +39,7 @@ impl Machine {
         }
         let start_va = first.base();
         self.focus = Some(start_va);
-        let committed: Vec<(Vpn, u64)> = self
-            .space
-            .runs_in(first, end)
-            .iter()
-            .filter(|r| r.attr.committed)
-            .map(|r| (Vpn(r.start), r.len()))
-            .collect();
+        let committed = self.space.committed_runs(first, end);
         let count: u64 = committed.iter().map(|(_, n)| n).sum();
         if ty == MEM_RESET {
             // The pages stay committed with their protection; flProtect is ignored. Their
@@ -120,66 +112,5 @@ impl Machine {
             value: start_va,
             story,
         })
-    }
-
-    /// Mark the pages of `first..first + count` that hold data (in RAM or in the page
-    /// file) as reset, before `MEM_RESET` lets the engine drop it.
-    fn mark_holding_data(&mut self, first: Vpn, count: u64) {
-        for (vpn, pte) in self.paging.tables.in_range(first, count) {
-            if matches!(
-                pte,
-                Pte::Valid { .. } | Pte::Transition { .. } | Pte::PageFile { .. }
-            ) {
-                self.space.mark_reset(vpn);
-            }
-        }
-    }
-
-    /// `MEM_RESET_UNDO` for one reset page: false when its data is gone (its frame was
-    /// reused and the PTE went back to demand-zero). When the data is still in a frame
-    /// that MEM_RESET made clean, the frame counts as changed again, so that trimming sends
-    /// it to the modified list and the modified page writer saves it. Emits events.
-    fn keep_contents(&mut self, vpn: Vpn) -> bool {
-        let pte = self.paging.tables.pte(vpn);
-        let pfn = match pte {
-            Pte::Valid { pfn, .. } | Pte::Transition { pfn } => pfn,
-            // Written again after the reset and saved since: the data is the program's.
-            Pte::PageFile { .. } => return true,
-            Pte::Empty | Pte::DemandZero | Pte::Prototype { .. } => return false,
-        };
-        let frame = self.paging.frames.get(pfn);
-        // A frame already changed, or with a page-file copy, keeps its data safely.
-        if frame.modified || frame.slot.is_some() {
-            return true;
-        }
-        self.paging.frames.get_mut(pfn).modified = true;
-        match pte {
-            Pte::Valid {
-                pfn,
-                accessed,
-                writable,
-                ..
-            } => {
-                let new = Pte::Valid {
-                    pfn,
-                    accessed,
-                    dirty: true,
-                    writable,
-                };
-                self.paging.tables.set(vpn, new);
-                self.emit(Event::PteWritten { vpn, old: pte, new });
-            }
-            _ => {
-                // A clean reset page on standby moves to the modified list.
-                let from = self.paging.frames.get(pfn).list;
-                self.paging.frames.push_tail(pfn, FrameList::Modified);
-                self.emit(Event::ListMove {
-                    pfn,
-                    from,
-                    to: FrameList::Modified,
-                });
-            }
-        }
-        true
     }
 }

@@ -281,12 +281,7 @@ impl Machine {
     ) -> ExceptionRecord {
         let record = ExceptionRecord::access_violation(access, va);
         self.paging.counters.access_violation += 1;
-        self.emit(Event::PageFault {
-            va,
-            fault: FaultKind::AccessViolation,
-            access,
-        });
-        self.raise(&record);
+        self.fault_raises(va, FaultKind::AccessViolation, access, &record);
         let info = record.info;
         self.end_step(move || {
             format!(
@@ -305,12 +300,7 @@ impl Machine {
     fn general_protection(&mut self, va: u64, access: Access) -> ExceptionRecord {
         let record = ExceptionRecord::general_protection();
         self.paging.counters.access_violation += 1;
-        self.emit(Event::PageFault {
-            va,
-            fault: FaultKind::AccessViolation,
-            access,
-        });
-        self.raise(&record);
+        self.fault_raises(va, FaultKind::AccessViolation, access, &record);
         self.end_step(move || {
             format!(
                 "Address {va:#x} is not canonical: bits 63:48 must all equal bit 47. The CPU \
@@ -321,6 +311,18 @@ impl Machine {
             )
         });
         record
+    }
+
+    /// Emit the fault at `va` and then the exception it raises.
+    fn fault_raises(
+        &mut self,
+        va: u64,
+        fault: FaultKind,
+        access: Access,
+        record: &ExceptionRecord,
+    ) {
+        self.emit(Event::PageFault { va, fault, access });
+        self.raise(record);
     }
 
     /// Emit the exception event for `record`.
@@ -336,12 +338,7 @@ impl Machine {
     fn guard_fired(&mut self, va: u64, vpn: Vpn, access: Access, found: String) -> ExceptionRecord {
         let record = ExceptionRecord::guard_page(access, va);
         self.paging.counters.guard += 1;
-        self.emit(Event::PageFault {
-            va,
-            fault: FaultKind::GuardPage,
-            access,
-        });
-        self.raise(&record);
+        self.fault_raises(va, FaultKind::GuardPage, access, &record);
         let before = self.space.page(vpn).protect;
         self.space.clear_guard(vpn);
         let after = self.space.page(vpn).protect;

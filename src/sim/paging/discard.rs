@@ -1,6 +1,7 @@
 //! What the VM API does to physical state: decommit and release drop pages entirely,
 //! re-protecting updates PTEs and flushes the TLB, and `MEM_RESET` drops the need to save
-//! contents (reference §3.4, §4, §5, §8.6). These emit events inside the API call's step.
+//! contents and `MEM_RESET_UNDO` wants them back (reference §3.4, §4, §5, §8.6). These emit
+//! events inside the API call's step.
 
 use crate::sim::addr::{Pfn, Slot, Vpn};
 use crate::sim::event::{Event, FrameList, Pte};
@@ -224,6 +225,67 @@ impl Machine {
                 Pte::DemandZero | Pte::Prototype { .. } | Pte::Empty => {}
             }
         }
+    }
+
+    /// Mark the pages of `first..first + count` that hold data (in RAM or in the page
+    /// file) as reset, before `MEM_RESET` lets the engine drop it.
+    pub(crate) fn mark_holding_data(&mut self, first: Vpn, count: u64) {
+        for (vpn, pte) in self.paging.tables.in_range(first, count) {
+            if matches!(
+                pte,
+                Pte::Valid { .. } | Pte::Transition { .. } | Pte::PageFile { .. }
+            ) {
+                self.space.mark_reset(vpn);
+            }
+        }
+    }
+
+    /// `MEM_RESET_UNDO` for one reset page: false when its data is gone (its frame was
+    /// reused and the PTE went back to demand-zero). When the data is still in a frame
+    /// that MEM_RESET made clean, the frame counts as changed again, so that trimming sends
+    /// it to the modified list and the modified page writer saves it. Emits events.
+    pub(crate) fn keep_contents(&mut self, vpn: Vpn) -> bool {
+        let pte = self.paging.tables.pte(vpn);
+        let pfn = match pte {
+            Pte::Valid { pfn, .. } | Pte::Transition { pfn } => pfn,
+            // Written again after the reset and saved since: the data is the program's.
+            Pte::PageFile { .. } => return true,
+            Pte::Empty | Pte::DemandZero | Pte::Prototype { .. } => return false,
+        };
+        let frame = self.paging.frames.get(pfn);
+        // A frame already changed, or with a page-file copy, keeps its data safely.
+        if frame.modified || frame.slot.is_some() {
+            return true;
+        }
+        self.paging.frames.get_mut(pfn).modified = true;
+        match pte {
+            Pte::Valid {
+                pfn,
+                accessed,
+                writable,
+                ..
+            } => {
+                let new = Pte::Valid {
+                    pfn,
+                    accessed,
+                    dirty: true,
+                    writable,
+                };
+                self.paging.tables.set(vpn, new);
+                self.emit(Event::PteWritten { vpn, old: pte, new });
+            }
+            _ => {
+                // A clean reset page on standby moves to the modified list.
+                let from = self.paging.frames.get(pfn).list;
+                self.paging.frames.push_tail(pfn, FrameList::Modified);
+                self.emit(Event::ListMove {
+                    pfn,
+                    from,
+                    to: FrameList::Modified,
+                });
+            }
+        }
+        true
     }
 
     /// The frame's bytes need not be kept: clean, and no page-file copy.

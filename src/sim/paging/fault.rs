@@ -161,19 +161,7 @@ impl Machine {
         };
         let pfn = taken.pfn;
         if !taken.swapped {
-            let crate::sim::paging::Paging {
-                pagefile, frames, ..
-            } = &mut self.paging;
-            pagefile.read(slot, frames.bytes_mut(pfn));
-            let f = frames.get_mut(pfn);
-            f.slot = Some(slot);
-            f.modified = false;
-            self.paging.counters.pagefile_reads += 1;
-            self.emit(Event::PageFileRead {
-                slot,
-                pfn,
-                vpn: ctx.vpn,
-            });
+            self.read_from_slot(slot, pfn, ctx.vpn);
             self.end_step(move || {
                 format!(
                     "Disk I/O: page-file slot {} is read into frame {}. The slot keeps its copy, \
@@ -258,15 +246,7 @@ impl Machine {
         });
         for g in &got {
             let (v, slot, pfn) = (g.vpn, g.slot, g.pfn);
-            let crate::sim::paging::Paging {
-                pagefile, frames, ..
-            } = &mut self.paging;
-            pagefile.read(slot, frames.bytes_mut(pfn));
-            let f = frames.get_mut(pfn);
-            f.slot = Some(slot);
-            f.modified = false;
-            self.paging.counters.pagefile_reads += 1;
-            self.emit(Event::PageFileRead { slot, pfn, vpn: v });
+            self.read_from_slot(slot, pfn, v);
             // The frame was on no list while the read filled it (FrameDb's `Active`).
             self.paging.frames.push_tail(pfn, FrameList::Standby);
             self.emit(Event::ListMove {

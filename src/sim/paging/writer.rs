@@ -131,6 +131,20 @@ impl Machine {
         true
     }
 
+    /// Copy `slot` into frame `pfn` for page `vpn` and record it (no step). The slot keeps
+    /// its copy, so the frame starts out unchanged.
+    pub(super) fn read_from_slot(&mut self, slot: Slot, pfn: Pfn, vpn: Vpn) {
+        let crate::sim::paging::Paging {
+            pagefile, frames, ..
+        } = &mut self.paging;
+        pagefile.read(slot, frames.bytes_mut(pfn));
+        let f = frames.get_mut(pfn);
+        f.slot = Some(slot);
+        f.modified = false;
+        self.paging.counters.pagefile_reads += 1;
+        self.emit(Event::PageFileRead { slot, pfn, vpn });
+    }
+
     /// Copy frame `pfn` into `slot` for page `owner` and record it (no step).
     pub(super) fn write_to_slot(&mut self, pfn: Pfn, slot: Slot, owner: Vpn) {
         let crate::sim::paging::Paging {

@@ -116,11 +116,6 @@ impl Allocation {
     pub fn contains(&self, vpn: Vpn) -> bool {
         vpn >= self.base && vpn < self.end()
     }
-
-    /// Committed pages in the whole allocation.
-    pub fn committed_pages(&self) -> u64 {
-        self.runs.committed_in(0, self.pages())
-    }
 }
 
 /// What `VirtualQuery` reports about the region holding one page (reference §6).
@@ -307,6 +302,16 @@ impl AddressSpace {
             }
             None => Vec::new(),
         }
+    }
+
+    /// The committed runs of pages `first..end` (inside one allocation), as (first page,
+    /// page count).
+    pub fn committed_runs(&self, first: Vpn, end: Vpn) -> Vec<(Vpn, u64)> {
+        self.runs_in(first, end)
+            .iter()
+            .filter(|r| r.attr.committed)
+            .map(|r| (Vpn(r.start), r.len()))
+            .collect()
     }
 
     /// Disarm `PAGE_GUARD` on page `vpn` after it fired (reference §7): the page keeps

@@ -169,20 +169,20 @@ impl Runs {
             }
         }
     }
-
-    /// Number of committed pages in `start..end`.
-    pub fn committed_in(&self, start: u64, end: u64) -> u64 {
-        self.runs_in(start, end)
-            .iter()
-            .filter(|r| r.attr.committed)
-            .map(Run::len)
-            .sum()
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Number of committed pages in `start..end`.
+    fn committed_in(r: &Runs, start: u64, end: u64) -> u64 {
+        r.runs_in(start, end)
+            .iter()
+            .filter(|r| r.attr.committed)
+            .map(Run::len)
+            .sum()
+    }
 
     const RW: PageAttr = PageAttr {
         committed: true,
@@ -232,11 +232,11 @@ mod tests {
         let runs = r.all();
         assert_eq!(runs.len(), 3);
         assert_eq!((runs[1].start, runs[1].end), (4, 6));
-        assert_eq!(r.committed_in(0, 10), 2);
-        assert_eq!(r.committed_in(5, 10), 1);
+        assert_eq!(committed_in(&r, 0, 10), 2);
+        assert_eq!(committed_in(&r, 5, 10), 1);
         r.set(0, 10, PageAttr::RESERVED);
         assert_eq!(r.all().len(), 1);
-        assert_eq!(r.committed_in(0, 10), 0);
+        assert_eq!(committed_in(&r, 0, 10), 0);
     }
 
     #[test]

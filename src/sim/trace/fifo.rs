@@ -2,7 +2,7 @@
 
 use std::num::NonZeroU32;
 
-use super::page_map::FrameMap;
+use super::in_place::InPlace;
 use super::{Outcome, Replacer};
 
 /// First in, first out, O(1) per access.
@@ -12,11 +12,7 @@ use super::{Outcome, Replacer};
 /// earliest loaded page is simply the one under a pointer that advances by one per eviction.
 #[derive(Clone, Debug)]
 pub struct Fifo {
-    frames: usize,
-    /// Page held by each frame, in frame order.
-    pages: Vec<u64>,
-    /// Resident page → its frame.
-    map: FrameMap,
+    memory: InPlace,
     /// The frame holding the earliest loaded page once memory is full.
     oldest: usize,
 }
@@ -24,13 +20,8 @@ pub struct Fifo {
 impl Fifo {
     /// An empty memory of `frames` frames.
     pub fn new(frames: NonZeroU32) -> Fifo {
-        let frames = frames.get() as usize;
-        let expected = frames.min(1 << 12);
         Fifo {
-            frames,
-            pages: Vec::with_capacity(expected),
-            // One more than the frames: a miss inserts the new page before removing the victim.
-            map: FrameMap::with_capacity(expected + 1),
+            memory: InPlace::new(frames),
             oldest: 0,
         }
     }
@@ -39,26 +30,15 @@ impl Fifo {
 impl Replacer for Fifo {
     #[inline]
     fn access(&mut self, page: u64) -> Outcome {
-        let vacant = match self.map.find(page) {
-            Ok(_) => return Outcome::Hit,
-            Err(vacant) => vacant,
-        };
-        if self.pages.len() < self.frames {
-            self.map
-                .insert_vacant(vacant, page, self.pages.len() as u32);
-            self.pages.push(page);
-            return Outcome::Miss { evicted: None };
+        let oldest = self.oldest;
+        let outcome = self.memory.access(page, || oldest);
+        if let Outcome::Miss { evicted: Some(_) } = outcome {
+            self.oldest = if oldest + 1 == self.memory.frames() {
+                0
+            } else {
+                oldest + 1
+            };
         }
-        let frame = self.oldest;
-        let victim = std::mem::replace(&mut self.pages[frame], page);
-        self.map.reassign(vacant, page, frame as u32);
-        self.oldest = if frame + 1 == self.frames {
-            0
-        } else {
-            frame + 1
-        };
-        Outcome::Miss {
-            evicted: Some(victim),
-        }
+        outcome
     }
 }

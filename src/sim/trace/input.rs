@@ -168,11 +168,6 @@ impl<R: Read> PageReader<R> {
         self.error.take()
     }
 
-    /// Page numbers read so far.
-    pub fn pages_read(&self) -> u64 {
-        self.tokens
-    }
-
     /// Read more bytes after `end`; false when the read failed (the error is kept).
     fn fill(&mut self) -> bool {
         loop {

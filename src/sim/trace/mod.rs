@@ -23,6 +23,7 @@
 
 mod clock;
 mod fifo;
+mod in_place;
 mod input;
 mod lru;
 pub mod naive;

@@ -2,7 +2,7 @@
 
 use std::num::NonZeroU32;
 
-use super::page_map::FrameMap;
+use super::in_place::InPlace;
 use super::{Outcome, Replacer};
 use crate::sim::rng::SplitMix64;
 
@@ -11,24 +11,15 @@ use crate::sim::rng::SplitMix64;
 /// given (`--seed`), one draw per eviction. Same seed, same string: same evictions.
 #[derive(Clone, Debug)]
 pub struct Random {
-    frames: usize,
-    /// Page held by each frame.
-    pages: Vec<u64>,
-    /// Resident page → its frame.
-    map: FrameMap,
+    memory: InPlace,
     rng: SplitMix64,
 }
 
 impl Random {
     /// An empty memory of `frames` frames with a generator seeded by `seed`.
     pub fn new(frames: NonZeroU32, seed: u64) -> Random {
-        let frames = frames.get() as usize;
-        let expected = frames.min(1 << 12);
         Random {
-            frames,
-            pages: Vec::with_capacity(expected),
-            // One more than the frames: a miss inserts the new page before removing the victim.
-            map: FrameMap::with_capacity(expected + 1),
+            memory: InPlace::new(frames),
             rng: SplitMix64::new(seed),
         }
     }
@@ -37,21 +28,8 @@ impl Random {
 impl Replacer for Random {
     #[inline]
     fn access(&mut self, page: u64) -> Outcome {
-        let vacant = match self.map.find(page) {
-            Ok(_) => return Outcome::Hit,
-            Err(vacant) => vacant,
-        };
-        if self.pages.len() < self.frames {
-            self.map
-                .insert_vacant(vacant, page, self.pages.len() as u32);
-            self.pages.push(page);
-            return Outcome::Miss { evicted: None };
-        }
-        let frame = self.rng.below(self.frames as u64) as usize;
-        let victim = std::mem::replace(&mut self.pages[frame], page);
-        self.map.reassign(vacant, page, frame as u32);
-        Outcome::Miss {
-            evicted: Some(victim),
-        }
+        let frames = self.memory.frames() as u64;
+        let rng = &mut self.rng;
+        self.memory.access(page, || rng.below(frames) as usize)
     }
 }

@@ -1,7 +1,7 @@
 //! Host tests of the walk, the zoomable strip, motion, and the layout's stability.
 
 use super::*;
-use crate::sim::addr::{AddressSplit, Level};
+use crate::sim::addr::{AddressSplit, Level, Slot};
 use crate::sim::picture::TableView;
 use crate::view::walk::{path, Holds};
 use crate::view::zoom::Window;
@@ -323,7 +323,7 @@ fn the_layout_does_not_jitter_between_steps() {
 }
 
 /// Every shape's extent lies inside the canvas.
-fn assert_inside(s: &Scene, what: &str) {
+pub(super) fn assert_inside(s: &Scene, what: &str) {
     for sh in &s.shapes {
         match sh {
             Shape::Box { rect, .. } => assert!(

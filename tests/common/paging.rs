@@ -1,6 +1,5 @@
-//! Shared helpers for the paging tests: machines, and golden step files.
-
-#![allow(dead_code)]
+//! Helpers for the paging tests (tests/paging_*.rs, tests/narration.rs): machines set by
+//! pragmas, and golden step files.
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -58,23 +57,7 @@ pub fn golden(name: &str, actual: &str) {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("tests/golden")
         .join(format!("{name}.txt"));
-    if std::env::var_os("BLESS").is_some() {
-        std::fs::write(&path, actual).expect("write golden file");
-        return;
-    }
-    let expected = std::fs::read_to_string(&path)
-        .unwrap_or_else(|_| panic!("missing {}; run with BLESS=1", path.display()));
-    if expected != actual {
-        let line = expected
-            .lines()
-            .zip(actual.lines())
-            .position(|(a, b)| a != b)
-            .unwrap_or(expected.lines().count().min(actual.lines().count()));
-        panic!(
-            "golden {name} differs at line {}:\nexpected: {:?}\nactual:   {:?}\n(run with BLESS=1 to accept)",
-            line + 1,
-            expected.lines().nth(line),
-            actual.lines().nth(line)
-        );
+    if let Err(e) = super::golden_file(&path, actual) {
+        panic!("golden {name}: {e}");
     }
 }

@@ -23,9 +23,13 @@ pub struct PageFile {
 impl PageFile {
     /// A page file of `slots` empty slots.
     pub fn new(slots: u32) -> PageFile {
+        // Inserted one by one rather than collected: collecting into a set sorts first,
+        // which brings a stable sort routine into the wasm module (the download budget).
+        let mut free = BTreeSet::new();
+        free.extend(0..slots);
         PageFile {
             slots: vec![SlotEntry::default(); slots as usize],
-            free: (0..slots).collect(),
+            free,
         }
     }
 

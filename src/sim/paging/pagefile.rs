@@ -3,7 +3,7 @@
 //! The lowest free slot is used first, so runs are deterministic. A slot's bytes are
 //! allocated when it is first written.
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 
 use crate::sim::addr::{Slot, Vpn, PAGE_SIZE};
 
@@ -17,16 +17,19 @@ struct SlotEntry {
 #[derive(Clone, Debug)]
 pub struct PageFile {
     slots: Vec<SlotEntry>,
-    free: BTreeSet<u32>,
+    /// The free slot numbers (each mapped to `true`). A map with the key and value types
+    /// of the address space's reset set, not a `BTreeSet<u32>`: the wasm module then holds
+    /// one copy of the B-tree code for both (the page's download budget).
+    free: BTreeMap<u64, bool>,
 }
 
 impl PageFile {
     /// A page file of `slots` empty slots.
     pub fn new(slots: u32) -> PageFile {
-        // Inserted one by one rather than collected: collecting into a set sorts first,
+        // Inserted one by one rather than collected: collecting into a map sorts first,
         // which brings a stable sort routine into the wasm module (the download budget).
-        let mut free = BTreeSet::new();
-        free.extend(0..slots);
+        let mut free = BTreeMap::new();
+        free.extend((0..u64::from(slots)).map(|n| (n, true)));
         PageFile {
             slots: vec![SlotEntry::default(); slots as usize],
             free,
@@ -50,16 +53,16 @@ impl PageFile {
 
     /// Take the lowest free slot for `owner`.
     pub fn alloc(&mut self, owner: Vpn) -> Option<Slot> {
-        let n = self.free.pop_first()?;
+        let (n, _) = self.free.pop_first()?;
         self.slots[n as usize].owner = Some(owner);
-        Some(Slot(n))
+        Some(Slot(n as u32))
     }
 
     /// Give `slot` back; its bytes are forgotten.
     pub fn release(&mut self, slot: Slot) {
         if let Some(e) = self.slots.get_mut(slot.0 as usize) {
             if e.owner.take().is_some() {
-                self.free.insert(slot.0);
+                self.free.insert(u64::from(slot.0), true);
             }
         }
     }
@@ -73,7 +76,7 @@ impl PageFile {
     pub fn set_owner(&mut self, slot: Slot, owner: Vpn) {
         if let Some(e) = self.slots.get_mut(slot.0 as usize) {
             if e.owner.is_none() {
-                self.free.remove(&slot.0);
+                self.free.remove(&u64::from(slot.0));
             }
             e.owner = Some(owner);
         }

@@ -5,8 +5,6 @@
 
 mod call;
 
-use std::collections::BTreeMap;
-
 use super::ast::{Action, BinOp, Declarator, Expr, ExprKind, Instr, Span, Statement, Stmt, UnOp};
 use super::builtins::Signature;
 use super::error::Errors;
@@ -59,6 +57,39 @@ fn constant(name: &str) -> Option<(u64, Ty)> {
     }
 }
 
+/// Names to slots, sorted by name: a sorted list rather than a `BTreeMap<String, usize>`,
+/// whose B-tree code for string keys would be one more copy in the wasm module (the page's
+/// download budget). Scripts declare few variables, so inserting into a list is cheap.
+#[derive(Default)]
+struct Scope(Vec<(String, usize)>);
+
+impl Scope {
+    fn find(&self, name: &str) -> Result<usize, usize> {
+        self.0.binary_search_by(|(n, _)| n.as_str().cmp(name))
+    }
+
+    fn get(&self, name: &str) -> Option<&usize> {
+        self.find(name).ok().map(|i| &self.0[i].1)
+    }
+
+    fn contains_key(&self, name: &str) -> bool {
+        self.find(name).is_ok()
+    }
+
+    /// Bind `name` to `slot`, replacing an earlier binding.
+    fn insert(&mut self, name: String, slot: usize) {
+        match self.find(&name) {
+            Ok(i) => self.0[i].1 = slot,
+            Err(i) => self.0.insert(i, (name, slot)),
+        }
+    }
+
+    /// The names in order.
+    fn keys(&self) -> impl Iterator<Item = &String> {
+        self.0.iter().map(|(n, _)| n)
+    }
+}
+
 /// Checks parsed statements and collects the program's variables and code.
 pub(crate) struct Checker<'a> {
     src: &'a str,
@@ -66,7 +97,7 @@ pub(crate) struct Checker<'a> {
     /// Every variable, by slot.
     pub slots: Vec<SlotInfo>,
     /// The slot each name refers to now.
-    scope: BTreeMap<String, usize>,
+    scope: Scope,
     /// The flat code built so far.
     pub code: Vec<Instr>,
 }
@@ -78,7 +109,7 @@ impl<'a> Checker<'a> {
             src,
             errors,
             slots: Vec::new(),
-            scope: BTreeMap::new(),
+            scope: Scope::default(),
             code: Vec::new(),
         }
     }

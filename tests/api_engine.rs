@@ -407,10 +407,9 @@ fn mem_reset_undo_keeps_data_that_survived() {
     check_picture(&m);
 }
 
-// Reference 3.4: MEM_RESET_UNDO fails when a reset page lost its data (its standby frame
-// was reused, so it reads zeros). The region is unchanged.
-#[test]
-fn mem_reset_undo_fails_when_data_was_dropped() {
+/// A written page that `MEM_RESET` gave up, paged out, and whose standby frame other pages
+/// then reused: its PTE is demand-zero again (reference 3.4).
+fn reset_page_whose_frame_is_reused() -> (Machine, u64) {
     let mut m = small();
     let p = m.virtual_alloc(0, 0x1000, MEM_COMMIT, PAGE_READWRITE);
     m.write(p, &[0x44; 16]).expect("write");
@@ -425,6 +424,14 @@ fn mem_reset_undo_fails_when_data_was_dropped() {
         Pte::DemandZero,
         "the frame was reused"
     );
+    (m, p)
+}
+
+// Reference 3.4: MEM_RESET_UNDO fails when a reset page lost its data (its standby frame
+// was reused, so it reads zeros). The region is unchanged.
+#[test]
+fn mem_reset_undo_fails_when_data_was_dropped() {
+    let (mut m, p) = reset_page_whose_frame_is_reused();
     alloc_fails(&mut m, p, 0x1000, MEM_RESET_UNDO, PAGE_READWRITE, 487);
     assert_eq!(region(&mut m, p), (0x1000, MEM_COMMIT, PAGE_READWRITE));
     assert_eq!(read(&mut m, p, 16), Ok(vec![0; 16]));
@@ -441,20 +448,7 @@ fn mem_reset_undo_fails_when_data_was_dropped() {
 // (it comes back as a clean page of zeros): MEM_RESET_UNDO still fails.
 #[test]
 fn mem_reset_undo_fails_when_dropped_data_was_touched_again() {
-    let mut m = small();
-    let p = m.virtual_alloc(0, 0x1000, MEM_COMMIT, PAGE_READWRITE);
-    m.write(p, &[0x44; 16]).expect("write");
-    assert_eq!(m.virtual_alloc(p, 0x1000, MEM_RESET, PAGE_READWRITE), p);
-    m.page_out(p, 1);
-    let q = m.virtual_alloc(0, 0x8000, MEM_COMMIT, PAGE_READWRITE);
-    for k in 0..8 {
-        m.write(q + k * 0x1000, &[0x55; 8]).expect("fill");
-    }
-    assert_eq!(
-        pte(&m.picture(), p),
-        Pte::DemandZero,
-        "the frame was reused"
-    );
+    let (mut m, p) = reset_page_whose_frame_is_reused();
     assert_eq!(
         read(&mut m, p, 16),
         Ok(vec![0; 16]),

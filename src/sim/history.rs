@@ -105,21 +105,6 @@ impl History {
         }
         Some(picture)
     }
-
-    /// Forget steps from `len` on (used when the reader edits and re-runs).
-    pub fn truncate(&mut self, len: usize) {
-        if len >= self.steps.len() {
-            return;
-        }
-        self.steps.truncate(len);
-        self.deltas.truncate(len.min(self.deltas.len()));
-        self.checkpoints
-            .truncate(self.deltas.len() / CHECKPOINT_INTERVAL + 1);
-        self.last = match self.deltas.len() {
-            0 => self.checkpoints[0].clone(),
-            n => self.picture_after(n - 1).unwrap_or_default(),
-        };
-    }
 }
 
 #[cfg(test)]
@@ -158,10 +143,5 @@ mod tests {
             assert_eq!(h.picture_after(i), Some(picture(i as u64 + 1)), "step {i}");
         }
         assert_eq!(h.picture_after(total as usize), None);
-        h.truncate(300);
-        assert_eq!(h.len(), 300);
-        assert_eq!(h.picture_after(299), Some(picture(300)));
-        h.push(step(999), Some(picture(999)));
-        assert_eq!(h.picture_after(300), Some(picture(999)));
     }
 }

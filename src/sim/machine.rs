@@ -82,11 +82,6 @@ impl Machine {
         &self.history
     }
 
-    /// Forget recorded steps from `len` on.
-    pub fn truncate_history(&mut self, len: usize) {
-        self.history.truncate(len);
-    }
-
     /// The script line that the following steps belong to.
     pub fn set_line(&mut self, line: Option<u32>) {
         self.line = line;

@@ -140,14 +140,13 @@ impl WorkingSet {
         }
         // The pages ranked before `victim` by `key` that cannot leave, in rank order.
         let passed_before = |victim: Vpn, key: &dyn Fn(PageAge) -> u64| -> Vec<Vpn> {
-            let mut passed: Vec<Vpn> = self
+            let passed: Vec<(u64, Vpn)> = self
                 .pages
                 .iter()
-                .copied()
-                .filter(|p| !age(*p).can_leave && key(age(*p)) < key(age(victim)))
+                .filter(|p| !age(**p).can_leave && key(age(**p)) < key(age(victim)))
+                .map(|p| (key(age(*p)), *p))
                 .collect();
-            passed.sort_by_key(|p| key(age(*p)));
-            passed
+            in_key_order(&passed)
         };
         let (victim, passed) = match self.policy {
             Policy::Fifo => {
@@ -215,6 +214,31 @@ impl WorkingSet {
             .copied()
             .filter(move |p| age(*p).can_leave)
     }
+}
+
+/// The pages of `keyed` ordered by key, pages with equal keys in their given order (a
+/// stable sort). Done as a counting sort over the sorted distinct keys, so the wasm module
+/// needs no stable sort routine of its own (the page's download budget).
+fn in_key_order(keyed: &[(u64, Vpn)]) -> Vec<Vpn> {
+    let mut keys: Vec<u64> = keyed.iter().map(|(k, _)| *k).collect();
+    keys.sort_unstable();
+    keys.dedup();
+    let rank = |k: &u64| keys.binary_search(k).unwrap_or(0);
+    // next[r]: where the next page of rank r goes.
+    let mut next = vec![0usize; keys.len() + 1];
+    for (k, _) in keyed {
+        next[rank(k) + 1] += 1;
+    }
+    for r in 1..next.len() {
+        next[r] += next[r - 1];
+    }
+    let mut out = vec![Vpn(0); keyed.len()];
+    for (k, p) in keyed {
+        let r = rank(k);
+        out[next[r]] = *p;
+        next[r] += 1;
+    }
+    out
 }
 
 #[cfg(test)]
@@ -351,5 +375,19 @@ mod tests {
         ws.remove(Vpn(4));
         assert_eq!(ws.hand(), 0);
         assert!(!ws.remove(Vpn(4)));
+    }
+
+    #[test]
+    fn in_key_order_is_stable() {
+        let keyed = [
+            (5, Vpn(1)),
+            (2, Vpn(2)),
+            (5, Vpn(3)),
+            (2, Vpn(4)),
+            (9, Vpn(5)),
+        ];
+        let order: Vec<u64> = in_key_order(&keyed).iter().map(|v| v.0).collect();
+        assert_eq!(order, [2, 4, 1, 3, 5]);
+        assert!(in_key_order(&[]).is_empty());
     }
 }

@@ -1,8 +1,6 @@
 //! Run-length storage of per-page attributes inside one allocation, so that a huge
 //! reservation (a terabyte) costs a few map entries, not one entry per page.
 
-use std::collections::BTreeMap;
-
 /// What one page of an allocation is: committed or only reserved, and its protection.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PageAttr {
@@ -51,20 +49,24 @@ impl Run {
     }
 }
 
-/// Attributes of pages `0..len`, stored as maximal runs: each key starts a run that lasts
-/// until the next key (or `len`), and neighbouring runs always differ.
+/// Attributes of pages `0..len`, stored as maximal runs: each entry starts a run that
+/// lasts until the next entry's start (or `len`), and neighbouring runs always differ.
+/// A `Vec` sorted by start, searched by bisection, rather than a B-tree map: an allocation
+/// holds a few runs, and the wasm module then carries no B-tree code for this key and
+/// value pairing (the page's download budget).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Runs {
     len: u64,
-    starts: BTreeMap<u64, PageAttr>,
+    starts: Vec<(u64, PageAttr)>,
 }
 
 impl Runs {
     /// `len` pages (at least 1), all with `attr`.
     pub fn new(len: u64, attr: PageAttr) -> Runs {
-        let mut starts = BTreeMap::new();
-        starts.insert(0, attr);
-        Runs { len, starts }
+        Runs {
+            len,
+            starts: vec![(0, attr)],
+        }
     }
 
     /// Pages covered.
@@ -77,57 +79,63 @@ impl Runs {
         self.len == 0
     }
 
+    /// Index of the first entry starting at or after `offset`.
+    fn first_from(&self, offset: u64) -> usize {
+        self.starts.partition_point(|&(s, _)| s < offset)
+    }
+
+    /// Index of the run holding page `offset` (the entry starting at 0 always exists).
+    fn index_at(&self, offset: u64) -> usize {
+        self.starts
+            .partition_point(|&(s, _)| s <= offset)
+            .saturating_sub(1)
+    }
+
+    /// Where the run at index `i` ends: the next run's start, or `len`.
+    fn end_of(&self, i: usize) -> u64 {
+        self.starts.get(i + 1).map_or(self.len, |&(s, _)| s)
+    }
+
     /// The run holding page `offset` (which must be `< len`). O(log runs).
     pub fn run_at(&self, offset: u64) -> Run {
-        let (&start, &attr) = self
+        let i = self.index_at(offset);
+        let (start, attr) = self
             .starts
-            .range(..=offset)
-            .next_back()
-            .unwrap_or((&0, &PageAttr::RESERVED));
-        let end = self
-            .starts
-            .range(offset + 1..)
-            .next()
-            .map_or(self.len, |(&s, _)| s);
-        Run { start, end, attr }
+            .get(i)
+            .copied()
+            .unwrap_or((0, PageAttr::RESERVED));
+        Run {
+            start,
+            end: self.end_of(i),
+            attr,
+        }
     }
 
     /// Attributes of page `offset`. O(log runs).
     pub fn get(&self, offset: u64) -> PageAttr {
-        // One lookup: the run starting at or before `offset` (key 0 always exists).
         self.starts
-            .range(..=offset)
-            .next_back()
-            .map_or(PageAttr::RESERVED, |(_, &attr)| attr)
+            .get(self.index_at(offset))
+            .map_or(PageAttr::RESERVED, |&(_, attr)| attr)
     }
 
     /// The runs overlapping pages `start..end`, clipped to that range, in order.
     pub fn runs_in(&self, start: u64, end: u64) -> Vec<Run> {
         let end = end.min(self.len);
-        if start >= end {
-            return Vec::new();
-        }
         let mut out = Vec::new();
-        let first = self.run_at(start);
-        let mut cursor = start;
-        let mut attr = first.attr;
-        let mut next_start = first.end;
-        while cursor < end {
-            let run_end = next_start.min(end);
+        if start >= end {
+            return out;
+        }
+        let mut i = self.index_at(start);
+        while let Some(&(s, attr)) = self.starts.get(i) {
+            if s >= end {
+                break;
+            }
             out.push(Run {
-                start: cursor,
-                end: run_end,
+                start: s.max(start),
+                end: self.end_of(i).min(end),
                 attr,
             });
-            cursor = run_end;
-            if cursor < end {
-                attr = self.starts.get(&cursor).copied().unwrap_or(attr);
-                next_start = self
-                    .starts
-                    .range(cursor + 1..)
-                    .next()
-                    .map_or(self.len, |(&s, _)| s);
-            }
+            i += 1;
         }
         out
     }
@@ -146,27 +154,29 @@ impl Runs {
         // What the page just after the range looks like before the change.
         let after = (end < self.len).then(|| self.get(end));
         // Drop every run start inside the range, then start our run.
-        let inside: Vec<u64> = self.starts.range(start..end).map(|(&s, _)| s).collect();
-        for s in inside {
-            self.starts.remove(&s);
-        }
-        self.starts.insert(start, attr);
-        // Restore the run that continues after the range.
-        if let Some(after) = after {
-            self.starts.insert(end, after);
-        }
-        // Merge with neighbours that have equal attributes.
-        if let Some(after) = after {
-            if after == attr {
-                self.starts.remove(&end);
-            }
-        }
-        if start > 0 {
-            if let Some((_, &before)) = self.starts.range(..start).next_back() {
-                if before == attr {
-                    self.starts.remove(&start);
+        let lo = self.first_from(start);
+        let hi = self.first_from(end);
+        self.starts.drain(lo..hi);
+        self.starts.insert(lo, (start, attr));
+        // Restore the run that continues after the range, unless it merges with ours.
+        let next = lo + 1;
+        let starts_at_end = self.starts.get(next).is_some_and(|&(s, _)| s == end);
+        match after {
+            Some(after) if after != attr => {
+                if starts_at_end {
+                    self.starts[next].1 = after;
+                } else {
+                    self.starts.insert(next, (end, after));
                 }
             }
+            Some(_) if starts_at_end => {
+                self.starts.remove(next);
+            }
+            _ => {}
+        }
+        // Merge with the run before when it has equal attributes.
+        if lo > 0 && self.starts[lo - 1].1 == attr {
+            self.starts.remove(lo);
         }
     }
 }

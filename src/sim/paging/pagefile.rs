@@ -3,8 +3,6 @@
 //! The lowest free slot is used first, so runs are deterministic. A slot's bytes are
 //! allocated when it is first written.
 
-use std::collections::BTreeMap;
-
 use crate::sim::addr::{Slot, Vpn, PAGE_SIZE};
 
 #[derive(Clone, Debug, Default)]
@@ -17,22 +15,18 @@ struct SlotEntry {
 #[derive(Clone, Debug)]
 pub struct PageFile {
     slots: Vec<SlotEntry>,
-    /// The free slot numbers (each mapped to `true`). A map with the key and value types
-    /// of the address space's reset set, not a `BTreeSet<u32>`: the wasm module then holds
-    /// one copy of the B-tree code for both (the page's download budget).
-    free: BTreeMap<u64, bool>,
+    /// The free slot numbers, highest first, so the lowest is popped from the end. A sorted
+    /// `Vec`, not a B-tree set: the wasm module then carries no B-tree code for it (the
+    /// page's download budget).
+    free: Vec<u32>,
 }
 
 impl PageFile {
     /// A page file of `slots` empty slots.
     pub fn new(slots: u32) -> PageFile {
-        // Inserted one by one rather than collected: collecting into a map sorts first,
-        // which brings a stable sort routine into the wasm module (the download budget).
-        let mut free = BTreeMap::new();
-        free.extend((0..u64::from(slots)).map(|n| (n, true)));
         PageFile {
             slots: vec![SlotEntry::default(); slots as usize],
-            free,
+            free: (0..slots).rev().collect(),
         }
     }
 
@@ -53,16 +47,17 @@ impl PageFile {
 
     /// Take the lowest free slot for `owner`.
     pub fn alloc(&mut self, owner: Vpn) -> Option<Slot> {
-        let (n, _) = self.free.pop_first()?;
+        let n = self.free.pop()?;
         self.slots[n as usize].owner = Some(owner);
-        Some(Slot(n as u32))
+        Some(Slot(n))
     }
 
     /// Give `slot` back; its bytes are forgotten.
     pub fn release(&mut self, slot: Slot) {
         if let Some(e) = self.slots.get_mut(slot.0 as usize) {
             if e.owner.take().is_some() {
-                self.free.insert(u64::from(slot.0), true);
+                let i = self.free_index(slot);
+                self.free.insert(i, slot.0);
             }
         }
     }
@@ -75,11 +70,18 @@ impl PageFile {
     /// Hand `slot` to a new owner (used when a slot changes hands in one I/O).
     pub fn set_owner(&mut self, slot: Slot, owner: Vpn) {
         if let Some(e) = self.slots.get_mut(slot.0 as usize) {
-            if e.owner.is_none() {
-                self.free.remove(&u64::from(slot.0));
+            if e.owner.replace(owner).is_none() {
+                let i = self.free_index(slot);
+                if self.free.get(i) == Some(&slot.0) {
+                    self.free.remove(i);
+                }
             }
-            e.owner = Some(owner);
         }
+    }
+
+    /// Where `slot` is or would go in the free list (kept highest first).
+    fn free_index(&self, slot: Slot) -> usize {
+        self.free.partition_point(|&n| n > slot.0)
     }
 
     /// Store a page's bytes in `slot`.

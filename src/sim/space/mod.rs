@@ -9,8 +9,6 @@
 pub mod placement;
 pub mod runs;
 
-use std::collections::BTreeMap;
-
 use serde::Serialize;
 
 use super::addr::{Vpn, ALLOCATION_GRANULARITY, MAX_USER_ADDRESS, PAGE_SHIFT, PAGE_SIZE};
@@ -141,14 +139,16 @@ pub struct RegionInfo {
 /// All allocations of one process.
 #[derive(Clone, Debug)]
 pub struct AddressSpace {
-    /// Allocations keyed by their first page number.
-    allocations: BTreeMap<u64, Allocation>,
+    /// Allocations sorted by their first page number, searched by bisection: a `Vec`, not
+    /// a B-tree map, so the wasm module carries no B-tree code for this value type (the
+    /// page's download budget); a process holds few allocations.
+    allocations: Vec<Allocation>,
     /// Lowest page `VirtualAlloc(NULL, …)` may place an allocation at (DESIGN §2).
     placement_base: Vpn,
     /// Committed pages whose contents `MEM_RESET` declared unneeded while they held data,
     /// not yet taken back by `MEM_RESET_UNDO` (reference §3.4), each with whether the
-    /// engine has since dropped that data.
-    reset: BTreeMap<u64, bool>,
+    /// engine has since dropped that data. Sorted by page, searched by bisection.
+    reset: Vec<(u64, bool)>,
 }
 
 impl Default for AddressSpace {
@@ -161,9 +161,9 @@ impl AddressSpace {
     /// An empty address space.
     pub fn new(config: &Config) -> AddressSpace {
         AddressSpace {
-            allocations: BTreeMap::new(),
+            allocations: Vec::new(),
             placement_base: Vpn::of(config.base),
-            reset: BTreeMap::new(),
+            reset: Vec::new(),
         }
     }
 
@@ -172,26 +172,34 @@ impl AddressSpace {
         self.placement_base
     }
 
+    /// Index of the first allocation starting at or after page `vpn`.
+    fn first_from(&self, vpn: u64) -> usize {
+        self.allocations.partition_point(|a| a.base.0 < vpn)
+    }
+
+    /// Index of the allocation that may hold page `vpn`: the last one starting at or
+    /// before it, if any.
+    fn index_at(&self, vpn: Vpn) -> Option<usize> {
+        self.allocations
+            .partition_point(|a| a.base <= vpn)
+            .checked_sub(1)
+    }
+
     /// The allocation holding page `vpn`, if any. O(log allocations).
     pub fn allocation_at(&self, vpn: Vpn) -> Option<&Allocation> {
-        self.allocations
-            .range(..=vpn.0)
-            .next_back()
-            .map(|(_, a)| a)
+        self.index_at(vpn)
+            .map(|i| &self.allocations[i])
             .filter(|a| a.contains(vpn))
     }
 
     fn allocation_at_mut(&mut self, vpn: Vpn) -> Option<&mut Allocation> {
-        self.allocations
-            .range_mut(..=vpn.0)
-            .next_back()
-            .map(|(_, a)| a)
-            .filter(|a| a.contains(vpn))
+        let i = self.index_at(vpn)?;
+        Some(&mut self.allocations[i]).filter(|a| a.contains(vpn))
     }
 
     /// Every allocation, by address.
     pub fn allocations(&self) -> impl Iterator<Item = &Allocation> {
-        self.allocations.values()
+        self.allocations.iter()
     }
 
     /// True when no allocation overlaps pages `first..end`.
@@ -201,8 +209,8 @@ impl AddressSpace {
         }
         // The last allocation starting before `end` is the only candidate for overlap
         // (allocations never overlap each other).
-        match self.allocations.range(..end.0).next_back() {
-            Some((_, a)) => a.end() <= first,
+        match self.first_from(end.0).checked_sub(1) {
+            Some(i) => self.allocations[i].end() <= first,
             None => true,
         }
     }
@@ -226,21 +234,27 @@ impl AddressSpace {
         write_watch: bool,
         attr: PageAttr,
     ) {
-        self.allocations.insert(
-            base.0,
-            Allocation {
-                base,
-                allocation_protect,
-                kind: MEM_PRIVATE,
-                write_watch,
-                runs: Runs::new(pages, attr),
-            },
-        );
+        let a = Allocation {
+            base,
+            allocation_protect,
+            kind: MEM_PRIVATE,
+            write_watch,
+            runs: Runs::new(pages, attr),
+        };
+        let i = self.first_from(base.0);
+        match self.allocations.get_mut(i) {
+            Some(old) if old.base == base => *old = a,
+            _ => self.allocations.insert(i, a),
+        }
     }
 
     /// Remove the allocation starting at `base` and return it.
     pub fn remove(&mut self, base: Vpn) -> Option<Allocation> {
-        let a = self.allocations.remove(&base.0)?;
+        let i = self.first_from(base.0);
+        if self.allocations.get(i)?.base != base {
+            return None;
+        }
+        let a = self.allocations.remove(i);
         self.take_reset(a.base, a.end());
         Some(a)
     }
@@ -260,29 +274,37 @@ impl AddressSpace {
     /// Remember that `MEM_RESET` declared the data of committed page `vpn` unneeded
     /// (reference §3.4), so that `MEM_RESET_UNDO` can tell whether it survived.
     pub fn mark_reset(&mut self, vpn: Vpn) {
-        self.reset.insert(vpn.0, false);
+        match self.reset_index(vpn) {
+            Ok(i) => self.reset[i].1 = false,
+            Err(i) => self.reset.insert(i, (vpn.0, false)),
+        }
     }
 
     /// The engine dropped the data of page `vpn` (its PTE went back to demand-zero): if
     /// `MEM_RESET` marked it, `MEM_RESET_UNDO` must now fail for it (reference §3.4).
     pub fn note_data_dropped(&mut self, vpn: Vpn) {
-        if let Some(lost) = self.reset.get_mut(&vpn.0) {
-            *lost = true;
+        if let Ok(i) = self.reset_index(vpn) {
+            self.reset[i].1 = true;
         }
+    }
+
+    /// Where page `vpn` is (`Ok`) or would go (`Err`) among the `MEM_RESET` marks.
+    fn reset_index(&self, vpn: Vpn) -> Result<usize, usize> {
+        self.reset.binary_search_by_key(&vpn.0, |&(v, _)| v)
     }
 
     /// Forget and return the `MEM_RESET` marks of pages `first..end`, in order, each with
     /// whether its data was dropped since.
     pub fn take_reset(&mut self, first: Vpn, end: Vpn) -> Vec<(Vpn, bool)> {
-        let marked: Vec<(Vpn, bool)> = self
-            .reset
-            .range(first.0..end.0)
-            .map(|(&v, &lost)| (Vpn(v), lost))
-            .collect();
-        for (v, _) in &marked {
-            self.reset.remove(&v.0);
+        if first >= end {
+            return Vec::new();
         }
-        marked
+        let lo = self.reset.partition_point(|&(v, _)| v < first.0);
+        let hi = self.reset.partition_point(|&(v, _)| v < end.0);
+        self.reset
+            .drain(lo..hi)
+            .map(|(v, lost)| (Vpn(v), lost))
+            .collect()
     }
 
     /// The runs of pages `first..end` (inside one allocation), as absolute page numbers.
@@ -350,9 +372,8 @@ impl AddressSpace {
         // or to the end of the allocatable user range for the last hole.
         let end = self
             .allocations
-            .range(vpn.0..)
-            .next()
-            .map_or(USER_END_VPN, |(&b, _)| b)
+            .get(self.first_from(vpn.0))
+            .map_or(USER_END_VPN, |a| a.base.0)
             .max(vpn.0 + 1);
         RegionInfo {
             first: vpn,
@@ -370,7 +391,7 @@ impl AddressSpace {
     /// The non-free runs, as `VirtualQuery` would report them, by address (reference §6).
     pub fn regions(&self) -> Vec<RegionView> {
         let mut out = Vec::new();
-        for a in self.allocations.values() {
+        for a in &self.allocations {
             for run in a.runs.all() {
                 let info = PageInfo::of(run.attr);
                 out.push(RegionView {

@@ -37,9 +37,8 @@ impl AddressSpace {
     fn lowest_hole(&self, pages: u64, lower: u64) -> Option<Vpn> {
         let mut candidate = lower;
         // Start with the allocation that may straddle `lower`, then every later one.
-        let straddling = self.allocations.range(..lower).next_back();
-        let later = self.allocations.range(lower..);
-        for (_, a) in straddling.into_iter().chain(later) {
+        let from = self.first_from(lower).saturating_sub(1);
+        for a in &self.allocations[from..] {
             let end = candidate.checked_add(pages)?;
             if a.end().0 <= candidate {
                 continue;
@@ -55,7 +54,7 @@ impl AddressSpace {
 
     fn highest_hole(&self, pages: u64, lower: u64) -> Option<Vpn> {
         let mut limit = USER_END_VPN;
-        for a in self.allocations.values().rev() {
+        for a in self.allocations.iter().rev() {
             let candidate = granule_down(limit.checked_sub(pages)?);
             if candidate < lower {
                 return None;

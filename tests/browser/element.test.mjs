@@ -4,10 +4,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
-import path from 'node:path';
-import { serve, launch, screenshot, ROOT } from './harness.mjs';
-import { singleFile } from '../../scripts/single-file.mjs';
+import { serve, launch, screenshot } from './harness.mjs';
 import { tidy, readOptions } from '../../www/element/options.js';
 
 const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; " +
@@ -63,9 +60,6 @@ let server;
 let strict;
 
 before(async () => {
-  // scripts/test builds www/pkg but not the single file: make it here from the sources.
-  const output = path.join(ROOT, 'www', 'pkg', 'page-lab.js');
-  await writeFile(output, await singleFile(path.join(ROOT, 'www', 'page-lab.js'), output));
   server = await serve({ files: PAGES });
   strict = await serve({ files: PAGES, headers: { 'content-security-policy': CSP } });
 });

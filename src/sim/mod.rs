@@ -18,6 +18,7 @@ pub mod protection;
 pub mod rng;
 pub mod space;
 pub mod trace;
+pub mod words;
 
 pub use config::{Config, Policy};
 pub use error::{Access, ExceptionRecord, Win32Error};

@@ -10,8 +10,9 @@ use super::super::event::Event;
 use super::super::machine::Machine;
 use super::super::protection::valid_for_private;
 use super::super::space::PageAttr;
-use super::words::{addr, agree, bytes, charge, page_bytes, pages, prot};
 use super::{pages_of, refuse, Done, Refusal};
+use crate::sim::consts::protection_name;
+use crate::sim::words::{addr, agree, bytes, charge, page_bytes, pages};
 
 /// Every `flAllocationType` bit `VirtualAlloc` knows (reference §1, §3.1 rule 2).
 const KNOWN_TYPES: u32 = MEM_COMMIT
@@ -93,7 +94,7 @@ fn validate(address: u64, size: u64, ty: u32, protect: u32) -> Result<(), Refusa
     if !valid_for_private(protect) {
         return bad(format!(
             "{} ({protect:#x}) is not a valid protection for VirtualAlloc",
-            prot(protect)
+            protection_name(protect)
         ));
     }
     // Rule 7: a non-NULL address below 64 KB, or a range beyond the user range.
@@ -248,7 +249,7 @@ impl Machine {
             story.push_str(&format!(
                 " and commits {} as {}. The commit charge rises {}. No RAM is used yet: the first touch of each page will fault in a zeroed frame.",
                 pages(count),
-                prot(protect),
+                protection_name(protect),
                 charge(old_charge, self.commit_charge, self.commit_limit())
             ));
         } else {
@@ -338,7 +339,7 @@ impl Machine {
             "VirtualAlloc commits {} at {} as {}",
             pages(count),
             addr(start_va),
-            prot(effective)
+            protection_name(effective)
         );
         if start_va != address || count << PAGE_SHIFT != size {
             story.push_str(&format!(

@@ -7,8 +7,8 @@ use super::super::event::Event;
 use super::super::machine::Machine;
 use super::super::paging::Discarded;
 use super::super::space::PageAttr;
-use super::words::{addr, agree, bytes, charge, page_bytes, pages};
 use super::{check_user_range, pages_of, refuse, Done, Refusal};
+use crate::sim::words::{addr, agree, bytes, charge, page_bytes, pages};
 
 /// Why `free_type` is not exactly MEM_DECOMMIT or MEM_RELEASE (reference §4.1).
 fn bad_free_type(free_type: u32) -> String {

@@ -44,7 +44,6 @@ mod free;
 mod protect;
 mod query;
 mod reset;
-pub mod words;
 
 use serde::Serialize;
 
@@ -117,8 +116,8 @@ pub(crate) fn check_user_range(address: u64, size: u64) -> Result<(), Refusal> {
             Win32Error::InvalidParameter,
             format!(
                 "{} is above the highest user address {}",
-                words::addr(address),
-                words::addr(MAX_USER_ADDRESS)
+                crate::sim::words::addr(address),
+                crate::sim::words::addr(MAX_USER_ADDRESS)
             ),
         );
     }
@@ -127,8 +126,8 @@ pub(crate) fn check_user_range(address: u64, size: u64) -> Result<(), Refusal> {
             Win32Error::InvalidParameter,
             format!(
                 "{} from {} runs past the end of user space",
-                words::bytes(size),
-                words::addr(address)
+                crate::sim::words::bytes(size),
+                crate::sim::words::addr(address)
             ),
         );
     }

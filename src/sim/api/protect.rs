@@ -8,8 +8,9 @@ use super::super::machine::Machine;
 use super::super::protection::valid_for_private;
 use super::super::space::PageAttr;
 use super::alloc::effective_protect;
-use super::words::{addr, bytes, pages, prot};
 use super::{check_user_range, pages_of, refuse, Done, Refusal};
+use crate::sim::consts::protection_name;
+use crate::sim::words::{addr, bytes, pages};
 
 impl Machine {
     /// `VirtualProtect` without the step bookkeeping. `old_out` is false for a NULL
@@ -28,7 +29,7 @@ impl Machine {
                 Win32Error::InvalidParameter,
                 format!(
                     "{} ({new_protect:#x}) is not a valid protection for private memory",
-                    prot(new_protect)
+                    protection_name(new_protect)
                 ),
             );
         }
@@ -95,7 +96,7 @@ impl Machine {
             "VirtualProtect sets {} at {} to {}",
             pages(count),
             addr(first.base()),
-            prot(effective)
+            protection_name(effective)
         );
         if first.base() != address || count << PAGE_SHIFT != size {
             story.push_str(&format!(
@@ -106,7 +107,7 @@ impl Machine {
         }
         story.push_str(&format!(
             " and stores the first page's old protection, {} ({old:#x}), in *lpflOldProtect.",
-            prot(old)
+            protection_name(old)
         ));
         if new_protect & PAGE_NOCACHE != 0 && effective & PAGE_NOCACHE == 0 {
             story.push_str(" PAGE_NOCACHE is dropped: caching belongs to the whole allocation, which was made without it.");

@@ -5,8 +5,9 @@ use super::super::consts::MBI_SIZE;
 use super::super::error::Win32Error;
 use super::super::machine::Machine;
 use super::super::space::PageState;
-use super::words::{addr, bytes, prot};
 use super::{refuse, Done, MemoryBasicInformation, Refusal};
+use crate::sim::consts::protection_name;
+use crate::sim::words::{addr, bytes};
 
 impl Machine {
     /// `VirtualQuery` without the step bookkeeping.
@@ -62,15 +63,15 @@ impl Machine {
             PageState::Reserved => format!(
                 "reserved but not committed (Protect 0) in the allocation at {} made with {}; RegionSize {:#x} ({}) covers the pages from there in the same state",
                 addr(mbi.AllocationBase),
-                prot(mbi.AllocationProtect),
+                protection_name(mbi.AllocationProtect),
                 mbi.RegionSize,
                 bytes(mbi.RegionSize)
             ),
             PageState::Committed => format!(
                 "committed as {} in the allocation at {} made with {}; RegionSize {:#x} ({}) covers the pages from there with the same state and protection",
-                prot(mbi.Protect),
+                protection_name(mbi.Protect),
                 addr(mbi.AllocationBase),
-                prot(mbi.AllocationProtect),
+                protection_name(mbi.AllocationProtect),
                 mbi.RegionSize,
                 bytes(mbi.RegionSize)
             ),

@@ -11,8 +11,8 @@
 use super::super::consts::*;
 use super::super::error::Win32Error;
 use super::super::machine::Machine;
-use super::words::{addr, agree, pages};
 use super::{pages_of, refuse, Done, Refusal};
+use crate::sim::words::{addr, agree, pages};
 
 impl Machine {
     /// MEM_RESET or MEM_RESET_UNDO (reference §3.4).

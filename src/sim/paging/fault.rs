@@ -6,6 +6,7 @@ use crate::sim::error::{Access, ExceptionRecord};
 use crate::sim::event::{Event, FrameList, Pte};
 use crate::sim::machine::Machine;
 use crate::sim::protection;
+use crate::sim::words::{self, agree};
 
 use super::narrate;
 use super::take::{repurposed_words, Need, Repurposed, Taken};
@@ -81,11 +82,11 @@ impl Machine {
         let size = self.paging.ws.len();
         self.end_step(move || {
             format!(
-                "The working set holds {size} page{} (its limit is {limit}), but none can \
+                "The working set holds {} (its limit is {limit}), but none can \
                  leave: each was changed, and every page-file slot holds a page that is not in \
                  RAM, so there is nowhere to write one. The limit is soft, so the working set \
                  grows past it for now; it is trimmed back as soon as a page can leave.",
-                if size == 1 { "" } else { "s" }
+                words::pages(size as u64)
             )
         });
     }
@@ -227,16 +228,16 @@ impl Machine {
             got.iter().map(|g| (g.pfn, g.from, g.old)).collect();
         let pages: Vec<Vpn> = got.iter().map(|g| g.vpn).collect();
         self.end_step(move || {
-            let (which, verb) = if pages.len() == 1 {
-                ("neighbouring page", "is")
-            } else {
-                ("neighbouring pages", "are")
-            };
+            let n = pages.len() as u64;
+            let (which, verb) = (
+                agree(n, "neighbouring page", "neighbouring pages"),
+                agree(n, "is", "are"),
+            );
             format!(
                 "Clustering ({cluster} pages around a hard fault): {which} {} {verb} in the page \
                  file too, so the same I/O can bring {} in. {}",
                 narrate::pages(&pages),
-                if pages.len() == 1 { "it" } else { "them" },
+                agree(n, "it", "them"),
                 sources_words(&taken)
             )
         });
@@ -372,7 +373,7 @@ fn sources_words(taken: &[(Pfn, FrameList, Option<Repurposed>)]) -> String {
             out.push(format!(
                 "{} {} from the {} list.",
                 numbered("Frame", &from),
-                if from.len() == 1 { "comes" } else { "come" },
+                agree(from.len() as u64, "comes", "come"),
                 list.name()
             ));
         }
@@ -405,6 +406,6 @@ fn sources_words(taken: &[(Pfn, FrameList, Option<Repurposed>)]) -> String {
 
 /// "Frame 5" or "Frames 5, 6 and 7".
 fn numbered(noun: &str, items: &[String]) -> String {
-    let s = if items.len() == 1 { "" } else { "s" };
+    let s = agree(items.len() as u64, "", "s");
     format!("{noun}{s} {}", narrate::join(items))
 }

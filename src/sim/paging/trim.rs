@@ -8,6 +8,7 @@ use crate::sim::addr::{Pfn, Slot, Vpn, PAGE_SIZE};
 use crate::sim::config::Policy;
 use crate::sim::event::{Event, FrameList, Pte};
 use crate::sim::machine::Machine;
+use crate::sim::words;
 
 use super::narrate;
 use super::working_set::PageAge;
@@ -202,9 +203,9 @@ impl Machine {
                      leave before the new one comes in."
                 ),
                 TrimCause::WorkingSetFull => format!(
-                    "The working set is at its limit of {limit} page{}, so one page must leave \
+                    "The working set is at its limit of {}, so one page must leave \
                      before the new one comes in.",
-                    if limit == 1 { "" } else { "s" }
+                    words::pages(limit as u64)
                 ),
                 TrimCause::NoFreeFrame => "No frame is zeroed, free, on standby or modified, \
                                            so a page must leave the working set to free one."

@@ -7,6 +7,7 @@
 use crate::sim::addr::{Pfn, Slot, Vpn};
 use crate::sim::event::{Event, FrameList, Pte};
 use crate::sim::machine::Machine;
+use crate::sim::words::{self, agree};
 
 use super::narrate;
 
@@ -52,9 +53,10 @@ impl Machine {
                 let left = self.paging.frames.count(FrameList::Modified);
                 self.end_step(move || {
                     format!(
-                        "The page file is full, so the modified page writer stops: {left} \
-                         page{} stay on the modified list, still safe in RAM.",
-                        if left == 1 { "" } else { "s" }
+                        "The page file is full, so the modified page writer stops: {} {} on \
+                         the modified list, still safe in RAM.",
+                        words::pages(left as u64),
+                        agree(left as u64, "stays", "stay")
                     )
                 });
                 break;
@@ -101,9 +103,9 @@ impl Machine {
             let why = match trigger {
                 Trigger::Explicit => "WriteModifiedPages() runs the modified page writer.".into(),
                 Trigger::Threshold => format!(
-                    "The modified list holds {count} page{} (the threshold is {threshold}), so \
+                    "The modified list holds {} (the threshold is {threshold}), so \
                      the modified page writer wakes up.",
-                    if count == 1 { "" } else { "s" }
+                    words::pages(count as u64)
                 ),
                 Trigger::Continuing => "The modified page writer goes on.".into(),
                 Trigger::NeedFrame => "No frame is zeroed, free or on standby, so the \

@@ -1,7 +1,7 @@
-//! Small helpers that put numbers into the words of a narration.
+//! Small helpers that put numbers into the words of a narration, shared by the API calls
+//! and the paging engine.
 
-use super::super::addr::PAGE_SHIFT;
-use super::super::consts::protection_name;
+use super::addr::PAGE_SHIFT;
 
 /// An address as narration shows it, e.g. `0x23456700000`.
 pub fn addr(va: u64) -> String {
@@ -67,11 +67,6 @@ pub fn charge(old: u64, new: u64, limit: u64) -> String {
 /// The byte size of `n` pages, in words.
 pub fn page_bytes(n: u64) -> String {
     bytes(n << PAGE_SHIFT)
-}
-
-/// A protection value by name, e.g. `PAGE_READWRITE|PAGE_GUARD`.
-pub fn prot(p: u32) -> String {
-    protection_name(p)
 }
 
 #[cfg(test)]

@@ -2,21 +2,19 @@
 
 use std::process::ExitCode;
 
-/// `pagelab run FILE [--json [--steps]]` (DESIGN §6): run a script like a C program.
-///
-/// What `printf` prints goes to standard output and each exception is reported on
-/// standard error. With `--json`, one JSON object per executed statement goes to
-/// standard output instead (`line`, `text`, `value`, `last_error`, `exception`, `out`,
-/// and `steps` with `--steps`). Exit status: 0 when the script ran (exceptions
-/// included); 2 when it does not parse, the file cannot be read or the options are bad;
-/// 1 when writing the output fails.
+/// `pagelab run FILE [--json [--steps]] [--summary]` (DESIGN §6): run a script like a C
+/// program. [`RUN_HELP`] says what it prints.
 pub(crate) fn cmd_run(args: &[String]) -> ExitCode {
     use pagelab::script;
     use pagelab::sim::{Machine, Recording};
     use std::io::Write;
 
     let options = match RunOptions::parse(args) {
-        Ok(options) => options,
+        Ok(Some(options)) => options,
+        Ok(None) => {
+            println!("{RUN_HELP}");
+            return ExitCode::SUCCESS;
+        }
         Err(message) => {
             eprintln!("pagelab run: {message}\n{RUN_USAGE}");
             return ExitCode::from(2);
@@ -60,7 +58,9 @@ pub(crate) fn cmd_run(args: &[String]) -> ExitCode {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut written = Ok(());
+    let mut summary = Summary::default();
     while let Some(result) = runner.step(&mut machine) {
+        summary.after_statement(&machine);
         let mut report = Vec::new();
         if let Some(e) = &result.error {
             report.push(format!(
@@ -94,6 +94,10 @@ pub(crate) fn cmd_run(args: &[String]) -> ExitCode {
     if let Some(e) = runner.stopped() {
         eprintln!("line {}: {}", e.line, e.message);
     }
+    if options.summary && written.is_ok() {
+        let counters = machine.picture().counters;
+        written = summary.write(&mut out, &counters, options.json);
+    }
     match written.and_then(|()| out.flush()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
@@ -104,23 +108,48 @@ pub(crate) fn cmd_run(args: &[String]) -> ExitCode {
     }
 }
 
-const RUN_USAGE: &str = "usage: pagelab run FILE [--json [--steps]]";
+const RUN_USAGE: &str = "usage: pagelab run FILE [--json [--steps]] [--summary]";
+
+/// What `pagelab run --help` prints.
+const RUN_HELP: &str = "\
+usage: pagelab run FILE [--json [--steps]] [--summary]
+
+Runs the script FILE (a small subset of C: VirtualAlloc, memset, printf, ...) like a C
+program on the simulated machine that its `#pragma pagelab` line describes.
+
+What the program prints goes to standard output; each exception and each runtime error is
+reported on standard error with its line.
+
+  --json      one JSON object per executed statement instead: line, text, value,
+              last_error, exception, out
+  --steps     with --json: each row also holds the statement's steps (events and narration)
+  --summary   after the run, the counts: statements, page faults by kind, page-file reads
+              and writes, TLB hits and misses with the hit rate, and the peak commit charge
+              (with --json, as one last object {\"summary\": {...}})
+  -h, --help  this text
+
+Exit status: 0 when the script ran (exceptions included); 2 when it does not parse, the
+file cannot be read or the options are bad; 1 when writing the output fails.";
 
 /// The options of `pagelab run`.
 struct RunOptions {
     file: String,
     json: bool,
     steps: bool,
+    summary: bool,
 }
 
 impl RunOptions {
-    fn parse(args: &[String]) -> Result<RunOptions, String> {
+    /// Parse the arguments after `run`; `Ok(None)` asks for help.
+    fn parse(args: &[String]) -> Result<Option<RunOptions>, String> {
         let mut file = None;
-        let (mut json, mut steps) = (false, false);
+        let (mut json, mut steps, mut summary) = (false, false, false);
         for arg in args {
             match arg.as_str() {
+                "-h" | "--help" => return Ok(None),
                 "--json" => json = true,
                 "--steps" => steps = true,
+                "--summary" => summary = true,
                 a if a.starts_with("--") => return Err(format!("unknown option '{a}'")),
                 a if file.is_none() => file = Some(a.to_string()),
                 a => return Err(format!("one script at a time (also got '{a}')")),
@@ -130,7 +159,96 @@ impl RunOptions {
             return Err("--steps needs --json".to_string());
         }
         let file = file.ok_or("which script? name a FILE")?;
-        Ok(RunOptions { file, json, steps })
+        Ok(Some(RunOptions {
+            file,
+            json,
+            steps,
+            summary,
+        }))
+    }
+}
+
+/// What `--summary` reports, gathered while the script runs.
+#[derive(Default, serde::Serialize)]
+struct Summary {
+    /// Statements executed.
+    statements: u64,
+    /// The highest commit charge seen after any statement, in pages (reference §8.6).
+    peak_commit_pages: u64,
+    /// The commit limit, in pages.
+    commit_limit_pages: u64,
+}
+
+impl Summary {
+    /// Note what one statement left behind.
+    fn after_statement(&mut self, machine: &pagelab::sim::Machine) {
+        self.statements += 1;
+        self.peak_commit_pages = self.peak_commit_pages.max(machine.commit_charge());
+        self.commit_limit_pages = machine.commit_limit();
+    }
+
+    /// Write the summary: readable lines, or one `{"summary": …}` JSON row.
+    fn write(
+        &self,
+        out: &mut impl std::io::Write,
+        c: &pagelab::sim::picture::Counters,
+        json: bool,
+    ) -> std::io::Result<()> {
+        let lookups = c.tlb_hits + c.tlb_misses;
+        // Whole per-mille, so the figure is the same on every machine.
+        let hit_rate = (lookups > 0).then(|| (c.tlb_hits * 1000 / lookups) as f64 / 10.0);
+        if json {
+            #[derive(serde::Serialize)]
+            struct Row<'a> {
+                summary: Full<'a>,
+            }
+            #[derive(serde::Serialize)]
+            struct Full<'a> {
+                #[serde(flatten)]
+                run: &'a Summary,
+                #[serde(flatten)]
+                counters: &'a pagelab::sim::picture::Counters,
+                tlb_hit_rate_percent: Option<f64>,
+            }
+            let row = Row {
+                summary: Full {
+                    run: self,
+                    counters: c,
+                    tlb_hit_rate_percent: hit_rate,
+                },
+            };
+            serde_json::to_writer(&mut *out, &row)?;
+            return out.write_all(b"\n");
+        }
+        let faults = c.demand_zero + c.transition + c.hard;
+        let rate = hit_rate.map_or("no lookups".to_string(), |r| format!("{r:.1}% hits"));
+        writeln!(out, "\n--- summary ---")?;
+        writeln!(out, "statements executed: {}", self.statements)?;
+        writeln!(
+            out,
+            "page faults: {faults} ({} demand-zero, {} soft from standby/modified, {} hard from the page file)",
+            c.demand_zero, c.transition, c.hard
+        )?;
+        writeln!(
+            out,
+            "exceptions: {} access violations, {} guard-page violations",
+            c.access_violation, c.guard
+        )?;
+        writeln!(
+            out,
+            "page file: {} pages read, {} pages written",
+            c.pagefile_reads, c.pagefile_writes
+        )?;
+        writeln!(
+            out,
+            "TLB: {} hits, {} misses ({rate})",
+            c.tlb_hits, c.tlb_misses
+        )?;
+        writeln!(
+            out,
+            "peak commit charge: {} of {} pages",
+            self.peak_commit_pages, self.commit_limit_pages
+        )
     }
 }
 

@@ -6,7 +6,7 @@
 //! every 48-bit address exactly.
 
 mod canvas;
-mod json;
+mod crossing;
 mod paint;
 mod session;
 
@@ -142,17 +142,9 @@ fn to_u64(value: f64, what: &str) -> Result<u64, JsError> {
     }
 }
 
-/// Serialise for JavaScript: `None` as `null`, 64-bit numbers as plain numbers (addresses
-/// are below 2^53). Maps come out as `[key, value]` pairs: see [`picture_to_js`].
+/// One value for JavaScript, through `serde-wasm-bindgen` (see `crossing.rs`).
 fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
-    json::to_js(value).map_err(|e| js_error(e.to_string()))
-}
-
-/// A picture for JavaScript, its `ptes` a `Map` from virtual page number to entry.
-fn picture_to_js(picture: &Picture) -> Result<JsValue, JsError> {
-    let value = to_js(picture)?;
-    json::pairs_to_map(&value, "ptes").map_err(|e| js_error(e.to_string()))?;
-    Ok(value)
+    crossing::to_js(value).map_err(js_error)
 }
 
 fn error_name(code: u32) -> Option<&'static str> {
@@ -362,9 +354,9 @@ impl Simulator {
     }
 
     /// The picture of the machine as it is now (regions, frames, slots, counters, …);
-    /// `ptes` is a `Map` from virtual page number to entry.
+    /// `ptes` is an object from virtual page number (as a decimal string) to entry.
     pub fn snapshot(&self) -> Result<JsValue, JsError> {
-        picture_to_js(&self.machine.picture())
+        to_js(&self.machine.picture())
     }
 
     /// Steps recorded so far.
@@ -424,7 +416,7 @@ impl Simulator {
 
     /// The picture at position `cursor` (clamped to the last step).
     pub fn picture(&self, cursor: usize) -> Result<JsValue, JsError> {
-        picture_to_js(&self.picture_at(cursor))
+        to_js(&self.picture_at(cursor))
     }
 
     /// Paint position `cursor` on `canvas`, `css_width` CSS pixels wide at `dpr` device

@@ -41,6 +41,8 @@ export class PageLabElement extends HTMLElement {
   #resume = null;
   #state = 'idle';
   #freed = 0;
+  /** The inline script the widget runs (null while loading, or when it comes from src=). */
+  #source = null;
 
   constructor() {
     super();
@@ -49,8 +51,11 @@ export class PageLabElement extends HTMLElement {
   }
 
   connectedCallback() {
-    // The script is the element's text: edits to it re-run the scenario.
-    this.#observer = new MutationObserver(() => this.#queueRender());
+    // The script is the element's text: edits to it re-run the scenario. Changes that leave
+    // the text as it was (a highlighter wrapping the code in spans) do not.
+    this.#observer = new MutationObserver(() => {
+      if (!this.#sameScript()) this.#queueRender();
+    });
     this.#observer.observe(this, { childList: true, characterData: true, subtree: true });
     this.#render();
   }
@@ -89,6 +94,16 @@ export class PageLabElement extends HTMLElement {
     };
   }
 
+  /** True when the element's inline script is still the one the widget runs. */
+  #sameScript() {
+    if (this.#source === null) return false;
+    try {
+      return readInlineScript(this).text === this.#source;
+    } catch {
+      return false;
+    }
+  }
+
   #queueRender() {
     if (this.#queued) return;
     this.#queued = true;
@@ -119,6 +134,7 @@ export class PageLabElement extends HTMLElement {
   async #render() {
     const resume = this.#teardown() ?? this.#resume;
     this.#resume = null;
+    this.#source = null;
     const generation = this.#generation;
     const options = readOptions(this);
     const view = buildView(options);
@@ -136,6 +152,7 @@ export class PageLabElement extends HTMLElement {
         const inline = readInlineScript(this);
         for (const note of inline.notes) report(view, note);
         text = inline.text;
+        this.#source = text;
       }
       if (text.trim() === '') {
         throw new Error('This <page-lab> has no script: write the C code between <page-lab> and </page-lab>, or give src="file.c".');

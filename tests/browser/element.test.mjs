@@ -5,6 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { serve, launch, screenshot } from './harness.mjs';
+import { openPage, settled } from './element-harness.mjs';
 import { tidy, readOptions } from '../../www/element/options.js';
 
 const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; " +
@@ -68,39 +69,6 @@ after(async () => {
   await server?.close();
   await strict?.close();
 });
-
-/** Open `url`; console errors, page errors and CSP violations are collected in `errors`. */
-async function openPage(context, url, beforeGoto = async () => {}) {
-  const tab = context.pages()[0] ?? (await context.newPage());
-  await beforeGoto(tab);
-  const errors = [];
-  tab.on('console', (message) => {
-    if (message.type() === 'error') errors.push(`console: ${message.text()}`);
-  });
-  tab.on('pageerror', (error) => errors.push(`page: ${error}`));
-  await tab.exposeFunction('reportViolation', (text) => errors.push(`csp: ${text}`));
-  await tab.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (event) => {
-      window.reportViolation(`${event.violatedDirective} ${event.blockedURI}`);
-    });
-  });
-  await tab.goto(url);
-  return { tab, errors };
-}
-
-/** Wait until every <page-lab> (or those given) has settled: ready or error, painted, not playing. */
-async function settled(tab, ids = null) {
-  await tab.waitForFunction((ids) => {
-    const elements = ids ? ids.map((id) => document.getElementById(id)) : [...document.querySelectorAll('page-lab')];
-    return elements.every((el) => {
-      const s = el?.debugState?.();
-      if (!s) return false;
-      if (s.state === 'error') return true;
-      const root = el.shadowRoot.querySelector('[data-pagelab]');
-      return s.state === 'ready' && root.dataset.playing === 'false' && s.painted === String(s.cursor);
-    });
-  }, ids, { timeout: 15000 });
-}
 
 /** The visible state of one element: cursor, narration, position text and a hash of the canvas. */
 async function look(tab, id) {

@@ -103,26 +103,57 @@ export function tidy(text) {
   return lines.map((line) => line.slice(common.length)).join('\n');
 }
 
+/** Elements a Markdown engine makes of prose: found in a script, they mean the engine ran on it. */
+const MARKDOWN_TAGS = new Set(['p', 'em', 'strong', 'code', 'br', 'a', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6',
+  'ul', 'ol', 'li', 'blockquote', 'hr', 'del', 's']);
+
+/** The same, written out as text inside a `<script type="text/plain">` (a line starting with a block tag, or emphasis). */
+const MARKDOWN_TEXT = /^[ \t]*<\/?(p|h[1-6]|ul|ol|li|blockquote|pre)>|<\/?(em|strong)>/m;
+
+/** Why a script is refused when a Markdown engine formatted it. */
+export const MARKDOWN_FORMATTED = 'Markdown formatting reached the script: put the code in a fenced block ' +
+  '(```c … ```) inside <page-lab>, with a blank line after <page-lab> and before </page-lab>.';
+
 /**
- * The script written inside `element`: the text of a child
- * `<script type="text/plain">` when there is one (the browser keeps `<windows.h>` in it
- * as written), otherwise the element's own text. Never read as HTML. `notes` names
- * markup the browser made of the text, which the author will want to know about.
+ * The code block inside `element`, as a Markdown engine renders a fenced block
+ * (`<pre><code class="language-c">`, escaped, perhaps split into a highlighter's spans), or
+ * null. A block marked with a language wins over one without (a line-number column).
+ */
+function codeBlock(element) {
+  const blocks = [...element.querySelectorAll('pre')];
+  return blocks.find((pre) => pre.querySelector('code[class*="language-"], code[data-lang]')) ?? blocks[0] ?? null;
+}
+
+/**
+ * The script written inside `element`, read as text, never as HTML, from the first of:
+ * a child `<script type="text/plain">` (the browser keeps `<windows.h>` in it as written);
+ * a code block (`<pre>`, what Markdown makes of a fenced block: its text is the code, even
+ * through a syntax highlighter's spans, and readers without JavaScript see it as code);
+ * the element's own text. Throws when a Markdown engine has formatted the script as prose
+ * (blank lines end an HTML block; `*p` becomes emphasis), since its text is no longer the
+ * code. `notes` names other markup the browser made of the text.
  * @returns {{ text: string, notes: string[] }}
  */
 export function readInlineScript(element) {
   const wrapper = [...element.children].find(
     (child) => child.localName === 'script' && child.type.trim().toLowerCase() === 'text/plain');
+  const block = wrapper ? null : codeBlock(element);
   const notes = [];
   let text;
   if (wrapper) {
     text = wrapper.textContent;
+    if (MARKDOWN_TEXT.test(text)) throw new Error(MARKDOWN_FORMATTED);
   } else {
-    text = element.textContent;
-    const tags = [...element.querySelectorAll('*')].map((child) => `<${child.localName}>`);
-    if (tags.length) {
-      notes.push(`The browser read ${[...new Set(tags)].slice(0, 3).join(', ')} in the script as HTML. ` +
-        'Write < as &lt;, or put the script inside <script type="text/plain">…</script>, to keep it exactly as written.');
+    // Markup outside the code block: prose tags mean Markdown split the script (an indented
+    // line after a blank one even becomes a code block of its own).
+    const outside = [...element.querySelectorAll('*')].filter((child) => !block?.contains(child));
+    const tags = [...new Set(outside.map((child) => child.localName))];
+    if (tags.some((tag) => MARKDOWN_TAGS.has(tag))) throw new Error(MARKDOWN_FORMATTED);
+    text = block ? block.textContent : element.textContent;
+    if (tags.length && !block) {
+      notes.push(`The browser read ${tags.slice(0, 3).map((tag) => `<${tag}>`).join(', ')} in the script as HTML. ` +
+        'Write < as &lt;, put the code in a fenced block (Markdown) or a <pre>, or put it inside ' +
+        '<script type="text/plain">…</script>, to keep it exactly as written.');
     }
   }
   const bytes = byteLength(text);

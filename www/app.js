@@ -33,6 +33,13 @@ function reportHeight() {
     }
   };
   new ResizeObserver(report).observe(root);
+  // The host's fit helper asks again when it starts after the first report.
+  window.addEventListener('message', (event) => {
+    if (event.source === window.parent && event.data?.type === 'pagelab:measure') {
+      last = 0;
+      report();
+    }
+  });
 }
 
 /** Where a message for the reader goes before the widget exists. */

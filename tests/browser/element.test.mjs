@@ -406,13 +406,14 @@ test('the example post works under a strict Content-Security-Policy', async () =
     // The iframe embed loads the page itself, same origin, under the same policy.
     await tab.locator('iframe.pagelab-embed').scrollIntoViewIfNeeded();
     const frame = tab.frameLocator('iframe.pagelab-embed');
-    await frame.locator('[data-pagelab][data-ready=true]').waitFor({ timeout: 15000 });
+    // Conditions, not short timeouts: a loaded machine may take long to start the iframe.
+    await frame.locator('[data-pagelab][data-ready=true]').waitFor({ timeout: 60000 });
     // It reports its height and the post's optional helper fits the iframe to it.
     await tab.waitForFunction(() => {
       const iframe = document.querySelector('iframe.pagelab-embed');
       const inner = iframe.contentDocument.documentElement;
       return iframe.style.height !== '' && inner.scrollHeight <= inner.clientHeight + 1;
-    }, null, { timeout: 15000 });
+    }, null, { timeout: 60000 });
     const fitted = await tab.evaluate(() => document.querySelector('iframe.pagelab-embed').getBoundingClientRect().height);
     assert.ok(fitted > 560, `the iframe grew to its content (${fitted}px)`);
     await screenshot(tab, 'embed-demo.png');

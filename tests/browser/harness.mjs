@@ -30,16 +30,17 @@ export const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; st
  * Serve the repository on a free loopback port. Resolves to { url, close }.
  * Options (all optional): `headers`, extra response headers for every file (e.g.
  * `{ 'content-security-policy': CSP }`); `files`, a map from a URL path
- * (`/www/lessons/index.json`) to the text served there instead of the repository's file.
+ * (`/www/lessons/index.json`) to the text served there instead of the repository's file;
+ * `root`, the folder to serve (default: the repository).
  */
-export async function serve({ headers = {}, files = {} } = {}) {
+export async function serve({ headers = {}, files = {}, root = ROOT } = {}) {
   await stat(path.join(ROOT, 'www', 'pkg', 'pagelab_bg.wasm')).catch(() => {
     throw new Error('www/pkg is missing: build the page first (scripts/test does)');
   });
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url, 'http://localhost');
-    let file = path.normalize(path.join(ROOT, decodeURIComponent(url.pathname)));
-    if (!file.startsWith(ROOT)) {
+    let file = path.normalize(path.join(root, decodeURIComponent(url.pathname)));
+    if (!file.startsWith(root)) {
       res.writeHead(403).end();
       return;
     }

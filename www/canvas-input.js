@@ -52,7 +52,7 @@ export function attachCanvas(root, { sim, canvas, cursor, redraw }) {
   };
   const zoomOut = make('−', 'Zoom out (-)', 'out');
   const zoomIn = make('+', 'Zoom in (+)', 'in');
-  const reset = make('Fit', 'Zoom to the allocations (0)', 'reset');
+  const reset = make('Fit', 'Fit: zoom to the allocations (0)', 'reset');
   stage.append(controls);
 
   function placeControls() {

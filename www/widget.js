@@ -41,6 +41,7 @@ export function mount(root, options) {
   const canvas = q('[data-role=canvas]');
   const stage = canvas?.parentElement ?? null;
   const narration = q('[data-role=narration]');
+  const pictureText = q('[data-role=picture-text]');
   const status = q('[data-role=status]');
   const logList = q('[data-role=log]');
   const scrubber = q('[data-role=scrubber]');
@@ -120,6 +121,8 @@ export function mount(root, options) {
     const cursor = player.cursor;
     const step = sim.step(cursor);
     setText(narration, step.narration);
+    // The canvas in words, for screen readers (Rust writes them: view::describe).
+    if (pictureText) pictureText.textContent = sim.describe(cursor);
     setText(position, `step ${cursor} of ${player.count}`);
     if (scrubber) {
       scrubber.max = String(player.count);

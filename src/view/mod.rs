@@ -5,6 +5,7 @@
 //! in `web` draws a scene on a canvas; nothing here knows about the browser, so every rule
 //! of the picture is tested on the host.
 
+pub mod describe;
 pub mod geometry;
 pub mod legend;
 pub mod memory;

@@ -438,6 +438,20 @@ impl Simulator {
         Ok(scene.height)
     }
 
+    /// The canvas's text alternative at position `cursor`, for screen readers: what the
+    /// picture shows and what changed since the step before (see `view::describe`).
+    pub fn describe(&self, cursor: usize) -> String {
+        let history = self.machine.history();
+        let cursor = cursor.min(history.len());
+        let picture = self.picture_at(cursor);
+        let previous = (cursor > 0).then(|| self.picture_at(cursor - 1));
+        view::describe::describe(Frame {
+            picture: &picture,
+            previous: previous.as_ref(),
+            step: cursor.checked_sub(1).and_then(|i| history.step(i)),
+        })
+    }
+
     /// Where RAM frame `pfn` is drawn at `css_width`: `[x, y, width, height]` in CSS pixels,
     /// or `undefined` when there is no such frame.
     pub fn frame_rect(&self, pfn: u32, css_width: f64) -> Option<Vec<f64>> {

@@ -100,6 +100,10 @@ output {
   line-height: 0;
 }
 .stage canvas { display: block; max-width: 100%; }
+.visually-hidden {
+  position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0; border: 0;
+  overflow: hidden; clip-path: inset(50%); white-space: nowrap;
+}
 .pagelab[data-state=error] .stage, .pagelab[data-state=error] .bar,
 .pagelab[data-state=error] .narration { display: none; }
 `;
@@ -139,14 +143,19 @@ export function buildView({ height }) {
     make('output', { 'data-role': 'position', 'aria-live': 'off', text: 'loading…' }));
   const narration = make('p', { class: 'narration', 'data-role': 'narration', 'aria-live': 'polite' });
   const status = make('p', { class: 'status', 'data-role': 'status', role: 'status' });
-  const output = make('pre', { class: 'output', 'data-role': 'output', 'aria-label': 'What the program printed' });
+  const output = make('pre', {
+    class: 'output', 'data-role': 'output', role: 'region', tabindex: '0', 'aria-label': 'What the program printed',
+  });
   const problems = make('div', { class: 'problems', 'data-role': 'problems', role: 'alert' });
   const canvas = make('canvas', {
     'data-role': 'canvas',
     role: 'img',
     'aria-label': 'The address space, RAM frames and page file at this step',
+    'aria-describedby': 'picture-text',
   });
-  const stage = make('div', { class: 'stage' }, canvas);
+  // The picture in words for screen readers, kept up to date by mount() (ids are per shadow root).
+  const words = make('p', { class: 'visually-hidden', id: 'picture-text', 'data-role': 'picture-text' });
+  const stage = make('div', { class: 'stage' }, canvas, words);
   // Through the CSSOM, which a strict CSP allows (a style="" attribute it would block).
   if (height) stage.style.height = `${height}px`;
   const root = make('div', {

@@ -1,0 +1,243 @@
+//! The canvas's text alternative for screen readers: what the picture of a step shows and
+//! what changed since the step before, in plain words, from the same frame the painter
+//! draws. The page puts it in the DOM as text beside the canvas.
+
+use std::fmt::Write;
+
+use crate::sim::picture::FrameView;
+use crate::sim::{FrameList, Picture};
+
+use super::Frame;
+
+/// Most changes named one by one; the rest are counted.
+const MAX_CHANGES: usize = 6;
+
+/// `n` and the noun, plural unless `n` is 1 (`-y` becomes `-ies`).
+fn count(n: usize, noun: &str) -> String {
+    match (n, noun.strip_suffix('y')) {
+        (1, _) => format!("1 {noun}"),
+        (_, Some(stem)) => format!("{n} {stem}ies"),
+        _ => format!("{n} {noun}s"),
+    }
+}
+
+/// The address of virtual page `vpn`.
+fn page(vpn: u64) -> String {
+    format!("page {:#x}", vpn << 12)
+}
+
+/// Frames on `list`.
+fn on(picture: &Picture, list: FrameList) -> usize {
+    picture.frames.iter().filter(|f| f.list == list).count()
+}
+
+/// What the picture shows: regions, RAM by list, page file, working set and TLB.
+fn shown(p: &Picture) -> String {
+    let free = on(p, FrameList::Free) + on(p, FrameList::Zeroed);
+    let mut text = format!(
+        "The picture shows {} of address space; RAM: {} in a working set, {} on standby, {} modified, {} free; page file: {} of {} in use; working set: {} of {}; TLB: {} of {} filled.",
+        count(p.regions.len(), "region"),
+        count(on(p, FrameList::Active), "frame"),
+        on(p, FrameList::Standby),
+        on(p, FrameList::Modified),
+        free,
+        p.slots.iter().flatten().count(),
+        count(p.slots.len(), "slot"),
+        p.working_set.pages.len(),
+        count(p.working_set.limit as usize, "page"),
+        p.tlb.iter().flatten().count(),
+        count(p.tlb.len(), "entry"),
+    );
+    if let Some(va) = p.focus {
+        let _ = write!(text, " Current address: {va:#x}.");
+    }
+    text
+}
+
+/// One frame as the picture labels it.
+fn frame_text(f: &FrameView) -> String {
+    match f.vpn {
+        Some(vpn) => format!(
+            "{} ({}{})",
+            f.list.name(),
+            page(vpn.0),
+            if f.dirty { ", dirty" } else { "" }
+        ),
+        None => f.list.name().to_string(),
+    }
+}
+
+/// What differs between `before` and `after`, one phrase each, in picture order.
+fn changes(before: &Picture, after: &Picture) -> Vec<String> {
+    let mut list = Vec::new();
+    if before.regions.len() != after.regions.len() {
+        list.push(format!(
+            "address space: {} → {}",
+            count(before.regions.len(), "region"),
+            count(after.regions.len(), "region")
+        ));
+    } else if before.regions != after.regions {
+        list.push("address space: a region changed state or protection".to_string());
+    }
+    for (pfn, (old, new)) in before.frames.iter().zip(&after.frames).enumerate() {
+        if old != new {
+            list.push(format!(
+                "frame {pfn}: {} → {}",
+                frame_text(old),
+                frame_text(new)
+            ));
+        }
+    }
+    for (slot, (old, new)) in before.slots.iter().zip(&after.slots).enumerate() {
+        match (old, new) {
+            (_, Some(vpn)) if old != new => {
+                list.push(format!("page-file slot {slot} now holds {}", page(vpn.0)))
+            }
+            (Some(_), None) => list.push(format!("page-file slot {slot} freed")),
+            _ => {}
+        }
+    }
+    let (ws_old, ws_new) = (&before.working_set.pages, &after.working_set.pages);
+    for p in ws_new
+        .iter()
+        .filter(|p| !ws_old.iter().any(|o| o.vpn == p.vpn))
+    {
+        list.push(format!("{} joined the working set", page(p.vpn.0)));
+    }
+    for p in ws_old
+        .iter()
+        .filter(|p| !ws_new.iter().any(|n| n.vpn == p.vpn))
+    {
+        list.push(format!("{} left the working set", page(p.vpn.0)));
+    }
+    if before.tlb != after.tlb {
+        list.push("the TLB changed".to_string());
+    }
+    if before.commit.charge != after.commit.charge {
+        list.push(format!(
+            "commit charge: {} → {} pages",
+            before.commit.charge, after.commit.charge
+        ));
+    }
+    list
+}
+
+/// The text alternative of `frame`: what is shown, then what changed since the step before.
+pub fn describe(frame: Frame) -> String {
+    let mut text = shown(frame.picture);
+    let Some(before) = frame.previous else {
+        text.push_str(" Nothing has happened yet.");
+        return text;
+    };
+    let list = changes(before, frame.picture);
+    if list.is_empty() {
+        text.push_str(" Nothing in the picture changed at this step.");
+        return text;
+    }
+    let named = list.len().min(MAX_CHANGES);
+    let _ = write!(text, " Changed: {}", list[..named].join("; "));
+    if list.len() > named {
+        let _ = write!(text, "; and {}", count(list.len() - named, "more change"));
+    }
+    text.push('.');
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::consts::{MEM_COMMIT, PAGE_READWRITE};
+    use crate::sim::Machine;
+
+    /// The pictures before and after each step of: commit one page, write it.
+    fn run() -> (Machine, Vec<Picture>) {
+        let mut m = Machine::new(Default::default());
+        let va = m.virtual_alloc(0, 4096, MEM_COMMIT, PAGE_READWRITE);
+        m.write(va, &[0x41])
+            .expect("a committed page takes a write");
+        let h = m.history();
+        let mut pictures = vec![h.initial_picture().clone()];
+        pictures.extend((0..h.len()).filter_map(|i| h.picture_after(i)));
+        (m, pictures)
+    }
+
+    fn describe_at(pictures: &[Picture], i: usize) -> String {
+        describe(Frame {
+            picture: &pictures[i],
+            previous: i.checked_sub(1).map(|j| &pictures[j]),
+            step: None,
+        })
+    }
+
+    #[test]
+    fn the_start_says_what_is_shown_and_that_nothing_happened() {
+        let (_, pictures) = run();
+        let text = describe_at(&pictures, 0);
+        assert!(text.starts_with("The picture shows 0 regions of address space; RAM: 0 frames in a working set, 0 on standby, 0 modified, 16 free; page file: 0 of 32 slots in use"), "{text}");
+        assert!(text.ends_with("Nothing has happened yet."), "{text}");
+    }
+
+    #[test]
+    fn each_step_names_what_changed_and_the_fault_takes_a_frame() {
+        let (_, pictures) = run();
+        let texts: Vec<String> = (1..pictures.len())
+            .map(|i| describe_at(&pictures, i))
+            .collect();
+        assert!(
+            texts
+                .iter()
+                .any(|t| t.contains("address space: 0 regions → 1 region")),
+            "{texts:#?}"
+        );
+        assert!(
+            texts
+                .iter()
+                .any(|t| t.contains("commit charge: 0 → 1 pages")),
+            "{texts:#?}"
+        );
+        let fault = texts
+            .iter()
+            .find(|t| t.contains("frame ") && t.contains("→ active (page 0x"))
+            .expect("a step puts a frame in the working set");
+        assert!(fault.contains("Changed: "), "{fault}");
+        assert!(
+            texts
+                .last()
+                .is_some_and(|t| t.contains("RAM: 1 frame in a working set")),
+            "{texts:#?}"
+        );
+    }
+
+    #[test]
+    fn an_unchanged_picture_says_so_and_long_lists_are_cut() {
+        let (_, pictures) = run();
+        let same = describe(Frame {
+            picture: &pictures[1],
+            previous: Some(&pictures[1]),
+            step: None,
+        });
+        assert!(
+            same.ends_with("Nothing in the picture changed at this step."),
+            "{same}"
+        );
+        let mut busy = pictures[0].clone();
+        for f in &mut busy.frames {
+            f.list = FrameList::Modified;
+        }
+        let text = describe(Frame {
+            picture: &busy,
+            previous: Some(&pictures[0]),
+            step: None,
+        });
+        assert!(text.ends_with("; and 10 more changes."), "{text}");
+        assert_eq!(
+            text,
+            describe(Frame {
+                picture: &busy,
+                previous: Some(&pictures[0]),
+                step: None
+            }),
+            "deterministic"
+        );
+    }
+}

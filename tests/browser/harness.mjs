@@ -7,6 +7,7 @@ import { mkdtemp, readFile, rm, mkdir, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -31,9 +32,10 @@ export const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; st
  * Options (all optional): `headers`, extra response headers for every file (e.g.
  * `{ 'content-security-policy': CSP }`); `files`, a map from a URL path
  * (`/www/lessons/index.json`) to the text served there instead of the repository's file;
- * `root`, the folder to serve (default: the repository).
+ * `root`, the folder to serve (default: the repository); `gzip`, compress responses for
+ * clients that accept it, as a real static host does (for the benchmark's download times).
  */
-export async function serve({ headers = {}, files = {}, root = ROOT } = {}) {
+export async function serve({ headers = {}, files = {}, root = ROOT, gzip = false } = {}) {
   await stat(path.join(ROOT, 'www', 'pkg', 'pagelab_bg.wasm')).catch(() => {
     throw new Error('www/pkg is missing: build the page first (scripts/test does)');
   });
@@ -47,8 +49,11 @@ export async function serve({ headers = {}, files = {}, root = ROOT } = {}) {
     if (url.pathname.endsWith('/')) file = path.join(file, 'index.html');
     try {
       const override = Object.hasOwn(files, url.pathname) ? files[url.pathname] : undefined;
-      const body = override ?? (await readFile(file));
+      let body = override ?? (await readFile(file));
+      const compress = gzip && /\bgzip\b/.test(req.headers['accept-encoding'] ?? '');
+      if (compress) body = gzipSync(body, { level: 9 });
       res.writeHead(200, {
+        ...(compress ? { 'content-encoding': 'gzip' } : {}),
         'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',
         'cache-control': 'no-store',
         ...headers,

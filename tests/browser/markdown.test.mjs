@@ -141,6 +141,7 @@ for (const name of Object.keys(ENGINES)) {
         ...el.debugState(),
         narrations: sim.steps_summary(1, sim.step_count()).map((s) => s.narration),
         status: el.shadowRoot.querySelector('[data-role=status]').textContent,
+        words: el.shadowRoot.querySelector('[data-role=picture-text]').textContent,
       };
     });
     assert.equal(state.state, 'ready');
@@ -151,9 +152,39 @@ for (const name of Object.keys(ENGINES)) {
     await tab.waitForFunction(() => /pages <1 & 2>: AB/.test(
       document.getElementById('live').shadowRoot.querySelector('[data-role=output]').textContent));
     assert.doesNotMatch(state.status, /error/i);
+    assert.match(state.words, /^The picture shows 1 region of address space; RAM: 2 frames in a working set/,
+      'the canvas in words, at the last step: two pages touched');
     assert.deepEqual(errors, []);
   });
 }
+
+test('a highlighter that wraps the code in spans in the browser does not re-run it; a new text does', async () => {
+  const { tab, errors } = await openPage(browser.context, `${server.url}post/${slug('marked')}.html`);
+  await settled(tab);
+  const before = await tab.evaluate(() => document.getElementById('live').debugState());
+  // What Prism or highlight.js do on the page: the same text, now in spans.
+  await tab.evaluate(() => {
+    const code = document.querySelector('#live code');
+    const spans = code.textContent.split(/(\s+)/).map((part) => {
+      const span = document.createElement('span');
+      span.className = 'token';
+      span.textContent = part;
+      return span;
+    });
+    code.replaceChildren(...spans);
+  });
+  await tab.evaluate(() => new Promise((resolve) => setTimeout(resolve, 100)));
+  const after = await tab.evaluate(() => document.getElementById('live').debugState());
+  assert.equal(after.freed, before.freed, 'the widget was not rebuilt');
+  assert.equal(after.cursor, before.cursor);
+  await tab.evaluate(() => { document.querySelector('#live code').textContent = "char *q = VirtualAlloc(NULL, 4096, MEM_COMMIT, PAGE_READWRITE);\n*q = 'B';"; });
+  await tab.waitForFunction((freed) => document.getElementById('live').debugState().freed > freed, before.freed);
+  await settled(tab);
+  const edited = await tab.evaluate(() => document.getElementById('live').debugState());
+  assert.equal(edited.state, 'ready', 'a changed text runs again');
+  assert.notEqual(edited.steps, before.steps);
+  assert.deepEqual(errors, []);
+});
 
 test('without JavaScript (a feed reader) the post shows the code as written', async () => {
   const plain = await launch({ javaScriptEnabled: false });

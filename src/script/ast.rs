@@ -142,17 +142,25 @@ pub enum ExprKind {
     Str(Vec<u8>),
     /// A name before checking: a variable or a constant.
     Name(String),
-    /// A variable, by slot (after checking).
+    /// A global variable, by slot (after checking).
     Var(usize),
-    /// A function call; `builtin` is set by the checker.
+    /// A local variable or parameter of the running function, by slot (after checking).
+    Local(usize),
+    /// A function call; `builtin` or `function` is set by the checker.
     Call {
         /// The name as written.
         name: String,
-        /// The function.
+        /// The builtin it calls.
         builtin: Option<Builtin>,
+        /// The script's own function it calls, by index.
+        function: Option<usize>,
         /// Arguments.
         args: Vec<Expr>,
     },
+    /// `cond ? a : b`
+    Cond(Box<Expr>, Box<Expr>, Box<Expr>),
+    /// `p->Field` before checking (afterwards a [`ExprKind::Field`]).
+    Arrow(Box<Expr>, String),
     /// `-x`, `!x`, …
     Unary(UnOp, Box<Expr>),
     /// `&var`: only as an out-parameter.
@@ -231,6 +239,8 @@ pub enum Stmt {
     Decl(Vec<Declarator>, Span),
     /// `for (init; cond; step) body`
     For {
+        /// `for (…)`: the text of a pass when there is no condition.
+        header: Span,
         /// Runs once first.
         init: Option<Box<Stmt>>,
         /// Checked before each pass; none means "always".
@@ -240,6 +250,76 @@ pub enum Stmt {
         /// The loop body.
         body: Vec<Stmt>,
     },
+    /// Control flow, functions, structured exceptions.
+    Flow(Flow),
+}
+
+/// More statements as parsed: control flow, functions and structured exceptions.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Flow {
+    /// `if (cond) then else els`
+    If {
+        /// The condition.
+        cond: (Expr, Span),
+        /// Runs when it is true.
+        then: Vec<Stmt>,
+        /// Runs when it is false.
+        els: Vec<Stmt>,
+    },
+    /// `while (cond) body`, or `do body while (cond);` when `test_first` is false.
+    While {
+        /// The condition.
+        cond: (Expr, Span),
+        /// The loop body.
+        body: Vec<Stmt>,
+        /// `while` (true) or `do … while` (false).
+        test_first: bool,
+    },
+    /// `switch (value) { case …: … default: … }`
+    Switch {
+        /// The value compared with the cases.
+        value: (Expr, Span),
+        /// The body, with [`Flow::Case`] labels among its statements.
+        body: Vec<Stmt>,
+    },
+    /// `case value:` (`None`: `default:`) inside a switch body.
+    Case(Option<Expr>, Span),
+    /// `break;`
+    Break(Span),
+    /// `continue;`
+    Continue(Span),
+    /// `__leave;`
+    Leave(Span),
+    /// `return value;`
+    Return(Option<Expr>, Span),
+    /// `__try { body } __except (filter) { handler }` or `__try { body } __finally { handler }`.
+    Try {
+        /// The guarded statements.
+        body: Vec<Stmt>,
+        /// The filter expression of `__except`; `None` for `__finally`.
+        filter: Option<(Expr, Span)>,
+        /// The `__except` handler or the `__finally` block.
+        handler: Vec<Stmt>,
+    },
+    /// A function definition (or, with no body, a prototype).
+    Function(Box<FunctionDef>),
+}
+
+/// `T name(T a, T b) { body }` as parsed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FunctionDef {
+    /// Its name.
+    pub name: String,
+    /// Its result type (`Ty::Void` for none).
+    pub returns: Ty,
+    /// Its parameters: names (empty in a prototype without names) and types.
+    pub params: Vec<(String, Ty)>,
+    /// Its statements; `None` for a prototype.
+    pub body: Option<Vec<Stmt>>,
+    /// Line of the name.
+    pub line: u32,
+    /// Column of the name.
+    pub col: u32,
 }
 
 /// What a checked statement does when it runs.
@@ -247,8 +327,8 @@ pub enum Stmt {
 pub enum Action {
     /// Evaluate an expression (a call, an assignment, …).
     Eval(Expr),
-    /// Give declared variables (by slot) their initial values.
-    Declare(Vec<(usize, Expr)>),
+    /// Give declared variables (each a variable expression) their initial values.
+    Declare(Vec<(Expr, Expr)>),
 }
 
 /// One statement the runner executes: its source and what it does.
@@ -276,6 +356,59 @@ pub enum Instr {
         /// Where the loop ends.
         target: usize,
     },
+    /// Evaluate a `do … while` condition; when it is true (not 0), continue at `target`.
+    JumpIf {
+        /// The condition.
+        cond: Statement,
+        /// The top of the loop.
+        target: usize,
+    },
     /// Continue at an index (the end of a loop body goes back to its condition).
     Jump(usize),
+    /// Evaluate a switch value and continue at its case, else at `default`.
+    Switch {
+        /// The value.
+        value: Statement,
+        /// Case values and where each starts.
+        cases: Vec<(u64, usize)>,
+        /// Where `default:` starts (or the end of the switch).
+        default: usize,
+    },
+    /// Enter a `__try` block: its handler is active until [`Instr::TryExit`].
+    TryEnter(Handler),
+    /// The `__try` block ended normally: its handler is no longer active. A `__finally`
+    /// block follows at once.
+    TryExit,
+    /// The end of a `__finally` block: go on with what was interrupted (an unwind, a
+    /// `break`, a `return`), or with the next statement.
+    EndFinally,
+    /// `break`, `continue` or `__leave` out of `__try` blocks: leave the blocks entered
+    /// since there were `depth` of them (running their `__finally` blocks), then go to
+    /// `target`.
+    Leave {
+        /// How many `__try` blocks stay entered.
+        depth: usize,
+        /// Where to go then.
+        target: usize,
+    },
+    /// `return value;`: evaluate it (a statement of its own), leave every `__try` block
+    /// of the function, and return. At the top level it ends the program.
+    Return(Option<Statement>),
+}
+
+/// The handler of a `__try` block.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Handler {
+    /// `__except (filter)`: the filter's value decides; the handler starts at `handler`.
+    Except {
+        /// The filter expression.
+        filter: Expr,
+        /// Where the `__except` block starts.
+        handler: usize,
+    },
+    /// `__finally`: the block at `block` runs however the `__try` block is left.
+    Finally {
+        /// Where the `__finally` block starts.
+        block: usize,
+    },
 }

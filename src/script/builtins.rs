@@ -47,6 +47,22 @@ pub enum Builtin {
     GetCurrentProcess,
     /// `WriteModifiedPages()`: run the modified page writer.
     WriteModifiedPages,
+    /// `puts(s)`: print a string and a newline.
+    Puts,
+    /// `putchar(c)`: print one character.
+    Putchar,
+    /// `exit(code)` (also `ExitProcess`): end the program.
+    Exit,
+    /// `GetSystemInfo(&si)`: fill a `SYSTEM_INFO`.
+    GetSystemInfo,
+    /// `strcpy(dst, src)` (also `lstrcpy`, `_tcscpy`): copy a NUL-terminated string.
+    Strcpy,
+    /// `strlen(s)` (also `lstrlen`, `_tcslen`): the bytes before the NUL.
+    Strlen,
+    /// `GetExceptionCode()`: in a filter or handler, the code of the exception.
+    GetExceptionCode,
+    /// `GetExceptionInformation()`: in a filter, the exception's `EXCEPTION_POINTERS`.
+    GetExceptionInformation,
 }
 
 /// How a builtin is called.
@@ -177,6 +193,20 @@ pub const SIGNATURES: &[Signature] = &[
         0,
         "none",
     ),
+    sig(Builtin::Puts, "puts", 1, 1, "string"),
+    sig(Builtin::Putchar, "putchar", 1, 1, "character"),
+    sig(Builtin::Exit, "exit", 1, 1, "exit code"),
+    sig(Builtin::GetSystemInfo, "GetSystemInfo", 1, 1, "&si"),
+    sig(Builtin::Strcpy, "strcpy", 2, 2, "destination, source"),
+    sig(Builtin::Strlen, "strlen", 1, 1, "string"),
+    sig(Builtin::GetExceptionCode, "GetExceptionCode", 0, 0, "none"),
+    sig(
+        Builtin::GetExceptionInformation,
+        "GetExceptionInformation",
+        0,
+        0,
+        "none",
+    ),
 ];
 
 const fn sig(
@@ -201,6 +231,11 @@ impl Signature {
         // The TCHAR and wide spellings of printf in Windows samples.
         let name = match name {
             "_tprintf" | "wprintf" => "printf",
+            "ExitProcess" => "exit",
+            "lstrcpy" | "lstrcpyA" | "_tcscpy" => "strcpy",
+            "lstrlen" | "lstrlenA" | "_tcslen" => "strlen",
+            "_putts" => "puts",
+            "_puttchar" => "putchar",
             other => other,
         };
         SIGNATURES.iter().find(|s| s.name == name)
@@ -242,6 +277,17 @@ impl Builtin {
             | Builtin::EmptyWorkingSet
             | Builtin::WriteModifiedPages => Some(Ty::SIZE_T),
             Builtin::GetCurrentProcess => Some(Ty::void_ptr()),
+            Builtin::Puts | Builtin::Putchar => Some(Ty::INT),
+            Builtin::Strcpy => Some(Ty::Ptr(Box::new(Ty::Int {
+                size: 1,
+                signed: true,
+            }))),
+            Builtin::Strlen => Some(Ty::SIZE_T),
+            Builtin::GetExceptionCode => Some(Ty::DWORD),
+            Builtin::GetExceptionInformation => Some(Ty::Ptr(Box::new(Ty::Record(
+                super::types::Record::ExceptionPointers,
+            )))),
+            Builtin::Exit | Builtin::GetSystemInfo => None,
             Builtin::SetLastError
             | Builtin::Write
             | Builtin::Execute

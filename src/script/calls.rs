@@ -4,14 +4,14 @@
 
 use super::ast::{Expr, ExprKind};
 use super::builtins::Builtin;
-use super::eval::{runtime_error, Abort, Env, Value};
+use super::eval::{runtime_error, Abort, Env, RecordValue, Value};
 use super::printf::{self, Arg, Piece};
 use crate::sim::addr::PAGE_SIZE;
 use crate::sim::consts::MBI_SIZE;
 use crate::sim::Machine;
 
 /// Most bytes one `memmove`/`memcpy`/`memset`/`write` call may touch.
-pub const MAX_COPY: u64 = 16 << 20;
+pub const MAX_COPY: u64 = super::limits::Limits::DEFAULT.bytes_per_call;
 /// Most bytes `%s` prints from simulated memory when no NUL ends the string.
 pub const MAX_STRING: u64 = 4096;
 /// Bytes moved per machine access while copying.
@@ -62,18 +62,13 @@ pub(crate) fn call(
             let protect = dword(env.int(m, &args[2])?);
             // `&old` or NULL: NULL makes the call fail with 998 (reference §5).
             let out = match &args[3].kind {
-                ExprKind::AddrOf(var) => match var.kind {
-                    ExprKind::Var(slot) => Some((slot, var.ty.clone())),
-                    _ => None,
-                },
+                ExprKind::AddrOf(var) => Some(var),
                 _ => None,
             };
             match m.virtual_protect(address, size, protect, out.is_some()) {
                 Some(old) => {
-                    if let Some((slot, ty)) = out {
-                        if let Some(var) = env.vars.get_mut(slot) {
-                            *var = Value::Int(ty.convert(u64::from(old)));
-                        }
+                    if let Some(var) = out {
+                        env.set_var(&var.kind, Value::Int(var.ty.convert(u64::from(old))));
                     }
                     Value::Int(1)
                 }
@@ -83,17 +78,10 @@ pub(crate) fn call(
         Builtin::VirtualQuery => {
             let address = env.int(m, &args[0])?;
             let length = env.int(m, &args[2])?;
-            let slot = match &args[1].kind {
-                ExprKind::AddrOf(var) => match var.kind {
-                    ExprKind::Var(slot) => Some(slot),
-                    _ => None,
-                },
-                _ => None,
-            };
             match m.virtual_query(address, length) {
                 Some(mbi) => {
-                    if let Some(var) = slot.and_then(|s| env.vars.get_mut(s)) {
-                        *var = Value::Mbi(mbi);
+                    if let ExprKind::AddrOf(var) = &args[1].kind {
+                        env.set_var(&var.kind, Value::Mbi(mbi));
                     }
                     // It returns the bytes written: sizeof(MEMORY_BASIC_INFORMATION) (reference §6).
                     Value::Int(MBI_SIZE)
@@ -114,7 +102,7 @@ pub(crate) fn call(
                 Some(v) => env.int(m, v)? as u8,
                 None => 0,
             };
-            fill(m, dst, byte, n)?;
+            fill(env, m, dst, byte, n)?;
             Value::Void
         }
         Builtin::CopyMemory | Builtin::MoveMemory | Builtin::Memmove | Builtin::Memcpy => {
@@ -122,8 +110,8 @@ pub(crate) fn call(
             let src = env.eval(m, &args[1])?;
             let n = count(env, m, &args[2], b)?;
             match &src {
-                Value::Str(bytes) => copy(m, dst, Source::Literal(bytes), n)?,
-                Value::Int(addr) => copy(m, dst, Source::Memory(*addr), n)?,
+                Value::Str(bytes) => copy(env, m, dst, Source::Literal(bytes), n)?,
+                Value::Int(addr) => copy(env, m, dst, Source::Memory(*addr), n)?,
                 _ => {
                     return Err(runtime_error(
                         &args[1],
@@ -143,23 +131,20 @@ pub(crate) fn call(
             // memset converts its value to unsigned char.
             let byte = env.int(m, &args[1])? as u8;
             let n = count(env, m, &args[2], b)?;
-            fill(m, dst, byte, n)?;
+            fill(env, m, dst, byte, n)?;
             Value::Int(dst)
         }
         Builtin::Printf => {
             let text = printf_call(env, m, e, args)?;
             let len = text.len() as u64;
-            if !text.is_empty() {
-                m.output(&String::from_utf8_lossy(&text));
-            }
-            env.out.extend_from_slice(&text);
+            print(env, m, &text);
             Value::Int(len)
         }
         Builtin::Read => {
             let address = env.int(m, &args[0])?;
             let n = small_count(env, m, &args[1], "read")?;
             let mut buf = [0u8; 8];
-            m.read(address, &mut buf[..n])?;
+            env.read_mem(m, address, &mut buf[..n])?;
             Value::Int(u64::from_le_bytes(buf))
         }
         Builtin::Write => {
@@ -169,17 +154,17 @@ pub(crate) fn call(
                 // write(addr, "bytes"): exactly the literal's bytes, no NUL.
                 (Value::Str(bytes), None) => {
                     if !bytes.is_empty() {
-                        m.write(address, &bytes)?;
+                        env.write_mem(m, address, &bytes)?;
                     }
                 }
                 // write(addr, "bytes", n): like memcpy from the literal.
                 (Value::Str(bytes), Some(n)) => {
                     let n = count(env, m, n, b)?;
-                    copy(m, address, Source::Literal(&bytes), n)?;
+                    copy(env, m, address, Source::Literal(&bytes), n)?;
                 }
                 (Value::Int(value), Some(n)) => {
                     let n = small_count(env, m, n, "write")?;
-                    m.write(address, &value.to_le_bytes()[..n])?;
+                    env.write_mem(m, address, &value.to_le_bytes()[..n])?;
                 }
                 _ => {
                     return Err(runtime_error(
@@ -192,7 +177,7 @@ pub(crate) fn call(
         }
         Builtin::Execute => {
             let address = env.int(m, &args[0])?;
-            m.execute(address)?;
+            env.execute_mem(m, address)?;
             Value::Void
         }
         Builtin::PageOut => {
@@ -213,6 +198,58 @@ pub(crate) fn call(
         // The pseudo-handle of the current process is (HANDLE)-1.
         Builtin::GetCurrentProcess => Value::Int(u64::MAX),
         Builtin::WriteModifiedPages => Value::Int(m.write_modified_pages() as u64),
+        Builtin::Puts | Builtin::Putchar => {
+            let mut text = match (b, env.eval(m, &args[0])?) {
+                (Builtin::Putchar, Value::Int(c)) => vec![c as u8],
+                (_, Value::Str(bytes)) => bytes,
+                (_, Value::Int(addr)) => c_string(env, m, addr)?,
+                _ => Vec::new(),
+            };
+            if b == Builtin::Puts {
+                text.push(b'\n');
+            }
+            print(env, m, &text);
+            // puts returns a non-negative number; putchar the character.
+            Value::Int(if b == Builtin::Putchar {
+                u64::from(text[0])
+            } else {
+                0
+            })
+        }
+        Builtin::Exit => {
+            let code = dword(env.int(m, &args[0])?);
+            return Err(Abort::Exit(code));
+        }
+        Builtin::GetSystemInfo => {
+            if let ExprKind::AddrOf(var) = &args[0].kind {
+                env.set_var(&var.kind, Value::Record(RecordValue::SystemInfo { filled: true }));
+            }
+            Value::Void
+        }
+        Builtin::Strcpy => {
+            let dst = env.int(m, &args[0])?;
+            let mut bytes = match env.eval(m, &args[1])? {
+                Value::Str(bytes) => bytes,
+                Value::Int(addr) => env.c_string_mem(m, addr, MAX_COPY as usize)?,
+                _ => Vec::new(),
+            };
+            bytes.push(0);
+            let n = bytes.len() as u64;
+            copy(env, m, dst, Source::Literal(&bytes), n)?;
+            Value::Int(dst)
+        }
+        Builtin::Strlen => match env.eval(m, &args[0])? {
+            Value::Str(bytes) => Value::Int(bytes.len() as u64),
+            Value::Int(addr) => Value::Int(env.c_string_mem(m, addr, MAX_COPY as usize)?.len() as u64),
+            _ => Value::Int(0),
+        },
+        Builtin::GetExceptionCode => {
+            Value::Int(env.exception.as_ref().map_or(0, |x| u64::from(x.code)))
+        }
+        Builtin::GetExceptionInformation => match &env.exception {
+            Some(x) => Value::Record(RecordValue::Exception(x.clone())),
+            None => Value::Int(0),
+        },
     };
     Ok(v)
 }
@@ -250,7 +287,7 @@ fn small_count(env: &mut Env, m: &mut Machine, e: &Expr, name: &str) -> Result<u
 
 /// Copy `n` bytes to `dst`, one page-sized chunk at a time (each chunk read, then
 /// written), like `memmove`: overlapping memory is copied backwards when needed.
-fn copy(m: &mut Machine, dst: u64, src: Source<'_>, n: u64) -> Result<(), Abort> {
+fn copy(env: &mut Env, m: &mut Machine, dst: u64, src: Source<'_>, n: u64) -> Result<(), Abort> {
     let chunks = n.div_ceil(CHUNK);
     let backwards = match src {
         Source::Memory(s) => dst > s && dst < s.wrapping_add(n),
@@ -273,20 +310,20 @@ fn copy(m: &mut Machine, dst: u64, src: Source<'_>, n: u64) -> Result<(), Abort>
                         .unwrap_or(0);
                 }
             }
-            Source::Memory(s) => m.read(s.wrapping_add(offset), chunk)?,
+            Source::Memory(s) => env.read_mem(m, s.wrapping_add(offset), chunk)?,
         }
-        m.write(dst.wrapping_add(offset), chunk)?;
+        env.write_mem(m, dst.wrapping_add(offset), chunk)?;
     }
     Ok(())
 }
 
 /// `memset`: write `n` copies of `byte` at `dst`, a page-sized chunk at a time.
-fn fill(m: &mut Machine, dst: u64, byte: u8, n: u64) -> Result<(), Abort> {
+fn fill(env: &mut Env, m: &mut Machine, dst: u64, byte: u8, n: u64) -> Result<(), Abort> {
     let buf = vec![byte; n.min(CHUNK) as usize];
     let mut offset = 0;
     while offset < n {
         let len = (n - offset).min(CHUNK) as usize;
-        m.write(dst.wrapping_add(offset), &buf[..len])?;
+        env.write_mem(m, dst.wrapping_add(offset), &buf[..len])?;
         offset += len as u64;
     }
     Ok(())
@@ -295,11 +332,19 @@ fn fill(m: &mut Machine, dst: u64, byte: u8, n: u64) -> Result<(), Abort> {
 /// Read a NUL-terminated string for `%s`: C reads up to and including the NUL, so the
 /// machine records reads of exactly those bytes, at most [`MAX_STRING`] of them. NULL
 /// prints `(null)`, as the Microsoft C runtime does.
-fn c_string(m: &mut Machine, address: u64) -> Result<Vec<u8>, Abort> {
+fn c_string(env: &mut Env, m: &mut Machine, address: u64) -> Result<Vec<u8>, Abort> {
     if address == 0 {
         return Ok(b"(null)".to_vec());
     }
-    Ok(m.read_c_string(address, MAX_STRING as usize)?)
+    env.c_string_mem(m, address, MAX_STRING as usize)
+}
+
+/// Print `text`: a step of its own, and the statement's output.
+fn print(env: &mut Env, m: &mut Machine, text: &[u8]) {
+    if !text.is_empty() {
+        m.output(&String::from_utf8_lossy(text));
+    }
+    env.out.extend_from_slice(text);
 }
 
 fn printf_call(env: &mut Env, m: &mut Machine, e: &Expr, args: &[Expr]) -> Result<Vec<u8>, Abort> {
@@ -320,9 +365,9 @@ fn printf_call(env: &mut Env, m: &mut Machine, e: &Expr, args: &[Expr]) -> Resul
     for (spec, value) in specs.zip(values) {
         let arg = match value {
             Value::Str(bytes) => Arg::Bytes(bytes),
-            Value::Int(addr) if spec.conv == b's' => Arg::Bytes(c_string(m, addr)?),
+            Value::Int(addr) if spec.conv == b's' => Arg::Bytes(c_string(env, m, addr)?),
             Value::Int(v) => Arg::Int(v),
-            Value::Mbi(_) | Value::Void => Arg::Int(0),
+            Value::Mbi(_) | Value::Record(_) | Value::Void => Arg::Int(0),
         };
         formatted.push(arg);
     }

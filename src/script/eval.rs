@@ -2,11 +2,18 @@
 //! rules, loads and stores through pointers. An exception from the machine, or a
 //! runtime error such as a division by zero, aborts the statement.
 
+use std::collections::VecDeque;
+use std::rc::Rc;
+
 use super::ast::{BinOp, Expr, ExprKind, UnOp};
 use super::calls;
 use super::check::SlotInfo;
 use super::error::ScriptError;
-use super::types::Ty;
+use super::exec::Frame;
+use super::limits::{LimitHit, Limits};
+use super::runner::StatementResult;
+use super::types::{Record, Ty};
+use super::Program;
 use crate::sim::api::MemoryBasicInformation;
 use crate::sim::{ExceptionRecord, Machine};
 
@@ -19,17 +26,48 @@ pub enum Value {
     Str(Vec<u8>),
     /// A filled `MEMORY_BASIC_INFORMATION`.
     Mbi(MemoryBasicInformation),
+    /// One of the other structures (or a pointer to it, which holds it).
+    Record(RecordValue),
     /// No value (a call to a function that returns nothing).
     Void,
+}
+
+/// The value of a structure that lives outside simulated memory.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RecordValue {
+    /// A `SYSTEM_INFO`: zeros until `GetSystemInfo` fills it.
+    SystemInfo {
+        /// True once filled.
+        filled: bool,
+    },
+    /// `EXCEPTION_POINTERS` or `EXCEPTION_RECORD` of an exception.
+    Exception(ExceptionRecord),
+    /// `ExceptionInformation` of an exception record.
+    Information([u64; 2]),
 }
 
 /// Why a statement stopped early.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Abort {
-    /// The machine raised an exception (reference §7); the statement is skipped.
+    /// The machine raised an exception (reference §7) in a script without `__try`: the
+    /// statement is skipped, as if it had a handler of its own.
     Exception(ExceptionRecord),
     /// The script asked for something impossible at run time.
     Error(ScriptError),
+    /// A filter chose the `__except` handler of the `__try` block entered as `id`: leave
+    /// everything up to it.
+    Unwind {
+        /// The `__try` block.
+        id: u64,
+        /// The exception.
+        record: ExceptionRecord,
+    },
+    /// No handler took the exception: the process ends, as on Windows.
+    Unhandled(ExceptionRecord),
+    /// `exit(code)` or `ExitProcess(code)`.
+    Exit(u32),
+    /// A limit of [`Limits`] was reached: the run stops.
+    Stop(LimitHit),
 }
 
 impl From<ExceptionRecord> for Abort {
@@ -40,17 +78,46 @@ impl From<ExceptionRecord> for Abort {
 
 /// Where an assignment stores.
 enum Place {
-    Var(usize),
+    Var(ExprKind),
     Memory(u64),
 }
 
-/// The variables of a running program and what it printed.
+/// A running program: its variables, call stack, counters and the results not yet
+/// handed out.
 #[derive(Clone, Debug)]
 pub struct Env {
-    /// Variable values by slot.
+    /// The program.
+    pub program: Rc<Program>,
+    /// Global variable values by slot.
     pub vars: Vec<Value>,
+    /// The call stack: the top level first.
+    pub frames: Vec<Frame>,
+    /// The frame whose locals `Local` expressions read (the top, or a filter's frame).
+    pub local_frame: usize,
     /// What the current statement printed.
     pub out: Vec<u8>,
+    /// Results of executed statements, in order, not yet handed out.
+    pub results: VecDeque<StatementResult>,
+    /// The limits of this run.
+    pub limits: Limits,
+    /// Statements executed so far (each gave a result).
+    pub executed: u64,
+    /// Accesses retried after a filter said EXCEPTION_CONTINUE_EXECUTION.
+    pub retries: u64,
+    /// Bytes of simulated memory read and written so far.
+    pub bytes: u64,
+    /// The exception being filtered or handled (for GetExceptionCode).
+    pub exception: Option<ExceptionRecord>,
+    /// True while a filter runs (an exception there is not dispatched again).
+    pub dispatching: bool,
+    /// The next `__try` block's identity.
+    pub next_try: u64,
+    /// What the function that just returned gave back.
+    pub returned: Option<Value>,
+    /// Where the last result's steps ended (a statement's steps start after its calls').
+    pub steps_mark: usize,
+    /// The line of the statement running now.
+    pub line: Option<u32>,
 }
 
 pub(crate) fn runtime_error(e: &Expr, message: impl Into<String>) -> Abort {
@@ -58,19 +125,54 @@ pub(crate) fn runtime_error(e: &Expr, message: impl Into<String>) -> Abort {
 }
 
 impl Env {
-    /// Every variable starts as zero (an empty structure for `MEMORY_BASIC_INFORMATION`).
-    pub fn new(slots: &[SlotInfo]) -> Env {
-        let vars = slots
-            .iter()
-            .map(|s| match s.ty {
-                Ty::Mbi => Value::Mbi(MemoryBasicInformation::default()),
-                Ty::Str => Value::Str(Vec::new()),
-                _ => Value::Int(0),
-            })
-            .collect();
+    /// Every global starts as zero (an empty structure for a structure).
+    pub fn new(program: Rc<Program>, limits: Limits) -> Env {
+        let vars = initial_values(&program.slots);
         Env {
+            program,
             vars,
+            frames: vec![Frame::top()],
+            local_frame: 0,
             out: Vec::new(),
+            results: VecDeque::new(),
+            limits,
+            executed: 0,
+            retries: 0,
+            bytes: 0,
+            exception: None,
+            dispatching: false,
+            next_try: 0,
+            returned: None,
+            steps_mark: 0,
+            line: None,
+        }
+    }
+
+    /// The value of variable `var` (a `Var` or `Local` expression).
+    fn var(&self, var: &ExprKind) -> Value {
+        let v = match var {
+            ExprKind::Var(slot) => self.vars.get(*slot),
+            ExprKind::Local(slot) => self
+                .frames
+                .get(self.local_frame)
+                .and_then(|f| f.locals.get(*slot)),
+            _ => None,
+        };
+        v.cloned().unwrap_or(Value::Int(0))
+    }
+
+    /// Set variable `var` (a `Var` or `Local` expression).
+    pub fn set_var(&mut self, var: &ExprKind, value: Value) {
+        let cell = match var {
+            ExprKind::Var(slot) => self.vars.get_mut(*slot),
+            ExprKind::Local(slot) => self
+                .frames
+                .get_mut(self.local_frame)
+                .and_then(|f| f.locals.get_mut(*slot)),
+            _ => None,
+        };
+        if let Some(cell) = cell {
+            *cell = value;
         }
     }
 
@@ -87,11 +189,30 @@ impl Env {
         let v = match &e.kind {
             ExprKind::Int(v) => Value::Int(*v),
             ExprKind::Str(bytes) => Value::Str(bytes.clone()),
-            ExprKind::Var(slot) => self.vars.get(*slot).cloned().unwrap_or(Value::Int(0)),
-            ExprKind::Call { builtin, args, .. } => match builtin {
-                Some(b) => calls::call(self, m, e, *b, args)?,
-                None => return Err(runtime_error(e, "unknown function")),
+            ExprKind::Var(_) | ExprKind::Local(_) => self.var(&e.kind),
+            ExprKind::Call {
+                builtin,
+                function,
+                args,
+                ..
+            } => match (builtin, function) {
+                (_, Some(f)) => {
+                    let mut values = Vec::with_capacity(args.len());
+                    for a in args {
+                        values.push(self.eval(m, a)?);
+                    }
+                    self.call_function(m, e, *f, values)?
+                }
+                (Some(b), None) => calls::call(self, m, e, *b, args)?,
+                (None, None) => return Err(runtime_error(e, "unknown function")),
             },
+            ExprKind::Cond(c, yes, no) => {
+                let branch = if self.int(m, c)? != 0 { yes } else { no };
+                match self.eval(m, branch)? {
+                    Value::Int(v) => Value::Int(e.ty.convert(v)),
+                    other => other,
+                }
+            }
             ExprKind::Unary(op, inner) => {
                 let v = self.int(m, inner)?;
                 Value::Int(match op {
@@ -101,13 +222,30 @@ impl Env {
                     UnOp::BitNot => !v,
                 })
             }
+            ExprKind::Index(base, index) if base.ty == Ty::Record(Record::ExceptionInformation) => {
+                let info = self.eval(m, base)?;
+                let i = self.int(m, index)?;
+                match info {
+                    // NumberParameters is 2 for both exceptions (reference §7); the rest is 0.
+                    Value::Record(RecordValue::Information(v)) if i < 15 => {
+                        Value::Int(v.get(i as usize).copied().unwrap_or(0))
+                    }
+                    _ => {
+                        return Err(runtime_error(
+                            e,
+                            format!("ExceptionInformation has 15 entries, but the index is {}", i as i64),
+                        ))
+                    }
+                }
+            }
             ExprKind::Deref(_) | ExprKind::Index(_, _) => {
                 let place = self.place(m, e)?;
                 Value::Int(self.load(m, &place, &e.ty)?)
             }
             ExprKind::Field(base, field) => match self.eval(m, base)? {
                 Value::Mbi(mbi) => Value::Int(field_value(&mbi, field)),
-                _ => return Err(runtime_error(e, "not a MEMORY_BASIC_INFORMATION")),
+                Value::Record(r) => super::records::field(&r, field),
+                _ => return Err(runtime_error(e, "not a structure")),
             },
             ExprKind::Binary(BinOp::And, l, r) => {
                 let v = self.int(m, l)? != 0 && self.int(m, r)? != 0;
@@ -162,7 +300,10 @@ impl Env {
                 (_, Ty::Void) => Value::Void,
                 (v, _) => v,
             },
-            ExprKind::Name(_) | ExprKind::AddrOf(_) | ExprKind::SizeofExpr(_) => {
+            ExprKind::Name(_)
+            | ExprKind::AddrOf(_)
+            | ExprKind::SizeofExpr(_)
+            | ExprKind::Arrow(_, _) => {
                 return Err(runtime_error(e, "this expression was not checked"))
             }
         };
@@ -171,7 +312,7 @@ impl Env {
 
     fn place(&mut self, m: &mut Machine, target: &Expr) -> Result<Place, Abort> {
         match &target.kind {
-            ExprKind::Var(slot) => Ok(Place::Var(*slot)),
+            ExprKind::Var(_) | ExprKind::Local(_) => Ok(Place::Var(target.kind.clone())),
             ExprKind::Deref(p) => Ok(Place::Memory(self.int(m, p)?)),
             ExprKind::Index(base, index) => {
                 let b = self.int(m, base)?;
@@ -186,14 +327,14 @@ impl Env {
 
     fn load(&mut self, m: &mut Machine, place: &Place, ty: &Ty) -> Result<u64, Abort> {
         match place {
-            Place::Var(slot) => match self.vars.get(*slot) {
-                Some(Value::Int(v)) => Ok(*v),
+            Place::Var(var) => match self.var(var) {
+                Value::Int(v) => Ok(v),
                 _ => Ok(0),
             },
             Place::Memory(addr) => {
                 let n = ty.size().unwrap_or(1).clamp(1, 8) as usize;
                 let mut buf = [0u8; 8];
-                m.read(*addr, &mut buf[..n])?;
+                self.read_mem(m, *addr, &mut buf[..n])?;
                 Ok(ty.convert(u64::from_le_bytes(buf)))
             }
         }
@@ -206,22 +347,33 @@ impl Env {
             other => other,
         };
         match place {
-            Place::Var(slot) => {
-                if let Some(var) = self.vars.get_mut(*slot) {
-                    *var = v.clone();
-                }
-            }
+            Place::Var(var) => self.set_var(var, v.clone()),
             Place::Memory(addr) => {
                 let n = ty.size().unwrap_or(1).clamp(1, 8) as usize;
                 let x = match v {
                     Value::Int(x) => x,
                     _ => 0,
                 };
-                m.write(*addr, &x.to_le_bytes()[..n])?;
+                self.write_mem(m, *addr, &x.to_le_bytes()[..n])?;
             }
         }
         Ok(v)
     }
+}
+
+/// The starting values of variables: zero, or an empty structure.
+pub fn initial_values(slots: &[SlotInfo]) -> Vec<Value> {
+    slots
+        .iter()
+        .map(|s| match s.ty {
+            Ty::Mbi => Value::Mbi(MemoryBasicInformation::default()),
+            Ty::Str => Value::Str(Vec::new()),
+            Ty::Record(Record::SystemInfo) => {
+                Value::Record(RecordValue::SystemInfo { filled: false })
+            }
+            _ => Value::Int(0),
+        })
+        .collect()
 }
 
 /// A field of a filled `MEMORY_BASIC_INFORMATION` (reference §6).

@@ -37,20 +37,24 @@ mod calls;
 mod check;
 mod error;
 mod eval;
+mod exec;
 mod lexer;
+mod limits;
 mod parser;
 mod printf;
+mod records;
 mod runner;
 mod suggest;
 mod types;
 
 pub use builtins::{Builtin, Signature, SIGNATURES};
 pub use error::{ScriptError, MAX_ERRORS};
-pub use runner::{run, Runner, StatementResult, DEFAULT_STATEMENT_LIMIT};
+pub use limits::{LimitHit, Limits};
+pub use runner::{run, Ending, Runner, StatementResult, DEFAULT_STATEMENT_LIMIT};
 
 use crate::sim::Config;
 use ast::Instr;
-use check::SlotInfo;
+use check::{Function, SlotInfo};
 use error::Errors;
 use lexer::PragmaItem;
 
@@ -58,7 +62,9 @@ use lexer::PragmaItem;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Program {
     code: Vec<Instr>,
+    functions: Vec<Function>,
     slots: Vec<SlotInfo>,
+    has_try: bool,
     config: Config,
 }
 
@@ -77,17 +83,21 @@ pub fn parse(text: &str) -> Result<Program, Vec<ScriptError>> {
     let config = apply_pragmas(&lexed.pragmas, &mut errors);
     let stmts = parser::parse(&lexed.tokens, &mut errors);
     let mut checker = check::Checker::new(text, &mut errors);
-    checker.statements(stmts);
-    let (code, slots) = (
+    checker.program(stmts);
+    let (code, slots, functions, has_try) = (
         std::mem::take(&mut checker.code),
         std::mem::take(&mut checker.slots),
+        std::mem::take(&mut checker.functions),
+        checker.has_try,
     );
     if !errors.is_empty() {
         return Err(errors.into_sorted());
     }
     Ok(Program {
         code,
+        functions,
         slots,
+        has_try,
         config,
     })
 }

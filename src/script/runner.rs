@@ -1,18 +1,19 @@
-//! Running a checked program on a [`Machine`], statement by statement. Each statement
-//! runs as if inside `__try/__except` (DESIGN §5): an exception aborts it, is reported
-//! in its result, and the program goes on with the next statement.
+//! Running a checked program on a [`Machine`], statement by statement. In a script
+//! without `__try`, each statement runs as if inside `__try/__except` (DESIGN §5): an
+//! exception aborts it, is reported in its result, and the program goes on. A script
+//! with `__try` blocks runs as Windows would: an exception no filter takes ends it.
 
 use std::ops::Range;
+use std::rc::Rc;
 
-use super::ast::{Action, Instr, Statement};
 use super::error::ScriptError;
-use super::eval::{Abort, Env, Value};
-use super::types::Ty;
+use super::eval::{Abort, Env};
+use super::limits::{LimitHit, Limits};
 use super::Program;
 use crate::sim::{ExceptionRecord, Machine};
 
-/// Most instructions (statements, loop conditions and jumps) one run executes.
-pub const DEFAULT_STATEMENT_LIMIT: u64 = 100_000;
+/// Most statements one run executes ([`Limits::statements`] of [`Limits::DEFAULT`]).
+pub const DEFAULT_STATEMENT_LIMIT: u64 = Limits::DEFAULT.statements;
 
 /// What one executed statement did.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -29,7 +30,8 @@ pub struct StatementResult {
     pub value: Option<i128>,
     /// `GetLastError()` after the statement.
     pub last_error: u32,
-    /// The exception that aborted it, if any (reference §7).
+    /// The exception that aborted it and that the script did not handle (reference §7);
+    /// an exception a `__try` block's filter took is not reported here.
     pub exception: Option<ExceptionRecord>,
     /// A runtime error that aborted it (e.g. a division by zero), if any.
     pub error: Option<ScriptError>,
@@ -39,180 +41,142 @@ pub struct StatementResult {
     pub steps: Range<usize>,
 }
 
+/// How a run ended (when it has).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Ending {
+    /// The program ran to its end (or `return` in main).
+    Finished,
+    /// `exit(code)` or `ExitProcess(code)`.
+    Exited(u32),
+    /// An exception no handler took: the process ended, as on Windows.
+    Unhandled(ExceptionRecord),
+    /// A limit of [`Limits`] stopped it.
+    Limit(LimitHit),
+}
+
 /// Runs a program one statement at a time, so a caller can interleave its own work.
+/// A statement that calls the script's own functions runs theirs first: their results
+/// come before its own.
 #[derive(Clone, Debug)]
 pub struct Runner {
-    program: Program,
-    pc: usize,
     env: Env,
-    executed: u64,
-    limit: u64,
+    ending: Option<Ending>,
     stopped: Option<ScriptError>,
 }
 
 impl Runner {
-    /// A runner at the first statement of `program`, with the default statement limit.
+    /// A runner at the first statement of `program`, with the default limits.
     pub fn new(program: Program) -> Runner {
-        let env = Env::new(&program.slots);
+        Runner::with_limits(program, Limits::DEFAULT)
+    }
+
+    /// A runner with `limits` instead of the default ones.
+    pub fn with_limits(program: Program, limits: Limits) -> Runner {
         Runner {
-            program,
-            pc: 0,
-            env,
-            executed: 0,
-            limit: DEFAULT_STATEMENT_LIMIT,
+            env: Env::new(Rc::new(program), limits),
+            ending: None,
             stopped: None,
         }
     }
 
-    /// The same runner with at most `limit` instructions (runaway loops stop there).
+    /// The same runner with at most `limit` statements (runaway loops stop there).
     pub fn with_limit(mut self, limit: u64) -> Runner {
-        self.limit = limit;
+        self.env.limits.statements = limit;
         self
     }
 
     /// The program being run.
     pub fn program(&self) -> &Program {
-        &self.program
+        &self.env.program
     }
 
-    /// True when nothing is left to run (the end, or the statement limit).
+    /// The limits of this run.
+    pub fn limits(&self) -> &Limits {
+        &self.env.limits
+    }
+
+    /// Statements executed so far: the results handed out, and those still queued.
+    pub fn executed(&self) -> u64 {
+        self.env.executed
+    }
+
+    /// True when nothing is left to run (the end, `exit`, an unhandled exception, or a limit).
     pub fn finished(&self) -> bool {
-        self.stopped.is_some() || self.pc >= self.program.code.len()
+        self.env.results.is_empty() && (self.ending.is_some() || self.env.at_end())
     }
 
-    /// Why the run stopped before the end: the statement limit was reached.
+    /// How the run ended, once it has.
+    pub fn ending(&self) -> Option<&Ending> {
+        self.ending.as_ref()
+    }
+
+    /// Why the run stopped before the end: a limit, or an exception no handler took.
     pub fn stopped(&self) -> Option<&ScriptError> {
         self.stopped.as_ref()
     }
 
-    fn count(&mut self, line: u32, col: u32) -> bool {
-        self.executed += 1;
-        if self.executed > self.limit {
-            self.stopped = Some(ScriptError::new(
-                line,
-                col,
-                format!(
-                    "stopped after {} statements: a loop probably runs too long",
-                    self.limit
-                ),
-            ));
-            return false;
-        }
-        true
-    }
-
-    /// Run the next statement (or loop condition); `None` at the end.
+    /// Run the next statement (or condition); `None` at the end.
     pub fn step(&mut self, machine: &mut Machine) -> Option<StatementResult> {
-        while !self.finished() {
-            let code = &self.program.code;
-            match &code[self.pc] {
-                Instr::Jump(target) => {
-                    let target = *target;
-                    let (line, col) = code
-                        .get(target)
-                        .map(|i| match i {
-                            Instr::JumpUnless { cond, .. } | Instr::Run(cond) => {
-                                (cond.line, cond.col)
-                            }
-                            Instr::Jump(_) => (0, 0),
-                        })
-                        .unwrap_or((0, 0));
-                    if !self.count(line, col) {
-                        return None;
-                    }
-                    self.pc = target;
-                }
-                Instr::Run(s) => {
-                    let s = s.clone();
-                    if !self.count(s.line, s.col) {
-                        return None;
-                    }
-                    self.pc += 1;
-                    return Some(self.execute(machine, &s).0);
-                }
-                Instr::JumpUnless { cond, target } => {
-                    let (s, target) = (cond.clone(), *target);
-                    if !self.count(s.line, s.col) {
-                        return None;
-                    }
-                    let (result, value) = self.execute(machine, &s);
-                    // An aborted condition ends the loop.
-                    let go_on = matches!(value, Some(Value::Int(v)) if v != 0);
-                    self.pc = if go_on { self.pc + 1 } else { target };
-                    return Some(result);
-                }
+        loop {
+            if let Some(r) = self.env.results.pop_front() {
+                return Some(r);
+            }
+            if self.ending.is_some() {
+                return None;
+            }
+            if self.env.at_end() {
+                self.ending = Some(Ending::Finished);
+                return None;
+            }
+            if let Err(abort) = self.env.exec(machine) {
+                self.end(abort);
             }
         }
-        None
     }
 
-    fn execute(
-        &mut self,
-        machine: &mut Machine,
-        s: &Statement,
-    ) -> (StatementResult, Option<Value>) {
-        machine.set_line(Some(s.line));
-        let first_step = machine.history().len();
-        self.env.out.clear();
-        let outcome = match &s.action {
-            Action::Eval(e) => self.env.eval(machine, e).map(|v| (v, e.ty.clone())),
-            Action::Declare(inits) => {
-                let mut last = Ok((Value::Void, Ty::Void));
-                for (slot, init) in inits {
-                    let ty = self.program.slots[*slot].ty.clone();
-                    match self.env.eval(machine, init) {
-                        Ok(v) => {
-                            let v = match v {
-                                Value::Int(x) => Value::Int(ty.convert(x)),
-                                other => other,
-                            };
-                            if let Some(var) = self.env.vars.get_mut(*slot) {
-                                *var = v.clone();
-                            }
-                            last = Ok((v, ty));
-                        }
-                        Err(abort) => {
-                            last = Err(abort);
-                            break;
-                        }
-                    }
-                }
-                last
+    fn end(&mut self, abort: Abort) {
+        let (line, col) = self
+            .env
+            .results
+            .back()
+            .map_or((0, 0), |r| (r.line, r.col));
+        let ending = match abort {
+            Abort::Exit(code) => Ending::Exited(code),
+            Abort::Unhandled(record) | Abort::Exception(record) | Abort::Unwind { record, .. } => {
+                self.stopped = Some(ScriptError::new(
+                    line,
+                    col,
+                    format!(
+                        "no __except handler took the exception {} (0x{:08X}): the process ends, as on Windows",
+                        record.name(),
+                        record.code
+                    ),
+                ));
+                Ending::Unhandled(record)
+            }
+            Abort::Stop(hit) => {
+                let (line, col) = self.env.line.map_or((line, col), |l| (l, 1));
+                let retries = match self.env.retries {
+                    0 => String::new(),
+                    n => format!(" and {n} retried accesses"),
+                };
+                self.stopped = Some(ScriptError::new(
+                    line,
+                    col,
+                    format!(
+                        "stopped after {} statements{retries}: {}",
+                        self.env.executed,
+                        hit.reason(&self.env.limits)
+                    ),
+                ));
+                Ending::Limit(hit)
+            }
+            Abort::Error(e) => {
+                self.stopped = Some(e);
+                Ending::Finished
             }
         };
-        machine.set_line(None);
-        let mut result = StatementResult {
-            line: s.line,
-            col: s.col,
-            text: s.text.clone(),
-            value: None,
-            last_error: machine.last_error(),
-            exception: None,
-            error: None,
-            out: String::from_utf8_lossy(&self.env.out).into_owned(),
-            steps: first_step..machine.history().len(),
-        };
-        let value = match outcome {
-            Ok((v, ty)) => {
-                if let Value::Int(x) = v {
-                    result.value = Some(if ty.is_signed() {
-                        i128::from(x as i64)
-                    } else {
-                        i128::from(x)
-                    });
-                }
-                Some(v)
-            }
-            Err(Abort::Exception(e)) => {
-                result.exception = Some(e);
-                None
-            }
-            Err(Abort::Error(e)) => {
-                result.error = Some(e);
-                None
-            }
-        };
-        (result, value)
+        self.ending = Some(ending);
     }
 }
 

@@ -22,6 +22,45 @@ pub enum Ty {
     Mbi,
     /// A string literal (it has no simulated address; see the module docs of `script`).
     Str,
+    /// A structure of Windows' headers that lives outside simulated memory.
+    Record(Record),
+}
+
+/// The structures besides `MEMORY_BASIC_INFORMATION` that scripts use. Like locals, they
+/// live outside simulated memory; a pointer to one (`LPEXCEPTION_POINTERS ep`) holds the
+/// structure itself, so `ep->ExceptionRecord` reads it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Record {
+    /// `SYSTEM_INFO`, filled by `GetSystemInfo(&si)`.
+    SystemInfo,
+    /// `EXCEPTION_POINTERS`, from `GetExceptionInformation()`.
+    ExceptionPointers,
+    /// `EXCEPTION_RECORD`.
+    ExceptionRecord,
+    /// `ExceptionRecord->ExceptionInformation`, an array of 15 `ULONG_PTR`.
+    ExceptionInformation,
+}
+
+impl Record {
+    /// The C name of the structure.
+    pub fn name(self) -> &'static str {
+        match self {
+            Record::SystemInfo => "SYSTEM_INFO",
+            Record::ExceptionPointers => "EXCEPTION_POINTERS",
+            Record::ExceptionRecord => "EXCEPTION_RECORD",
+            Record::ExceptionInformation => "ULONG_PTR[15]",
+        }
+    }
+
+    /// `sizeof` the structure on x64 Windows.
+    fn size(self) -> u64 {
+        match self {
+            Record::SystemInfo => 48,
+            Record::ExceptionPointers => 16,
+            Record::ExceptionRecord => 152,
+            Record::ExceptionInformation => 120,
+        }
+    }
 }
 
 impl Ty {
@@ -57,6 +96,7 @@ impl Ty {
             Ty::Int { size, .. } => Some(u64::from(*size)),
             Ty::Ptr(_) => Some(8),
             Ty::Mbi => Some(super::super::sim::consts::MBI_SIZE),
+            Ty::Record(r) => Some(r.size()),
             Ty::Void | Ty::Str => None,
         }
     }
@@ -130,6 +170,7 @@ impl fmt::Display for Ty {
             Ty::Void => f.write_str("void"),
             Ty::Mbi => f.write_str("MEMORY_BASIC_INFORMATION"),
             Ty::Str => f.write_str("string"),
+            Ty::Record(r) => f.write_str(r.name()),
         }
     }
 }
@@ -157,6 +198,19 @@ pub fn named_type(name: &str) -> Option<Ty> {
         "ULONGLONG" | "UINT64" | "ULONG64" | "DWORD64" | "QWORD" | "SIZE_T" | "size_t"
         | "ULONG_PTR" | "UINT_PTR" | "DWORD_PTR" | "uintptr_t" | "uint64_t" => int(8, false),
         "LPVOID" | "PVOID" | "LPCVOID" | "HANDLE" => ptr(Ty::Void),
+        "VOID" => Ty::Void,
+        // PageLab compiles as if UNICODE were not defined: TCHAR is char.
+        "TCHAR" | "_TCHAR" => int(1, true),
+        "LPTSTR" | "LPCTSTR" | "PTSTR" | "PCTSTR" | "PTCHAR" => ptr(int(1, true)),
+        "LPWSTR" | "LPCWSTR" | "PWSTR" => ptr(int(2, false)),
+        "SYSTEM_INFO" | "_SYSTEM_INFO" => Ty::Record(Record::SystemInfo),
+        "LPSYSTEM_INFO" => ptr(Ty::Record(Record::SystemInfo)),
+        "EXCEPTION_POINTERS" | "_EXCEPTION_POINTERS" => Ty::Record(Record::ExceptionPointers),
+        "PEXCEPTION_POINTERS" | "LPEXCEPTION_POINTERS" => {
+            ptr(Ty::Record(Record::ExceptionPointers))
+        }
+        "EXCEPTION_RECORD" | "_EXCEPTION_RECORD" => Ty::Record(Record::ExceptionRecord),
+        "PEXCEPTION_RECORD" => ptr(Ty::Record(Record::ExceptionRecord)),
         "LPBYTE" | "PBYTE" => ptr(int(1, false)),
         "LPSTR" | "LPCSTR" | "PSTR" | "PCSTR" | "PCHAR" => ptr(int(1, true)),
         "LPDWORD" | "PDWORD" => ptr(int(4, false)),
@@ -187,6 +241,10 @@ pub const TYPE_NAMES: &[&str] = &[
     "PDWORD",
     "MEMORY_BASIC_INFORMATION",
     "PMEMORY_BASIC_INFORMATION",
+    "SYSTEM_INFO",
+    "EXCEPTION_POINTERS",
+    "LPTSTR",
+    "TCHAR",
     "size_t",
     "uint8_t",
     "uint32_t",

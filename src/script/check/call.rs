@@ -20,8 +20,8 @@ impl Checker<'_> {
             return true;
         };
         let name = name.clone();
-        let slot = match self.scope.get(&name) {
-            Some(&slot) => slot,
+        let var = match self.lookup(&name) {
+            Some(var) => var,
             None if constant(&name).is_some() => {
                 let message = format!("'{name}' is a constant; {what} must be &variable");
                 self.err(arg, message);
@@ -29,9 +29,9 @@ impl Checker<'_> {
             }
             None => self.declare(&name, ty.clone()),
         };
-        let slot_ty = self.slots[slot].ty.clone();
+        let slot_ty = self.var_type(&var);
         let fits = match ty {
-            Ty::Mbi => slot_ty == Ty::Mbi,
+            Ty::Mbi | Ty::Record(_) => slot_ty == ty,
             _ => matches!(slot_ty, Ty::Int { .. }),
         };
         if !fits {
@@ -39,7 +39,7 @@ impl Checker<'_> {
                 format!("{what} must be &variable of type {ty}, but '{name}' is {slot_ty}");
             self.errors.at(inner.line, inner.col, message);
         }
-        inner.kind = ExprKind::Var(slot);
+        inner.kind = var;
         inner.ty = slot_ty;
         arg.ty = Ty::Ptr(Box::new(ty));
         true
@@ -50,11 +50,37 @@ impl Checker<'_> {
         let ExprKind::Call {
             name,
             builtin,
+            function,
             args,
         } = &mut e.kind
         else {
             return Ty::LONG_LONG;
         };
+        if let Some(index) = self.function_index(name) {
+            *function = Some(index);
+            let (params, returns) = {
+                let f = &self.functions[index];
+                (f.params.clone(), f.returns.clone())
+            };
+            if params.len() != args.len() {
+                let message = format!(
+                    "{name} takes {} argument{} but got {}",
+                    params.len(),
+                    if params.len() == 1 { "" } else { "s" },
+                    args.len()
+                );
+                self.errors.at(line, col, message);
+            }
+            for (i, arg) in args.iter_mut().enumerate() {
+                self.expr(arg);
+                let takes_string = matches!(params.get(i), Some(Ty::Ptr(_))) && arg.ty == Ty::Str;
+                let takes_record = params.get(i) == Some(&arg.ty);
+                if !takes_string && !takes_record {
+                    self.scalar(arg, &format!("argument {} of {name}", i + 1));
+                }
+            }
+            return returns;
+        }
         // `TEXT("…")` and `_T("…")` of Windows samples are the string itself.
         if matches!(name.as_str(), "TEXT" | "_T") && args.len() == 1 {
             if let ExprKind::Str(bytes) = &mut args[0].kind {
@@ -84,6 +110,16 @@ impl Checker<'_> {
             self.errors.at(line, col, message);
             return sig.builtin.returns().unwrap_or(Ty::Void);
         }
+        // Where the exception functions may be called, as the MSVC compiler requires.
+        match sig.builtin {
+            Builtin::GetExceptionCode if self.flow.in_except == 0 => {
+                self.errors.at(line, col, "GetExceptionCode() can only be called in an __except filter or handler");
+            }
+            Builtin::GetExceptionInformation if !self.flow.in_filter => {
+                self.errors.at(line, col, "GetExceptionInformation() can only be called in an __except filter (pass it to a filter function)");
+            }
+            _ => {}
+        }
         let name = sig.name;
         for (i, arg) in args.iter_mut().enumerate() {
             let position = i + 1;
@@ -104,6 +140,22 @@ impl Checker<'_> {
                     if !self.out_param(arg, Ty::Mbi, "VirtualQuery's 2nd argument") {
                         self.expr(arg);
                         self.err(arg, "VirtualQuery's 2nd argument must be &mbi, the address of a MEMORY_BASIC_INFORMATION");
+                    }
+                }
+                (Builtin::GetSystemInfo, 1) => {
+                    if !self.out_param(
+                        arg,
+                        Ty::Record(crate::script::types::Record::SystemInfo),
+                        "GetSystemInfo's argument",
+                    ) {
+                        self.expr(arg);
+                        self.err(arg, "GetSystemInfo's argument must be &si, the address of a SYSTEM_INFO");
+                    }
+                }
+                (Builtin::Puts | Builtin::Strlen, 1) | (Builtin::Strcpy, 2) => {
+                    self.expr(arg);
+                    if arg.ty != Ty::Str {
+                        self.scalar(arg, &format!("argument {position} of {name}"));
                     }
                 }
                 (Builtin::Printf, 1) => {

@@ -4,12 +4,15 @@
 //! source order; reading one before that is an error with a "did you mean" hint.
 
 mod call;
+mod flow;
+
+pub use flow::Function;
 
 use super::ast::{Action, BinOp, Declarator, Expr, ExprKind, Instr, Span, Statement, Stmt, UnOp};
 use super::builtins::Signature;
 use super::error::Errors;
 use super::suggest;
-use super::types::{is_type_word, Ty};
+use super::types::{is_type_word, Record, Ty};
 use crate::sim::consts;
 
 /// A variable of the program.
@@ -46,6 +49,53 @@ fn field_type(field: &str) -> Option<Ty> {
     }
 }
 
+/// The fields of the other structures a script may read.
+fn record_fields(r: Record) -> &'static [&'static str] {
+    match r {
+        Record::SystemInfo => &[
+            "wProcessorArchitecture",
+            "dwPageSize",
+            "lpMinimumApplicationAddress",
+            "lpMaximumApplicationAddress",
+            "dwActiveProcessorMask",
+            "dwNumberOfProcessors",
+            "dwProcessorType",
+            "dwAllocationGranularity",
+            "wProcessorLevel",
+            "wProcessorRevision",
+        ],
+        Record::ExceptionPointers => &["ExceptionRecord"],
+        Record::ExceptionRecord => &[
+            "ExceptionCode",
+            "ExceptionFlags",
+            "ExceptionAddress",
+            "NumberParameters",
+            "ExceptionInformation",
+        ],
+        Record::ExceptionInformation => &[],
+    }
+}
+
+fn record_field(r: Record, field: &str) -> Option<Ty> {
+    if !record_fields(r).contains(&field) {
+        return None;
+    }
+    let word = Ty::Int {
+        size: 2,
+        signed: false,
+    };
+    Some(match field {
+        "wProcessorArchitecture" | "wProcessorLevel" | "wProcessorRevision" => word,
+        "lpMinimumApplicationAddress" | "lpMaximumApplicationAddress" | "ExceptionAddress" => {
+            Ty::void_ptr()
+        }
+        "dwActiveProcessorMask" => Ty::SIZE_T,
+        "ExceptionRecord" => Ty::Ptr(Box::new(Ty::Record(Record::ExceptionRecord))),
+        "ExceptionInformation" => Ty::Record(Record::ExceptionInformation),
+        _ => Ty::DWORD,
+    })
+}
+
 /// The value of a constant name: `NULL`, `TRUE`, `FALSE` and every `PAGE_*`/`MEM_*`
 /// (reference §1).
 fn constant(name: &str) -> Option<(u64, Ty)> {
@@ -53,6 +103,10 @@ fn constant(name: &str) -> Option<(u64, Ty)> {
         "NULL" | "nullptr" => Some((0, Ty::void_ptr())),
         "TRUE" | "true" => Some((1, Ty::INT)),
         "FALSE" | "false" => Some((0, Ty::INT)),
+        // The values a filter returns (excpt.h).
+        "EXCEPTION_EXECUTE_HANDLER" | "EXIT_FAILURE" => Some((1, Ty::INT)),
+        "EXCEPTION_CONTINUE_SEARCH" | "EXIT_SUCCESS" => Some((0, Ty::INT)),
+        "EXCEPTION_CONTINUE_EXECUTION" => Some((u64::MAX, Ty::INT)),
         _ => consts::lookup(name).map(|v| (v, Ty::DWORD)),
     }
 }
@@ -72,10 +126,6 @@ impl Scope {
         self.find(name).ok().map(|i| &self.0[i].1)
     }
 
-    fn contains_key(&self, name: &str) -> bool {
-        self.find(name).is_ok()
-    }
-
     /// Bind `name` to `slot`, replacing an earlier binding.
     fn insert(&mut self, name: String, slot: usize) {
         match self.find(&name) {
@@ -90,16 +140,32 @@ impl Scope {
     }
 }
 
+/// The variables of the function being checked.
+#[derive(Default)]
+struct Locals {
+    slots: Vec<SlotInfo>,
+    scope: Scope,
+}
+
 /// Checks parsed statements and collects the program's variables and code.
 pub(crate) struct Checker<'a> {
     src: &'a str,
     errors: &'a mut Errors,
-    /// Every variable, by slot.
+    /// Every global variable (top level and main's), by slot.
     pub slots: Vec<SlotInfo>,
-    /// The slot each name refers to now.
+    /// The slot each global name refers to now.
     scope: Scope,
-    /// The flat code built so far.
+    /// The locals of the function being checked, if any.
+    locals: Option<Locals>,
+    /// The flat code built so far (the top level's, or the function's being checked).
     pub code: Vec<Instr>,
+    /// The script's functions, by index (their code once checked).
+    pub functions: Vec<Function>,
+    /// True when the script has a `__try` block (then unhandled exceptions end it).
+    pub has_try: bool,
+    flow: flow::FlowState,
+    /// The result type of the function being checked.
+    flow_returns: Option<Ty>,
 }
 
 impl<'a> Checker<'a> {
@@ -110,8 +176,33 @@ impl<'a> Checker<'a> {
             errors,
             slots: Vec::new(),
             scope: Scope::default(),
+            locals: None,
             code: Vec::new(),
+            functions: Vec::new(),
+            has_try: false,
+            flow: flow::FlowState::default(),
+            flow_returns: None,
         }
+    }
+
+    /// The variable `name` refers to now: a local of the function, else a global.
+    fn lookup(&self, name: &str) -> Option<ExprKind> {
+        if let Some(locals) = &self.locals {
+            if let Some(&slot) = locals.scope.get(name) {
+                return Some(ExprKind::Local(slot));
+            }
+        }
+        self.scope.get(name).map(|&slot| ExprKind::Var(slot))
+    }
+
+    /// The type of a variable found by [`Checker::lookup`].
+    fn var_type(&self, var: &ExprKind) -> Ty {
+        let info = match var {
+            ExprKind::Local(slot) => self.locals.as_ref().and_then(|l| l.slots.get(*slot)),
+            ExprKind::Var(slot) => self.slots.get(*slot),
+            _ => None,
+        };
+        info.map_or(Ty::LONG_LONG, |i| i.ty.clone())
     }
 
     fn text(&self, span: Span) -> String {
@@ -131,14 +222,22 @@ impl<'a> Checker<'a> {
         self.errors.at(e.line, e.col, message);
     }
 
-    fn declare(&mut self, name: &str, ty: Ty) -> usize {
-        let slot = self.slots.len();
-        self.slots.push(SlotInfo {
+    /// A new variable: a local inside a function, a global elsewhere.
+    fn declare(&mut self, name: &str, ty: Ty) -> ExprKind {
+        let info = SlotInfo {
             name: name.to_string(),
             ty,
-        });
+        };
+        if let Some(locals) = &mut self.locals {
+            let slot = locals.slots.len();
+            locals.slots.push(info);
+            locals.scope.insert(name.to_string(), slot);
+            return ExprKind::Local(slot);
+        }
+        let slot = self.slots.len();
+        self.slots.push(info);
         self.scope.insert(name.to_string(), slot);
-        slot
+        ExprKind::Var(slot)
     }
 
     /// Check statements in order and append their code.
@@ -163,6 +262,7 @@ impl<'a> Checker<'a> {
                 }
             }
             Stmt::For {
+                header,
                 init,
                 cond,
                 step,
@@ -171,32 +271,28 @@ impl<'a> Checker<'a> {
                 if let Some(init) = init {
                     self.stmt(*init);
                 }
+                // With no condition, each pass still counts as a statement (`for (;;)`),
+                // so an empty endless loop meets the statement limit.
+                let (cond, span) =
+                    cond.unwrap_or_else(|| (Expr::new(ExprKind::Int(1), header.line, header.col), header));
                 let top = self.code.len();
-                let exit = cond.map(|(mut c, span)| {
-                    self.expr(&mut c);
-                    self.scalar(&c, "a loop condition");
-                    let s = self.statement(span, Action::Eval(c));
-                    self.code.push(Instr::JumpUnless { cond: s, target: 0 });
-                    self.code.len() - 1
-                });
-                self.statements(body);
+                let exit = self.branch(cond, span, false);
+                self.loop_body(body);
+                let next = self.code.len();
                 if let Some((mut e, span)) = step {
                     self.expr(&mut e);
                     let s = self.statement(span, Action::Eval(e));
                     self.code.push(Instr::Run(s));
                 }
                 self.code.push(Instr::Jump(top));
-                let end = self.code.len();
-                if let Some(Instr::JumpUnless { target, .. }) =
-                    exit.and_then(|i| self.code.get_mut(i))
-                {
-                    *target = end;
-                }
+                self.end_loop(next);
+                self.patch(exit);
             }
+            Stmt::Flow(flow) => self.flow(flow),
         }
     }
 
-    fn declaration(&mut self, items: Vec<Declarator>) -> Vec<(usize, Expr)> {
+    fn declaration(&mut self, items: Vec<Declarator>) -> Vec<(Expr, Expr)> {
         let mut inits = Vec::new();
         for d in items {
             let mut ty = d.ty;
@@ -211,8 +307,10 @@ impl<'a> Checker<'a> {
                     (_, Ty::Mbi) => self.err(&init, format!("a MEMORY_BASIC_INFORMATION cannot be stored in '{}' of type {ty}", d.name)),
                     _ => {}
                 }
-                let slot = self.declare(&d.name, ty);
-                inits.push((slot, init));
+                let var = self.declare(&d.name, ty.clone());
+                let mut target = Expr::new(var, d.line, d.col);
+                target.ty = ty;
+                inits.push((target, init));
             } else {
                 self.declare(&d.name, ty);
             }
@@ -232,6 +330,13 @@ impl<'a> Checker<'a> {
             }
             Ty::Mbi => {
                 self.err(e, format!("{what} must be a number or an address, not a whole MEMORY_BASIC_INFORMATION (use a field, like mbi.BaseAddress)"));
+                false
+            }
+            Ty::Record(r) => {
+                self.err(
+                    e,
+                    format!("{what} must be a number or an address, not a whole {} (use a field)", r.name()),
+                );
                 false
             }
             Ty::Void => {
@@ -256,7 +361,10 @@ impl<'a> Checker<'a> {
             self.err(e, format!("'{name}' is a type, not a value"));
             return;
         }
-        let vars: Vec<&str> = self.scope.keys().map(String::as_str).collect();
+        let mut vars: Vec<&str> = self.scope.keys().map(String::as_str).collect();
+        if let Some(locals) = &self.locals {
+            vars.extend(locals.scope.keys().map(String::as_str));
+        }
         let consts = consts::NAMED.iter().map(|(n, _)| *n);
         let extra = ["NULL", "TRUE", "FALSE"];
         let hint = suggest::hint(name, vars.iter().copied().chain(extra).chain(consts));
@@ -273,12 +381,13 @@ impl<'a> Checker<'a> {
         match &mut e.kind {
             ExprKind::Int(_) => Ty::LONG_LONG,
             ExprKind::Str(_) => Ty::Str,
-            ExprKind::Var(slot) => self.slots[*slot].ty.clone(),
+            ExprKind::Var(_) | ExprKind::Local(_) => self.var_type(&e.kind),
             ExprKind::Name(name) => {
                 let name = std::mem::take(name);
-                if let Some(&slot) = self.scope.get(&name) {
-                    e.kind = ExprKind::Var(slot);
-                    return self.slots[slot].ty.clone();
+                if let Some(var) = self.lookup(&name) {
+                    let ty = self.var_type(&var);
+                    e.kind = var;
+                    return ty;
                 }
                 if let Some((value, ty)) = constant(&name) {
                     e.kind = ExprKind::Int(value);
@@ -314,6 +423,9 @@ impl<'a> Checker<'a> {
                 self.expr(base);
                 self.expr(index);
                 self.scalar(index, "an index");
+                if base.ty == Ty::Record(Record::ExceptionInformation) {
+                    return Ty::SIZE_T;
+                }
                 let base = &**base;
                 self.pointee(base, e.line, e.col)
             }
@@ -324,21 +436,48 @@ impl<'a> Checker<'a> {
                 if self.errors.len() > before {
                     return Ty::LONG_LONG;
                 }
-                if base.ty != Ty::Mbi {
-                    let message = format!(
-                        "'.{field}' needs a MEMORY_BASIC_INFORMATION, but this is {}",
-                        base.ty
-                    );
-                    self.err(e, message);
+                let ty = base.ty.clone();
+                self.field_of(e.line, e.col, &ty, &field, '.')
+            }
+            ExprKind::Arrow(base, field) => {
+                let field = std::mem::take(field);
+                let before = self.errors.len();
+                self.expr(base);
+                if self.errors.len() > before {
                     return Ty::LONG_LONG;
                 }
-                match field_type(&field) {
-                    Some(t) => t,
-                    None => {
-                        let hint = suggest::hint(&field, MBI_FIELDS.iter().copied());
-                        let message = format!(
-                            "MEMORY_BASIC_INFORMATION has no field '{field}'{hint} (fields: BaseAddress, AllocationBase, AllocationProtect, RegionSize, State, Protect, Type)"
-                        );
+                let pointee = match &base.ty {
+                    Ty::Ptr(t) if matches!(**t, Ty::Mbi | Ty::Record(_)) => (**t).clone(),
+                    t => {
+                        let message = format!("'->{field}' needs a pointer to a structure, but this is {t}");
+                        self.err(e, message);
+                        return Ty::LONG_LONG;
+                    }
+                };
+                let ty = self.field_of(e.line, e.col, &pointee, &field, '>');
+                // A pointer to one of these structures holds the structure itself.
+                let base = std::mem::replace(base, Box::new(Expr::new(ExprKind::Int(0), 0, 0)));
+                e.kind = ExprKind::Field(base, field);
+                ty
+            }
+            ExprKind::Cond(c, yes, no) => {
+                self.expr(c);
+                self.scalar(c, "a condition");
+                self.expr(yes);
+                self.expr(no);
+                match (&yes.ty, &no.ty) {
+                    (Ty::Str, Ty::Str) => Ty::Str,
+                    (a, b) if a.size().is_some() && b.size().is_some() => {
+                        if matches!(a, Ty::Ptr(_)) {
+                            a.clone()
+                        } else if matches!(b, Ty::Ptr(_)) {
+                            b.clone()
+                        } else {
+                            binary_type(BinOp::Add, a, b).unwrap_or(Ty::LONG_LONG)
+                        }
+                    }
+                    (a, b) => {
+                        let message = format!("both values of '?:' must be numbers or both strings, not {a} and {b}");
                         self.err(e, message);
                         Ty::LONG_LONG
                     }
@@ -367,7 +506,7 @@ impl<'a> Checker<'a> {
                 // `p = …;` creates `p` when it does not exist yet, with the value's type.
                 if let ExprKind::Name(name) = &target.kind {
                     if op.is_none()
-                        && !self.scope.contains_key(name)
+                        && self.lookup(name).is_none()
                         && constant(name).is_none()
                         && !is_type_word(name)
                         && Signature::find(name).is_none()
@@ -376,8 +515,7 @@ impl<'a> Checker<'a> {
                         if matches!(ty, Ty::Void) {
                             self.err(value, "this has no value to assign");
                         }
-                        let slot = self.declare(&name.clone(), ty);
-                        target.kind = ExprKind::Var(slot);
+                        target.kind = self.declare(&name.clone(), ty);
                     } else if constant(name).is_some() {
                         let message = format!("'{name}' is a constant and cannot be assigned");
                         self.err(target, message);
@@ -451,6 +589,30 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// The type of `base.field` (`op` is '.' or '>' for '->'), or an error.
+    fn field_of(&mut self, line: u32, col: u32, base: &Ty, field: &str, op: char) -> Ty {
+        let op = if op == '.' { "." } else { "->" };
+        let (found, names) = match base {
+            Ty::Mbi => (field_type(field), MBI_FIELDS),
+            Ty::Record(r) => (record_field(*r, field), record_fields(*r)),
+            t => {
+                let message = format!("'{op}{field}' needs a structure, but this is {t}");
+                self.errors.at(line, col, message);
+                return Ty::LONG_LONG;
+            }
+        };
+        if let Some(t) = found {
+            return t;
+        }
+        let hint = suggest::hint(field, names.iter().copied());
+        let message = format!(
+            "{base} has no field '{field}'{hint} (fields: {})",
+            names.join(", ")
+        );
+        self.errors.at(line, col, message);
+        Ty::LONG_LONG
+    }
+
     fn pointee(&mut self, ptr: &Expr, line: u32, col: u32) -> Ty {
         match &ptr.ty {
             Ty::Ptr(t) if matches!(**t, Ty::Int { .. } | Ty::Ptr(_)) => (**t).clone(),
@@ -468,7 +630,7 @@ impl<'a> Checker<'a> {
 
     fn lvalue(&mut self, target: &Expr) {
         match &target.kind {
-            ExprKind::Var(_) | ExprKind::Deref(_) | ExprKind::Index(_, _) => {}
+            ExprKind::Var(_) | ExprKind::Local(_) | ExprKind::Deref(_) | ExprKind::Index(_, _) => {}
             ExprKind::Field(_, _) => self.err(target, "the fields of a MEMORY_BASIC_INFORMATION are filled by VirtualQuery and cannot be assigned"),
             _ => self.err(target, "only a variable, *pointer or pointer[index] can be assigned"),
         }

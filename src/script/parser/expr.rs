@@ -16,9 +16,27 @@ impl Parser<'_> {
         Ok(e)
     }
 
+    /// An expression of binary operators only (a `case` value).
+    pub(super) fn binary_expr(&mut self) -> PResult<Expr> {
+        self.binary(1)
+    }
+
     pub(super) fn assignment(&mut self) -> PResult<Expr> {
         let (line, col) = (self.tok().line, self.tok().col);
         let target = self.binary(1)?;
+        if self.eat("?") {
+            // `cond ? a : b`: below every binary operator, above assignment.
+            self.enter()?;
+            let yes = self.expr()?;
+            self.expect(":", "in 'condition ? value : value'")?;
+            let no = self.assignment()?;
+            self.leave(1);
+            return Ok(Expr::new(
+                ExprKind::Cond(Box::new(target), Box::new(yes), Box::new(no)),
+                line,
+                col,
+            ));
+        }
         if let Tok::Punct(p) = self.tok().tok {
             if let Some(op) = BinOp::from_assign(p) {
                 self.pos += 1;
@@ -150,6 +168,7 @@ impl Parser<'_> {
                     ExprKind::Call {
                         name,
                         builtin: None,
+                        function: None,
                         args,
                     },
                     line,
@@ -166,17 +185,19 @@ impl Parser<'_> {
                 }
                 e = Expr::new(ExprKind::Index(Box::new(e), Box::new(index)), line, col);
             } else if self.is_punct(".") || self.is_punct("->") {
-                if self.is_punct("->") {
-                    break Err(self.error_here(
-                        "'->' is not supported: declare the structure itself (MEMORY_BASIC_INFORMATION mbi;) and use mbi.Field",
-                    ));
-                }
+                let arrow = self.is_punct("->");
                 self.pos += 1;
                 let Some(field) = self.ident().map(str::to_string) else {
-                    break Err(self.error_here("expected a field name after '.'"));
+                    let op = if arrow { "->" } else { "." };
+                    break Err(self.error_here(format!("expected a field name after '{op}'")));
                 };
                 self.pos += 1;
-                e = Expr::new(ExprKind::Field(Box::new(e), field), line, col);
+                let kind = if arrow {
+                    ExprKind::Arrow(Box::new(e), field)
+                } else {
+                    ExprKind::Field(Box::new(e), field)
+                };
+                e = Expr::new(kind, line, col);
             } else if self.is_punct("++") || self.is_punct("--") {
                 let increment = self.is_punct("++");
                 self.pos += 1;

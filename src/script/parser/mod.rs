@@ -4,6 +4,7 @@
 //! reports every error it can.
 
 mod expr;
+mod flow;
 
 use super::ast::{Declarator, Span, Stmt};
 use super::error::Errors;
@@ -14,52 +15,33 @@ use super::types::{is_type_word, Ty, TypeWords, TYPE_NAMES};
 /// Deepest nesting of parentheses, operators, blocks and loops a script may use.
 pub const MAX_DEPTH: u32 = 200;
 
-/// C keywords PageLab does not run, with the reason given to the author.
+/// C constructs PageLab does not run, with the reason given to the author.
 const UNSUPPORTED: &[(&str, &str)] = &[
+    ("goto", "goto is not supported: use a loop, break or continue"),
     (
-        "if",
-        "'if' is not supported: PageLab scripts run straight through (for loops are supported)",
+        "union",
+        "union definitions are not supported: use a pointer to memory from VirtualAlloc",
+    ),
+    (
+        "asm",
+        "inline assembly is not supported",
+    ),
+    (
+        "__asm",
+        "inline assembly is not supported",
     ),
     (
         "else",
-        "'else' is not supported: PageLab scripts run straight through",
-    ),
-    (
-        "while",
-        "'while' is not supported: use a for loop, like for (i = 0; i < 10; i++)",
-    ),
-    (
-        "do",
-        "'do' loops are not supported: use a for loop, like for (i = 0; i < 10; i++)",
-    ),
-    (
-        "switch",
-        "'switch' is not supported: PageLab scripts run straight through",
-    ),
-    (
-        "case",
-        "'case' is not supported: PageLab scripts run straight through",
-    ),
-    (
-        "default",
-        "'default' is not supported: PageLab scripts run straight through",
-    ),
-    ("goto", "'goto' is not supported"),
-    (
-        "break",
-        "'break' is not supported: a for loop runs until its condition is false",
-    ),
-    ("continue", "'continue' is not supported"),
-    (
-        "__try",
-        "'__try' is not needed: every statement already runs as if inside __try/__except",
+        "'else' without an 'if' before it",
     ),
     (
         "__except",
-        "'__except' is not needed: every statement already runs as if inside __try/__except",
+        "'__except' without a '__try' block before it",
     ),
-    ("__finally", "'__finally' is not supported"),
-    ("typedef", "'typedef' is not supported"),
+    (
+        "__finally",
+        "'__finally' without a '__try' block before it",
+    ),
 ];
 
 /// The error was already reported; unwind to the statement level.
@@ -73,6 +55,8 @@ struct Parser<'a> {
     /// Line where the statement being parsed starts.
     stmt_line: u32,
     depth: u32,
+    /// True while parsing a function's body (functions do not nest).
+    in_function: bool,
     errors: &'a mut Errors,
 }
 
@@ -83,6 +67,7 @@ pub(crate) fn parse(tokens: &[Token], errors: &mut Errors) -> Vec<Stmt> {
         pos: 0,
         stmt_line: 1,
         depth: 0,
+        in_function: false,
         errors,
     };
     let mut out = Vec::new();
@@ -248,19 +233,37 @@ impl Parser<'_> {
             out.push(Stmt::Expr(expr, self.span_from(first)));
             return Ok(());
         };
-        if word == "return" {
-            // `return 0;` is ignored (DESIGN §5).
-            self.synchronize();
-            return Ok(());
-        }
         if word == "for" {
             let stmt = self.for_loop()?;
             out.push(stmt);
             return Ok(());
         }
+        if let Some(flow) = self.flow(&word)? {
+            out.push(Stmt::Flow(flow));
+            return Ok(());
+        }
         if let Some((_, message)) = UNSUPPORTED.iter().find(|(k, _)| *k == word) {
             let message = *message;
             return Err(self.error_here(message));
+        }
+        if word == "typedef" {
+            // `typedef` lines are ignored: the types they name stay unknown.
+            self.skip_typedef();
+            return Ok(());
+        }
+        if matches!(word.as_str(), "struct" | "enum")
+            && matches!(self.nth(1), Tok::Ident(_))
+            && matches!(self.nth(2), Tok::Punct("{"))
+            || matches!(word.as_str(), "struct" | "enum") && matches!(self.nth(1), Tok::Punct("{"))
+        {
+            return Err(self.error_here(format!(
+                "{word} definitions are not supported: PageLab knows MEMORY_BASIC_INFORMATION, SYSTEM_INFO and EXCEPTION_POINTERS"
+            )));
+        }
+        if matches!(self.nth(1), Tok::Punct(":")) && !is_type_word(&word) {
+            return Err(self.error_here(format!(
+                "labels such as '{word}:' are not supported (goto is not supported)"
+            )));
         }
         if is_type_word(&word) {
             if let Some(stmt) = self.declaration(first)? {
@@ -317,8 +320,11 @@ impl Parser<'_> {
     /// `T a = 1, *b;` — or `int main(…) {`, which is skipped.
     fn declaration(&mut self, first: usize) -> PResult<Option<Stmt>> {
         let base = self.type_name()?;
-        if self.ident() == Some("main") && matches!(self.nth(1), Tok::Punct("(")) {
-            // `int main() {` / `int main(void) {` / `int main(int argc, char **argv) {` (DESIGN §5).
+        if matches!(self.ident(), Some("main" | "_tmain" | "wmain"))
+            && matches!(self.nth(1), Tok::Punct("("))
+        {
+            // `int main() {` / `int main(void) {` / `int main(int argc, char **argv) {` (DESIGN §5):
+            // main's statements are the program's top level.
             self.pos += 1;
             self.skip_parens()?;
             self.eat("{");
@@ -342,9 +348,10 @@ impl Parser<'_> {
             let (line, col) = (self.tok().line, self.tok().col);
             self.pos += 1;
             if self.is_punct("(") {
-                return Err(self.error_here(format!(
-                    "defining or declaring functions such as '{name}' is not supported: write the statements of main only"
-                )));
+                if !items.is_empty() {
+                    return Err(self.error_here("declare a function on a line of its own"));
+                }
+                return self.function(base.clone(), ty, name, line, col).map(Some);
             }
             if self.is_punct("[") {
                 return Err(self.error_here(
@@ -397,6 +404,7 @@ impl Parser<'_> {
     /// `for (init; cond; step) body`
     fn for_loop(&mut self) -> PResult<Stmt> {
         self.enter()?;
+        let header_first = self.pos;
         self.pos += 1;
         self.expect("(", "after 'for'")?;
         let init = if self.is_punct(";") {
@@ -429,6 +437,7 @@ impl Parser<'_> {
             Some((e, self.span_from(first)))
         };
         self.expect(")", "to end the for header")?;
+        let header = self.span_from(header_first);
         let mut body = Vec::new();
         if self.at_eof() {
             return Err(self.error_here("the for loop has no body"));
@@ -437,6 +446,7 @@ impl Parser<'_> {
         // Strip `;` spans from header pieces: a declaration's span includes its ';'.
         self.leave(1);
         Ok(Stmt::For {
+            header,
             init,
             cond,
             step,

@@ -315,16 +315,25 @@ fn for_loops_run_with_a_statement_limit() {
         count += 1;
     }
     assert!(runner.finished());
-    assert!((20..=50).contains(&count), "{count}");
+    // The count of statements handed out is the limit, and the message says so.
+    assert_eq!(count, 50);
     let stop = runner
         .stopped()
         .map(ToString::to_string)
         .unwrap_or_default();
-    assert!(stop.contains("stopped after 50 statements"), "{stop}");
-    // An empty endless loop stops too.
+    assert!(
+        stop.contains("stopped after 50 statements: the statement limit (50) was reached"),
+        "{stop}"
+    );
+    // An empty endless loop stops too: each pass of `for (;;)` is a statement.
     let p = program("for (;;);");
     let mut runner = Runner::new(p).with_limit(1000);
-    assert!(runner.step(&mut machine).is_none());
+    let mut passes = 0;
+    while let Some(r) = runner.step(&mut machine) {
+        assert_eq!(r.text, "for (;;)");
+        passes += 1;
+    }
+    assert_eq!(passes, 1000);
     assert!(runner.stopped().is_some());
 }
 

@@ -11,6 +11,6 @@ int main() {
     printf("%d %d\n", x);
     int y = 5
     mbi.State;
-    if (pointer) { x = 1; }
+    goto done;
     printf("unterminated);
     /* never closed

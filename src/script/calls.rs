@@ -222,7 +222,10 @@ pub(crate) fn call(
         }
         Builtin::GetSystemInfo => {
             if let ExprKind::AddrOf(var) = &args[0].kind {
-                env.set_var(&var.kind, Value::Record(RecordValue::SystemInfo { filled: true }));
+                env.set_var(
+                    &var.kind,
+                    Value::Record(RecordValue::SystemInfo { filled: true }),
+                );
             }
             Value::Void
         }
@@ -240,7 +243,9 @@ pub(crate) fn call(
         }
         Builtin::Strlen => match env.eval(m, &args[0])? {
             Value::Str(bytes) => Value::Int(bytes.len() as u64),
-            Value::Int(addr) => Value::Int(env.c_string_mem(m, addr, MAX_COPY as usize)?.len() as u64),
+            Value::Int(addr) => {
+                Value::Int(env.c_string_mem(m, addr, MAX_COPY as usize)?.len() as u64)
+            }
             _ => Value::Int(0),
         },
         Builtin::GetExceptionCode => {

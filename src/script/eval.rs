@@ -233,7 +233,10 @@ impl Env {
                     _ => {
                         return Err(runtime_error(
                             e,
-                            format!("ExceptionInformation has 15 entries, but the index is {}", i as i64),
+                            format!(
+                                "ExceptionInformation has 15 entries, but the index is {}",
+                                i as i64
+                            ),
                         ))
                     }
                 }

@@ -421,7 +421,10 @@ impl Env {
                     return Ok(());
                 }
                 if verdict > 0 {
-                    return Err(Abort::Unwind { id: block.id, record });
+                    return Err(Abort::Unwind {
+                        id: block.id,
+                        record,
+                    });
                 }
             }
         }

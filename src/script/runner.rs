@@ -135,11 +135,7 @@ impl Runner {
     }
 
     fn end(&mut self, abort: Abort) {
-        let (line, col) = self
-            .env
-            .results
-            .back()
-            .map_or((0, 0), |r| (r.line, r.col));
+        let (line, col) = self.env.results.back().map_or((0, 0), |r| (r.line, r.col));
         let ending = match abort {
             Abort::Exit(code) => Ending::Exited(code),
             Abort::Unhandled(record) | Abort::Exception(record) | Abort::Unwind { record, .. } => {

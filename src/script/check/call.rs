@@ -113,7 +113,11 @@ impl Checker<'_> {
         // Where the exception functions may be called, as the MSVC compiler requires.
         match sig.builtin {
             Builtin::GetExceptionCode if self.flow.in_except == 0 => {
-                self.errors.at(line, col, "GetExceptionCode() can only be called in an __except filter or handler");
+                self.errors.at(
+                    line,
+                    col,
+                    "GetExceptionCode() can only be called in an __except filter or handler",
+                );
             }
             Builtin::GetExceptionInformation if !self.flow.in_filter => {
                 self.errors.at(line, col, "GetExceptionInformation() can only be called in an __except filter (pass it to a filter function)");
@@ -149,7 +153,10 @@ impl Checker<'_> {
                         "GetSystemInfo's argument",
                     ) {
                         self.expr(arg);
-                        self.err(arg, "GetSystemInfo's argument must be &si, the address of a SYSTEM_INFO");
+                        self.err(
+                            arg,
+                            "GetSystemInfo's argument must be &si, the address of a SYSTEM_INFO",
+                        );
                     }
                 }
                 (Builtin::Puts | Builtin::Strlen, 1) | (Builtin::Strcpy, 2) => {

@@ -280,7 +280,10 @@ impl Checker<'_> {
         self.statements(body);
         let end = self.code.len();
         let (found, default) = self.flow.switches.pop().unwrap_or_default();
-        if let Some(Instr::Switch { cases, default: d, .. }) = self.code.get_mut(at) {
+        if let Some(Instr::Switch {
+            cases, default: d, ..
+        }) = self.code.get_mut(at)
+        {
             *cases = found;
             *d = default.unwrap_or(end);
         }
@@ -298,13 +301,20 @@ impl Checker<'_> {
             match constant_value(&v) {
                 Some(c) => Some(c),
                 None => {
-                    self.err(&v, "a case value must be a constant, like 3 or 'a' or PAGE_READWRITE");
+                    self.err(
+                        &v,
+                        "a case value must be a constant, like 3 or 'a' or PAGE_READWRITE",
+                    );
                     None
                 }
             }
         });
         let Some((cases, default)) = self.flow.switches.last_mut() else {
-            let what = if constant.is_some() { "case" } else { "default" };
+            let what = if constant.is_some() {
+                "case"
+            } else {
+                "default"
+            };
             self.errors
                 .at(span.line, span.col, format!("'{what}' outside a switch"));
             return;
@@ -319,9 +329,7 @@ impl Checker<'_> {
                 }
             }
             Some(None) => {}
-            None if default.is_some() => {
-                self.errors.at(span.line, span.col, "a second 'default:'")
-            }
+            None if default.is_some() => self.errors.at(span.line, span.col, "a second 'default:'"),
             None => *default = Some(here),
         }
     }
@@ -335,7 +343,10 @@ impl Checker<'_> {
         let value = value.map(|mut v| {
             self.expr(&mut v);
             if returns == Ty::Void {
-                self.err(&v, "this function returns nothing (void), so return takes no value");
+                self.err(
+                    &v,
+                    "this function returns nothing (void), so return takes no value",
+                );
             } else if v.ty != Ty::Str {
                 self.scalar(&v, "a return value");
             }

@@ -273,8 +273,9 @@ impl<'a> Checker<'a> {
                 }
                 // With no condition, each pass still counts as a statement (`for (;;)`),
                 // so an empty endless loop meets the statement limit.
-                let (cond, span) =
-                    cond.unwrap_or_else(|| (Expr::new(ExprKind::Int(1), header.line, header.col), header));
+                let (cond, span) = cond.unwrap_or_else(|| {
+                    (Expr::new(ExprKind::Int(1), header.line, header.col), header)
+                });
                 let top = self.code.len();
                 let exit = self.branch(cond, span, false);
                 self.loop_body(body);
@@ -335,7 +336,10 @@ impl<'a> Checker<'a> {
             Ty::Record(r) => {
                 self.err(
                     e,
-                    format!("{what} must be a number or an address, not a whole {} (use a field)", r.name()),
+                    format!(
+                        "{what} must be a number or an address, not a whole {} (use a field)",
+                        r.name()
+                    ),
                 );
                 false
             }
@@ -449,7 +453,8 @@ impl<'a> Checker<'a> {
                 let pointee = match &base.ty {
                     Ty::Ptr(t) if matches!(**t, Ty::Mbi | Ty::Record(_)) => (**t).clone(),
                     t => {
-                        let message = format!("'->{field}' needs a pointer to a structure, but this is {t}");
+                        let message =
+                            format!("'->{field}' needs a pointer to a structure, but this is {t}");
                         self.err(e, message);
                         return Ty::LONG_LONG;
                     }
@@ -477,7 +482,9 @@ impl<'a> Checker<'a> {
                         }
                     }
                     (a, b) => {
-                        let message = format!("both values of '?:' must be numbers or both strings, not {a} and {b}");
+                        let message = format!(
+                            "both values of '?:' must be numbers or both strings, not {a} and {b}"
+                        );
                         self.err(e, message);
                         Ty::LONG_LONG
                     }

@@ -206,8 +206,7 @@ impl Parser<'_> {
         if self.eat(")") {
             return Ok(params);
         }
-        if matches!(self.ident(), Some("void" | "VOID")) && matches!(self.nth(1), Tok::Punct(")"))
-        {
+        if matches!(self.ident(), Some("void" | "VOID")) && matches!(self.nth(1), Tok::Punct(")")) {
             self.pos += 2;
             return Ok(params);
         }

@@ -17,31 +17,19 @@ pub const MAX_DEPTH: u32 = 200;
 
 /// C constructs PageLab does not run, with the reason given to the author.
 const UNSUPPORTED: &[(&str, &str)] = &[
-    ("goto", "goto is not supported: use a loop, break or continue"),
+    (
+        "goto",
+        "goto is not supported: use a loop, break or continue",
+    ),
     (
         "union",
         "union definitions are not supported: use a pointer to memory from VirtualAlloc",
     ),
-    (
-        "asm",
-        "inline assembly is not supported",
-    ),
-    (
-        "__asm",
-        "inline assembly is not supported",
-    ),
-    (
-        "else",
-        "'else' without an 'if' before it",
-    ),
-    (
-        "__except",
-        "'__except' without a '__try' block before it",
-    ),
-    (
-        "__finally",
-        "'__finally' without a '__try' block before it",
-    ),
+    ("asm", "inline assembly is not supported"),
+    ("__asm", "inline assembly is not supported"),
+    ("else", "'else' without an 'if' before it"),
+    ("__except", "'__except' without a '__try' block before it"),
+    ("__finally", "'__finally' without a '__try' block before it"),
 ];
 
 /// The error was already reported; unwind to the statement level.
@@ -512,7 +500,10 @@ mod tests {
         assert_eq!(e[0], "1:6: missing ';' at the end of this statement");
         assert!(e[1].starts_with("2:5: expected a value but found ')'"));
         assert!(e[2].starts_with("3:1: goto is not supported"), "{e:?}");
-        assert!(e[3].starts_with("4:1: struct definitions are not supported"), "{e:?}");
+        assert!(
+            e[3].starts_with("4:1: struct definitions are not supported"),
+            "{e:?}"
+        );
         // `a = 1` (its ';' assumed) and `d = 3;` still parse.
         assert_eq!(s.len(), 2);
     }

@@ -1,0 +1,184 @@
+//! The C of memory tutorials (control flow, functions, structured exceptions) and the
+//! limits of a run, through the library entry points.
+
+use pagelab::script::{self, Ending, LimitHit, Limits, Runner, StatementResult};
+use pagelab::sim::{Machine, Recording};
+
+fn errors(text: &str) -> Vec<String> {
+    match script::parse(text) {
+        Ok(_) => panic!("expected errors in {text}"),
+        Err(errors) => errors.iter().map(ToString::to_string).collect(),
+    }
+}
+
+fn run_with(text: &str, limits: Limits) -> (Vec<StatementResult>, Runner) {
+    let p = script::parse(text).unwrap_or_else(|e| panic!("{text}\n{e:?}"));
+    let mut machine = Machine::with_recording(script::machine_config(&p), Recording::Off);
+    let mut runner = Runner::with_limits(p, limits);
+    let mut results = Vec::new();
+    while let Some(r) = runner.step(&mut machine) {
+        results.push(r);
+    }
+    (results, runner)
+}
+
+fn printed(text: &str) -> String {
+    let (results, _) = run_with(text, Limits::DEFAULT);
+    results.iter().map(|r| r.out.as_str()).collect()
+}
+
+#[test]
+fn control_flow_runs_as_c_does() {
+    let src = "int n = 0;\nfor (int i = 0; i < 10; i++) {\n  if (i == 2) continue;\n  if (i == 6) break;\n  n += i;\n}\nwhile (n < 100) n *= 2;\ndo { n--; } while (n % 7 != 0);\nprintf(\"%d\", n);";
+    // 0+1+3+4+5 = 13; doubled to 104; down to 98.
+    assert_eq!(printed(src), "98");
+    let sw = "int out = 0;\nfor (int i = 0; i < 4; i++) {\n switch (i) {\n case 0: out += 1;\n case 1: out += 10; break;\n default: out += 100;\n }\n}\nprintf(\"%d\", out);";
+    // 0 falls through to case 1: 11; 1: 10; 2 and 3: 100 each.
+    assert_eq!(printed(sw), "221");
+    assert_eq!(printed("printf(\"%s\", 1 > 2 ? \"yes\" : \"no\");"), "no");
+}
+
+#[test]
+fn functions_globals_and_defines() {
+    let src = "#define BASE 10\n#define TWICE (BASE * 2)\nint calls = 0;\nint fib(int n) {\n  calls++;\n  if (n < 2) return n;\n  return fib(n - 1) + fib(n - 2);\n}\ntypedef struct { int a; } IGNORED;\nint main() {\n  printf(\"%d %d %d\", fib(BASE), calls, TWICE);\n}";
+    assert_eq!(printed(src), "55 177 20");
+    // Recursion deeper than the limit is a clear runtime error, not a crash.
+    let deep = "int down(int n) { return down(n + 1); }\nx = down(0);\nputs(\"after\");";
+    let (results, runner) = run_with(deep, Limits::DEFAULT);
+    let error = results
+        .iter()
+        .find_map(|r| r.error.as_ref())
+        .map(ToString::to_string);
+    assert!(
+        error
+            .as_deref()
+            .is_some_and(|e| e.contains("calls nested more than 64 deep")),
+        "{error:?}"
+    );
+    assert_eq!(results.last().map(|r| r.out.as_str()), Some("after\n"));
+    assert_eq!(runner.ending(), Some(&Ending::Finished));
+}
+
+#[test]
+fn deep_recursion_fits_a_small_stack() {
+    // Recursion at the limit must not overflow a small stack (4 MiB here in a debug
+    // build, whose frames are several times larger than the release wasm build's).
+    let handle = std::thread::Builder::new()
+        .stack_size(4 << 20)
+        .spawn(|| {
+            let deep = "int down(int n) { return down(n + 1) + 1; }\nx = down(0);";
+            let (results, _) = run_with(deep, Limits::DEFAULT);
+            results.len()
+        })
+        .expect("thread");
+    assert!(handle.join().expect("no stack overflow") > 64);
+}
+
+#[test]
+fn exit_ends_the_program() {
+    assert_eq!(printed("puts(\"a\");\nexit(3);\nputs(\"b\");"), "a\n");
+    let (_, runner) = run_with("ExitProcess(7);\nx = 1;", Limits::DEFAULT);
+    assert_eq!(runner.ending(), Some(&Ending::Exited(7)));
+    assert!(runner.stopped().is_none());
+}
+
+#[test]
+fn exceptions_reach_filters_and_handlers() {
+    let src = "char *p = VirtualAlloc(NULL, 8192, MEM_RESERVE, PAGE_READWRITE);\nint tries = 0;\nint commit(char *at) { tries++; VirtualAlloc(at, 1, MEM_COMMIT, PAGE_READWRITE); return EXCEPTION_CONTINUE_EXECUTION; }\n__try { memset(p, 'x', 8192); }\n__except (commit((char *)GetExceptionInformation()->ExceptionRecord->ExceptionInformation[1])) { puts(\"no\"); }\nprintf(\"%d %c%c\", tries, p[0], p[8191]);";
+    // memset resumes at the faulting byte after each commit: two pages, two retries.
+    assert_eq!(printed(src), "2 xx");
+    // Unhandled: the process ends, as on Windows.
+    let (results, runner) = run_with(
+        "char *p = 0;\n__try { x = 1; } __finally { puts(\"f\"); }\np[0] = 1;\nputs(\"not reached\");",
+        Limits::DEFAULT,
+    );
+    assert!(matches!(runner.ending(), Some(Ending::Unhandled(_))));
+    assert!(results.last().and_then(|r| r.exception.as_ref()).is_some());
+    let stop = runner
+        .stopped()
+        .map(ToString::to_string)
+        .unwrap_or_default();
+    assert!(
+        stop.contains("no __except handler took the exception STATUS_ACCESS_VIOLATION"),
+        "{stop}"
+    );
+    // Without __try each statement still has a handler of its own (DESIGN §5).
+    assert_eq!(
+        printed("char *p = 0;\np[0] = 1;\nputs(\"goes on\");"),
+        "goes on\n"
+    );
+}
+
+#[test]
+fn unsupported_c_gets_a_clear_error_with_position() {
+    let e = errors("int x = 0;\nstruct S { int a; };");
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert!(
+        e[0].starts_with("2:1: struct definitions are not supported"),
+        "{e:?}"
+    );
+    let e = errors("x = 0;\n  goto end;");
+    assert!(e[0].starts_with("2:3: goto is not supported"), "{e:?}");
+    let e = errors("end: x = 1;");
+    assert!(
+        e[0].starts_with("1:1: labels such as 'end:' are not supported"),
+        "{e:?}"
+    );
+    let e = errors("#define SQUARE(x) ((x) * (x))\n");
+    assert!(e[0].starts_with("1:9: function-like macros"), "{e:?}");
+    let e = errors("break;");
+    assert_eq!(e, ["1:1: 'break' outside a loop or switch"]);
+    let e = errors("x = GetExceptionCode();");
+    assert!(
+        e[0].starts_with("1:5: GetExceptionCode() can only be called"),
+        "{e:?}"
+    );
+    let e = errors("__try { x = 1; }\nx = 2;");
+    assert!(
+        e[0].starts_with("2:1: expected '__except (filter)' or '__finally'"),
+        "{e:?}"
+    );
+    let e = errors("switch (1) { case 1: case 1: break; }");
+    assert!(e[0].contains("appears twice"), "{e:?}");
+    let e = errors("int f(int a) { return a; }\nx = f(1, 2);");
+    assert_eq!(e, ["2:5: f takes 1 argument but got 2"]);
+}
+
+#[test]
+fn limits_stop_runs_with_consistent_numbers() {
+    // A big memset in a loop stops at the work limit, quickly.
+    let src = "#pragma pagelab frames=4096 working_set=4096 pagefile=65536\nchar *p = VirtualAlloc(NULL, 4096 * 4096, MEM_COMMIT, PAGE_READWRITE);\nfor (int i = 0; i < 100000; i++) { memset(p, i, 4096 * 4096); }";
+    let (results, runner) = run_with(src, Limits::DEFAULT);
+    assert_eq!(runner.ending(), Some(&Ending::Limit(LimitHit::Bytes)));
+    let stop = runner
+        .stopped()
+        .map(ToString::to_string)
+        .unwrap_or_default();
+    let expected = format!(
+        "stopped after {} statements: the work limit (256 MiB",
+        results.len()
+    );
+    assert!(stop.contains(&expected), "{stop}");
+    assert_eq!(runner.executed(), results.len() as u64);
+    // A runaway loop: the count handed out equals the limit named in the message.
+    let limits = Limits {
+        statements: 1000,
+        ..Limits::DEFAULT
+    };
+    let (results, runner) = run_with("while (1) { x = 1; }", limits);
+    assert_eq!(results.len(), 1000);
+    let stop = runner
+        .stopped()
+        .map(ToString::to_string)
+        .unwrap_or_default();
+    assert!(
+        stop.contains("stopped after 1000 statements: the statement limit (1000)"),
+        "{stop}"
+    );
+    // A filter that never fixes the fault cannot loop forever.
+    let (_, runner) = run_with(
+        "char *p = 0;\n__try { p[0] = 1; } __except (EXCEPTION_CONTINUE_EXECUTION) { }",
+        limits,
+    );
+    assert_eq!(runner.ending(), Some(&Ending::Limit(LimitHit::Statements)));
+}

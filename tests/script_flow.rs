@@ -99,7 +99,7 @@ fn exceptions_reach_filters_and_handlers() {
         .map(ToString::to_string)
         .unwrap_or_default();
     assert!(
-        stop.contains("no __except handler took the exception STATUS_ACCESS_VIOLATION"),
+        stop.contains("no __except handler took STATUS_ACCESS_VIOLATION"),
         "{stop}"
     );
     // Without __try each statement still has a handler of its own (DESIGN §5).

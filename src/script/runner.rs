@@ -143,7 +143,7 @@ impl Runner {
                     line,
                     col,
                     format!(
-                        "no __except handler took the exception {} (0x{:08X}): the process ends, as on Windows",
+                        "no __except handler took {} (0x{:08X}): the process ends, as on Windows",
                         record.name(),
                         record.code
                     ),

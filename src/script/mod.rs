@@ -21,8 +21,12 @@
 //! - One `memmove`/`memcpy`/`memset`/`write` moves at most 16 MiB; `read` and
 //!   `write(addr, value, n)` move 1 to 8 bytes. Beyond that, and for a division by zero,
 //!   the statement stops with a runtime error and the script goes on.
-//! - `for` loops are supported; a run stops after [`DEFAULT_STATEMENT_LIMIT`]
-//!   statements. The loop's start, condition and step are statements of their own.
+//! - Control flow (`if`, `while`, `do`, `for`, `switch`), the script's own functions and
+//!   `__try` blocks are flattened into jumps. Loop conditions, `switch` values and a
+//!   pass of `for (;;)` are statements of their own. A run stops at the first of its
+//!   [`Limits`] (statements, bytes touched, steps, call depth).
+//! - Without `__try`, each statement runs as if inside its own handler; with `__try`,
+//!   exceptions go to the filters and an unhandled one ends the run (see `exec`).
 //! - Windows samples' spellings run as written: `EmptyWorkingSet(GetCurrentProcess())`
 //!   (the handle is ignored; `GetCurrentProcess()` is the pseudo-handle -1), `_tprintf`
 //!   and `wprintf` (printf), `TEXT("…")`, `_T("…")` and `L"…"` (the plain string),

@@ -30,6 +30,7 @@ pub enum Ty {
 /// live outside simulated memory; a pointer to one (`LPEXCEPTION_POINTERS ep`) holds the
 /// structure itself, so `ep->ExceptionRecord` reads it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[allow(clippy::enum_variant_names)] // the names of Windows' structures
 pub enum Record {
     /// `SYSTEM_INFO`, filled by `GetSystemInfo(&si)`.
     SystemInfo,

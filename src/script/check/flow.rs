@@ -33,12 +33,15 @@ struct Target {
     try_depth: usize,
 }
 
+/// The cases of a switch being checked (values and where each starts) and its default.
+type Cases = (Vec<(u64, usize)>, Option<usize>);
+
 /// What the checker keeps while it flattens control flow.
 #[derive(Default)]
 pub(super) struct FlowState {
     targets: Vec<Target>,
     /// Cases of the switches being checked (innermost last): values and starts, default.
-    switches: Vec<(Vec<(u64, usize)>, Option<usize>)>,
+    switches: Vec<Cases>,
     /// `__try` blocks entered at this point of the function.
     try_depth: usize,
     /// For each enclosing `__try` block: the `__leave` jumps to patch.

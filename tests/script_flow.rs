@@ -75,6 +75,31 @@ fn deep_recursion_fits_a_small_stack() {
 }
 
 #[test]
+fn recursion_inside_long_expressions_stops_before_the_stack_is_full() {
+    // Each call sits 95 operators deep: the call depth limit alone would let the stack
+    // grow to several MiB (the wasm stack is 1 MiB), so the stack budget stops it first.
+    let handle = std::thread::Builder::new()
+        .stack_size(64 << 20)
+        .spawn(|| {
+            let nested = format!("{}down(n + 1){}", "-(".repeat(95), ")".repeat(95));
+            let deep = format!("int down(int n) {{ return {nested} + 1; }}\nx = down(0);");
+            let (results, _) = run_with(&deep, Limits::DEFAULT);
+            results
+                .iter()
+                .find_map(|r| r.error.as_ref())
+                .map(ToString::to_string)
+        })
+        .expect("thread");
+    let error = handle.join().expect("no stack overflow");
+    assert!(
+        error
+            .as_deref()
+            .is_some_and(|e| e.contains("calls nested too deeply")),
+        "{error:?}"
+    );
+}
+
+#[test]
 fn exit_ends_the_program() {
     assert_eq!(printed("puts(\"a\");\nexit(3);\nputs(\"b\");"), "a\n");
     let (_, runner) = run_with("ExitProcess(7);\nx = 1;", Limits::DEFAULT);

@@ -118,6 +118,8 @@ pub struct Env {
     pub steps_mark: usize,
     /// The line of the statement running now.
     pub line: Option<u32>,
+    /// The stack address where the runner was entered (see `exec::stack_address`).
+    pub stack_base: usize,
 }
 
 pub(crate) fn runtime_error(e: &Expr, message: impl Into<String>) -> Abort {
@@ -145,6 +147,7 @@ impl Env {
             returned: None,
             steps_mark: 0,
             line: None,
+            stack_base: 0,
         }
     }
 

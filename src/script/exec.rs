@@ -260,6 +260,15 @@ impl Env {
         let Some(function) = program.functions.get(index) else {
             return Err(runtime_error(call, "unknown function"));
         };
+        if self.stack_base.saturating_sub(stack_address()) > STACK_BUDGET {
+            return Err(runtime_error(
+                call,
+                format!(
+                    "calls nested too deeply inside long expressions (PageLab's stack is nearly full): the call of {} is skipped",
+                    function.name
+                ),
+            ));
+        }
         if self.frames.len() > self.limits.call_depth as usize {
             return Err(runtime_error(
                 call,
@@ -504,6 +513,22 @@ impl Env {
             }
         }
     }
+}
+
+/// Most stack that nested calls may use, from where the runner was entered. The wasm
+/// stack is 1 MiB; one call level costs about 3 KB in a release build, and up to about
+/// 100 KB when the call sits deep inside a long expression, so the check at each call
+/// keeps the total well below 1 MiB. Debug builds' frames are about ten times larger.
+const STACK_BUDGET: usize = if cfg!(debug_assertions) {
+    8 << 20
+} else {
+    512 << 10
+};
+
+/// An address on the stack now (the stack grows down, on the host and in wasm).
+pub fn stack_address() -> usize {
+    let marker = 0u8;
+    std::hint::black_box(&marker) as *const u8 as usize
 }
 
 /// The type of a statement's value (for a switch value's conversion).

@@ -117,6 +117,7 @@ impl Runner {
 
     /// Run the next statement (or condition); `None` at the end.
     pub fn step(&mut self, machine: &mut Machine) -> Option<StatementResult> {
+        self.env.stack_base = super::exec::stack_address();
         loop {
             if let Some(r) = self.env.results.pop_front() {
                 return Some(r);

@@ -3,6 +3,7 @@
 //! `GetExceptionInformation()` points to (reference §7).
 
 use super::eval::{RecordValue, Value};
+use super::types::{Record, Ty};
 
 /// `SYSTEM_INFO` as `GetSystemInfo` fills it (DESIGN §9; the processor fields are fixed,
 /// plausible values for an x64 machine).
@@ -42,4 +43,52 @@ pub fn field(record: &RecordValue, field: &str) -> Value {
         // ExceptionFlags, and ExceptionAddress: scripts have no code addresses.
         _ => Value::Int(0),
     }
+}
+
+/// The fields of the other structures a script may read.
+pub fn record_fields(r: Record) -> &'static [&'static str] {
+    match r {
+        Record::SystemInfo => &[
+            "wProcessorArchitecture",
+            "dwPageSize",
+            "lpMinimumApplicationAddress",
+            "lpMaximumApplicationAddress",
+            "dwActiveProcessorMask",
+            "dwNumberOfProcessors",
+            "dwProcessorType",
+            "dwAllocationGranularity",
+            "wProcessorLevel",
+            "wProcessorRevision",
+        ],
+        Record::ExceptionPointers => &["ExceptionRecord"],
+        Record::ExceptionRecord => &[
+            "ExceptionCode",
+            "ExceptionFlags",
+            "ExceptionAddress",
+            "NumberParameters",
+            "ExceptionInformation",
+        ],
+        Record::ExceptionInformation => &[],
+    }
+}
+
+/// The type of field `field` of `r`, if it has one.
+pub fn record_field(r: Record, field: &str) -> Option<Ty> {
+    if !record_fields(r).contains(&field) {
+        return None;
+    }
+    let word = Ty::Int {
+        size: 2,
+        signed: false,
+    };
+    Some(match field {
+        "wProcessorArchitecture" | "wProcessorLevel" | "wProcessorRevision" => word,
+        "lpMinimumApplicationAddress" | "lpMaximumApplicationAddress" | "ExceptionAddress" => {
+            Ty::void_ptr()
+        }
+        "dwActiveProcessorMask" => Ty::SIZE_T,
+        "ExceptionRecord" => Ty::Ptr(Box::new(Ty::Record(Record::ExceptionRecord))),
+        "ExceptionInformation" => Ty::Record(Record::ExceptionInformation),
+        _ => Ty::DWORD,
+    })
 }

@@ -11,6 +11,7 @@ pub use flow::Function;
 use super::ast::{Action, BinOp, Declarator, Expr, ExprKind, Instr, Span, Statement, Stmt, UnOp};
 use super::builtins::Signature;
 use super::error::Errors;
+use super::records::{record_field, record_fields};
 use super::suggest;
 use super::types::{is_type_word, Record, Ty};
 use crate::sim::consts;
@@ -47,53 +48,6 @@ fn field_type(field: &str) -> Option<Ty> {
         "RegionSize" => Some(Ty::SIZE_T),
         _ => None,
     }
-}
-
-/// The fields of the other structures a script may read.
-fn record_fields(r: Record) -> &'static [&'static str] {
-    match r {
-        Record::SystemInfo => &[
-            "wProcessorArchitecture",
-            "dwPageSize",
-            "lpMinimumApplicationAddress",
-            "lpMaximumApplicationAddress",
-            "dwActiveProcessorMask",
-            "dwNumberOfProcessors",
-            "dwProcessorType",
-            "dwAllocationGranularity",
-            "wProcessorLevel",
-            "wProcessorRevision",
-        ],
-        Record::ExceptionPointers => &["ExceptionRecord"],
-        Record::ExceptionRecord => &[
-            "ExceptionCode",
-            "ExceptionFlags",
-            "ExceptionAddress",
-            "NumberParameters",
-            "ExceptionInformation",
-        ],
-        Record::ExceptionInformation => &[],
-    }
-}
-
-fn record_field(r: Record, field: &str) -> Option<Ty> {
-    if !record_fields(r).contains(&field) {
-        return None;
-    }
-    let word = Ty::Int {
-        size: 2,
-        signed: false,
-    };
-    Some(match field {
-        "wProcessorArchitecture" | "wProcessorLevel" | "wProcessorRevision" => word,
-        "lpMinimumApplicationAddress" | "lpMaximumApplicationAddress" | "ExceptionAddress" => {
-            Ty::void_ptr()
-        }
-        "dwActiveProcessorMask" => Ty::SIZE_T,
-        "ExceptionRecord" => Ty::Ptr(Box::new(Ty::Record(Record::ExceptionRecord))),
-        "ExceptionInformation" => Ty::Record(Record::ExceptionInformation),
-        _ => Ty::DWORD,
-    })
 }
 
 /// The value of a constant name: `NULL`, `TRUE`, `FALSE` and every `PAGE_*`/`MEM_*`

@@ -1,7 +1,10 @@
 //! The lexer: script text to tokens with line and column, comments and preprocessor
 //! lines removed, `#pragma pagelab` lines collected.
 
+mod define;
+
 use super::error::Errors;
+use define::{expand, Define};
 
 /// What a token is.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -57,14 +60,6 @@ pub struct Lexed {
     pub pragmas: Vec<PragmaItem>,
 }
 
-/// A `#define NAME value` line: the name, where the line starts, and the value's tokens.
-#[derive(Debug)]
-struct Define {
-    name: String,
-    at: usize,
-    tokens: Vec<Token>,
-}
-
 /// Multi-character operators first, so the longest match wins.
 const PUNCTS: &[&str] = &[
     "<<=", ">>=", "==", "!=", "<=", ">=", "<<", ">>", "++", "--", "+=", "-=", "*=", "/=", "%=",
@@ -111,29 +106,6 @@ pub(crate) fn lex(src: &str, errors: &mut Errors) -> Lexed {
     let mut out = lexer.out;
     if !lexer.defines.is_empty() {
         out.tokens = expand(out.tokens, &lexer.defines);
-    }
-    out
-}
-
-/// Replace each name defined by an earlier `#define` with the value's tokens, placed
-/// where the name is (so errors and statement texts point at the use).
-fn expand(tokens: Vec<Token>, defines: &[Define]) -> Vec<Token> {
-    let mut out = Vec::with_capacity(tokens.len());
-    for t in tokens {
-        let define = match &t.tok {
-            Tok::Ident(name) => defines
-                .iter()
-                .rev()
-                .find(|d| d.at < t.start && d.name == *name),
-            _ => None,
-        };
-        match define {
-            Some(d) => out.extend(d.tokens.iter().map(|v| Token {
-                tok: v.tok.clone(),
-                ..t
-            })),
-            None => out.push(t),
-        }
     }
     out
 }
@@ -309,61 +281,6 @@ impl Lexer<'_> {
         }
         self.pragma(start, line);
         self.define(start, line);
-    }
-
-    /// Record a `#define NAME value` line that starts at byte `start`; the value's own
-    /// names are expanded by earlier defines at once, so a use never expands twice.
-    fn define(&mut self, start: usize, line: u32) {
-        let text = &self.src[start..self.pos];
-        let body = text.trim_start_matches('#').trim_start();
-        let Some(rest) = body.strip_prefix("define") else {
-            return;
-        };
-        if !rest.starts_with(char::is_whitespace) {
-            return;
-        }
-        let name_start = start + text.len() - rest.trim_start().len();
-        let name_len = self.src[name_start..self.pos]
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-            .unwrap_or(self.pos - name_start);
-        let name = self.src[name_start..name_start + name_len].to_string();
-        let line_start = self.src[..start].rfind('\n').map_or(0, |i| i + 1);
-        let col = self.src[line_start..name_start].chars().count() as u32 + 1;
-        if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
-            self.errors
-                .at(line, col, "#define needs a name, like #define PAGELIMIT 80");
-            return;
-        }
-        let value_start = name_start + name_len;
-        if self.src[value_start..].starts_with('(') {
-            self.errors.at(
-                line,
-                col,
-                format!("function-like macros such as {name}(…) are not supported: #define a name for a value or an expression"),
-            );
-            return;
-        }
-        let value_col = col + name.chars().count() as u32;
-        let mut sub = Lexer {
-            src: &self.src[..self.pos],
-            bytes: &self.bytes[..self.pos],
-            pos: value_start,
-            line,
-            col: value_col,
-            line_start: false,
-            out: Lexed::default(),
-            defines: Vec::new(),
-            errors: &mut *self.errors,
-        };
-        sub.run();
-        let mut tokens = sub.out.tokens;
-        tokens.pop();
-        let tokens = expand(tokens, &self.defines);
-        self.defines.push(Define {
-            name,
-            at: start,
-            tokens,
-        });
     }
 
     /// Collect the settings of a `#pragma pagelab` directive that starts at byte `start`.

@@ -1,0 +1,125 @@
+//! `#define NAME value` lines: the value's tokens replace each later use of the name.
+
+use super::{Lexed, Lexer, Tok, Token};
+
+/// A `#define NAME value` line: the name, where the line starts, and the value's tokens.
+#[derive(Debug)]
+pub(super) struct Define {
+    name: String,
+    at: usize,
+    tokens: Vec<Token>,
+}
+
+/// Replace each name defined by an earlier `#define` with the value's tokens, placed
+/// where the name is (so errors and statement texts point at the use).
+pub(super) fn expand(tokens: Vec<Token>, defines: &[Define]) -> Vec<Token> {
+    let mut out = Vec::with_capacity(tokens.len());
+    for t in tokens {
+        let define = match &t.tok {
+            Tok::Ident(name) => defines
+                .iter()
+                .rev()
+                .find(|d| d.at < t.start && d.name == *name),
+            _ => None,
+        };
+        match define {
+            Some(d) => out.extend(d.tokens.iter().map(|v| Token {
+                tok: v.tok.clone(),
+                ..t
+            })),
+            None => out.push(t),
+        }
+    }
+    out
+}
+
+impl Lexer<'_> {
+    /// Record a `#define NAME value` line that starts at byte `start`; the value's own
+    /// names are expanded by earlier defines at once, so a use never expands twice.
+    pub(super) fn define(&mut self, start: usize, line: u32) {
+        let text = &self.src[start..self.pos];
+        let body = text.trim_start_matches('#').trim_start();
+        let Some(rest) = body.strip_prefix("define") else {
+            return;
+        };
+        if !rest.starts_with(char::is_whitespace) {
+            return;
+        }
+        let name_start = start + text.len() - rest.trim_start().len();
+        let name_len = self.src[name_start..self.pos]
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(self.pos - name_start);
+        let name = self.src[name_start..name_start + name_len].to_string();
+        let line_start = self.src[..start].rfind('\n').map_or(0, |i| i + 1);
+        let col = self.src[line_start..name_start].chars().count() as u32 + 1;
+        if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+            self.errors
+                .at(line, col, "#define needs a name, like #define PAGELIMIT 80");
+            return;
+        }
+        let value_start = name_start + name_len;
+        if self.src[value_start..].starts_with('(') {
+            self.errors.at(
+                line,
+                col,
+                format!("function-like macros such as {name}(…) are not supported: #define a name for a value or an expression"),
+            );
+            return;
+        }
+        let value_col = col + name.chars().count() as u32;
+        let mut sub = Lexer {
+            src: &self.src[..self.pos],
+            bytes: &self.bytes[..self.pos],
+            pos: value_start,
+            line,
+            col: value_col,
+            line_start: false,
+            out: Lexed::default(),
+            defines: Vec::new(),
+            errors: &mut *self.errors,
+        };
+        sub.run();
+        let mut tokens = sub.out.tokens;
+        tokens.pop();
+        let tokens = expand(tokens, &self.defines);
+        self.defines.push(Define {
+            name,
+            at: start,
+            tokens,
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::lex;
+    use super::*;
+    use crate::script::error::Errors;
+
+    #[test]
+    fn a_define_expands_where_it_is_used() {
+        let mut errors = Errors::default();
+        let lexed = lex(
+            "#define PAGES 4\n#define BYTES (PAGES * 4096)\nx = BYTES;",
+            &mut errors,
+        );
+        assert!(errors.is_empty());
+        let toks: Vec<&Tok> = lexed.tokens.iter().map(|t| &t.tok).collect();
+        assert_eq!(
+            toks,
+            [
+                &Tok::Ident("x".into()),
+                &Tok::Punct("="),
+                &Tok::Punct("("),
+                &Tok::Int(4),
+                &Tok::Punct("*"),
+                &Tok::Int(4096),
+                &Tok::Punct(")"),
+                &Tok::Punct(";"),
+                &Tok::Eof
+            ]
+        );
+        // Every expanded token points at the use, so errors name the line that uses it.
+        assert!(lexed.tokens[2..7].iter().all(|t| (t.line, t.col) == (3, 5)));
+    }
+}

@@ -207,3 +207,22 @@ fn limits_stop_runs_with_consistent_numbers() {
     );
     assert_eq!(runner.ending(), Some(&Ending::Limit(LimitHit::Statements)));
 }
+
+#[test]
+fn the_commit_on_demand_sample_writes_every_byte() {
+    // As the Win32 sample does: a byte at a time, one filter call per new page.
+    let golden = include_str!("scripts/seh_commit_on_demand.c").replace("i += 1024", "i++");
+    let (results, runner) = run_with(&golden, Limits::DEFAULT);
+    let out: String = results.iter().map(|r| r.out.as_str()).collect();
+    assert_eq!(out.matches("Allocating another page.").count(), 4);
+    assert!(out.ends_with("Release succeeded.\n"), "{out}");
+    assert_eq!(runner.ending(), Some(&Ending::Finished));
+    // Three statements per byte (condition, write, step) for 4 pages.
+    assert!(results.len() > 3 * 4 * 4096, "{}", results.len());
+}
+
+#[test]
+fn finally_blocks_run_however_the_block_is_left() {
+    let src = "int f(int k) {\n  __try {\n    if (k == 1) return 10;\n    if (k == 2) { __leave; }\n    k = 5;\n  } __finally { printf(\"[f%d]\", k); }\n  return k;\n}\nfor (int i = 0; i < 3; i++) {\n  __try { if (i == 1) continue; if (i == 2) break; } __finally { printf(\"[l%d]\", i); }\n}\nprintf(\"%d %d %d\", f(1), f(2), f(3));\n__try { return 0; } __finally { puts(\"end\"); }\nputs(\"not reached\");";
+    assert_eq!(printed(src), "[l0][l1][l2][f1][f2][f5]10 2 5end\n");
+}

@@ -159,11 +159,7 @@ impl Env {
                     },
                     None => Value::Int(0),
                 };
-                if self.frames.len() == 1 {
-                    // `return` in main ends the program.
-                    self.frames[0].pc = program.code.len();
-                    return Ok(());
-                }
+                // At the top level this ends the program (its `__finally` blocks run first).
                 self.leave(0, Pending::Return(v))?;
             }
         }

@@ -63,6 +63,10 @@ pub enum Builtin {
     GetExceptionCode,
     /// `GetExceptionInformation()`: in a filter, the exception's `EXCEPTION_POINTERS`.
     GetExceptionInformation,
+    /// `VirtualLock(address, size)`.
+    VirtualLock,
+    /// `VirtualUnlock(address, size)`.
+    VirtualUnlock,
 }
 
 /// How a builtin is called.
@@ -200,6 +204,14 @@ pub const SIGNATURES: &[Signature] = &[
     sig(Builtin::Strcpy, "strcpy", 2, 2, "destination, source"),
     sig(Builtin::Strlen, "strlen", 1, 1, "string"),
     sig(Builtin::GetExceptionCode, "GetExceptionCode", 0, 0, "none"),
+    sig(Builtin::VirtualLock, "VirtualLock", 2, 2, "address, size"),
+    sig(
+        Builtin::VirtualUnlock,
+        "VirtualUnlock",
+        2,
+        2,
+        "address, size",
+    ),
     sig(
         Builtin::GetExceptionInformation,
         "GetExceptionInformation",
@@ -277,7 +289,9 @@ impl Builtin {
             | Builtin::EmptyWorkingSet
             | Builtin::WriteModifiedPages => Some(Ty::SIZE_T),
             Builtin::GetCurrentProcess => Some(Ty::void_ptr()),
-            Builtin::Puts | Builtin::Putchar => Some(Ty::INT),
+            Builtin::Puts | Builtin::Putchar | Builtin::VirtualLock | Builtin::VirtualUnlock => {
+                Some(Ty::INT)
+            }
             Builtin::Strcpy => Some(Ty::Ptr(Box::new(Ty::Int {
                 size: 1,
                 signed: true,

@@ -248,6 +248,17 @@ pub(crate) fn call(
             }
             _ => Value::Int(0),
         },
+        Builtin::VirtualLock | Builtin::VirtualUnlock => {
+            let address = env.int(m, &args[0])?;
+            let size = env.int(m, &args[1])?;
+            Value::Int(u64::from(lock(
+                env,
+                m,
+                b == Builtin::VirtualLock,
+                address,
+                size,
+            )))
+        }
         Builtin::GetExceptionCode => {
             Value::Int(env.exception.as_ref().map_or(0, |x| u64::from(x.code)))
         }
@@ -257,6 +268,55 @@ pub(crate) fn call(
         },
     };
     Ok(v)
+}
+
+/// `VirtualLock`/`VirtualUnlock` of the pages of `address..address+size`; TRUE or FALSE
+/// with the last error set. PageLab's machine does not pin pages: locking touches each
+/// page, as the system service does, so a guard page makes it fail with
+/// STATUS_GUARD_PAGE_VIOLATION and loses its guard (reference §7: a second call
+/// succeeds); an uncommitted page makes it fail with ERROR_NOACCESS.
+fn lock(env: &mut Env, m: &mut Machine, locking: bool, address: u64, size: u64) -> bool {
+    const ERROR_NOT_LOCKED: u32 = 158;
+    const ERROR_WORKING_SET_QUOTA: u32 = 1453;
+    const ERROR_NOACCESS: u32 = 998;
+    let first = address / PAGE_SIZE;
+    let end = address
+        .saturating_add(size)
+        .div_ceil(PAGE_SIZE)
+        .max(first + 1);
+    let pages = end - first;
+    if locking && pages > u64::from(m.config().working_set) {
+        // More than the working set can hold locked.
+        m.set_last_error(ERROR_WORKING_SET_QUOTA);
+        return false;
+    }
+    if !locking {
+        let held = (first..end).all(|p| env.locked.binary_search(&p).is_ok());
+        if !held {
+            m.set_last_error(ERROR_NOT_LOCKED);
+            return false;
+        }
+        env.locked.retain(|p| !(first..end).contains(p));
+        return true;
+    }
+    for page in first..end {
+        let mut byte = [0u8; 1];
+        if let Err(record) = m.read(page * PAGE_SIZE, &mut byte) {
+            let error = if record.code == crate::sim::consts::STATUS_GUARD_PAGE_VIOLATION {
+                record.code
+            } else {
+                ERROR_NOACCESS
+            };
+            m.set_last_error(error);
+            return false;
+        }
+    }
+    for page in first..end {
+        if let Err(at) = env.locked.binary_search(&page) {
+            env.locked.insert(at, page);
+        }
+    }
+    true
 }
 
 /// A byte count of `memmove`, `memcpy`, `memset` or `write`, at most [`MAX_COPY`].

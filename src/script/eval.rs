@@ -120,6 +120,8 @@ pub struct Env {
     pub line: Option<u32>,
     /// The stack address where the runner was entered (see `exec::stack_address`).
     pub stack_base: usize,
+    /// Pages locked by `VirtualLock`, sorted.
+    pub locked: Vec<u64>,
 }
 
 pub(crate) fn runtime_error(e: &Expr, message: impl Into<String>) -> Abort {
@@ -148,6 +150,7 @@ impl Env {
             steps_mark: 0,
             line: None,
             stack_base: 0,
+            locked: Vec::new(),
         }
     }
 

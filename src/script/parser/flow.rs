@@ -164,9 +164,25 @@ impl Parser<'_> {
         col: u32,
     ) -> PResult<Stmt> {
         if self.in_function {
-            return Err(self.error_here(format!(
-                "'{name}' is declared inside a function: define functions outside main"
-            )));
+            self.report(
+                line,
+                col,
+                format!("'{name}' is declared inside a function: define functions outside main"),
+            );
+            // Skip it whole, so its body gives no more errors.
+            self.skip_parens()?;
+            if self.is_punct("{") {
+                self.skip_block();
+            }
+            // Nothing of it is kept: an empty prototype that the checker ignores.
+            return Ok(Stmt::Flow(Flow::Function(Box::new(FunctionDef {
+                name,
+                returns,
+                params: Vec::new(),
+                body: None,
+                line,
+                col,
+            }))));
         }
         let _ = base;
         self.pos += 1;
@@ -241,6 +257,23 @@ impl Parser<'_> {
                     "expected ',' or ')' in the parameters of '{function}' but found {found}"
                 )));
             }
+        }
+    }
+
+    /// Skip a balanced `{ … }`.
+    fn skip_block(&mut self) {
+        let mut level = 0u32;
+        while !self.at_eof() {
+            if self.is_punct("{") {
+                level += 1;
+            } else if self.is_punct("}") {
+                level = level.saturating_sub(1);
+                if level == 0 {
+                    self.pos += 1;
+                    return;
+                }
+            }
+            self.pos += 1;
         }
     }
 

@@ -211,7 +211,7 @@ fn limits_stop_runs_with_consistent_numbers() {
         .map(ToString::to_string)
         .unwrap_or_default();
     assert!(
-        stop.contains("stopped after 1000 statements: the statement limit (1000)"),
+        stop.starts_with("1:8: stopped after 1000 statements: the statement limit (1000)"),
         "{stop}"
     );
     // A filter that never fixes the fault cannot loop forever.

@@ -122,6 +122,8 @@ pub struct Env {
     pub stack_base: usize,
     /// Pages locked by `VirtualLock`, sorted.
     pub locked: Vec<u64>,
+    /// Line and column of the statement that a limit stopped.
+    pub stop_at: (u32, u32),
 }
 
 pub(crate) fn runtime_error(e: &Expr, message: impl Into<String>) -> Abort {
@@ -151,6 +153,7 @@ impl Env {
             line: None,
             stack_base: 0,
             locked: Vec::new(),
+            stop_at: (0, 0),
         }
     }
 

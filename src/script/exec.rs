@@ -310,6 +310,7 @@ impl Env {
 
     /// Run one statement and record its result.
     fn statement(&mut self, m: &mut Machine, s: &Statement) -> Result<Option<Value>, Abort> {
+        self.stop_at = (s.line, s.col);
         if self.executed + self.retries >= self.limits.statements {
             return Err(Abort::Stop(LimitHit::Statements));
         }
@@ -324,6 +325,7 @@ impl Env {
         self.set_line(m, outer_line);
         let out = std::mem::replace(&mut self.out, saved_out);
         if let Err(Abort::Stop(_)) = outcome {
+            self.stop_at = (s.line, s.col);
             return outcome.map(|_| None);
         }
         let end = m.history().len();

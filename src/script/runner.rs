@@ -152,7 +152,7 @@ impl Runner {
                 Ending::Unhandled(record)
             }
             Abort::Stop(hit) => {
-                let (line, col) = self.env.line.map_or((line, col), |l| (l, 1));
+                let (line, col) = self.env.stop_at;
                 let retries = match self.env.retries {
                     0 => String::new(),
                     n => format!(" and {n} retried accesses"),

@@ -76,9 +76,26 @@ impl From<ExceptionRecord> for Abort {
     }
 }
 
+/// A variable: a global, or a local of the running function.
+#[derive(Clone, Copy)]
+enum VarRef {
+    Global(usize),
+    Local(usize),
+}
+
+impl VarRef {
+    fn of(kind: &ExprKind) -> Option<VarRef> {
+        match kind {
+            ExprKind::Var(slot) => Some(VarRef::Global(*slot)),
+            ExprKind::Local(slot) => Some(VarRef::Local(*slot)),
+            _ => None,
+        }
+    }
+}
+
 /// Where an assignment stores.
 enum Place {
-    Var(ExprKind),
+    Var(VarRef),
     Memory(u64),
 }
 
@@ -159,26 +176,37 @@ impl Env {
 
     /// The value of variable `var` (a `Var` or `Local` expression).
     fn var(&self, var: &ExprKind) -> Value {
-        let v = match var {
-            ExprKind::Var(slot) => self.vars.get(*slot),
-            ExprKind::Local(slot) => self
-                .frames
-                .get(self.local_frame)
-                .and_then(|f| f.locals.get(*slot)),
-            _ => None,
-        };
-        v.cloned().unwrap_or(Value::Int(0))
+        match VarRef::of(var) {
+            Some(r) => self.cell(r),
+            None => Value::Int(0),
+        }
     }
 
     /// Set variable `var` (a `Var` or `Local` expression).
     pub fn set_var(&mut self, var: &ExprKind, value: Value) {
+        if let Some(r) = VarRef::of(var) {
+            self.set_cell(r, value);
+        }
+    }
+
+    fn cell(&self, var: VarRef) -> Value {
+        let v = match var {
+            VarRef::Global(slot) => self.vars.get(slot),
+            VarRef::Local(slot) => self
+                .frames
+                .get(self.local_frame)
+                .and_then(|f| f.locals.get(slot)),
+        };
+        v.cloned().unwrap_or(Value::Int(0))
+    }
+
+    fn set_cell(&mut self, var: VarRef, value: Value) {
         let cell = match var {
-            ExprKind::Var(slot) => self.vars.get_mut(*slot),
-            ExprKind::Local(slot) => self
+            VarRef::Global(slot) => self.vars.get_mut(slot),
+            VarRef::Local(slot) => self
                 .frames
                 .get_mut(self.local_frame)
-                .and_then(|f| f.locals.get_mut(*slot)),
-            _ => None,
+                .and_then(|f| f.locals.get_mut(slot)),
         };
         if let Some(cell) = cell {
             *cell = value;
@@ -324,7 +352,10 @@ impl Env {
 
     fn place(&mut self, m: &mut Machine, target: &Expr) -> Result<Place, Abort> {
         match &target.kind {
-            ExprKind::Var(_) | ExprKind::Local(_) => Ok(Place::Var(target.kind.clone())),
+            ExprKind::Var(_) | ExprKind::Local(_) => match VarRef::of(&target.kind) {
+                Some(r) => Ok(Place::Var(r)),
+                None => Err(runtime_error(target, "this cannot be assigned")),
+            },
             ExprKind::Deref(p) => Ok(Place::Memory(self.int(m, p)?)),
             ExprKind::Index(base, index) => {
                 let b = self.int(m, base)?;
@@ -339,7 +370,7 @@ impl Env {
 
     fn load(&mut self, m: &mut Machine, place: &Place, ty: &Ty) -> Result<u64, Abort> {
         match place {
-            Place::Var(var) => match self.var(var) {
+            Place::Var(var) => match self.cell(*var) {
                 Value::Int(v) => Ok(v),
                 _ => Ok(0),
             },
@@ -359,7 +390,7 @@ impl Env {
             other => other,
         };
         match place {
-            Place::Var(var) => self.set_var(var, v.clone()),
+            Place::Var(var) => self.set_cell(*var, v.clone()),
             Place::Memory(addr) => {
                 let n = ty.size().unwrap_or(1).clamp(1, 8) as usize;
                 let x = match v {

@@ -240,3 +240,18 @@ fn finally_blocks_run_however_the_block_is_left() {
     let src = "int f(int k) {\n  __try {\n    if (k == 1) return 10;\n    if (k == 2) { __leave; }\n    k = 5;\n  } __finally { printf(\"[f%d]\", k); }\n  return k;\n}\nfor (int i = 0; i < 3; i++) {\n  __try { if (i == 1) continue; if (i == 2) break; } __finally { printf(\"[l%d]\", i); }\n}\nprintf(\"%d %d %d\", f(1), f(2), f(3));\n__try { return 0; } __finally { puts(\"end\"); }\nputs(\"not reached\");";
     assert_eq!(printed(src), "[l0][l1][l2][f1][f2][f5]10 2 5end\n");
 }
+
+#[test]
+fn strings_and_system_info_on_simulated_memory() {
+    let src = "char *p = VirtualAlloc(NULL, 4096, MEM_COMMIT, PAGE_READWRITE);\nstrcpy(p, \"paging\");\nlstrcpy(p + 16, p);\nCopyMemory(p + 32, p + 16, strlen(p) + 1);\nwprintf(L\"%s %d %d|\", p + 32, strlen(p + 16), lstrlen(\"abc\"));\nSYSTEM_INFO si;\nGetSystemInfo(&si);\nprintf(\"%u %u %p %p %u\", si.dwPageSize, si.dwAllocationGranularity, si.lpMinimumApplicationAddress, si.lpMaximumApplicationAddress, si.dwNumberOfProcessors);";
+    assert_eq!(
+        printed(src),
+        "paging 6 3|4096 65536 0000000000010000 00007FFFFFFEFFFF 4"
+    );
+    // A string copied onto a page that is not committed faults like any other write.
+    let (results, _) = run_with(
+        "char *p = VirtualAlloc(NULL, 4096, MEM_RESERVE, PAGE_READWRITE);\nstrcpy(p, \"x\");",
+        Limits::DEFAULT,
+    );
+    assert!(results[1].exception.is_some());
+}

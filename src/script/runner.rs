@@ -37,7 +37,8 @@ pub struct StatementResult {
     pub error: Option<ScriptError>,
     /// What it printed (bytes that are not UTF-8 become U+FFFD).
     pub out: String,
-    /// The indices of its steps in the machine's history.
+    /// The indices of its steps in the machine's history. Steps of the statements of
+    /// the functions it called are theirs: its own range starts after the last of them.
     pub steps: Range<usize>,
 }
 

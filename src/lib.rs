@@ -1,5 +1,6 @@
 //! PageLab: a step-by-step simulator of Windows-style virtual memory.
 //!
+//! - [`course`]: lessons, questions and homework around the simulator.
 //! - [`sim`]: the pure, deterministic memory manager (no wasm, no clock).
 //! - [`script`]: the C-subset script language that drives the simulator.
 //! - [`view`]: pure layout of a step's picture into shapes.
@@ -7,6 +8,7 @@
 
 #![warn(missing_docs)]
 
+pub mod course;
 pub mod script;
 pub mod sim;
 pub mod view;

@@ -1,7 +1,8 @@
 //! `pagelab`: run scripts and replay traces from the command line (DESIGN §6).
 //!
-//! One module per subcommand: [`run`] and [`trace`].
+//! One module per subcommand: [`run`], [`trace`] and [`quiz`].
 
+mod quiz;
 mod run;
 mod trace;
 
@@ -14,6 +15,7 @@ pagelab: a Windows-style virtual memory simulator on the command line
 usage:
   pagelab run FILE [--json [--steps]] [--summary]   run a script like a C program
   pagelab trace --policy P --frames N [OPTIONS]      replay a reference string
+  pagelab quiz --seed N [--answers]                  homework problems (the page's ?quiz=N)
   pagelab help [COMMAND]                             this text, or a command's own
 
 `pagelab COMMAND --help` explains each command and its options.";
@@ -23,6 +25,7 @@ fn main() -> ExitCode {
     match args.first().map(String::as_str) {
         Some("run") => run::cmd_run(&args[1..]),
         Some("trace") => trace::cmd_trace(&args[1..]),
+        Some("quiz") => quiz::cmd_quiz(&args[1..]),
         Some("help") => match args.get(1).map(String::as_str) {
             Some(command) => main_with(&[command, "--help"]),
             None => {
@@ -51,6 +54,7 @@ fn main_with(args: &[&str]) -> ExitCode {
     match args[0] {
         "run" => run::cmd_run(&rest),
         "trace" => trace::cmd_trace(&rest),
+        "quiz" => quiz::cmd_quiz(&rest),
         other => {
             eprintln!("pagelab help: no command '{other}'\n\n{HELP}");
             ExitCode::from(2)

@@ -1,0 +1,214 @@
+//! A lesson studied: its outline, where each statement's steps begin and end, and its
+//! questions answered by running it (docs/lessons.md).
+
+use serde::Serialize;
+
+use super::outline::{outline, Note, Outline};
+use super::question::{evaluate, AnswerKind, Outcome, Question, ANSWERS};
+use crate::script::{self, Runner};
+use crate::sim::{Machine, Recording, Step};
+
+/// Most steps a study records, as the page's own run does: past it, the rest is not asked.
+pub const MAX_STEPS: usize = 200_000;
+
+/// A problem with a `//?` line, with where it is.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LessonError {
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column.
+    pub col: u32,
+    /// What is wrong, in plain words.
+    pub message: String,
+}
+
+/// What the page needs to teach a script: prose, statements, questions.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Study {
+    /// The opening comment block.
+    pub intro: String,
+    /// Notes tied to statement lines, in line order.
+    pub notes: Vec<Note>,
+    /// The takeaway, if the lesson has one.
+    pub takeaway: Option<String>,
+    /// `[first, end)` step positions of each statement that recorded steps, in run order:
+    /// the player's "next statement" and the scrubber's statement ticks.
+    pub statements: Vec<(usize, usize)>,
+    /// The questions, in the order they are asked.
+    pub questions: Vec<Question>,
+    /// Problems with `//?` lines (the rest of the lesson still works).
+    pub errors: Vec<LessonError>,
+}
+
+/// One executed statement, as a study needs it.
+struct Ran {
+    line: u32,
+    first: usize,
+    end: usize,
+    outcome: Outcome,
+}
+
+/// Study `text`: read its outline and, when it parses, run it with its steps recorded and
+/// answer each question from the run. A script that does not parse gives the outline only.
+pub fn study(text: &str) -> Study {
+    let o = outline(text);
+    let mut s = Study {
+        intro: o.intro.clone(),
+        notes: o.notes.clone(),
+        takeaway: o.takeaway.clone(),
+        ..Default::default()
+    };
+    let Ok(program) = script::parse(text) else {
+        return s;
+    };
+    let mut machine = Machine::with_recording(script::machine_config(&program), Recording::Steps);
+    let mut runner = Runner::new(program);
+    let mut ran = Vec::new();
+    while let Some(r) = runner.step(&mut machine) {
+        ran.push(Ran {
+            line: r.line,
+            first: r.steps.start,
+            end: r.steps.end,
+            outcome: Outcome {
+                value: r.value,
+                last_error: r.last_error,
+                commit: machine.commit_charge(),
+            },
+        });
+        if machine.history().len() >= MAX_STEPS {
+            break;
+        }
+    }
+    s.statements = ran
+        .iter()
+        .filter(|r| r.end > r.first)
+        .map(|r| (r.first, r.end))
+        .collect();
+    ask(&o, &ran, machine.history().steps(), &mut s);
+    s
+}
+
+/// Resolve each `//?` line of `o` against the run.
+fn ask(o: &Outline, ran: &[Ran], steps: &[Step], s: &mut Study) {
+    let mut fail =
+        |line: u32, col: u32, message: String| s.errors.push(LessonError { line, col, message });
+    let mut asked = Vec::new();
+    for d in &o.directives {
+        if d.prompt.is_empty() {
+            fail(
+                d.at,
+                4,
+                "the question is empty: write `//? QUESTION => ANSWER`".into(),
+            );
+            continue;
+        }
+        let Some(kind) = AnswerKind::named(&d.answer) else {
+            let names: Vec<&str> = ANSWERS.iter().map(|(n, _)| *n).collect();
+            let what = if d.answer.is_empty() {
+                "no answer after `=>`".to_string()
+            } else {
+                format!("`{}` is not an answer PageLab computes", d.answer)
+            };
+            fail(
+                d.at,
+                d.col,
+                format!("{what}; write one of: {}", names.join(", ")),
+            );
+            continue;
+        };
+        if d.line == 0 {
+            fail(d.at, 1, "no statement follows this question".into());
+            continue;
+        }
+        let Some(r) = ran.iter().find(|r| r.line == d.line && r.end > r.first) else {
+            fail(
+                d.at,
+                1,
+                format!(
+                    "the statement on line {} never records a step, so there is nothing to reveal",
+                    d.line
+                ),
+            );
+            continue;
+        };
+        let mine = &steps[r.first..r.end];
+        match evaluate(kind, mine, r.first, r.outcome) {
+            Ok(answer) => {
+                let explanation = explain(steps, r.first, r.end, answer.decided_by);
+                asked.push(Question {
+                    line: d.line,
+                    prompt: d.prompt.clone(),
+                    about: ANSWERS
+                        .iter()
+                        .find(|(_, k)| *k == kind)
+                        .map_or("", |(n, _)| n),
+                    choices: kind.choices().map(<[&str]>::to_vec).unwrap_or_default(),
+                    ask: r.first,
+                    reveal: r.end,
+                    answer: answer.text,
+                    explanation,
+                    hint: kind.hint(),
+                });
+            }
+            Err(message) => fail(d.at, d.col, message),
+        }
+    }
+    asked.sort_by_key(|q| q.ask);
+    s.questions = asked;
+}
+
+/// The engine's own words for an answer: the deciding step's narration, or, when no single
+/// step decides, the statement's narrations (up to three).
+fn explain(steps: &[Step], first: usize, end: usize, decided_by: Option<usize>) -> String {
+    match decided_by.and_then(|i| steps.get(i)) {
+        Some(s) => s.narration.clone(),
+        None => steps[first..end]
+            .iter()
+            .take(3)
+            .map(|s| s.narration.as_str())
+            .collect::<Vec<_>>()
+            .join(" "),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SCRIPT: &str = "// Intro.\n#pragma pagelab frames=4 pagefile=4 working_set=4\n//? What does VirtualAlloc return? => value\nchar *p = VirtualAlloc(NULL, 8, MEM_COMMIT, PAGE_READWRITE);\n//? How many page faults? => faults\n//? Hit or miss? => tlb\np[0] = 1;\n//? And now? => tlb\np[1] = 2;\n//? Bad => nonsense\np[2] = 3;\n// Takeaway: done.\n";
+
+    #[test]
+    fn questions_are_answered_by_the_run() {
+        let s = study(SCRIPT);
+        assert_eq!(s.intro, "Intro.");
+        assert_eq!(s.takeaway.as_deref(), Some("done."));
+        let answers: Vec<(&str, &str)> = s
+            .questions
+            .iter()
+            .map(|q| (q.about, q.answer.as_str()))
+            .collect();
+        assert_eq!(
+            answers[1..],
+            [("faults", "1"), ("tlb", "miss"), ("tlb", "hit")]
+        );
+        assert!(
+            answers[0].1.parse::<u64>().unwrap() % 65536 == 0,
+            "a 64 KB-aligned base"
+        );
+        assert!(s
+            .questions
+            .windows(2)
+            .all(|w| w[0].ask <= w[1].ask && w[0].ask < w[0].reveal));
+        assert_eq!(s.errors.len(), 1);
+        assert_eq!((s.errors[0].line, s.errors[0].col), (10, 12));
+        assert!(s.errors[0].message.contains("nonsense"));
+        assert!(s.statements.len() >= 4);
+    }
+
+    #[test]
+    fn a_script_that_does_not_parse_still_has_its_words() {
+        let s = study("// Hello.\n\nVirtualAlloc(;\n");
+        assert_eq!(s.intro, "Hello.");
+        assert!(s.questions.is_empty() && s.statements.is_empty());
+    }
+}

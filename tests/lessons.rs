@@ -28,7 +28,10 @@ fn index_lists_every_lesson_file_once() {
     for name in starters {
         assert!(entries.iter().any(|e| e.name == name), "starter {name}");
     }
-    assert_eq!(entries[0].name, starters[0]);
+    assert_eq!(
+        entries[0].name, "virtual-vs-physical",
+        "the course starts with addresses"
+    );
     let mut names = BTreeSet::new();
     for e in &entries {
         assert!(names.insert(e.name.clone()), "duplicate name {}", e.name);
@@ -41,6 +44,7 @@ fn index_lists_every_lesson_file_once() {
             e.name
         );
         assert!(!e.title.trim().is_empty(), "title of {}", e.name);
+        assert!(!e.concepts.is_empty(), "{} teaches a concept", e.name);
         let summary = e.summary.trim();
         assert!(
             summary.ends_with('.') && !summary[..summary.len() - 1].contains(". "),

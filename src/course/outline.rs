@@ -27,6 +27,9 @@ pub struct Directive {
     pub answer: String,
     /// 1-based line of the statement it asks about (0 when no statement follows).
     pub line: u32,
+    /// Which run of that statement it asks about: 1 for the first (`=> faults @3` asks
+    /// about the third time a loop body runs). 0 when the `@` count is not a number.
+    pub occurrence: u32,
 }
 
 /// Everything a lesson says besides its code.
@@ -122,6 +125,10 @@ pub fn outline(text: &str) -> Outline {
                 }
                 None => (rest.trim(), "", (indent + 3 + rest.len()) as u32 + 1),
             };
+            let (answer, occurrence) = match answer.split_once('@') {
+                Some((a, n)) => (a.trim(), n.trim().parse::<u32>().unwrap_or(0)),
+                None => (answer, 1),
+            };
             waiting.push(out.directives.len());
             out.directives.push(Directive {
                 at: number,
@@ -129,6 +136,7 @@ pub fn outline(text: &str) -> Outline {
                 prompt: prompt.to_string(),
                 answer: answer.to_string(),
                 line: 0,
+                occurrence,
             });
             continue;
         }

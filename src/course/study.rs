@@ -120,15 +120,20 @@ fn ask(o: &Outline, ran: &[Ran], steps: &[Step], s: &mut Study) {
             fail(d.at, 1, "no statement follows this question".into());
             continue;
         }
-        let Some(r) = ran.iter().find(|r| r.line == d.line && r.end > r.first) else {
+        if d.occurrence == 0 {
             fail(
                 d.at,
-                1,
-                format!(
-                    "the statement on line {} never records a step, so there is nothing to reveal",
-                    d.line
-                ),
+                d.col,
+                "after `@` write which run of the statement to ask about: 1, 2, 3…".into(),
             );
+            continue;
+        }
+        let Some(r) = ran
+            .iter()
+            .filter(|r| r.line == d.line && r.end > r.first)
+            .nth(d.occurrence as usize - 1)
+        else {
+            fail(d.at, 1, format!("the statement on line {} does not record steps {} time(s), so there is nothing to reveal", d.line, d.occurrence));
             continue;
         };
         let mine = &steps[r.first..r.end];
@@ -175,7 +180,7 @@ fn explain(steps: &[Step], first: usize, end: usize, decided_by: Option<usize>) 
 mod tests {
     use super::*;
 
-    const SCRIPT: &str = "// Intro.\n#pragma pagelab frames=4 pagefile=4 working_set=4\n//? What does VirtualAlloc return? => value\nchar *p = VirtualAlloc(NULL, 8, MEM_COMMIT, PAGE_READWRITE);\n//? How many page faults? => faults\n//? Hit or miss? => tlb\np[0] = 1;\n//? And now? => tlb\np[1] = 2;\n//? Bad => nonsense\np[2] = 3;\n// Takeaway: done.\n";
+    const SCRIPT: &str = "// Intro.\n#pragma pagelab frames=4 pagefile=4 working_set=4\n//? What does VirtualAlloc return? => value\nchar *p = VirtualAlloc(NULL, 8, MEM_COMMIT, PAGE_READWRITE);\n//? How many page faults? => faults\n//? Hit or miss? => tlb\np[0] = 1;\n//? And now? => tlb\np[1] = 2;\n//? Bad => nonsense\np[2] = 3;\n//? Twice? => tlb @2\np[3] = 4;\n// Takeaway: done.\n";
 
     #[test]
     fn questions_are_answered_by_the_run() {
@@ -199,10 +204,19 @@ mod tests {
             .questions
             .windows(2)
             .all(|w| w[0].ask <= w[1].ask && w[0].ask < w[0].reveal));
-        assert_eq!(s.errors.len(), 1);
+        assert_eq!(s.errors.len(), 2, "{:?}", s.errors);
         assert_eq!((s.errors[0].line, s.errors[0].col), (10, 12));
         assert!(s.errors[0].message.contains("nonsense"));
         assert!(s.statements.len() >= 4);
+        let s = study("for (int i = 0; i < 3; i++) {\n//? Third run? => faults @3\nread(0x10000 * (i + 1), 1);\n}\n//? => faults @x\nread(0, 1);\n");
+        assert_eq!(s.errors.len(), 1, "{:?}", s.errors);
+        assert_eq!(
+            s.questions.len(),
+            1,
+            "the third run of the loop body is asked about"
+        );
+        assert!(s.questions[0].ask > s.statements[1].0);
+        assert!(s.errors[0].message.contains("empty"));
     }
 
     #[test]

@@ -42,6 +42,8 @@ pub fn check_point(e: &Entry, run: &Run) {
         "thrashing" => thrashing(run),
         "guard-page" => guard_page(run),
         "dep" => dep(run),
+        "canonical-addresses" => canonical_addresses(run),
+        "granularity" => granularity(run),
         other => panic!("lesson '{other}' has no check of its point in tests/lessons/points.rs"),
     }
 }
@@ -615,4 +617,35 @@ fn dep(run: &Run) {
     assert!(executes[1].exception.is_none(), "executable now");
     let protects = run.calls("VirtualProtect");
     assert!(protects.iter().any(|c| c.1 == 1));
+}
+
+fn canonical_addresses(run: &Run) {
+    let allocs = run.calls("VirtualAlloc");
+    assert_eq!(allocs[0].1, 0x7FFF_FFFE_0000, "the highest user block");
+    assert_eq!(
+        (allocs[1].1, allocs[1].2),
+        (0, ERROR_INVALID_PARAMETER),
+        "past 128 TB"
+    );
+    let violations: Vec<u64> = run
+        .events()
+        .filter_map(|e| match e {
+            Event::Exception { code, info, .. } if *code == STATUS_ACCESS_VIOLATION => {
+                Some(info[1])
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        violations,
+        [0xFFFF_8000_0000_0000, u64::MAX],
+        "kernel half, then non-canonical"
+    );
+}
+
+fn granularity(run: &Run) {
+    let allocs = run.calls("VirtualAlloc");
+    assert_eq!(allocs[1].1 - allocs[0].1, 0x10000, "64 KB apart");
+    assert_eq!(allocs[2].1, 0x300_0000_0000, "rounded down to 64 KB");
+    assert_eq!(allocs[3].1, 0x300_0000_3000, "a commit rounds to the page");
 }

@@ -28,6 +28,8 @@ pub struct Entry {
     pub summary: String,
     /// The script, beside index.json.
     pub file: String,
+    /// The course concepts it teaches (tests/lessons_course.rs lists them all).
+    pub concepts: Vec<String>,
 }
 
 fn field(entry: &Value, key: &str) -> String {
@@ -37,7 +39,7 @@ fn field(entry: &Value, key: &str) -> String {
     }
 }
 
-/// The entries of `index.json`, in teaching order; each has exactly the four keys.
+/// The entries of `index.json`, in teaching order; each has exactly the five keys.
 pub fn index() -> Vec<Entry> {
     let path = lessons_dir().join("index.json");
     let text = std::fs::read_to_string(&path).expect("www/lessons/index.json exists");
@@ -53,7 +55,7 @@ pub fn index() -> Vec<Entry> {
                 .collect();
             assert_eq!(
                 keys,
-                BTreeSet::from(["name", "title", "summary", "file"]),
+                BTreeSet::from(["name", "title", "summary", "file", "concepts"]),
                 "entry {e}"
             );
             Entry {
@@ -61,6 +63,12 @@ pub fn index() -> Vec<Entry> {
                 title: field(e, "title"),
                 summary: field(e, "summary"),
                 file: field(e, "file"),
+                concepts: e["concepts"]
+                    .as_array()
+                    .expect("concepts is a list")
+                    .iter()
+                    .map(|c| c.as_str().expect("a concept is a string").to_string())
+                    .collect(),
             }
         })
         .collect()

@@ -23,6 +23,7 @@ int main() {
     // One page in the last 64 KB block user space allows.
     char *top = VirtualAlloc((void*)0x7FFFFFFE0000, 4096, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
     printf("top allocation at  %p\n", top);
+    //? This page has never been touched since its PTE was made. Will the TLB hit or miss? => tlb
     top[0x10] = 'T';
 
     // A low address: the first 64 KB block above the NULL region is 0x10000.
@@ -30,6 +31,7 @@ int main() {
     printf("low allocation at  %p\n", low);
     low[0x10] = 'L';
 
+    //? The three pages were just written. How many page faults does reading them back take? => faults
     printf("read back: %c %c %c\n", high[0x5678], top[0x10], low[0x10]);
 
     // 0x800000000000 needs bit 47: that half belongs to the kernel. VirtualAlloc refuses.
@@ -37,3 +39,5 @@ int main() {
     printf("above user space: %p, GetLastError() = %lu (ERROR_INVALID_PARAMETER)\n", kernel, GetLastError());
     return 0;
 }
+// Takeaway: the CPU reads an address as four 9-bit table indices and a 12-bit offset; the
+// TLB caches finished walks, so only a miss walks the tables.

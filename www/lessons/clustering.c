@@ -27,9 +27,13 @@ int main() {
     WriteModifiedPages();
 
     // One hard fault, then three soft faults on the prefetched neighbours.
+    //? Reading old[0], which is in the page file: which kind of fault? => fault
     printf("%c", old[0]);
+    //? Its neighbour was read in the same cluster. Which kind of fault now? => fault
     printf("%c", old[4096]);
     printf("%c", old[2 * 4096]);
     printf("%c\n", old[3 * 4096]);
     return 0;
 }
+// Takeaway: one hard fault reads its neighbours too, so sequential access pays for the
+// disk once per cluster.

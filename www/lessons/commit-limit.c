@@ -10,14 +10,17 @@
 
 int main() {
     // 12 pages: within the limit of 16, even though no page has been touched.
+    //? After committing 12 untouched pages, what is the commit charge in pages? => commit
     char *a = VirtualAlloc(NULL, 12 * 4096, MEM_COMMIT, PAGE_READWRITE);
     printf("12 pages committed at %p\n", a);
 
     // 8 more would make 20 > 16: refused, NULL, error 1455.
+    //? 8 more pages would make 20 against a limit of 16. What does GetLastError() say? => error
     char *b = VirtualAlloc(NULL, 8 * 4096, MEM_COMMIT, PAGE_READWRITE);
     printf("8 more pages: %p, GetLastError() = %lu (ERROR_COMMITMENT_LIMIT)\n", b, GetLastError());
 
     // Reserving is free: only address space is taken.
+    //? Reserving 8 pages instead: what does GetLastError() say? => error
     char *r = VirtualAlloc(NULL, 8 * 4096, MEM_RESERVE, PAGE_READWRITE);
     printf("reserving 8 pages instead: %p\n", r);
 
@@ -31,3 +34,5 @@ int main() {
     printf("after decommitting 8 pages: %p\n", b);
     return 0;
 }
+// Takeaway: commit is charged when memory is committed, not when it is touched, and no
+// commit may pass RAM plus the page file.

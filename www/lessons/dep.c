@@ -15,6 +15,7 @@ int main() {
     code[0] = 0xC3;
 
     // Run it while the page is PAGE_READWRITE: DEP stops the fetch.
+    //? Running the PAGE_READWRITE page: what happens? => exception
     execute(code);
     printf("executing data: exception above, information [8, address]\n");
 
@@ -26,7 +27,10 @@ int main() {
     printf("executing code: no exception\n");
 
     // Writing the code page now is an access violation with information [1, address].
+    //? The page is now PAGE_EXECUTE_READ. What does writing it raise? => exception
     code[0] = 0x90;
     printf("the code still starts with 0x%x\n", code[0]);
     return 0;
 }
+// Takeaway: with DEP, only pages marked executable may run as code, and code pages are
+// read-only: data cannot be executed, code cannot be overwritten.

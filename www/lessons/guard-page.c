@@ -22,8 +22,10 @@ int main() {
     printf("the region at p: RegionSize 0x%llx\n", mbi.RegionSize);
 
     p[0] = 'a';        // the ordinary page: no alarm
+    //? The first touch of the guard page: what does it raise? => exception
     p[4096] = 'G';     // the alarm: STATUS_GUARD_PAGE_VIOLATION, the write is not done
     printf("after the alarm the guard page still reads %d\n", p[4096]);
+    //? And the retry: what does it raise? => exception
     p[4096] = 'G';     // the guard is gone: this write works
     printf("after the retry it reads %c\n", p[4096]);
 
@@ -33,3 +35,5 @@ int main() {
     printf("the region at p: RegionSize 0x%llx\n", mbi.RegionSize);
     return 0;
 }
+// Takeaway: a guard page raises STATUS_GUARD_PAGE_VIOLATION once, then becomes an ordinary
+// page: a one-shot alarm, as the stack uses to grow.

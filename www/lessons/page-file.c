@@ -18,6 +18,7 @@ int main() {
 
     // Out of the working set, then out to disk.
     EmptyWorkingSet(GetCurrentProcess());
+    //? How many pages does the modified page writer write to the page file? => pagefile_writes
     WriteModifiedPages();
 
     // Four new pages take the four frames of RAM.
@@ -27,7 +28,10 @@ int main() {
     }
 
     // Each read of an old page is a hard fault: the page is read back from its slot.
+    //? Reading the four old pages back: how many hard faults? => hard_faults
     printf("read back from the page file: %c%c%c%c\n",
            old[0], old[4096], old[2 * 4096], old[3 * 4096]);
     return 0;
 }
+// Takeaway: a modified page trimmed from RAM is written to the page file; touching it
+// later is a hard fault that reads it back.

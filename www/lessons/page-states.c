@@ -16,6 +16,7 @@ printf("free:      State 0x%lx Protect 0x%lx AllocationBase %p Type 0x%lx\n",
        mbi.State, mbi.Protect, mbi.AllocationBase, mbi.Type);
 
 // 2. Reserved: the addresses belong to us, but nothing backs them.
+//? What is the commit charge after reserving 64 KB, in pages? => commit
 char *p = VirtualAlloc(where, 64 * 1024, MEM_RESERVE, PAGE_READWRITE);
 VirtualQuery(p, &mbi, sizeof(mbi));
 printf("reserved:  State 0x%lx Protect 0x%lx AllocationBase %p Type 0x%lx\n",
@@ -26,6 +27,7 @@ VirtualAlloc(p, 2 * 4096, MEM_COMMIT, PAGE_READWRITE);
 VirtualQuery(p, &mbi, sizeof(mbi));
 printf("committed: State 0x%lx Protect 0x%lx RegionSize 0x%llx Type 0x%lx\n",
        mbi.State, mbi.Protect, mbi.RegionSize, mbi.Type);
+//? Which list does the first touch take its frame from? => from_list
 p[0] = 'A';
 printf("committed and touched: p[0] = %c\n", p[0]);
 
@@ -40,3 +42,5 @@ VirtualFree(p, 0, MEM_RELEASE);
 VirtualQuery(p, &mbi, sizeof(mbi));
 printf("released:  State 0x%lx Protect 0x%lx AllocationBase %p\n",
        mbi.State, mbi.Protect, mbi.AllocationBase);
+// Takeaway: every page is free, reserved or committed, and VirtualQuery tells which; only
+// committed pages count against the commit limit.

@@ -13,14 +13,17 @@ int main() {
 
     // Three bytes in page 0 (offsets 0x000, 0x123, 0xFFF): one fault, one frame.
     p[0] = 'a';
+    //? p[0] is already written. How many page faults does writing p[0x123] take? => faults
     p[0x123] = 'b';
     p[4095] = 'c';
 
     // One byte further is offset 0x000 of page 1.
+    //? How many page faults does writing byte 4096 take? => faults
     p[4096] = 'd';
 
     // Touch page 3 before page 2: it takes the next free frame.
     p[3 * 4096 + 0x10] = 'e';
+    //? Frames 0, 1 and 2 are in use. Which frame will page 2 get? => frame
     p[2 * 4096 + 0x20] = 'f';
 
     printf("page 0 holds %c %c %c, page 1 holds %c, page 2 holds %c, page 3 holds %c\n",
@@ -28,3 +31,5 @@ int main() {
     printf("4 pages touched, 4 frames in use, 6 writes\n");
     return 0;
 }
+// Takeaway: memory is handled in 4 KB pages; each touched page gets a frame of its own, in
+// the order pages are first touched, and the offset inside the page is kept.

@@ -15,10 +15,13 @@ int main() {
     // each of four cold pages, twice: H 1 H 2 H 3 H 4 H 1 H 2 H 3 H 4.
     for (int round = 0; round < 2; round++) {
         for (int c = 1; c < 5; c++) {
+            //? H 1 H 2 H 3, then the hot page a fourth time: how many page faults does it take? => faults @4
             hot[0] = 'H';
+            //? Round two, cold page 1 again: how many page faults? => faults @5
             p[c * 4096] = 'C';
         }
     }
     printf("16 accesses to 5 pages through a working set of 3 pages\n");
     return 0;
 }
+// Takeaway: LRU evicts the page unused longest and keeps a hot page resident.

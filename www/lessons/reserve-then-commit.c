@@ -1,5 +1,5 @@
-// The tutorial's second example: reserve a large range first, commit only the page you
-// need, then use it. Watch for: MEM_RESERVE only claims addresses (no commit charge, no
+// Reserve first, commit later (not one of the tutorial's examples: it has none like it):
+// reserve a large range first, commit only the page you need, then use it. Watch for: MEM_RESERVE only claims addresses (no commit charge, no
 // RAM); MEM_COMMIT inside the reservation charges one page; VirtualQuery shows the
 // reservation split into a committed region and a reserved region; the first write
 // takes a demand-zero fault; touching the still-reserved part is an access violation.
@@ -11,6 +11,7 @@ int main(void)
 {
     // Reserve 1 MB of address space: 256 pages, and not one byte of RAM.
     SIZE_T size = 1024 * 1024;
+    //? Reserving 1 MB: what is the commit charge afterwards, in pages? => commit
     LPVOID base = VirtualAlloc(NULL, size, MEM_RESERVE, PAGE_NOACCESS);
     printf("Reserved %llu bytes at %p\n", size, base);
 
@@ -24,6 +25,7 @@ int main(void)
     printf("Committed one page at %p\n", page);
 
     // Write to it: the first touch is a demand-zero fault.
+    //? Which kind of fault does the first write to the committed page take? => fault
     memmove(page, "Hello from a committed page", 28);
     printf("%s\n", page);
 
@@ -40,9 +42,12 @@ int main(void)
     printf("All three share AllocationBase %p\n", mbi.AllocationBase);
 
     // The page after it is only reserved: touching it raises an access violation.
+    //? The page after it is only reserved. What does writing it raise? => exception
     page[4096] = 'X';
     printf("After the access violation the program goes on.\n");
 
     VirtualFree(base, 0, MEM_RELEASE);
     return 0;
 }
+// Takeaway: reserving claims addresses only; committing charges commit, and only touched
+// pages take RAM.

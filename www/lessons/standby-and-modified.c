@@ -17,10 +17,13 @@ int main() {
     printf("the clean page reads %d\n", clean[0]);
 
     // Trim both: the dirty one goes to the modified list, the clean one to standby.
+    //? The dirty page was written. Which list does it go to when trimmed? => list
     PageOut(dirty);
+    //? The clean page was only read. Which list does it go to? => list
     PageOut(clean);
 
     // Soft faults: each page comes back in the same frame, without reading the disk.
+    //? Reading the clean page again: which kind of fault? => fault
     printf("clean page again: %d\n", clean[0]);
     printf("dirty page again: %c\n", dirty[0]);
 
@@ -35,3 +38,5 @@ int main() {
     printf("%s\n", dirty);
     return 0;
 }
+// Takeaway: trimmed pages wait on the standby (clean) or modified (dirty) list; touching
+// them again is a cheap soft fault with no disk I/O.

@@ -12,12 +12,19 @@
 #include <stdio.h>
 
 int main() {
+    // Six pages committed: no RAM is used yet.
     char *p = VirtualAlloc(NULL, 6 * 4096, MEM_COMMIT, PAGE_READWRITE);
     for (int pass = 0; pass < 4; pass++) {
         for (int i = 0; i < 6; i++) {
+            // Each access reads a page and writes it back: the page must be in RAM, and
+            // it becomes dirty. With 3 pages of working set, page i was trimmed 3 accesses ago.
+            //? The first pass touches page 0: which kind of fault? => fault
+            //? Second pass, page 0 again (the 7th access): how many page faults? => faults @7
             p[i * 4096] = p[i * 4096] + 1;
         }
     }
     printf("each page was incremented %d times\n", p[0]);
     return 0;
 }
+// Takeaway: when a loop needs more pages than its working set holds, every access faults
+// and the program spends its time paging.

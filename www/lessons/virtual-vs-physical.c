@@ -10,6 +10,7 @@
 
 int main() {
     char *p = VirtualAlloc(NULL, 4096, MEM_COMMIT, PAGE_READWRITE);
+    //? How many page faults does memmove take to store the bytes in the fresh page? => faults
     memmove(p, "same bytes", 11);
     printf("p = %p holds \"%s\"\n", p, p);
 
@@ -24,6 +25,9 @@ int main() {
     }
 
     // Same virtual address, same bytes, a different frame behind them.
+    //? Reading p again: which kind of fault brings its page back? => fault
     printf("p = %p still holds \"%s\"\n", p, p);
     return 0;
 }
+// Takeaway: a program sees only virtual addresses; the frame behind a page is chosen by
+// the memory manager and may change while the address and the bytes stay the same.

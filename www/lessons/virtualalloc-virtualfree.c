@@ -17,6 +17,7 @@ int main() {
     // Decommit page 1 only: the addresses stay ours (reserved), the memory goes.
     BOOL ok = VirtualFree(p + 4096, 4096, MEM_DECOMMIT);
     printf("decommit page 1: %d\n", ok);
+    //? Page 1 was decommitted. What does writing it raise? => exception
     p[4096] = 'Y';
     printf("writing a decommitted page is an access violation (see above)\n");
 
@@ -25,8 +26,10 @@ int main() {
     printf("recommitted page 1 reads %d\n", p[4096]);
 
     // Mistakes, each answered with FALSE/NULL and an error code.
+    //? MEM_RELEASE with a size: what does GetLastError() say? => error
     ok = VirtualFree(p, 4 * 4096, MEM_RELEASE);
     printf("MEM_RELEASE with a size:         %d, GetLastError() = %lu (ERROR_INVALID_PARAMETER)\n", ok, GetLastError());
+    //? MEM_RELEASE not at the allocation's base: what does GetLastError() say? => error
     ok = VirtualFree(p + 4096, 0, MEM_RELEASE);
     printf("MEM_RELEASE not at the base:     %d, GetLastError() = %lu (ERROR_INVALID_ADDRESS)\n", ok, GetLastError());
     char *q = VirtualAlloc(p, 4096, MEM_RESERVE, PAGE_READWRITE);
@@ -43,3 +46,5 @@ int main() {
     printf("releasing it twice:              %d, GetLastError() = %lu (ERROR_INVALID_ADDRESS)\n", ok, GetLastError());
     return 0;
 }
+// Takeaway: decommit gives back memory but keeps the addresses; release gives back the
+// whole allocation and needs its base and size 0; failures say why through GetLastError().

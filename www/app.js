@@ -7,6 +7,8 @@ import init, { Simulator } from './pkg/pagelab.js';
 import { mount } from './widget.js';
 import { readLocation, decodeScript, parseStep, ShareError } from './share.js';
 import { loadIndex, loadLesson, DEFAULT_SCRIPT } from './lessons.js';
+import { finishedLessons } from './course.js';
+import { showHomework } from './homework.js';
 
 const root = document.querySelector('[data-pagelab]');
 const picker = root.querySelector('[data-role=lessons]');
@@ -86,7 +88,7 @@ function fillPicker(index, current) {
   const options = index.map((l) => {
     const option = document.createElement('option');
     option.value = l.name;
-    option.textContent = l.title;
+    option.textContent = finishedLessons().has(l.name) ? `${l.title} ✓` : l.title;
     option.selected = current?.name === l.name;
     return option;
   });
@@ -124,9 +126,16 @@ try {
   fillPicker(index, scenario.lesson);
   showSummary(scenario.lesson);
   // The handle stays on its root element, for tools and tests: root.pagelab.simulator.
-  const widget = mount(root, { Simulator, script: scenario.script, step, title: scenario.title, embed: state.embed });
+  const widget = mount(root, { Simulator, script: scenario.script, step, title: scenario.title, lesson: scenario.lesson?.name, embed: state.embed });
   root.pagelab = widget;
   if (notices.length) widget.notify(notices.join(' '), 'error');
+  // The reader ran a script of their own: the picker stops naming the lesson.
+  root.addEventListener('pagelab:scenario', () => {
+    fillPicker(index, null);
+    showSummary(null);
+  });
+  const quiz = new URLSearchParams(window.location.search).get('quiz');
+  if (quiz !== null) showHomework(document.querySelector('[data-role=homework]'), Simulator, quiz);
 
   picker?.addEventListener('change', async () => {
     const entry = index.find((l) => l.name === picker.value);
@@ -135,7 +144,7 @@ try {
       const text = await loadLesson(entry);
       fillPicker(index, entry);
       showSummary(entry);
-      widget.load(text, { title: entry.title });
+      widget.load(text, { title: entry.title, lesson: entry.name });
       if (!state.embed) window.history.replaceState(null, '', `?lesson=${encodeURIComponent(entry.name)}`);
     } catch (error) {
       widget.notify(`${error.message}.`, 'error');

@@ -5,11 +5,11 @@
 const KINDS = ['fault', 'pageout', 'exception'];
 
 /**
- * Draw `markers` (`[{cursor, kind}]` from Simulator.markers()) for a run of `count` steps
+ * Draw `markers` (and a thin tick where each of `statements` `[[first, end]]` begins) (`[{cursor, kind}]` from Simulator.markers()) for a run of `count` steps
  * on `canvas`, whose CSS box sets the size. The slider's thumb travels `inset` CSS pixels
  * in from each end, so ticks line up with the thumb's centre at their step.
  */
-export function drawMarks(canvas, markers, count, inset = 8) {
+export function drawMarks(canvas, markers, count, inset = 8, statements = []) {
   const dpr = window.devicePixelRatio || 1;
   const width = canvas.clientWidth;
   const height = canvas.clientHeight;
@@ -27,6 +27,11 @@ export function drawMarks(canvas, markers, count, inset = 8) {
     exception: style.getPropertyValue('--mark-exception').trim() || '#b3261e',
   };
   const span = Math.max(1, width - 2 * inset);
+  // Statement boundaries: short thin ticks along the top, under the event ticks.
+  ctx.fillStyle = style.getPropertyValue('--mark-statement').trim() || '#8a8a8a';
+  for (const [first] of statements) {
+    ctx.fillRect(Math.round(inset + (first / count) * span), 0, 1, Math.max(2, height * 0.25));
+  }
   // Exceptions are full height, faults two thirds, page-outs one third: shape as well as colour.
   const tall = { fault: height * 0.66, pageout: height * 0.4, exception: height };
   for (const kind of KINDS) {

@@ -13,11 +13,13 @@ export class Player {
     this.frame = 0;
     this.last = 0;
     this.onPlaying = () => {};
+    /** The furthest position the player may reach now (a question waits there). */
+    this.limit = () => Infinity;
   }
 
   /** Go to `cursor` (clamped); stays playing only when asked by the clock. */
   go(cursor) {
-    const next = Math.max(0, Math.min(this.count, Math.trunc(cursor) || 0));
+    const next = Math.max(0, Math.min(this.count, this.limit(), Math.trunc(cursor) || 0));
     if (next !== this.cursor) {
       this.cursor = next;
       this.onChange(next);
@@ -28,7 +30,7 @@ export class Player {
   load(count, cursor = 0) {
     this.pause();
     this.count = count;
-    this.cursor = Math.max(0, Math.min(count, Math.trunc(cursor) || 0));
+    this.cursor = Math.max(0, Math.min(count, this.limit(), Math.trunc(cursor) || 0));
     this.onChange(this.cursor);
   }
 
@@ -65,9 +67,9 @@ export class Player {
   }
 
   run() {
-    if (this.cursor >= this.count) return;
+    if (this.cursor >= Math.min(this.count, this.limit())) return;
     if (this.delay === 0) {
-      this.go(this.count);
+      this.go(Math.min(this.count, this.limit()));
       return;
     }
     this.playing = true;
@@ -79,7 +81,7 @@ export class Player {
         this.last = now;
         this.go(this.cursor + 1);
       }
-      if (this.cursor >= this.count) this.pause();
+      if (this.cursor >= Math.min(this.count, this.limit())) this.pause();
       else this.frame = requestAnimationFrame(tick);
     };
     this.frame = requestAnimationFrame(tick);

@@ -23,14 +23,18 @@ export class StepLog {
     this.list.replaceChildren();
   }
 
-  /** Make sure the entry of `cursor` is listed, mark it current, and keep it in view. */
-  show(cursor) {
+  /**
+   * Make sure the entry of `cursor` is listed, mark it current, and keep it in view.
+   * Entries past `limit` (a question waits there) are hidden, so they cannot give it away.
+   */
+  show(cursor, limit = Infinity) {
     if (this.count <= WHOLE) {
       if (this.to < this.count) this.fill(1, this.count);
     } else if (cursor < this.from + 20 || cursor > this.to - 20 || this.to === 0) {
       const from = Math.max(1, Math.min(cursor - HALF, this.count - 2 * HALF));
       this.fill(from, Math.min(this.count, from + 2 * HALF));
     }
+    for (const item of this.list.children) item.hidden = Number(item.dataset.cursor) > limit;
     this.list.querySelector('[aria-current]')?.removeAttribute('aria-current');
     const item = this.list.children[cursor - this.from];
     if (cursor >= this.from && item) {

@@ -13,6 +13,8 @@ import { fillSettings, settingFrom } from './settings.js';
 import { applySettings, setPragma } from './pragma.js';
 import { shareLink, iframeSnippet } from './share.js';
 import { attachCanvas } from './canvas-input.js';
+import { attachCourse } from './course.js';
+import { loadGlossary, indexGlossary, linkTerms, toggleDefinition, fillGlossary } from './glossary.js';
 
 const hex = (n) => `0x${n.toString(16)}`;
 /** A variable name or a number, as the forms accept for an address. */
@@ -29,6 +31,7 @@ const ADDRESS = /^([A-Za-z_][A-Za-z0-9_]*|0[xX][0-9a-fA-F]+|\d+)$/;
  *   embed?: boolean,         // compact chrome (sets data-embed on root for the CSS)
  *   settings?: object,       // pragma knobs ({frames, policy, …}) written into the script
  *   title?: string,          // the scenario's name (for the embed snippet)
+ *   lesson?: string,         // the bundled lesson's name (course progress), if it is one
  *   shareBase?: string,      // the page that share links open (default: the app page)
  * }} options
  * @returns {{ simulator: any, player: Player, destroy: () => void, load: Function,
@@ -91,6 +94,20 @@ export function mount(root, options) {
   let destroyed = false;
 
   const player = new Player(() => show());
+  const course = attachCourse(root, { player });
+  player.limit = () => course.limit();
+  let lessonName = options.lesson ?? null;
+  const definition = q('[data-role=definition]');
+  const glossaryList = q('[data-role=glossary]');
+  let glossary = null;
+  if (narration && definition) {
+    loadGlossary().then((entries) => {
+      if (destroyed) return;
+      glossary = { entries, index: indexGlossary(entries) };
+      if (glossaryList) fillGlossary(glossaryList, entries);
+      show();
+    });
+  }
   const canvasInput = attachCanvas(root, { sim, canvas, cursor: () => player.cursor, redraw: queueDraw });
   player.delay = reducedMotion.matches ? 0 : Number(speed?.value ?? 600);
   if (reducedMotion.matches && speed) speed.value = '0';
@@ -120,7 +137,10 @@ export function mount(root, options) {
   function show() {
     const cursor = player.cursor;
     const step = sim.step(cursor);
-    setText(narration, step.narration);
+    if (narration) linkTerms(narration, step.narration, glossary?.index, definition);
+    if (definition && !definition.hidden) definition.hidden = true;
+    course.show(cursor, step.line, player.count);
+    root.dataset.limit = String(Math.min(player.count, course.limit()));
     // The canvas in words, for screen readers (Rust writes them: view::describe).
     if (pictureText) pictureText.textContent = sim.describe(cursor);
     setText(position, `step ${cursor} of ${player.count}`);
@@ -138,7 +158,8 @@ export function mount(root, options) {
     root.dataset.steps = String(player.count);
     root.dataset.line = step.line ? String(step.line) : '';
     editor?.setCurrentLine(editor.value === ranText ? step.line : null);
-    log?.show(cursor);
+    log?.show(cursor, course.limit());
+    queueMarks();
     showOutput(cursor);
     showCounters(cursor);
     queueDraw();
@@ -202,7 +223,8 @@ export function mount(root, options) {
     if (marks && !marksQueued && !destroyed) {
       marksQueued = requestAnimationFrame(() => {
         marksQueued = 0;
-        drawMarks(marks, markers, player.count);
+        const limit = course.limit();
+        drawMarks(marks, markers.filter((m) => m.cursor <= limit), player.count, 8, course.statements());
       });
     }
   }
@@ -251,6 +273,7 @@ export function mount(root, options) {
     markers = sim.markers();
     if (marks) marks.setAttribute('aria-label', `Markers: ${describeMarks(markers)}`);
     log?.reset(report.steps);
+    course.load(text, Simulator, text === loadedText ? lessonName : null);
     fillSettings(settingsForm, sim.config());
     const statements = `${report.statements} statement${report.statements === 1 ? '' : 's'}`;
     let message = `Ran ${statements}: ${report.steps} step${report.steps === 1 ? '' : 's'}.`;
@@ -263,15 +286,22 @@ export function mount(root, options) {
     }
     player.load(report.steps, Math.min(step, report.steps));
     queueMarks();
+    if (text !== loadedText && title !== 'Your own script') {
+      // The reader's own script: the picker and the Embed title stop naming the lesson.
+      title = 'Your own script';
+      lessonName = null;
+      root.dispatchEvent(new CustomEvent('pagelab:scenario', { detail: { lesson: null, title } }));
+    }
     if (playFrom !== null && playFrom <= report.steps) player.playFrom(playFrom);
     else if (autoplay) player.run();
     return report;
   }
 
   /** Load a new scenario: it becomes what Reset goes back to. */
-  function load(text, { step = 0, autoplay = false, title: name } = {}) {
+  function load(text, { step = 0, autoplay = false, title: name, lesson = null } = {}) {
     loadedText = text;
     if (name) title = name;
+    lessonName = lesson;
     lastVar = null;
     if (editor) editor.value = text;
     if (sharePanel) sharePanel.hidden = true;
@@ -436,6 +466,16 @@ export function mount(root, options) {
     play: () => player.toggle(),
     step: () => player.step(),
     end: () => player.end(),
+    'next-statement': () => {
+      player.pause();
+      const next = course.nextStatement(player.cursor);
+      if (next !== null) player.go(next);
+    },
+    'next-fault': () => {
+      player.pause();
+      const next = markers.find((m) => m.kind === 'fault' && m.cursor > player.cursor);
+      player.go(next ? next.cursor : player.count);
+    },
   };
 
   function onClick(event) {
@@ -443,6 +483,11 @@ export function mount(root, options) {
     if (target && root.contains(target) && actions[target.dataset.action]) {
       event.preventDefault();
       actions[target.dataset.action]();
+      return;
+    }
+    const term = event.target.closest('button.term');
+    if (term && root.contains(term) && definition) {
+      toggleDefinition(term, glossary?.index.find(term.dataset.term), definition);
       return;
     }
     const item = event.target.closest('li[data-cursor]');
@@ -522,7 +567,7 @@ export function mount(root, options) {
     } catch (error) {
       say(`Settings: ${error.message}`, 'error');
     }
-    const report = load(text, { step: Math.max(0, Math.trunc(Number(options.step)) || 0) });
+    const report = load(text, { step: Math.max(0, Math.trunc(Number(options.step)) || 0), lesson: options.lesson ?? null });
     if (report.errors.length) show();
     else if (options.autoplay) player.run();
   } else {
@@ -555,6 +600,7 @@ export function mount(root, options) {
       dark.removeEventListener('change', queueDraw);
       resize.disconnect();
       canvasInput.destroy();
+      course.destroy();
       delete root.dataset.ready;
       sim.free();
     },

@@ -46,6 +46,8 @@ export function attachCourse(root, { player }) {
   let lesson = null;
   let shown = -1;
   let uid = 0;
+  /** The position where the last answer was revealed: its result shows there only. */
+  let revealedAt = -1;
 
   /** The first question not yet answered, or null. */
   function pending() {
@@ -114,6 +116,7 @@ export function attachCourse(root, { player }) {
     const verdict = right ? 'Right' : 'The answer';
     if (result) result.textContent = `${verdict}: ${question.answer}. ${question.explanation}`;
     root.dataset.question = '';
+    revealedAt = question.reveal;
     player.go(question.reveal);
   }
 
@@ -160,6 +163,7 @@ export function attachCourse(root, { player }) {
       }
       answered = new Set();
       shown = -1;
+      revealedAt = -1;
       if (form) form.hidden = true;
       if (result) result.textContent = '';
       if (intro) intro.textContent = study.intro;
@@ -180,6 +184,8 @@ export function attachCourse(root, { player }) {
         shown = -1;
         root.dataset.question = '';
       }
+      if (result && cursor !== revealedAt && !(p && cursor === p.ask)) result.textContent = '';
+      if (intro) intro.hidden = cursor !== 0;
       let text = cursor === 0 ? '' : null;
       if (text === null) {
         const found = study.notes.filter((n) => line && n.line <= line).pop();

@@ -216,7 +216,18 @@ export function mount(root, options) {
     const height = sim.paint(canvas, player.cursor, width, dpr, dark.matches, canvasInput.progress(player.cursor));
     canvas.style.width = `${canvas.width / dpr}px`;
     canvas.style.height = `${height}px`;
+    showChange(width);
     root.dataset.painted = String(player.cursor);
+  }
+
+  // When the picture is taller than its box (a phone), scroll it to what the step changed.
+  function showChange(width) {
+    if (!stage || stage.scrollHeight <= stage.clientHeight + 1) return;
+    const band = sim.changed_band(player.cursor, width);
+    if (!band) return;
+    const [top, bottom] = band;
+    if (top >= stage.scrollTop && bottom <= stage.scrollTop + stage.clientHeight) return;
+    stage.scrollTop = Math.max(0, (top + bottom) / 2 - stage.clientHeight / 2);
   }
 
   function queueMarks() {

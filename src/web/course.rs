@@ -16,6 +16,33 @@ impl Simulator {
         to_js(&course::study(text))
     }
 
+    /// The band of the picture at `cursor` that its step changed or reads (highlighted boxes), `[top, bottom]` in CSS
+    /// pixels at `css_width`, or `undefined` when nothing is highlighted: a phone scrolls
+    /// the picture to it, so the controls, the narration and the change show together.
+    pub fn changed_band(&self, cursor: usize, css_width: f64) -> Option<Vec<f64>> {
+        let scene = self.scene(cursor, css_width, 1.0);
+        let mut band: Option<(f64, f64)> = None;
+        for shape in &scene.shapes {
+            use crate::view::{Ink, Shape};
+            let marked = match shape {
+                Shape::Box {
+                    rect,
+                    highlight,
+                    stroke,
+                    ..
+                } => (*highlight
+                    || matches!(stroke, Some(Ink::Highlight | Ink::Path | Ink::Focus)))
+                .then_some(rect),
+                _ => None,
+            };
+            if let Some(rect) = marked {
+                let (top, bottom) = band.unwrap_or((rect.y, rect.y + rect.h));
+                band = Some((top.min(rect.y), bottom.max(rect.y + rect.h)));
+            }
+        }
+        band.map(|(top, bottom)| vec![top, bottom])
+    }
+
     /// The homework set of `seed` (the same as `pagelab quiz --seed SEED`).
     pub fn quiz(seed: f64) -> Result<JsValue, JsError> {
         to_js(&course::quiz::homework(seed as u64))

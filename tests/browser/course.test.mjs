@@ -4,7 +4,11 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, open, settle, screenshot } from './harness.mjs';
+import path from 'node:path';
+import { serve, launch, open, settle, screenshot, ROOT } from './harness.mjs';
+
+/** What the screen shows without scrolling, beside the full-page screenshots. */
+const firstScreen = (page, name) => page.screenshot({ path: path.join(ROOT, 'target', 'screenshots', name) });
 
 let server;
 let browser;
@@ -62,14 +66,34 @@ test('a lesson is walked through its questions to its takeaway', async () => {
   await page.keyboard.press('Enter');
   assert.equal(await page.getAttribute('[data-role=narration] button.term', 'aria-expanded'), 'true');
   assert.ok((await page.textContent('[data-role=definition]')).length > 30);
+  // At 1280×800 the prose, the controls and the canvas show at once.
+  await page.setViewportSize({ width: 1280, height: 800 });
   await settle(page);
   await screenshot(page, 'course-desktop.png');
+  await firstScreen(page, 'course-desktop-screen.png');
+  for (const sel of ['[data-action=step]', '[data-role=prose-note]', '[data-role=narration]', '[data-role=canvas]']) {
+    const box = await page.locator(sel).boundingBox();
+    assert.ok(box && box.height > 0 && box.y < 800 - 40, `${sel} shows on a 1280×800 screen (top ${box?.y})`);
+  }
+  // On a 390×844 phone the controls, the narration and the part of the picture that
+  // changed show together, without scrolling the page.
   await page.setViewportSize({ width: 390, height: 844 });
+  await page.click('[data-action=next-fault]');
   await settle(page);
   await screenshot(page, 'course-phone.png');
-  for (const sel of ['[data-action=step]', '[data-role=narration]']) {
+  await firstScreen(page, 'course-phone-screen.png');
+  for (const sel of ['[data-action=step]', '[data-action=next-statement]', '[data-role=narration]']) {
     const box = await page.locator(sel).boundingBox();
-    assert.ok(box && box.y + box.height <= 844, `${sel} is on the phone's first screen`);
+    assert.ok(box && box.y >= 0 && box.y + box.height <= 844, `${sel} is on the phone's first screen (${JSON.stringify(box)})`);
   }
+  const change = await page.evaluate(() => {
+    const root = document.querySelector('[data-pagelab]');
+    const stage = root.querySelector('.stage');
+    const band = root.pagelab.simulator.changed_band(root.pagelab.player.cursor, Math.floor(stage.clientWidth));
+    const box = stage.getBoundingClientRect();
+    return band && { top: box.top + band[0] - stage.scrollTop, bottom: box.top + band[1] - stage.scrollTop, stageTop: box.top, stageBottom: box.bottom };
+  });
+  assert.ok(change, 'the step changed part of the picture');
+  assert.ok(change.top >= change.stageTop - 1 && change.top < Math.min(844, change.stageBottom), `the change is on screen: ${JSON.stringify(change)}`);
   assert.deepEqual(errors, []);
 });

@@ -79,6 +79,13 @@ fn every_lesson_has_words_a_takeaway_and_two_questions() {
         );
         assert!(s.errors.is_empty(), "{}: {:?}", e.name, s.errors);
         assert!(s.questions.len() >= 2, "{}: at least two questions", e.name);
+        for w in s.questions.windows(2) {
+            assert!(
+                w[0].reveal <= w[1].ask,
+                "{}: each question is revealed before the next is asked",
+                e.name
+            );
+        }
         for q in &s.questions {
             assert!(
                 q.ask < q.reveal,

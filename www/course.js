@@ -28,6 +28,28 @@ function markFinished(name) {
 }
 
 /**
+ * The question parts of a compact widget (the `<page-lab>` element): a question form with
+ * Check and Skip, the result line and the takeaway, found by attachCourse by data-role.
+ */
+export function buildQuestionParts() {
+  const make = (tag, props = {}, ...children) => {
+    const node = document.createElement(tag);
+    for (const [k, v] of Object.entries(props)) node.setAttribute(k, v);
+    node.append(...children);
+    return node;
+  };
+  const check = make('button', { type: 'submit', class: 'primary' }, 'Check');
+  const skip = make('button', { type: 'button', 'data-action': 'skip-question' }, 'Skip');
+  const fieldset = make('fieldset', {}, make('legend'), make('div', { class: 'choices', 'data-role': 'choices' }), make('div', { class: 'buttons' }, check, skip));
+  const form = make('form', { class: 'question', 'data-role': 'question' }, fieldset);
+  form.hidden = true;
+  const takeaway = make('p', { class: 'takeaway', 'data-role': 'takeaway' });
+  takeaway.hidden = true;
+  return make('section', { class: 'prose', 'aria-label': 'Questions' }, form,
+    make('p', { class: 'result', 'data-role': 'question-result', 'aria-live': 'polite' }), takeaway);
+}
+
+/**
  * The course part of a widget inside `root`; every element is optional.
  * @param {HTMLElement} root
  * @param {{ player: any, go: (cursor: number) => void }} hooks
@@ -55,6 +77,8 @@ export function attachCourse(root, { player }) {
   }
 
   function limit() {
+    // A widget with nowhere to ask (no question form) never holds the player.
+    if (!form) return Infinity;
     const p = pending();
     return p ? p.ask : Infinity;
   }
@@ -88,7 +112,8 @@ export function attachCourse(root, { player }) {
         return label;
       })()];
     choices.replaceChildren(...inputs);
-    if (result) result.textContent = '';
+    // The answer just revealed stays in view when the next question follows at once.
+    if (result && question.ask !== revealedAt) result.textContent = '';
   }
 
   function given() {
@@ -171,6 +196,15 @@ export function attachCourse(root, { player }) {
     },
     /** The furthest position the player may go to now (the pending question's). */
     limit,
+    /**
+     * Questions before `cursor` count as passed: a link or the widget's API moved there,
+     * so they are not asked on the way back.
+     */
+    passTo(cursor) {
+      study.questions.forEach((question, i) => {
+        if (question.ask < cursor) answered.add(i);
+      });
+    },
     /** Statement boundaries, for the scrubber. */
     statements: () => study.statements,
     /** Follow the player to `cursor` (on step `line`, of `count` steps). */

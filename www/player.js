@@ -13,13 +13,14 @@ export class Player {
     this.frame = 0;
     this.last = 0;
     this.onPlaying = () => {};
-    /** The furthest position the player may reach now (a question waits there). */
+    /** The furthest position the controls may move to now (a question waits there);
+     *  `go` itself, for links and the widget's API, is not held. */
     this.limit = () => Infinity;
   }
 
   /** Go to `cursor` (clamped); stays playing only when asked by the clock. */
   go(cursor) {
-    const next = Math.max(0, Math.min(this.count, this.limit(), Math.trunc(cursor) || 0));
+    const next = Math.max(0, Math.min(this.count, Math.trunc(cursor) || 0));
     if (next !== this.cursor) {
       this.cursor = next;
       this.onChange(next);
@@ -30,7 +31,7 @@ export class Player {
   load(count, cursor = 0) {
     this.pause();
     this.count = count;
-    this.cursor = Math.max(0, Math.min(count, this.limit(), Math.trunc(cursor) || 0));
+    this.cursor = Math.max(0, Math.min(count, Math.trunc(cursor) || 0));
     this.onChange(this.cursor);
   }
 
@@ -39,10 +40,13 @@ export class Player {
     if (this.cursor > count) this.go(count);
   }
 
-  step() { this.pause(); this.go(this.cursor + 1); }
+  /** Go to `cursor`, but no further than the limit (the controls' moves). */
+  guarded(cursor) { this.go(Math.min(cursor, Math.max(this.cursor, this.limit()))); }
+
+  step() { this.pause(); this.guarded(this.cursor + 1); }
   back() { this.pause(); this.go(this.cursor - 1); }
   start() { this.pause(); this.go(0); }
-  end() { this.pause(); this.go(this.count); }
+  end() { this.pause(); this.guarded(this.count); }
 
   toggle() {
     if (this.playing) this.pause();
@@ -79,7 +83,7 @@ export class Player {
       if (!this.playing) return;
       if (now - this.last >= this.delay) {
         this.last = now;
-        this.go(this.cursor + 1);
+        this.guarded(this.cursor + 1);
       }
       if (this.cursor >= Math.min(this.count, this.limit())) this.pause();
       else this.frame = requestAnimationFrame(tick);

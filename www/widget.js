@@ -137,6 +137,7 @@ export function mount(root, options) {
   function show() {
     const cursor = player.cursor;
     const step = sim.step(cursor);
+    course.passTo(cursor);
     if (narration) linkTerms(narration, step.narration, glossary?.index, definition);
     if (definition && !definition.hidden) definition.hidden = true;
     course.show(cursor, step.line, player.count);
@@ -266,7 +267,7 @@ export function mount(root, options) {
    * `step` (or plays on from `playFrom`); on parse errors they are shown and the steps on
    * show stay as they were. Returns the run's report.
    */
-  function run(text, { step = 0, playFrom = null, autoplay = false } = {}) {
+  function run(text, { step = 0, playFrom = null, autoplay = false, own = false } = {}) {
     const report = sim.load_script(text);
     if (report.errors.length) {
       showErrors(report.errors);
@@ -295,9 +296,10 @@ export function mount(root, options) {
     if (step > report.steps) {
       say(`${message} The link asked for step ${step}, past the last one; showing step ${report.steps}.`, 'error');
     }
+    course.passTo(Math.min(step, report.steps));
     player.load(report.steps, Math.min(step, report.steps));
     queueMarks();
-    if (text !== loadedText && title !== 'Your own script') {
+    if (own && text !== loadedText && title !== 'Your own script') {
       // The reader's own script: the picker and the Embed title stop naming the lesson.
       title = 'Your own script';
       lessonName = null;
@@ -332,7 +334,7 @@ export function mount(root, options) {
       textarea.scrollTop = textarea.scrollHeight;
     }
     const oldCount = before === ranText ? player.count : 0;
-    const report = run(text, { playFrom: oldCount + 1 });
+    const report = run(text, { playFrom: oldCount + 1, own: true });
     if (!report.errors.length && report.last) {
       const value = report.last.value;
       const shown = value === null || value === undefined ? '' : ` → ${value > 0xffff ? hex(value) : value}`;
@@ -415,7 +417,7 @@ export function mount(root, options) {
   function runEditor() {
     if (!editor) return;
     const step = editor.value === ranText ? player.cursor : 0;
-    run(editor.value, { step });
+    run(editor.value, { step, own: true });
   }
 
   function reset() {
@@ -480,12 +482,12 @@ export function mount(root, options) {
     'next-statement': () => {
       player.pause();
       const next = course.nextStatement(player.cursor);
-      if (next !== null) player.go(next);
+      if (next !== null) player.guarded(next);
     },
     'next-fault': () => {
       player.pause();
       const next = markers.find((m) => m.kind === 'fault' && m.cursor > player.cursor);
-      player.go(next ? next.cursor : player.count);
+      player.guarded(next ? next.cursor : player.count);
     },
   };
 
@@ -504,7 +506,7 @@ export function mount(root, options) {
     const item = event.target.closest('li[data-cursor]');
     if (item && logList?.contains(item)) {
       player.pause();
-      player.go(Number(item.dataset.cursor));
+      player.guarded(Number(item.dataset.cursor));
       return;
     }
     const jump = event.target.closest('button[data-line]');
@@ -556,7 +558,11 @@ export function mount(root, options) {
   }
 
   const onSpeed = () => { player.delay = Number(speed.value); };
-  const onScrub = () => { player.pause(); player.go(Number(scrubber.value)); };
+  const onScrub = () => {
+    player.pause();
+    player.guarded(Number(scrubber.value));
+    if (Number(scrubber.value) !== player.cursor) scrubber.value = String(player.cursor);
+  };
   const onResize = () => { queueDraw(); queueMarks(); };
   const resize = new ResizeObserver(onResize);
 

@@ -6,15 +6,32 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { serve, launch, open, settle, screenshot, ROOT } from './harness.mjs';
+import { encode } from './fixtures.mjs';
 
 /** What the screen shows without scrolling, beside the full-page screenshots. */
 const firstScreen = (page, name) => page.screenshot({ path: path.join(ROOT, 'target', 'screenshots', name) });
+
+/** A teacher's own scenario with a question: the same syntax as the lessons. */
+const TEACHER = `// One page, touched twice.
+#pragma pagelab frames=4 pagefile=4 working_set=4
+char *p = VirtualAlloc(NULL, 4096, MEM_COMMIT, PAGE_READWRITE);
+//? Will the first write hit or miss the TLB? => tlb
+p[0] = 1;
+//? And the second write to the same page? => tlb
+p[1] = 2;
+`;
 
 let server;
 let browser;
 
 before(async () => {
-  server = await serve();
+  server = await serve({
+    files: {
+      '/test/post.html': `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>post</title>
+<link rel="icon" href="data:,"><script type="module" src="/www/page-lab.js"></script></head>
+<body><page-lab id="q">${TEACHER}</page-lab></body></html>`,
+    },
+  });
   browser = await launch();
 });
 
@@ -95,5 +112,50 @@ test('a lesson is walked through its questions to its takeaway', async () => {
   });
   assert.ok(change, 'the step changed part of the picture');
   assert.ok(change.top >= change.stageTop - 1 && change.top < Math.min(844, change.stageBottom), `the change is on screen: ${JSON.stringify(change)}`);
+  assert.deepEqual(errors, []);
+});
+
+test('a share link asks its questions; running your own script renames the scenario', async () => {
+  const { page, errors } = await open(browser.context, `${server.url}#s=${encode(TEACHER)}`);
+  await settle(page);
+  await page.click('[data-action=end]');
+  await page.waitForSelector('[data-role=question]:not([hidden])');
+  assert.match(await page.textContent('[data-role=question] legend'), /first write hit or miss/);
+  await page.check('[data-role=choices] input[value=hit]');
+  await page.click('[data-role=question] button[type=submit]');
+  assert.match(await page.textContent('[data-role=question-result]'), /^Not hit\. The TLB remembers/);
+  await page.check('[data-role=choices] input[value=miss]');
+  await page.click('[data-role=question] button[type=submit]');
+  assert.match(await page.textContent('[data-role=question-result]'), /^Right: miss\./);
+
+  // A lesson, then the reader's own script: the picker and the Embed title follow.
+  await page.goto(`${server.url}?lesson=granularity`);
+  await settle(page);
+  await page.fill('[data-role=script]', TEACHER);
+  await page.click('[data-action=run]');
+  await settle(page);
+  assert.equal(await page.inputValue('[data-role=lessons]'), '');
+  assert.equal(await page.$eval('[data-role=lessons]', (s) => s.selectedOptions[0].textContent), 'Your own script');
+  await page.click('[data-action=embed]');
+  await page.waitForFunction(() => document.querySelector('[data-role=embed-code]').value !== '');
+  const snippet = await page.inputValue('[data-role=embed-code]');
+  assert.match(snippet, /title="PageLab: Your own script"/);
+  assert.doesNotMatch(snippet, /granularity/i);
+  assert.deepEqual(errors, []);
+});
+
+test('a <page-lab> in a blog post asks the same questions', async () => {
+  const { page, errors } = await open(browser.context, `${server.url}test/post.html`, { ready: false });
+  const host = page.locator('#q');
+  await host.locator('[data-pagelab][data-ready=true]').waitFor({ timeout: 15000 });
+  for (let i = 0; i < 5 && !(await host.locator('[data-role=question]').isVisible()); i++) {
+    await host.locator('[data-action=step]').click();
+  }
+  assert.match(await host.locator('[data-role=question] legend').textContent(), /first write hit or miss/);
+  const before = await host.locator('[data-pagelab]').getAttribute('data-cursor');
+  await host.locator('[data-action=step]').click();
+  assert.equal(await host.locator('[data-pagelab]').getAttribute('data-cursor'), before, 'Step waits for the answer');
+  await host.locator('[data-action=skip-question]').click();
+  assert.match(await host.locator('[data-role=question-result]').textContent(), /^The answer: miss\./);
   assert.deepEqual(errors, []);
 });

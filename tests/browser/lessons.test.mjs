@@ -40,12 +40,21 @@ test('every bundled lesson loads from the picker and runs', async () => {
   assert.deepEqual(errors, []);
 });
 
-test('?lesson=reserve-then-commit opens the tutorial\'s second example at its step', async () => {
+test('?lesson=reserve-then-commit opens the lesson at its step, and End stops at each question', async () => {
   const { page, errors } = await open(browser.context, `${server.url}?lesson=reserve-then-commit#step=4`);
   assert.equal(await settle(page), 4);
   assert.match(await page.inputValue('[data-role=script]'), /MEM_RESERVE/);
-  await page.click('[data-action=end]');
-  await settle(page);
+  const steps = Number(await page.getAttribute('[data-pagelab]', 'data-steps'));
+  let questions = 0;
+  for (let guard = 0; guard < 20; guard++) {
+    await page.click('[data-action=end]');
+    await settle(page);
+    if (!(await page.isVisible('[data-role=question]'))) break;
+    questions++;
+    await page.click('[data-action=skip-question]');
+  }
+  assert.ok(questions >= 2, `End stopped at ${questions} questions`);
+  assert.equal(Number(await page.getAttribute('[data-pagelab]', 'data-cursor')), steps);
   assert.match(await page.textContent('[data-role=output]'), /Hello from a committed page/);
   await screenshot(page, 'lesson-reserve-then-commit.png');
   assert.deepEqual(errors, []);

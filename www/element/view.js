@@ -3,6 +3,8 @@
 // textContent only; styled by one constructed stylesheet shared by every instance (allowed
 // by a strict Content-Security-Policy, which forbids inline <style> and style="").
 
+import { buildQuestionParts } from '../course.js';
+
 const CSS = `
 :host {
   display: block;
@@ -106,6 +108,11 @@ output {
 }
 .pagelab[data-state=error] .stage, .pagelab[data-state=error] .bar,
 .pagelab[data-state=error] .narration { display: none; }
+.prose .result:empty { display: none; }
+.prose p { margin: 0.4em 0; }
+.question fieldset { border: 2px solid currentColor; border-radius: 6px; }
+.question legend { font-weight: 600; }
+.question .choices { display: flex; flex-wrap: wrap; gap: 4px 12px; margin: 4px 0; }
 `;
 
 let sheet = null;
@@ -165,7 +172,7 @@ export function buildView({ height }) {
     tabindex: '0',
     role: 'group',
     'aria-label': 'PageLab simulation. While it has focus, the arrow keys step and space plays.',
-  }, bar, narration, problems, status, output, stage);
+  }, bar, buildQuestionParts(), narration, problems, status, output, stage);
   return { root, problems, status };
 }
 

@@ -155,12 +155,12 @@ fn every_answer_is_the_engines() {
                     .to_string(),
                 AnswerKind::Commit => run.steps[..q.reveal]
                     .iter()
-                    .flat_map(|s| s.events.iter())
-                    .filter_map(|e| match e {
+                    .rev()
+                    .flat_map(|s| s.events.iter().rev())
+                    .find_map(|e| match e {
                         Event::CommitCharge { new, .. } => Some(*new),
                         _ => None,
                     })
-                    .last()
                     .unwrap_or(0)
                     .to_string(),
                 _ => continue,

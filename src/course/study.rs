@@ -140,7 +140,7 @@ fn ask(o: &Outline, ran: &[Ran], steps: &[Step], s: &mut Study) {
         match evaluate(kind, mine, r.first, r.outcome) {
             Ok(answer) => {
                 let explanation = explain(steps, r.first, r.end, answer.decided_by);
-                asked.push(Question {
+                let question = Question {
                     line: d.line,
                     prompt: d.prompt.clone(),
                     about: ANSWERS
@@ -153,12 +153,18 @@ fn ask(o: &Outline, ran: &[Ran], steps: &[Step], s: &mut Study) {
                     answer: answer.text,
                     explanation,
                     hint: kind.hint(),
-                });
+                };
+                // In the order they are asked (a loop can run a later line first); kept
+                // by insertion, as a library sort would add a routine to the page's wasm.
+                let at = asked
+                    .iter()
+                    .take_while(|q: &&Question| q.ask <= question.ask)
+                    .count();
+                asked.insert(at, question);
             }
             Err(message) => fail(d.at, d.col, message),
         }
     }
-    asked.sort_by_key(|q| q.ask);
     s.questions = asked;
 }
 

@@ -105,6 +105,8 @@ export function mount(root, options) {
       if (destroyed) return;
       glossary = { entries, index: indexGlossary(entries) };
       if (glossaryList) fillGlossary(glossaryList, entries);
+      // The counters' names are glossary words too.
+      for (const dt of root.querySelectorAll('[data-role=counters] dt')) linkTerms(dt, dt.textContent, glossary.index, definition);
       show();
     });
   }

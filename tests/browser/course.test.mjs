@@ -159,3 +159,33 @@ test('a <page-lab> in a blog post asks the same questions', async () => {
   assert.match(await host.locator('[data-role=question-result]').textContent(), /^The answer: miss\./);
   assert.deepEqual(errors, []);
 });
+
+test('?quiz=SEED: homework answers stay hidden, wrong is told, right is confirmed', async () => {
+  const { page, errors } = await open(browser.context, `${server.url}?quiz=7`);
+  await page.waitForSelector('[data-role=homework] form.problem');
+  const forms = page.locator('[data-role=homework] form.problem');
+  assert.equal(await forms.count(), 3);
+  const address = forms.nth(1);
+  assert.match(await address.locator('legend').textContent(), /PML4, PDPT, PD and PT indices/);
+  assert.doesNotMatch(await page.textContent('[data-role=homework]'), /PML4 index: \d/, 'no answer before it is asked');
+  const inputs = address.locator('input');
+  for (let i = 0; i < 5; i++) await inputs.nth(i).fill('600');
+  await address.locator('button[type=submit]').click();
+  assert.match(await address.locator('[aria-live]').textContent(), /^Not yet: check PML4 index, PDPT index/);
+  await address.locator('button', { hasText: 'Show the answers' }).click();
+  const shown = await address.locator('[aria-live]').textContent();
+  const values = ['PML4 index', 'PDPT index', 'PD index', 'PT index', 'offset'].map((n) => shown.match(new RegExp(`(?:^|; )${n}: (\\d+)`))[1]);
+  for (let i = 0; i < 5; i++) await inputs.nth(i).fill(values[i]);
+  await address.locator('button[type=submit]').click();
+  assert.match(await address.locator('[aria-live]').textContent(), /^All right\./);
+  // The indices put back together are the address of the question.
+  const [a, b, c, d, o] = values.map(BigInt);
+  const va = (a << 39n) | (b << 30n) | (c << 21n) | (d << 12n) | o;
+  assert.match(await address.locator('legend').textContent(), new RegExp(`0x${va.toString(16)}\\b`));
+  // A glossary word of the counters opens from the keyboard too.
+  const term = page.locator('[data-role=counters] dt button.term').first();
+  await term.focus();
+  await page.keyboard.press('Enter');
+  assert.equal(await term.getAttribute('aria-expanded'), 'true');
+  assert.deepEqual(errors, []);
+});

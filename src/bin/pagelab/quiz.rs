@@ -4,6 +4,15 @@ use std::process::ExitCode;
 
 use pagelab::course::quiz::homework;
 
+/// What `pagelab quiz --help` prints.
+const HELP: &str = "\
+usage: pagelab quiz --seed N [--answers]
+
+Print three homework problems, the same as the page's ?quiz=N: which accesses of a
+reference string miss under FIFO, LRU or clock; the PML4, PDPT, PD and PT indices and the
+offset of an address; what a VirtualAlloc or VirtualFree call returns and leaves.
+--answers prints the simulator's answers and why.";
+
 /// Print the problems of a seed, with their answers when asked.
 pub fn cmd_quiz(args: &[String]) -> ExitCode {
     let mut seed = None;
@@ -12,6 +21,10 @@ pub fn cmd_quiz(args: &[String]) -> ExitCode {
     while let Some(a) = it.next() {
         match a.as_str() {
             "--answers" => answers = true,
+            "-h" | "--help" => {
+                println!("{HELP}");
+                return ExitCode::SUCCESS;
+            }
             "--seed" => {
                 match it.next().map(|s| s.parse::<u64>()) {
                     Some(Ok(n)) => seed = Some(n),

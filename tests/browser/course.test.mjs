@@ -55,6 +55,9 @@ test('a lesson is walked through its questions to its takeaway', async () => {
   const hiddenLog = await page.$$eval('[data-role=log] li', (items, l) => items.filter((i) => Number(i.dataset.cursor) > l && !i.hidden).length, limit);
   assert.equal(hiddenLog, 0, 'no step past the question is listed');
   assert.match(await page.textContent('[data-role=question] legend'), /How many page faults/);
+  for (const hidden of ['[data-role=script]', '[data-role=lesson-summary]', '[data-role=prose-intro]']) {
+    assert.equal(await page.isVisible(hidden), false, `${hidden} is folded away while the question waits`);
+  }
   // Wrong first: committing takes no fault, so 3 is too many.
   await page.fill('[data-role=choices] input', '3');
   await page.click('[data-role=question] button[type=submit]');

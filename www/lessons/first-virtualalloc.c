@@ -1,8 +1,7 @@
-// The tutorial's two examples. Its Example 1 is the VirtualAlloc call on its own: commit 8
-// bytes with PAGE_READWRITE and print the base address. Its Example 2 is this whole
-// program: the memmove "1337" program, run here exactly as published (it has no closing
-// brace). VirtualAlloc rounds 8 bytes up to a whole 4 KB page and commits it, but no RAM is
-// used until memmove first touches the page (a demand-zero fault).
+// The tutorial's Example 2: the memmove "1337" program, run here exactly as published (it
+// has no closing brace). The tutorial has no reserve-then-commit example; that lesson is
+// this course's own. VirtualAlloc rounds 8 bytes up to a whole 4 KB page and commits it,
+// but no RAM is used until memmove first touches the page (a demand-zero fault).
 //
 // Two slips in the tutorial's text: its printed output shows the address 61fe18, which an
 // 8-byte commit cannot return: a new allocation starts on a 64 KB boundary, so its address

@@ -138,7 +138,7 @@ impl Shadow {
 /// and the shadow know: PTEs only for committed pages, each page-file slot owned by exactly
 /// the page that refers to it, frames with a slot copy clean, and no byte lost.
 fn check(m: &Machine, shadow: &Shadow) -> Result<(), TestCaseError> {
-    let p = m.paging();
+    let frames = &m.system().frames;
     let pic = m.picture();
     check_picture_of(&pic);
     prop_assert_eq!(pic.commit.charge, shadow.pages.len() as u64);
@@ -151,7 +151,7 @@ fn check(m: &Machine, shadow: &Shadow) -> Result<(), TestCaseError> {
         );
         match pte {
             Pte::Valid { pfn, .. } | Pte::Transition { pfn } => {
-                let f = p.frames().get(pfn);
+                let f = frames.get(pfn);
                 if matches!(pte, Pte::Transition { .. }) {
                     prop_assert_eq!(f.list == FrameList::Modified, f.modified);
                 }
@@ -176,7 +176,7 @@ fn check(m: &Machine, shadow: &Shadow) -> Result<(), TestCaseError> {
     }
     // No byte lost: every committed page's contents, wherever they are.
     for (&vpn, (bytes, _)) in &shadow.pages {
-        match p.peek_page(Vpn(vpn)) {
+        match m.peek_page(Vpn(vpn)) {
             Some(actual) => prop_assert!(actual == *bytes, "page {:#x} changed", vpn),
             None => prop_assert!(bytes.iter().all(|b| *b == 0), "page {:#x} lost", vpn),
         }
@@ -188,7 +188,7 @@ fn run(config: Config, ops: Vec<Op>) -> Result<(), TestCaseError> {
     let mut m = Machine::new(config);
     let mut shadow = Shadow::default();
     for op in ops {
-        let before = m.paging().working_set().len();
+        let before = m.process().mmu.ws.len();
         let trimmed = matches!(
             op,
             Op::Write { .. } | Op::Read { .. } | Op::PageOut { .. } | Op::EmptyWorkingSet

@@ -1,4 +1,4 @@
-//! Addresses, page numbers and the x86-64 four-level split (reference §2).
+//! Addresses, page numbers, who owns a page, and the x86-64 four-level split (reference §2).
 
 use serde::Serialize;
 
@@ -40,6 +40,55 @@ pub struct Pfn(pub u32);
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(transparent)]
 pub struct Slot(pub u32);
+
+/// A process id, as `GetCurrentProcessId()` would report it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct ProcessId(pub u32);
+
+/// A section object (file mapping) of the system, by number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct SectionId(pub u32);
+
+/// Whose page a frame (or a page-file slot) holds (reference §8.7, DESIGN §9).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Owner {
+    /// A private page: one process's virtual page, mapped by that process's PTE.
+    Private {
+        /// The process.
+        process: ProcessId,
+        /// Its virtual page.
+        vpn: Vpn,
+    },
+    /// A shared page: a prototype PTE of a section, from which every PTE that maps it
+    /// is found.
+    Shared {
+        /// The section object.
+        section: SectionId,
+        /// The page's index in the section (its prototype PTE).
+        index: u32,
+    },
+}
+
+impl Owner {
+    /// The virtual page of a private owner (`None` for a shared page).
+    pub fn private_vpn(self) -> Option<Vpn> {
+        match self {
+            Owner::Private { vpn, .. } => Some(vpn),
+            Owner::Shared { .. } => None,
+        }
+    }
+
+    /// The process of a private owner (`None` for a shared page).
+    pub fn process(self) -> Option<ProcessId> {
+        match self {
+            Owner::Private { process, .. } => Some(process),
+            Owner::Shared { .. } => None,
+        }
+    }
+}
 
 /// The four table levels of x86-64 paging, top first (reference §2, SDM).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

@@ -1,13 +1,17 @@
 //! The recorded run: every step with its picture, reachable directly (DESIGN §3).
 //!
-//! Pictures are stored as deltas from the previous step, with a full checkpoint every
-//! [`CHECKPOINT_INTERVAL`] steps, so any step is at most that many small deltas away
-//! and a 100,000-step run stays small in memory.
+//! Pictures are stored as deltas from the previous step, with a full checkpoint now and
+//! then, so any step is a few deltas away from a checkpoint and a 100,000-step run stays
+//! small in memory. A checkpoint is taken after at least [`CHECKPOINT_INTERVAL`] steps
+//! once the deltas since the last one hold at least half as many bytes as a picture: a
+//! big machine whose steps change little then keeps few checkpoints (its memory stays in
+//! proportion to what changed), and reaching a step costs about one picture's worth of
+//! work either way.
 
-use super::event::Step;
+use super::event::{Event, Step};
 use super::picture::{Picture, PictureDelta};
 
-/// Steps between full picture checkpoints.
+/// Fewest steps between full picture checkpoints.
 pub const CHECKPOINT_INTERVAL: usize = 256;
 
 /// How much a machine records.
@@ -28,21 +32,26 @@ pub struct History {
     steps: Vec<Step>,
     /// `deltas[i]` turns the picture before step `i` into the picture after it.
     deltas: Vec<PictureDelta>,
-    /// `checkpoints[k]` is the picture after step `k * CHECKPOINT_INTERVAL - 1`;
-    /// `checkpoints[0]` is the picture before any step.
-    checkpoints: Vec<Picture>,
-    last: Picture,
+    /// `(n, picture)`: the picture after the first `n` steps, by `n`; the first is the
+    /// picture before any step.
+    checkpoints: Vec<(usize, Picture)>,
+    /// Bytes of the deltas since the last checkpoint.
+    delta_bytes: usize,
+    /// Estimated bytes of the last checkpoint.
+    checkpoint_bytes: usize,
 }
 
 impl History {
     /// An empty history that starts from `initial`.
     pub fn new(mode: Recording, initial: Picture) -> History {
+        let checkpoint_bytes = picture_bytes(&initial);
         History {
             mode,
             steps: Vec::new(),
             deltas: Vec::new(),
-            checkpoints: vec![initial.clone()],
-            last: initial,
+            checkpoints: vec![(0, initial)],
+            delta_bytes: 0,
+            checkpoint_bytes,
         }
     }
 
@@ -51,18 +60,27 @@ impl History {
         self.mode
     }
 
-    /// Record one step whose visible state afterwards is `picture`.
-    pub fn push(&mut self, step: Step, picture: Option<Picture>) {
+    /// Record one step; with pictures, `delta` turns the previous picture into this
+    /// step's, and `picture` builds this step's whole picture if a checkpoint is due.
+    pub fn push(
+        &mut self,
+        step: Step,
+        delta: Option<PictureDelta>,
+        picture: impl FnOnce() -> Picture,
+    ) {
         if self.mode == Recording::Off {
             return;
         }
-        if let (Recording::Pictures, Some(picture)) = (self.mode, picture) {
-            self.deltas
-                .push(PictureDelta::between(&self.last, &picture));
-            if self.deltas.len().is_multiple_of(CHECKPOINT_INTERVAL) {
-                self.checkpoints.push(picture.clone());
+        if let (Recording::Pictures, Some(delta)) = (self.mode, delta) {
+            self.delta_bytes += delta.heap_bytes() + std::mem::size_of::<PictureDelta>();
+            self.deltas.push(delta);
+            let since = self.deltas.len() - self.checkpoints.last().map_or(0, |c| c.0);
+            if since >= CHECKPOINT_INTERVAL && 2 * self.delta_bytes >= self.checkpoint_bytes {
+                let picture = picture();
+                self.checkpoint_bytes = picture_bytes(&picture);
+                self.delta_bytes = 0;
+                self.checkpoints.push((self.deltas.len(), picture));
             }
-            self.last = picture;
         }
         self.steps.push(step);
     }
@@ -89,22 +107,81 @@ impl History {
 
     /// The picture before any step.
     pub fn initial_picture(&self) -> &Picture {
-        &self.checkpoints[0]
+        &self.checkpoints[0].1
     }
 
-    /// The picture after step `index`, rebuilt from the nearest checkpoint.
+    /// The picture after step `index`, rebuilt from the nearest checkpoint before it.
     pub fn picture_after(&self, index: usize) -> Option<Picture> {
         if index >= self.deltas.len() {
             return None;
         }
         let done = index + 1;
-        let k = done / CHECKPOINT_INTERVAL;
-        let mut picture = self.checkpoints[k].clone();
-        for delta in &self.deltas[k * CHECKPOINT_INTERVAL..done] {
+        let k = self.checkpoints.partition_point(|c| c.0 <= done) - 1;
+        let (from, checkpoint) = &self.checkpoints[k];
+        let mut picture = checkpoint.clone();
+        for delta in &self.deltas[*from..done] {
             delta.apply(&mut picture);
         }
         Some(picture)
     }
+
+    /// Checkpoints kept (the picture before any step counts as one).
+    pub fn checkpoints(&self) -> usize {
+        self.checkpoints.len()
+    }
+
+    /// An estimate of the heap bytes the history holds: steps with their events and
+    /// narration, picture deltas and checkpoints.
+    pub fn heap_bytes(&self) -> usize {
+        let steps: usize = self.steps.iter().map(step_bytes).sum::<usize>()
+            + self.steps.capacity() * std::mem::size_of::<Step>();
+        let deltas: usize = self
+            .deltas
+            .iter()
+            .map(PictureDelta::heap_bytes)
+            .sum::<usize>()
+            + self.deltas.capacity() * std::mem::size_of::<PictureDelta>();
+        let checkpoints: usize = self
+            .checkpoints
+            .iter()
+            .map(|c| picture_bytes(&c.1) + std::mem::size_of::<(usize, Picture)>())
+            .sum();
+        steps + deltas + checkpoints
+    }
+}
+
+/// Heap bytes of one step: its events (with their own strings and lists) and narration.
+fn step_bytes(step: &Step) -> usize {
+    let events: usize = step
+        .events
+        .iter()
+        .map(|e| match e {
+            Event::Call { name, args } => name.capacity() + args.capacity() * 8,
+            Event::ClusterRead { vpns } => vpns.capacity() * 8,
+            Event::Exception { name, info, .. } => name.capacity() + info.capacity() * 8,
+            Event::Output { text } => text.capacity(),
+            _ => 0,
+        })
+        .sum();
+    step.events.capacity() * std::mem::size_of::<Event>() + events + step.narration.capacity()
+}
+
+/// Estimated heap bytes of a whole picture.
+fn picture_bytes(p: &Picture) -> usize {
+    use std::mem::size_of_val;
+    // A B-tree map entry costs its key and value plus about a third more in nodes.
+    let ptes = p.ptes.len() * 4 * (8 + std::mem::size_of::<super::event::Pte>()) / 3;
+    let lists = 4 * (p.lists.zeroed.len() + p.lists.free.len())
+        + 4 * (p.lists.standby.len() + p.lists.modified.len());
+    size_of_val(p.regions.as_slice())
+        + size_of_val(p.tables.as_slice())
+        + ptes
+        + size_of_val(p.tlb.as_slice())
+        + size_of_val(p.frames.as_slice())
+        + lists
+        + size_of_val(p.slots.as_slice())
+        + size_of_val(p.working_set.pages.as_slice())
+        + p.process.name.len()
 }
 
 #[cfg(test)]
@@ -136,12 +213,41 @@ mod tests {
         let mut h = History::new(Recording::Pictures, picture(0));
         let total = CHECKPOINT_INTERVAL as u64 * 3 + 17;
         for n in 1..=total {
-            h.push(step(n), Some(picture(n)));
+            let delta = PictureDelta::between(&picture(n - 1), &picture(n));
+            h.push(step(n), Some(delta), || picture(n));
         }
         assert_eq!(h.len() as u64, total);
+        assert_eq!(
+            h.checkpoints(),
+            4,
+            "a small picture is checkpointed every interval"
+        );
         for i in [0usize, 1, 255, 256, 257, 511, 512, 700, total as usize - 1] {
             assert_eq!(h.picture_after(i), Some(picture(i as u64 + 1)), "step {i}");
         }
         assert_eq!(h.picture_after(total as usize), None);
+        assert!(
+            h.heap_bytes() > total as usize * 6,
+            "at least the narrations"
+        );
+    }
+
+    #[test]
+    fn a_big_picture_with_small_changes_keeps_few_checkpoints() {
+        let big = |n: u64| Picture {
+            slots: vec![None; 100_000],
+            ..picture(n)
+        };
+        let mut h = History::new(Recording::Pictures, big(0));
+        for n in 1..=2000 {
+            let delta = PictureDelta::between(&picture(n - 1), &picture(n));
+            h.push(step(n), Some(delta), || big(n));
+        }
+        assert_eq!(
+            h.checkpoints(),
+            1,
+            "the deltas are far smaller than one picture"
+        );
+        assert_eq!(h.picture_after(1999), Some(big(2000)));
     }
 }

@@ -1,30 +1,39 @@
-//! The simulated machine: one process's address space on top of the paging engine,
-//! with the recorder that turns every operation into steps (DESIGN §2–§3).
+//! The simulated machine: the system, its processes, the running one, and the recorder
+//! that turns every operation into steps (DESIGN §2–§3, §9).
+//!
+//! Who uses whom (no module depends back on its caller):
+//! `machine` → `api` is the other way round (the Win32 calls are `impl Machine` blocks in
+//! [`super::api`], which use the machine); the machine uses [`super::paging`] (the
+//! engine, handed borrowed parts for each operation), [`super::record`],
+//! [`super::system`], [`super::process`] and [`super::space`]. The engine uses the
+//! recorder, the system, the process's MMU state and, through [`super::paging::Vad`], the
+//! address space. The recorder uses the system, the MMU state, the history and the
+//! picture types.
 
+use super::addr::{ProcessId, Vpn};
 use super::config::Config;
-use super::event::{Event, Step};
+use super::error::ExceptionRecord;
+use super::event::Event;
 use super::history::{History, Recording};
-use super::paging::Paging;
-use super::picture::{CommitView, Picture};
+use super::paging::{self, Engine};
+use super::picture::Picture;
+use super::process::Process;
+use super::record::{whole_picture, Recorder, Scene};
 use super::space::AddressSpace;
+use super::system::System;
 
 /// A whole simulated machine. Deterministic: the same calls give the same steps.
 #[derive(Clone, Debug)]
 pub struct Machine {
-    pub(crate) config: Config,
-    /// The allocations (VADs) and per-page state and protection (reference §2–§6).
-    pub(crate) space: AddressSpace,
-    /// Page tables, TLB, frames, page file and working set (reference §8).
-    pub(crate) paging: Paging,
-    /// Pages of commit charge (reference §8.6).
-    pub(crate) commit_charge: u64,
-    /// What `GetLastError()` returns.
-    pub(crate) last_error: u32,
-    /// The address the CPU is working on, shown by the address split and the walk.
-    pub(crate) focus: Option<u64>,
-    pending: Vec<Event>,
-    line: Option<u32>,
-    history: History,
+    config: Config,
+    /// RAM, page file, commit, sections and disk.
+    system: System,
+    /// Every process, in creation order (one, `main`, today).
+    processes: Vec<Process>,
+    /// Index in `processes` of the one running.
+    current: usize,
+    /// Steps and their pictures.
+    recorder: Recorder,
 }
 
 impl Machine {
@@ -35,21 +44,24 @@ impl Machine {
 
     /// A machine with `config` that records as `mode` says.
     pub fn with_recording(config: Config, mode: Recording) -> Machine {
-        let mut machine = Machine {
-            space: AddressSpace::new(&config),
-            paging: Paging::new(&config),
+        let mut system = System::new(&config);
+        let mut main = Process::new(ProcessId(4), "main", &config);
+        let recorder = Recorder::new(
+            mode,
+            Scene {
+                system: &mut system,
+                mmu: &mut main.mmu,
+                regions: &main.space,
+                name: &main.name,
+            },
+        );
+        Machine {
             config,
-            commit_charge: 0,
-            last_error: 0,
-            focus: None,
-            pending: Vec::new(),
-            line: None,
-            history: History::new(mode, Picture::default()),
-        };
-        if mode == Recording::Pictures {
-            machine.history = History::new(mode, machine.picture());
+            system,
+            processes: vec![main],
+            current: 0,
+            recorder,
         }
-        machine
     }
 
     /// The settings this machine was built with.
@@ -59,86 +71,121 @@ impl Machine {
 
     /// What `GetLastError()` returns now.
     pub fn last_error(&self) -> u32 {
-        self.last_error
+        self.process().last_error
     }
 
     /// `SetLastError(code)`.
     pub fn set_last_error(&mut self, code: u32) {
-        self.last_error = code;
+        self.process_mut().last_error = code;
     }
 
     /// Pages of commit charge now (reference §8.6).
     pub fn commit_charge(&self) -> u64 {
-        self.commit_charge
+        self.system.commit_charge
     }
 
     /// The commit limit in pages: frames plus page-file slots (reference §8.6).
     pub fn commit_limit(&self) -> u64 {
-        self.config.commit_limit()
+        self.system.commit_limit
     }
 
     /// Everything recorded so far.
     pub fn history(&self) -> &History {
-        &self.history
+        self.recorder.history()
     }
 
     /// The script line that the following steps belong to.
     pub fn set_line(&mut self, line: Option<u32>) {
-        self.line = line;
+        self.recorder.set_line(line);
     }
 
-    /// The picture of the machine as it is now.
+    /// The picture of the machine as it is now. Costs O(frames + slots + PTEs + TLB).
     pub fn picture(&self) -> Picture {
-        let mut picture = Picture {
-            regions: self.space.regions(),
-            commit: CommitView {
-                charge: self.commit_charge,
-                limit: self.commit_limit(),
-            },
-            focus: self.focus,
-            ..Picture::default()
-        };
-        self.paging.fill_picture(&mut picture);
-        picture
+        let p = self.process();
+        whole_picture(&self.system, &p.mmu, &p.space, &p.name)
     }
 
     /// True when steps are being recorded (so narration is worth formatting).
     pub fn recording(&self) -> bool {
-        self.history.mode() != Recording::Off
+        self.recorder.recording()
+    }
+
+    /// The system: frames, page file, commit, sections, disk.
+    pub fn system(&self) -> &System {
+        &self.system
+    }
+
+    /// The running process.
+    pub fn process(&self) -> &Process {
+        &self.processes[self.current]
+    }
+
+    /// Every process, in creation order.
+    pub fn processes(&self) -> &[Process] {
+        &self.processes
+    }
+
+    /// The running process, to change.
+    pub(crate) fn process_mut(&mut self) -> &mut Process {
+        &mut self.processes[self.current]
+    }
+
+    /// The running process's address space.
+    pub(crate) fn space(&self) -> &AddressSpace {
+        &self.process().space
+    }
+
+    /// The running process's address space, to change.
+    pub(crate) fn space_mut(&mut self) -> &mut AddressSpace {
+        &mut self.process_mut().space
+    }
+
+    /// Point the CPU's focus (the address split and walk on screen) at `va`.
+    pub(crate) fn set_focus(&mut self, va: Option<u64>) {
+        self.process_mut().mmu.focus = va;
+    }
+
+    /// The system, to change.
+    pub(crate) fn system_mut(&mut self) -> &mut System {
+        &mut self.system
+    }
+
+    /// The paging engine at work on the running process.
+    pub(crate) fn engine(&mut self) -> Engine<'_, AddressSpace> {
+        let p = &mut self.processes[self.current];
+        Engine {
+            sys: &mut self.system,
+            mmu: &mut p.mmu,
+            vad: &mut p.space,
+            rec: &mut self.recorder,
+            name: &p.name,
+        }
     }
 
     /// Add an event to the step being built.
     pub(crate) fn emit(&mut self, event: Event) {
-        if self.recording() {
-            self.pending.push(event);
-        }
+        self.recorder.emit(event);
     }
 
-    /// Close the step being built with its narration. `narration` is only called when recording.
-    ///
-    /// Kept to a single call so that each of the many call sites (one closure type each)
-    /// compiles to a few instructions; the work is in the one non-generic `close_step`.
+    /// Close the step being built with its narration. `narration` is only called when
+    /// recording. Kept to a single call so that each of the many call sites (one closure
+    /// type each) compiles to a few instructions; the work is in `close_step`.
     #[inline]
     pub(crate) fn end_step(&mut self, narration: impl FnOnce() -> String) {
         let narration = self.recording().then(narration);
         self.close_step(narration);
     }
 
-    /// Close the step being built: record it with `narration` (`None` when not recording).
     #[inline(never)]
     fn close_step(&mut self, narration: Option<String>) {
-        match (self.history.mode(), narration) {
-            (Recording::Off, _) | (_, None) => self.pending.clear(),
-            (mode, Some(narration)) => {
-                let step = Step {
-                    events: std::mem::take(&mut self.pending),
-                    narration,
-                    line: self.line,
-                };
-                let picture = (mode == Recording::Pictures).then(|| self.picture());
-                self.history.push(step, picture);
-            }
-        }
+        let p = &mut self.processes[self.current];
+        let scene = Scene {
+            system: &mut self.system,
+            mmu: &mut p.mmu,
+            regions: &p.space,
+            name: &p.name,
+        };
+        self.recorder.close(narration, scene);
     }
 
     /// Record text printed by the script as a step of its own.
@@ -149,5 +196,49 @@ impl Machine {
             });
             self.end_step(|| format!("The program prints \"{}\".", text.trim_end()));
         }
+    }
+
+    /// A data read of `buf.len()` bytes at `va` (may cross pages; stops at the first exception).
+    pub fn read(&mut self, va: u64, buf: &mut [u8]) -> Result<(), ExceptionRecord> {
+        self.engine().read(va, buf)
+    }
+
+    /// A C string read at `va`, as `printf("%s")` does: the bytes up to and including the
+    /// first NUL, at most `max` bytes. Each page's read records the bytes really read.
+    /// Returns the string without its NUL.
+    pub fn read_c_string(&mut self, va: u64, max: usize) -> Result<Vec<u8>, ExceptionRecord> {
+        self.engine().read_c_string(va, max)
+    }
+
+    /// A data write of `data` at `va` (may cross pages; stops at the first exception).
+    pub fn write(&mut self, va: u64, data: &[u8]) -> Result<(), ExceptionRecord> {
+        self.engine().write(va, data)
+    }
+
+    /// An instruction fetch at `va`.
+    pub fn execute(&mut self, va: u64) -> Result<(), ExceptionRecord> {
+        self.engine().execute(va)
+    }
+
+    /// `PageOut(addr, size)`: trim those resident pages from the working set; returns how many.
+    pub fn page_out(&mut self, va: u64, size: u64) -> usize {
+        self.engine().page_out(va, size)
+    }
+
+    /// `EmptyWorkingSet()`: trim every page; returns how many.
+    pub fn empty_working_set(&mut self) -> usize {
+        self.engine().empty_working_set()
+    }
+
+    /// `WriteModifiedPages()`: run the modified page writer; returns pages written.
+    pub fn write_modified_pages(&mut self) -> usize {
+        self.engine().write_modified_pages()
+    }
+
+    /// The bytes of the running process's resident page `vpn`, or of its page-file copy;
+    /// `None` when the page holds nothing yet (reads as zeros). For tests and inspection;
+    /// no step is recorded.
+    pub fn peek_page(&self, vpn: Vpn) -> Option<Vec<u8>> {
+        paging::peek_page(&self.system, &self.process().mmu, vpn)
     }
 }

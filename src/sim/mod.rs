@@ -1,11 +1,14 @@
 //! The pure, deterministic memory manager: no wasm, no clock, no global randomness.
 //!
-//! [`Machine`] is the entry point. Win32 calls live in [`api`], the page-level state of the
-//! address space in [`space`], and everything physical (page tables, TLB, frames, page file,
-//! working set, faults) in [`paging`]. [`trace`] is the fast textbook replacement model.
+//! [`Machine`] is the entry point: a [`system::System`] (RAM, page file, commit, sections,
+//! disk) and its [`process::Process`]es, with the recorder. Win32 calls live in [`api`],
+//! the VADs of an address space in [`space`], the paging engine (faults, trimming, the
+//! modified page writer) in [`paging`], the step recorder in [`record`] and [`history`].
+//! [`trace`] is the fast textbook replacement model. Each module's docs say whom it uses.
 
 pub mod addr;
 pub mod api;
+pub mod changes;
 pub mod config;
 pub mod consts;
 pub mod error;
@@ -14,9 +17,12 @@ pub mod history;
 pub mod machine;
 pub mod paging;
 pub mod picture;
+pub mod process;
 pub mod protection;
+pub mod record;
 pub mod rng;
 pub mod space;
+pub mod system;
 pub mod trace;
 pub mod words;
 

@@ -15,6 +15,8 @@ fn zeroed_machine() -> Picture {
                 list: FrameList::Zeroed,
                 vpn: None,
                 dirty: false,
+                owner: None,
+                share_count: 0,
             };
             16
         ],
@@ -62,6 +64,8 @@ fn touched() -> Picture {
         list: FrameList::Active,
         vpn: Some(Vpn(BASE >> 12)),
         dirty: true,
+        owner: None,
+        share_count: 1,
     };
     p.ptes.insert(
         BASE >> 12,

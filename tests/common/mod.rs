@@ -272,8 +272,8 @@ pub fn check_picture_of(p: &Picture) {
 /// resident page holding a slot copy it could give up, and so every slot is held by a page
 /// not in RAM (working set + slots ≤ commit charge). Other operations never grow it.
 pub fn check_working_set(m: &Machine, trimmed: bool, before: usize) -> Result<(), String> {
-    let p = m.paging();
-    let ws = p.working_set();
+    let (sys, mmu) = (m.system(), &m.process().mmu);
+    let ws = &mmu.ws;
     let (size, limit) = (ws.len(), ws.limit() as usize);
     if size <= limit {
         return Ok(());
@@ -291,19 +291,19 @@ pub fn check_working_set(m: &Machine, trimmed: bool, before: usize) -> Result<()
             )),
         };
     }
-    if p.pagefile().free_count() > 0 {
+    if sys.pagefile.free_count() > 0 {
         return Err(format!("working set {size} > {limit} with a free slot"));
     }
     for &vpn in ws.pages() {
-        if let Pte::Valid { pfn, .. } = p.tables().pte(vpn) {
-            if p.frames().get(pfn).slot.is_some() {
+        if let Pte::Valid { pfn, .. } = mmu.tables.pte(vpn) {
+            if sys.frames.get(pfn).slot.is_some() {
                 return Err(format!(
                     "working set {size} > {limit} while {vpn:?} could give up its slot"
                 ));
             }
         }
     }
-    if size as u64 + p.pagefile().len() as u64 > m.commit_charge() {
+    if size as u64 + sys.pagefile.len() as u64 > m.commit_charge() {
         return Err("working set + slots above the commit charge".into());
     }
     Ok(())

@@ -441,7 +441,7 @@ fn run(config: Config, ops: &[Op], mode: Recording) -> Result<(), String> {
     for (i, op) in setup.iter().chain(ops).enumerate() {
         let step = |e: String| format!("op {i} {op:?}: {e}");
         let error_before = m.last_error();
-        let ws_before = m.paging().working_set().len();
+        let ws_before = m.process().mmu.ws.len();
         let trimmed = matches!(
             op,
             Op::Read { .. }

@@ -133,7 +133,7 @@ impl Machine {
     ) -> Result<Done<u64>, Refusal> {
         validate(address, size, ty, protect)?;
         if address != 0 {
-            self.focus = Some(address);
+            self.set_focus(Some(address));
         }
         if ty & (MEM_RESET | MEM_RESET_UNDO) != 0 {
             return self.reset(address, size, ty);
@@ -159,7 +159,7 @@ impl Machine {
             // hole: the lowest one at or above the placement base, or the highest one with
             // MEM_TOP_DOWN (reference §3.2, DESIGN §2). Validation bounded `size`.
             let count = size.div_ceil(PAGE_SIZE);
-            let Some(base) = self.space.find_hole(count, ty & MEM_TOP_DOWN != 0) else {
+            let Some(base) = self.space().find_hole(count, ty & MEM_TOP_DOWN != 0) else {
                 return refuse(
                     Win32Error::NotEnoughMemory,
                     format!(
@@ -187,9 +187,9 @@ impl Machine {
             let end = ((address + (size - 1)) | (PAGE_SIZE - 1)) + 1;
             let (first, last) = (Vpn::of(base), Vpn::of(end));
             // Any overlap with an existing allocation: ERROR_INVALID_ADDRESS (reference §3.2).
-            if !self.space.is_free(first, last) {
+            if !self.space().is_free(first, last) {
                 let hit = self
-                    .space
+                    .space()
                     .allocations()
                     .find(|a| a.base < last && a.end() > first)
                     .map(|a| a.base_address())
@@ -217,7 +217,7 @@ impl Machine {
             (first, last.0 - first.0, rounding)
         };
         // Commit charge is taken at commit time, never for a reserve (reference §8.6).
-        let old_charge = self.commit_charge;
+        let old_charge = self.commit_charge();
         if commit {
             self.check_commit_limit(count)?;
         }
@@ -227,11 +227,11 @@ impl Machine {
             PageAttr::RESERVED
         };
         // AllocationProtect is flProtect exactly as passed, modifiers included (reference §3.2).
-        self.space
+        self.space_mut()
             .insert(base, count, protect, ty & MEM_WRITE_WATCH != 0, attr);
         let base_va = base.base();
         let size_bytes = count << PAGE_SHIFT;
-        self.focus = Some(base_va);
+        self.set_focus(Some(base_va));
         self.emit(Event::RegionChange {
             base: base_va,
             size: size_bytes,
@@ -250,7 +250,7 @@ impl Machine {
                 " and commits {} as {}. The commit charge rises {}. No RAM is used yet: the first touch of each page will fault in a zeroed frame.",
                 pages(count),
                 protection_name(protect),
-                charge(old_charge, self.commit_charge, self.commit_limit())
+                charge(old_charge, self.commit_charge(), self.commit_limit())
             ));
         } else {
             story.push_str(
@@ -275,14 +275,14 @@ impl Machine {
     /// (reference §3.3, §8.6).
     fn check_commit_limit(&self, new_pages: u64) -> Result<(), Refusal> {
         let limit = self.commit_limit();
-        let wanted = self.commit_charge.saturating_add(new_pages);
+        let wanted = self.commit_charge().saturating_add(new_pages);
         if wanted > limit {
             return refuse(
                 Win32Error::CommitmentLimit,
                 format!(
                     "committing {} more would raise the commit charge from {} to {}, above the commit limit of {} (RAM frames plus page-file slots)",
                     pages(new_pages),
-                    self.commit_charge,
+                    self.commit_charge(),
                     wanted,
                     limit
                 ),
@@ -296,7 +296,7 @@ impl Machine {
         // The range is page-rounded: every page holding a byte of it (reference §3.3).
         let (first, end) = pages_of(address, size);
         // The entire range must lie inside one allocation, else ERROR_INVALID_ADDRESS.
-        let Some(a) = self.space.allocation_at(first).filter(|a| end <= a.end()) else {
+        let Some(a) = self.space().allocation_at(first).filter(|a| end <= a.end()) else {
             return refuse(
                 Win32Error::InvalidAddress,
                 self.outside_one_allocation(first, end, "commit"),
@@ -304,7 +304,7 @@ impl Machine {
         };
         let effective = effective_protect(a.allocation_protect, protect);
         let dropped_cache = protect & CACHING != 0 && effective & CACHING == 0;
-        let runs = self.space.runs_in(first, end);
+        let runs = self.space().runs_in(first, end);
         let already: u64 = runs
             .iter()
             .filter(|r| r.attr.committed)
@@ -321,7 +321,8 @@ impl Machine {
             .filter(|r| r.attr.committed && r.attr.protect != effective)
             .map(|r| (Vpn(r.start), r.len()))
             .collect();
-        self.space.set(first, end, PageAttr::committed(effective));
+        self.space_mut()
+            .set(first, end, PageAttr::committed(effective));
         let start_va = first.base();
         self.emit(Event::RegionChange {
             base: start_va,
@@ -329,12 +330,12 @@ impl Machine {
             state: MEM_COMMIT,
             protect: effective,
         });
-        let old_charge = self.commit_charge;
+        let old_charge = self.commit_charge();
         self.set_commit_charge(old_charge + new);
         for (vpn, n) in &reprotected {
-            self.protection_changed(*vpn, *n);
+            self.engine().protection_changed(*vpn, *n);
         }
-        self.focus = Some(start_va);
+        self.set_focus(Some(start_va));
         let mut story = format!(
             "VirtualAlloc commits {} at {} as {}",
             pages(count),
@@ -366,7 +367,7 @@ impl Machine {
         if new > 0 {
             story.push_str(&format!(
                 ". The commit charge rises {}; no RAM is used until the first touch.",
-                charge(old_charge, self.commit_charge, self.commit_limit())
+                charge(old_charge, self.commit_charge(), self.commit_limit())
             ));
         } else {
             story.push_str(". The commit charge stays the same.");
@@ -381,7 +382,7 @@ impl Machine {
     /// Why pages `first..end` are not inside one allocation, for the narration of `what`.
     pub(crate) fn outside_one_allocation(&self, first: Vpn, end: Vpn, what: &str) -> String {
         let range = format!("{}..{}", addr(first.base()), addr(end.base()));
-        match self.space.allocation_at(first) {
+        match self.space().allocation_at(first) {
             Some(a) => format!(
                 "{what} range {range} runs past the end of the allocation at {} ({}..{})",
                 addr(a.base_address()),

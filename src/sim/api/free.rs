@@ -50,10 +50,10 @@ impl Machine {
         }
         // The address and range must be in user space (ROS-MM; reference §10.8).
         check_user_range(address, size)?;
-        self.focus = Some(address);
+        self.set_focus(Some(address));
         let first = Vpn::of(address);
         // Not inside any allocation: STATUS_MEMORY_NOT_ALLOCATED → 487 (reference §4.2, §4.3).
-        let Some(a) = self.space.allocation_at(first) else {
+        let Some(a) = self.space().allocation_at(first) else {
             return refuse(
                 Win32Error::InvalidAddress,
                 format!("{} is not inside any allocation", addr(address)),
@@ -111,10 +111,10 @@ impl Machine {
     /// Drop the committed pages of `first..end` from the paging engine; returns how many
     /// there were and what the engine freed (reference §4.3: their data is gone).
     fn discard_committed(&mut self, first: Vpn, end: Vpn) -> (u64, Discarded) {
-        let committed = self.space.committed_runs(first, end);
+        let committed = self.space().committed_runs(first, end);
         let mut freed = Discarded::default();
         for (vpn, n) in &committed {
-            freed.extend(self.discard_pages(*vpn, *n));
+            freed.extend(self.engine().discard_pages(*vpn, *n));
         }
         (committed.iter().map(|(_, n)| n).sum(), freed)
     }
@@ -126,7 +126,7 @@ impl Machine {
         // Decommitted pages become MEM_RESERVE with Protect 0; reserved pages stay as they
         // are, which is no error (reference §4.3).
         if committed > 0 {
-            self.space.set(first, end, PageAttr::RESERVED);
+            self.space_mut().set(first, end, PageAttr::RESERVED);
             self.emit(Event::RegionChange {
                 base: first.base(),
                 size: count << PAGE_SHIFT,
@@ -135,9 +135,9 @@ impl Machine {
             });
         }
         // Decommit returns the charge of the pages that were committed (reference §8.6).
-        let old_charge = self.commit_charge;
+        let old_charge = self.commit_charge();
         self.set_commit_charge(old_charge - committed);
-        self.focus = Some(first.base());
+        self.set_focus(Some(first.base()));
         let scope = if whole {
             format!(
                 "the whole allocation at {} ({})",
@@ -177,7 +177,7 @@ impl Machine {
             };
             format!(
                 "VirtualFree decommits {scope}: {which} back to reserved (Protect 0){physical}. The commit charge falls {}; the address range stays reserved.",
-                charge(old_charge, self.commit_charge, self.commit_limit())
+                charge(old_charge, self.commit_charge(), self.commit_limit())
             )
         };
         Done {
@@ -191,7 +191,7 @@ impl Machine {
     fn release(&mut self, base: Vpn, end: Vpn) -> Done<()> {
         // Committed pages are decommitted first; a mix with reserved pages is fine.
         let (committed, freed) = self.discard_committed(base, end);
-        self.space.remove(base);
+        self.space_mut().remove(base);
         let size = (end.0 - base.0) << PAGE_SHIFT;
         self.emit(Event::RegionChange {
             base: base.base(),
@@ -199,9 +199,9 @@ impl Machine {
             state: MEM_FREE,
             protect: 0,
         });
-        let old_charge = self.commit_charge;
+        let old_charge = self.commit_charge();
         self.set_commit_charge(old_charge - committed);
-        self.focus = Some(base.base());
+        self.set_focus(Some(base.base()));
         // Say what the engine freed, from its events (frames, slots, untouched pages).
         let data = if committed == 0 {
             String::new()
@@ -211,7 +211,7 @@ impl Machine {
                 pages(committed),
                 agree(committed, "was", "were"),
                 agree(committed, "was", "were"),
-                charge(old_charge, self.commit_charge, self.commit_limit())
+                charge(old_charge, self.commit_charge(), self.commit_limit())
             )
         } else {
             format!(
@@ -221,7 +221,7 @@ impl Machine {
                 agree(committed, "loses", "lose"),
                 agree(committed, "its", "their"),
                 freed.words(),
-                charge(old_charge, self.commit_charge, self.commit_limit())
+                charge(old_charge, self.commit_charge(), self.commit_limit())
             )
         };
         let story = format!(

@@ -137,9 +137,9 @@ pub(crate) fn check_user_range(address: u64, size: u64) -> Result<(), Refusal> {
 impl Machine {
     /// Set the commit charge to `new` pages, recording the change (reference §8.6).
     pub(crate) fn set_commit_charge(&mut self, new: u64) {
-        let old = self.commit_charge;
+        let old = self.commit_charge();
         if old != new {
-            self.commit_charge = new;
+            self.system_mut().commit_charge = new;
             self.emit(Event::CommitCharge {
                 old,
                 new,
@@ -164,17 +164,17 @@ impl Machine {
                 // Success leaves GetLastError() unchanged, as on Windows.
                 self.emit(Event::Return {
                     value: done.value,
-                    last_error: self.last_error,
+                    last_error: self.last_error(),
                 });
                 let story = done.story;
                 self.end_step(|| story);
                 Some(done.out)
             }
             Err(refusal) => {
-                self.last_error = refusal.error.code();
+                self.set_last_error(refusal.error.code());
                 self.emit(Event::Return {
                     value: 0,
-                    last_error: self.last_error,
+                    last_error: self.last_error(),
                 });
                 self.end_step(|| {
                     format!(
@@ -256,9 +256,9 @@ mod tests {
             m.virtual_protect(p + 0x2000, 0x1000, PAGE_READWRITE, true),
             Some(0x104)
         );
-        assert_eq!(m.space.regions().len(), 3);
-        assert_eq!(m.space.page(Vpn::of(p + 0x1000)).protect, 0x104);
-        m.space.clear_guard(Vpn::of(p + 0x1000));
+        assert_eq!(m.space().regions().len(), 3);
+        assert_eq!(m.space().page(Vpn::of(p + 0x1000)).protect, 0x104);
+        m.space_mut().clear_guard(Vpn::of(p + 0x1000));
         let q = m.virtual_query(p, MBI_SIZE).expect("query");
         assert_eq!(q.RegionSize, 0x3000);
         assert_eq!(q.Protect, PAGE_READWRITE);

@@ -46,11 +46,11 @@ impl Machine {
         if size == 0 {
             return refuse(Win32Error::InvalidParameter, "dwSize is 0");
         }
-        self.focus = Some(address);
+        self.set_focus(Some(address));
         // The range is page-rounded like a decommit (reference §5).
         let (first, end) = pages_of(address, size);
         // Not inside one allocation, or in free space: STATUS_CONFLICTING_ADDRESSES → 487.
-        let Some(a) = self.space.allocation_at(first).filter(|a| end <= a.end()) else {
+        let Some(a) = self.space().allocation_at(first).filter(|a| end <= a.end()) else {
             return refuse(
                 Win32Error::InvalidAddress,
                 self.outside_one_allocation(first, end, "the protect"),
@@ -58,7 +58,7 @@ impl Machine {
         };
         let allocation_protect = a.allocation_protect;
         // Every page must be committed, or nothing changes: STATUS_NOT_COMMITTED → 487.
-        let runs = self.space.runs_in(first, end);
+        let runs = self.space().runs_in(first, end);
         if let Some(hole) = runs.iter().find(|r| !r.attr.committed) {
             return refuse(
                 Win32Error::InvalidAddress,
@@ -79,7 +79,8 @@ impl Machine {
             .map(|r| (Vpn(r.start), r.len()))
             .collect();
         let count = end.0 - first.0;
-        self.space.set(first, end, PageAttr::committed(effective));
+        self.space_mut()
+            .set(first, end, PageAttr::committed(effective));
         if !changed.is_empty() {
             self.emit(Event::RegionChange {
                 base: first.base(),
@@ -90,7 +91,7 @@ impl Machine {
         }
         // The paging engine updates valid PTEs and flushes the TLB for changed pages.
         for (vpn, n) in &changed {
-            self.protection_changed(*vpn, *n);
+            self.engine().protection_changed(*vpn, *n);
         }
         let mut story = format!(
             "VirtualProtect sets {} at {} to {}",

@@ -39,7 +39,7 @@ impl Machine {
         }
         // BaseAddress is the page-rounded address; the region runs while state, full
         // protection, type and allocation all match the first page (reference §6).
-        let r = self.space.query(Vpn::of(address));
+        let r = self.space().query(Vpn::of(address));
         let mbi = MemoryBasicInformation {
             BaseAddress: r.first.base(),
             AllocationBase: r.allocation_base,
@@ -49,7 +49,7 @@ impl Machine {
             Protect: r.protect,
             Type: r.kind,
         };
-        self.focus = Some(address);
+        self.set_focus(Some(address));
         let what = match r.state {
             PageState::Free => format!(
                 "free (not part of any allocation; it reports Protect PAGE_NOACCESS and Type 0), and the free region runs {} to {}",

@@ -27,7 +27,7 @@ impl Machine {
         // the free first page of the address space, so it fails the same way.
         let (first, end) = pages_of(address, size);
         if self
-            .space
+            .space()
             .allocation_at(first)
             .filter(|a| end <= a.end())
             .is_none()
@@ -38,16 +38,16 @@ impl Machine {
             );
         }
         let start_va = first.base();
-        self.focus = Some(start_va);
-        let committed = self.space.committed_runs(first, end);
+        self.set_focus(Some(start_va));
+        let committed = self.space().committed_runs(first, end);
         let count: u64 = committed.iter().map(|(_, n)| n).sum();
         if ty == MEM_RESET {
             // The pages stay committed with their protection; flProtect is ignored. Their
             // contents are no longer needed, so resident pages are not written to the page
             // file (reference §3.4). Reserved pages are left alone.
             for (vpn, n) in &committed {
-                self.mark_holding_data(*vpn, *n);
-                self.reset_pages(*vpn, *n);
+                self.engine().mark_holding_data(*vpn, *n);
+                self.engine().reset_pages(*vpn, *n);
             }
             let story = format!(
                 "VirtualAlloc(MEM_RESET) tells the memory manager that the data of {} at {} is no longer needed: {} committed with the same protection, but {} contents will not be written to the page file, and a frame that holds them may be reused, after which the page reads zeros{}.",
@@ -65,11 +65,11 @@ impl Machine {
         }
         // MEM_RESET_UNDO: the data is wanted again. Success means every reset page still
         // has it; failure means some of it was replaced with zeros (reference §3.4, MS-VA).
-        let marked = self.space.take_reset(first, end);
+        let marked = self.space_mut().take_reset(first, end);
         let mut lost = Vec::new();
         for &(vpn, dropped) in &marked {
             // Data dropped once is gone, even if the page was touched again since.
-            if dropped || !self.keep_contents(vpn) {
+            if dropped || !self.engine().keep_contents(vpn) {
                 lost.push(vpn);
             }
         }

@@ -2,11 +2,11 @@
 //! the PTE, and either use the page, raise an exception, or hand over to the fault handler
 //! (reference §7, §8.1–§8.2).
 
+use super::{Engine, Vad};
 use crate::sim::addr::{is_canonical, AddressSplit, Pfn, Vpn, PAGE_SIZE, USER_SPACE_END};
 use crate::sim::consts::protection_name;
 use crate::sim::error::{Access, ExceptionRecord};
 use crate::sim::event::{Event, FaultKind, Pte};
-use crate::sim::machine::Machine;
 use crate::sim::protection;
 use crate::sim::space::PageState;
 
@@ -41,7 +41,7 @@ pub(super) enum Path {
     Restarted,
 }
 
-impl Machine {
+impl<V: Vad> Engine<'_, V> {
     /// Perform an access of `data` at `va`, page by page.
     pub(super) fn access_bytes(&mut self, va: u64, mut data: Data) -> Result<(), ExceptionRecord> {
         let (access, mut len) = match &data {
@@ -69,7 +69,7 @@ impl Machine {
                 // C reads a string only up to and including its NUL: look for it in this
                 // page, so the read records the true byte count.
                 let offset = (cur & (PAGE_SIZE - 1)) as usize;
-                let bytes = &self.paging.frames.bytes(pfn)[offset..offset + n];
+                let bytes = &self.sys.frames.bytes(pfn)[offset..offset + n];
                 if let Some(nul) = bytes.iter().position(|&b| b == 0) {
                     n = nul + 1;
                     len = done + n;
@@ -85,7 +85,7 @@ impl Machine {
     /// Make the page of `va` usable for `access`: TLB hit, walk, or fault.
     fn make_accessible(&mut self, va: u64, access: Access) -> Result<(Pfn, Path), ExceptionRecord> {
         let vpn = Vpn::of(va);
-        self.focus = Some(va);
+        self.mmu.focus = Some(va);
         // A non-canonical address raises #GP (reference §2, SDM), which reports no
         // address: Windows turns it into an access violation with information
         // [0, 0xFFFFFFFFFFFFFFFF] whatever the access (as Wine's x86-64 trap handler does).
@@ -113,8 +113,8 @@ impl Machine {
             offset: split.offset,
             access,
         });
-        if let Some(entry) = self.paging.tlb.lookup(vpn) {
-            self.paging.counters.tlb_hits += 1;
+        if let Some(entry) = self.mmu.tlb.lookup(vpn) {
+            self.mmu.counters.tlb_hits += 1;
             self.emit(Event::TlbHit {
                 vpn,
                 pfn: entry.pfn,
@@ -135,7 +135,7 @@ impl Machine {
                 )
             }));
         }
-        self.paging.counters.tlb_misses += 1;
+        self.mmu.counters.tlb_misses += 1;
         self.emit(Event::TlbMiss { vpn });
         self.end_step(|| {
             format!(
@@ -161,7 +161,7 @@ impl Machine {
         vpn: Vpn,
         access: Access,
     ) -> Result<(Pfn, Path), ExceptionRecord> {
-        let walk = self.paging.tables.walk(vpn);
+        let walk = self.mmu.tables.walk(vpn);
         for l in walk.levels.iter().flatten() {
             self.emit(Event::Walk {
                 level: l.level,
@@ -183,7 +183,7 @@ impl Machine {
                 narrate::pte(walk.pte)
             ),
         };
-        let info = self.space.page(vpn);
+        let info = self.vad.page(vpn);
         let committed = info.state == PageState::Committed;
         // An uncommitted page has no storage at all (reference §7 table, §8.1 kind 4).
         if !committed {
@@ -240,7 +240,7 @@ impl Machine {
         let pte = walk.pte;
         // A transition PTE's frame is on the standby or the modified list: name which.
         let list = match pte {
-            Pte::Transition { pfn } => self.paging.frames.get(pfn).list,
+            Pte::Transition { pfn } => self.sys.frames.get(pfn).list,
             _ => crate::sim::event::FrameList::Active,
         };
         self.end_step(move || {
@@ -280,7 +280,7 @@ impl Machine {
         narration: impl FnOnce() -> String,
     ) -> ExceptionRecord {
         let record = ExceptionRecord::access_violation(access, va);
-        self.paging.counters.access_violation += 1;
+        self.mmu.counters.access_violation += 1;
         self.fault_raises(va, FaultKind::AccessViolation, access, &record);
         let info = record.info;
         self.end_step(move || {
@@ -299,7 +299,7 @@ impl Machine {
     /// information is [0, 0xFFFFFFFFFFFFFFFF] (the CPU reports no faulting address).
     fn general_protection(&mut self, va: u64, access: Access) -> ExceptionRecord {
         let record = ExceptionRecord::general_protection();
-        self.paging.counters.access_violation += 1;
+        self.mmu.counters.access_violation += 1;
         self.fault_raises(va, FaultKind::AccessViolation, access, &record);
         self.end_step(move || {
             format!(
@@ -337,11 +337,11 @@ impl Machine {
     /// The guard page fired: disarm it and raise the one-shot exception (reference §7).
     fn guard_fired(&mut self, va: u64, vpn: Vpn, access: Access, found: String) -> ExceptionRecord {
         let record = ExceptionRecord::guard_page(access, va);
-        self.paging.counters.guard += 1;
+        self.mmu.counters.guard += 1;
         self.fault_raises(va, FaultKind::GuardPage, access, &record);
-        let before = self.space.page(vpn).protect;
-        self.space.clear_guard(vpn);
-        let after = self.space.page(vpn).protect;
+        let before = self.vad.page(vpn).protect;
+        self.vad.clear_guard(vpn);
+        let after = self.vad.page(vpn).protect;
         self.emit(Event::RegionChange {
             base: vpn.base(),
             size: PAGE_SIZE,
@@ -380,16 +380,15 @@ impl Machine {
             if path == Path::Restarted {
                 self.emit(Event::InstructionRestarted { va });
             }
-            let protect = self.space.page(vpn).protect;
-            evicted = self.paging.tlb.fill(vpn, pfn, protect);
+            let protect = self.vad.page(vpn).protect;
+            evicted = self.mmu.tlb.fill(vpn, pfn, protect);
             self.emit(Event::TlbFill { vpn, pfn, evicted });
         }
-        self.paging.now += 1;
-        let now = self.paging.now;
-        self.paging.frames.get_mut(pfn).last_use = now;
+        let now = self.sys.tick();
+        self.sys.frames.get_mut(pfn).last_use = now;
         // The CPU sets the accessed bit on every access and the dirty bit on a write
         // (reference §8.1 hardware bits).
-        let old = self.paging.tables.pte(vpn);
+        let old = self.mmu.tables.pte(vpn);
         let mut bits = Bits::default();
         let mut stale = None;
         if let Pte::Valid {
@@ -407,7 +406,7 @@ impl Machine {
                 writable,
             };
             if new != old {
-                self.paging.tables.set(vpn, new);
+                self.mmu.tables.set(vpn, new);
                 self.emit(Event::PteWritten { vpn, old, new });
                 bits = Bits {
                     accessed: !accessed,
@@ -415,19 +414,19 @@ impl Machine {
                 };
             }
             if write {
-                let frame = self.paging.frames.get_mut(pfn);
+                let frame = self.sys.frames.get_mut(pfn);
                 frame.modified = true;
                 // The page-file copy is now stale: give its slot back (as Windows does
                 // when a page is dirtied), so slots hold only live copies.
                 if let Some(slot) = frame.slot.take() {
-                    self.paging.pagefile.release(slot);
+                    self.sys.pagefile.release(slot);
                     self.emit(Event::SlotFreed { slot });
                     stale = Some(slot);
                 }
             }
         }
         let offset = (va & (PAGE_SIZE - 1)) as usize;
-        let bytes = self.paging.frames.bytes_mut(pfn);
+        let bytes = self.sys.frames.bytes_mut(pfn);
         let mut string_end = None;
         let event = match data {
             Data::Read(buf) => {

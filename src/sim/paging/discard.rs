@@ -3,9 +3,9 @@
 //! contents and `MEM_RESET_UNDO` wants them back (reference §3.4, §4, §5, §8.6). These emit
 //! events inside the API call's step.
 
+use super::{Engine, Vad};
 use crate::sim::addr::{Pfn, Slot, Vpn};
 use crate::sim::event::{Event, FrameList, Pte};
-use crate::sim::machine::Machine;
 use crate::sim::protection;
 
 use super::narrate;
@@ -90,7 +90,7 @@ impl Discarded {
     }
 }
 
-impl Machine {
+impl<V: Vad> Engine<'_, V> {
     /// Decommit/release: frames go to the free list, slots are freed, PTEs emptied and TLB
     /// entries flushed; the data is gone (reference §4.3: recommitting yields zeros).
     /// Returns what was freed, for the narration.
@@ -98,21 +98,21 @@ impl Machine {
         self.flush_range(first, count);
         let mut done = Discarded::default();
         let mut held = 0;
-        for (vpn, pte) in self.paging.tables.in_range(first, count) {
+        for (vpn, pte) in self.mmu.tables.in_range(first, count) {
             if pte == Pte::Empty {
                 continue;
             }
             held += 1;
             match pte {
                 Pte::Valid { pfn, .. } | Pte::Transition { pfn } => {
-                    self.paging.ws.remove(vpn);
+                    self.mmu.ws.remove(vpn);
                     if let Some(slot) = self.free_frame(pfn) {
                         done.slots.push(slot);
                     }
                     done.frames.push(pfn);
                 }
                 Pte::PageFile { slot } => {
-                    self.paging.pagefile.release(slot);
+                    self.sys.pagefile.release(slot);
                     self.emit(Event::SlotFreed { slot });
                     done.slots.push(slot);
                 }
@@ -129,16 +129,17 @@ impl Machine {
     /// Put `pfn` on the free list with its slot released (its bytes stay as garbage).
     /// Returns the slot freed, if the frame had one.
     fn free_frame(&mut self, pfn: Pfn) -> Option<Slot> {
-        let from = self.paging.frames.get(pfn).list;
-        let f = self.paging.frames.get_mut(pfn);
+        let from = self.sys.frames.get(pfn).list;
+        let f = self.sys.frames.get_mut(pfn);
         let slot = f.slot.take();
-        f.vpn = None;
+        f.owner = None;
+        f.share_count = 0;
         f.modified = false;
         if let Some(slot) = slot {
-            self.paging.pagefile.release(slot);
+            self.sys.pagefile.release(slot);
             self.emit(Event::SlotFreed { slot });
         }
-        self.paging.frames.push_tail(pfn, FrameList::Free);
+        self.sys.frames.push_tail(pfn, FrameList::Free);
         self.emit(Event::ListMove {
             pfn,
             from,
@@ -149,8 +150,8 @@ impl Machine {
 
     /// Flush every TLB entry of the range.
     fn flush_range(&mut self, first: Vpn, count: u64) {
-        for vpn in self.paging.tlb.in_range(first, count) {
-            self.paging.tlb.flush(vpn);
+        for vpn in self.mmu.tlb.in_range(first, count) {
+            self.mmu.tlb.flush(vpn);
             self.emit(Event::TlbFlush { vpn });
         }
     }
@@ -159,7 +160,7 @@ impl Machine {
     /// flushed so the next access sees the new protection (reference §5).
     pub(super) fn reprotect_range(&mut self, first: Vpn, count: u64) {
         self.flush_range(first, count);
-        for (vpn, pte) in self.paging.tables.in_range(first, count) {
+        for (vpn, pte) in self.mmu.tables.in_range(first, count) {
             if let Pte::Valid {
                 pfn,
                 accessed,
@@ -167,7 +168,7 @@ impl Machine {
                 ..
             } = pte
             {
-                let writable = protection::writable(self.space.page(vpn).protect);
+                let writable = protection::writable(self.vad.page(vpn).protect);
                 self.set_pte(
                     vpn,
                     Pte::Valid {
@@ -187,7 +188,7 @@ impl Machine {
     /// gives its old bytes while they stay in RAM, or zeros once the frame was reused;
     /// reference §3.4 allows both.
     pub(super) fn reset_range(&mut self, first: Vpn, count: u64) {
-        for (vpn, pte) in self.paging.tables.in_range(first, count) {
+        for (vpn, pte) in self.mmu.tables.in_range(first, count) {
             match pte {
                 Pte::Valid {
                     pfn,
@@ -208,8 +209,8 @@ impl Machine {
                 }
                 Pte::Transition { pfn } => {
                     self.forget_contents(pfn);
-                    if self.paging.frames.get(pfn).list == FrameList::Modified {
-                        self.paging.frames.push_tail(pfn, FrameList::Standby);
+                    if self.sys.frames.get(pfn).list == FrameList::Modified {
+                        self.sys.frames.push_tail(pfn, FrameList::Standby);
                         self.emit(Event::ListMove {
                             pfn,
                             from: FrameList::Modified,
@@ -218,7 +219,7 @@ impl Machine {
                     }
                 }
                 Pte::PageFile { slot } => {
-                    self.paging.pagefile.release(slot);
+                    self.sys.pagefile.release(slot);
                     self.emit(Event::SlotFreed { slot });
                     self.set_pte(vpn, Pte::DemandZero);
                 }
@@ -230,12 +231,12 @@ impl Machine {
     /// Mark the pages of `first..first + count` that hold data (in RAM or in the page
     /// file) as reset, before `MEM_RESET` lets the engine drop it.
     pub(crate) fn mark_holding_data(&mut self, first: Vpn, count: u64) {
-        for (vpn, pte) in self.paging.tables.in_range(first, count) {
+        for (vpn, pte) in self.mmu.tables.in_range(first, count) {
             if matches!(
                 pte,
                 Pte::Valid { .. } | Pte::Transition { .. } | Pte::PageFile { .. }
             ) {
-                self.space.mark_reset(vpn);
+                self.vad.mark_reset(vpn);
             }
         }
     }
@@ -245,19 +246,19 @@ impl Machine {
     /// that MEM_RESET made clean, the frame counts as changed again, so that trimming sends
     /// it to the modified list and the modified page writer saves it. Emits events.
     pub(crate) fn keep_contents(&mut self, vpn: Vpn) -> bool {
-        let pte = self.paging.tables.pte(vpn);
+        let pte = self.mmu.tables.pte(vpn);
         let pfn = match pte {
             Pte::Valid { pfn, .. } | Pte::Transition { pfn } => pfn,
             // Written again after the reset and saved since: the data is the program's.
             Pte::PageFile { .. } => return true,
             Pte::Empty | Pte::DemandZero | Pte::Prototype { .. } => return false,
         };
-        let frame = self.paging.frames.get(pfn);
+        let frame = self.sys.frames.get(pfn);
         // A frame already changed, or with a page-file copy, keeps its data safely.
         if frame.modified || frame.slot.is_some() {
             return true;
         }
-        self.paging.frames.get_mut(pfn).modified = true;
+        self.sys.frames.get_mut(pfn).modified = true;
         match pte {
             Pte::Valid {
                 pfn,
@@ -271,13 +272,13 @@ impl Machine {
                     dirty: true,
                     writable,
                 };
-                self.paging.tables.set(vpn, new);
+                self.mmu.tables.set(vpn, new);
                 self.emit(Event::PteWritten { vpn, old: pte, new });
             }
             _ => {
                 // A clean reset page on standby moves to the modified list.
-                let from = self.paging.frames.get(pfn).list;
-                self.paging.frames.push_tail(pfn, FrameList::Modified);
+                let from = self.sys.frames.get(pfn).list;
+                self.sys.frames.push_tail(pfn, FrameList::Modified);
                 self.emit(Event::ListMove {
                     pfn,
                     from,
@@ -290,10 +291,10 @@ impl Machine {
 
     /// The frame's bytes need not be kept: clean, and no page-file copy.
     fn forget_contents(&mut self, pfn: Pfn) {
-        let f = self.paging.frames.get_mut(pfn);
+        let f = self.sys.frames.get_mut(pfn);
         f.modified = false;
         if let Some(slot) = f.slot.take() {
-            self.paging.pagefile.release(slot);
+            self.sys.pagefile.release(slot);
             self.emit(Event::SlotFreed { slot });
         }
     }

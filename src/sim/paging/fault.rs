@@ -1,10 +1,10 @@
 //! The fault handler: demand-zero, soft (transition) and hard (page-file) faults, with
 //! clustering on hard faults (reference §8.1–§8.5, §9).
 
+use super::{Engine, Vad};
 use crate::sim::addr::{Pfn, Slot, Vpn};
 use crate::sim::error::{Access, ExceptionRecord};
 use crate::sim::event::{Event, FrameList, Pte};
-use crate::sim::machine::Machine;
 use crate::sim::protection;
 use crate::sim::words::{self, agree};
 
@@ -23,7 +23,7 @@ pub(super) struct FaultCtx {
     pub access: Access,
 }
 
-impl Machine {
+impl<V: Vad> Engine<'_, V> {
     /// Resolve a fault on `vpn` whose PTE is `pte`; returns the frame now mapping it.
     pub(super) fn resolve_fault(
         &mut self,
@@ -36,17 +36,17 @@ impl Machine {
         let ctx = FaultCtx { va, vpn, access };
         match pte {
             Pte::Transition { pfn } => {
-                self.paging.counters.transition += 1;
+                self.mmu.counters.transition += 1;
                 self.make_room_in_working_set(None);
                 self.soft_fault(vpn, pfn, protect);
                 Ok(pfn)
             }
             Pte::PageFile { slot } => {
-                self.paging.counters.hard += 1;
+                self.mmu.counters.hard += 1;
                 self.hard_fault(ctx, slot, protect)
             }
             _ => {
-                self.paging.counters.demand_zero += 1;
+                self.mmu.counters.demand_zero += 1;
                 self.demand_zero_fault(ctx, protect)
             }
         }
@@ -59,7 +59,7 @@ impl Machine {
     /// working set passes its soft limit, as a step of its own.
     fn make_room_in_working_set(&mut self, incoming: Option<Incoming>) -> Option<Pfn> {
         let mut swapped = None;
-        while self.paging.ws.is_full() {
+        while self.mmu.ws.is_full() {
             // Only one page can trade places with the faulting page.
             let offer = if swapped.is_none() { incoming } else { None };
             match self.trim_one(TrimCause::WorkingSetFull, offer) {
@@ -78,8 +78,8 @@ impl Machine {
     /// new page joins anyway. Only the textbook model gets here, and then RAM always has a
     /// free frame for it (see `take_frame`).
     fn limit_passed(&mut self) {
-        let limit = self.paging.ws.limit();
-        let size = self.paging.ws.len();
+        let limit = self.mmu.ws.limit();
+        let size = self.mmu.ws.len();
         self.end_step(move || {
             format!(
                 "The working set holds {} (its limit is {limit}), but none can \
@@ -94,7 +94,7 @@ impl Machine {
     /// Demand-zero: build missing tables, take a zeroed frame (reference §8.3 order:
     /// zeroed, free + zero, standby + zero, else write out a modified page), map it.
     fn demand_zero_fault(&mut self, ctx: FaultCtx, protect: u32) -> Result<Pfn, ExceptionRecord> {
-        let created = self.paging.tables.ensure(ctx.vpn);
+        let created = self.mmu.tables.ensure(ctx.vpn);
         if !created.is_empty() {
             for t in &created {
                 self.emit(Event::TableCreated {
@@ -120,17 +120,17 @@ impl Machine {
 
     /// Soft fault: the frame still holds the page on standby or modified (reference §8.2).
     fn soft_fault(&mut self, vpn: Vpn, pfn: Pfn, protect: u32) {
-        let from = self.paging.frames.get(pfn).list;
-        self.paging.frames.unlink(pfn);
+        let from = self.sys.frames.get(pfn).list;
+        self.sys.frames.unlink(pfn);
         self.emit(Event::ListMove {
             pfn,
             from,
             to: FrameList::Active,
         });
-        let still_modified = self.paging.frames.get(pfn).modified;
+        let still_modified = self.sys.frames.get(pfn).modified;
         self.install_quiet(vpn, pfn, protect);
-        let size = self.paging.ws.len();
-        let limit = self.paging.ws.limit();
+        let size = self.mmu.ws.len();
+        let limit = self.mmu.ws.limit();
         self.end_step(move || {
             let note = if still_modified {
                 " Its changes are still not in the page file, so the frame still counts as \
@@ -170,7 +170,7 @@ impl Machine {
                     slot.0, pfn.0
                 )
             });
-            if self.paging.standby && self.paging.cluster > 1 {
+            if self.sys.tuning.standby && self.sys.tuning.cluster > 1 {
                 self.prefetch_cluster(ctx.vpn);
             }
         }
@@ -184,14 +184,14 @@ impl Machine {
     /// the free, zeroed or standby lists only: a prefetch never forces a write. Taking a
     /// standby frame first turns its old page's PTE into a page-file PTE (reference §8.3).
     fn prefetch_cluster(&mut self, vpn: Vpn) {
-        let size = self.paging.cluster as u64;
+        let size = self.sys.tuning.cluster as u64;
         let start = vpn.0 - vpn.0 % size;
         let mut wanted = Vec::new();
         for v in (start..start.saturating_add(size)).map(Vpn) {
-            if v == vpn || !self.same_allocation(vpn, v) {
+            if v == vpn || !self.vad.same_allocation(vpn, v) {
                 continue;
             }
-            if let Pte::PageFile { slot } = self.paging.tables.pte(v) {
+            if let Pte::PageFile { slot } = self.mmu.tables.pte(v) {
                 wanted.push((v, slot));
             }
         }
@@ -199,7 +199,7 @@ impl Machine {
         // so they are never taken back for their own neighbours.
         let available = [FrameList::Free, FrameList::Zeroed, FrameList::Standby]
             .iter()
-            .map(|l| self.paging.frames.count(*l))
+            .map(|l| self.sys.frames.count(*l))
             .sum::<usize>();
         wanted.truncate(available);
         if wanted.is_empty() {
@@ -211,7 +211,8 @@ impl Machine {
             let Some((pfn, from, old)) = self.take_for_prefetch() else {
                 break;
             };
-            self.paging.frames.get_mut(pfn).vpn = Some(v);
+            let owner = self.owner(v);
+            self.sys.frames.get_mut(pfn).owner = Some(owner);
             got.push(Prefetched {
                 vpn: v,
                 slot,
@@ -249,7 +250,7 @@ impl Machine {
             let (v, slot, pfn) = (g.vpn, g.slot, g.pfn);
             self.read_from_slot(slot, pfn, v);
             // The frame was on no list while the read filled it (FrameDb's `Active`).
-            self.paging.frames.push_tail(pfn, FrameList::Standby);
+            self.sys.frames.push_tail(pfn, FrameList::Standby);
             self.emit(Event::ListMove {
                 pfn,
                 from: FrameList::Active,
@@ -274,19 +275,11 @@ impl Machine {
         });
     }
 
-    /// Whether two pages belong to the same allocation (clustering stays inside one).
-    fn same_allocation(&self, a: Vpn, b: Vpn) -> bool {
-        match (self.space.allocation_at(a), self.space.allocation_at(b)) {
-            (Some(x), Some(y)) => x.base == y.base,
-            _ => false,
-        }
-    }
-
     /// Map `pfn` at `vpn` and add it to the working set, as its own step.
     fn install(&mut self, vpn: Vpn, pfn: Pfn, protect: u32, what: &'static str) {
         self.install_quiet(vpn, pfn, protect);
-        let size = self.paging.ws.len();
-        let limit = self.paging.ws.limit();
+        let size = self.mmu.ws.len();
+        let limit = self.mmu.ws.limit();
         let writable = protection::writable(protect);
         self.end_step(move || {
             format!(
@@ -301,10 +294,12 @@ impl Machine {
 
     /// Make `vpn`'s PTE valid for `pfn` and put it in the working set (no step).
     fn install_quiet(&mut self, vpn: Vpn, pfn: Pfn, protect: u32) {
-        self.paging.now += 1;
-        let now = self.paging.now;
-        let f = self.paging.frames.get_mut(pfn);
-        f.vpn = Some(vpn);
+        let now = self.sys.tick();
+        let owner = self.owner(vpn);
+        let f = self.sys.frames.get_mut(pfn);
+        f.owner = Some(owner);
+        // A private page in its working set has one user: its PTE (reference §8.7).
+        f.share_count = 1;
         f.loaded = now;
         f.last_use = now;
         self.set_pte(
@@ -316,28 +311,28 @@ impl Machine {
                 writable: protection::writable(protect),
             },
         );
-        self.paging.ws.insert(vpn);
+        self.mmu.ws.insert(vpn);
     }
 
     /// Write `vpn`'s PTE (creating its tables if needed) and record the change.
     pub(super) fn set_pte(&mut self, vpn: Vpn, new: Pte) -> Pte {
-        let old = match self.paging.tables.set(vpn, new) {
+        let old = match self.mmu.tables.set(vpn, new) {
             Some(old) => old,
             None => {
-                for t in self.paging.tables.ensure(vpn) {
+                for t in self.mmu.tables.ensure(vpn) {
                     self.emit(Event::TableCreated {
                         level: t.level,
                         covers: t.covers,
                     });
                 }
-                self.paging.tables.set(vpn, new).unwrap_or(Pte::Empty)
+                self.mmu.tables.set(vpn, new).unwrap_or(Pte::Empty)
             }
         };
         if old != new {
             self.emit(Event::PteWritten { vpn, old, new });
             if new == Pte::DemandZero {
                 // A page that held data now reads zeros: MEM_RESET_UNDO must know (§3.4).
-                self.space.note_data_dropped(vpn);
+                self.vad.note_data_dropped(vpn);
             }
         }
         old

@@ -4,7 +4,7 @@
 use crate::sim::addr::{Slot, Vpn};
 use crate::sim::event::Pte;
 
-use super::tables::Walk;
+use crate::sim::process::tables::Walk;
 
 /// A page, named by its first address, e.g. `0x23456700000`.
 pub fn page(vpn: Vpn) -> String {

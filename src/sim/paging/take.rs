@@ -38,11 +38,12 @@
 //! still has a free frame for the new page. It is trimmed back as soon as a page can
 //! leave (`trim_back_to_limit`).
 
+use super::{Engine, Vad};
 use crate::sim::addr::{Pfn, Slot, Vpn};
 use crate::sim::consts::STATUS_IN_PAGE_ERROR;
 use crate::sim::error::ExceptionRecord;
 use crate::sim::event::{Event, FrameList, Pte};
-use crate::sim::machine::Machine;
+use crate::sim::system::System;
 
 use super::fault::FaultCtx;
 use super::narrate;
@@ -134,7 +135,7 @@ impl Need {
     }
 }
 
-impl Machine {
+impl<V: Vad> Engine<'_, V> {
     /// Take a frame for the faulting page, as a "frame chosen" step (with the I/O or trim
     /// steps it needs before). `swap_slot` is the faulting page's slot on a hard fault.
     pub(super) fn take_frame(
@@ -145,10 +146,10 @@ impl Machine {
     ) -> Result<Taken, ExceptionRecord> {
         // Each round either takes a frame, writes a modified page to standby, or trims a
         // working-set page, so the rounds are bounded.
-        let rounds = 3 * self.paging.frames.len() + 8;
+        let rounds = 3 * self.sys.frames.len() + 8;
         for _ in 0..rounds {
             for list in need.order() {
-                if let Some(pfn) = self.paging.frames.head(list) {
+                if let Some(pfn) = self.sys.frames.head(list) {
                     self.take_from(ctx, need, pfn, list);
                     return Ok(Taken {
                         pfn,
@@ -156,7 +157,7 @@ impl Machine {
                     });
                 }
             }
-            if let Some(pfn) = self.paging.frames.head(FrameList::Modified) {
+            if let Some(pfn) = self.sys.frames.head(FrameList::Modified) {
                 if self.write_one(pfn, Trigger::NeedFrame) {
                     continue;
                 }
@@ -182,15 +183,16 @@ impl Machine {
     /// Take `pfn` off the head of `list` for the faulting page, as one step.
     fn take_from(&mut self, ctx: FaultCtx, need: Need, pfn: Pfn, list: FrameList) {
         let old_owner = self.unhook(pfn);
-        self.paging.frames.unlink(pfn);
+        self.sys.frames.unlink(pfn);
         self.emit(Event::FrameTaken { pfn, from: list });
         let zero = need == Need::Zeroed && list != FrameList::Zeroed;
         if zero {
-            self.paging.frames.bytes_mut(pfn).fill(0);
+            self.sys.frames.bytes_mut(pfn).fill(0);
             self.emit(Event::FrameZeroed { pfn });
         }
-        let f = self.paging.frames.get_mut(pfn);
-        f.vpn = Some(ctx.vpn);
+        let owner = self.owner(ctx.vpn);
+        let f = self.sys.frames.get_mut(pfn);
+        f.owner = Some(owner);
         f.modified = false;
         f.slot = None;
         let vpn = ctx.vpn;
@@ -243,9 +245,9 @@ impl Machine {
     /// no step. Returns the frame, its list and the page it was taken from.
     pub(super) fn take_for_prefetch(&mut self) -> Option<(Pfn, FrameList, Option<Repurposed>)> {
         for list in Need::Fill.order() {
-            if let Some(pfn) = self.paging.frames.head(list) {
+            if let Some(pfn) = self.sys.frames.head(list) {
                 let old = self.unhook(pfn);
-                self.paging.frames.unlink(pfn);
+                self.sys.frames.unlink(pfn);
                 self.emit(Event::FrameTaken { pfn, from: list });
                 return Some((pfn, list, old));
             }
@@ -258,19 +260,19 @@ impl Machine {
     /// page-file copy (it holds only zeros, or `MEM_RESET` gave its contents up)
     /// (reference §8.3, §9). Emits the owner's `PteWritten`; returns the old owner.
     fn unhook(&mut self, pfn: Pfn) -> Option<Repurposed> {
-        let f = *self.paging.frames.get(pfn);
+        let f = *self.sys.frames.get(pfn);
         if f.list != FrameList::Standby {
             return None;
         }
-        let owner = f.vpn?;
-        let zeros = f.slot.is_none() && self.paging.frames.bytes(pfn).iter().all(|&b| b == 0);
+        let owner = f.vpn()?;
+        let zeros = f.slot.is_none() && self.sys.frames.bytes(pfn).iter().all(|&b| b == 0);
         let new = match f.slot {
             Some(slot) => Pte::PageFile { slot },
             None => Pte::DemandZero,
         };
         self.set_pte(owner, new);
-        let fm = self.paging.frames.get_mut(pfn);
-        fm.vpn = None;
+        let fm = self.sys.frames.get_mut(pfn);
+        fm.owner = None;
         fm.slot = None;
         Some(Repurposed {
             owner,
@@ -283,23 +285,24 @@ impl Machine {
     /// trades places with the faulting page in `slot`, in one I/O that writes the frame
     /// to the slot and reads the slot into the frame.
     fn swap_in(&mut self, ctx: FaultCtx, pfn: Pfn, slot: Slot) -> Option<Taken> {
-        let owner = self.paging.frames.get(pfn).vpn?;
-        self.paging.frames.unlink(pfn);
+        let owner = self.sys.frames.get(pfn).vpn()?;
+        let (old_owner, new_owner) = (self.owner(owner), self.owner(ctx.vpn));
+        self.sys.frames.unlink(pfn);
         self.emit(Event::FrameTaken {
             pfn,
             from: FrameList::Modified,
         });
-        let crate::sim::paging::Paging {
+        let System {
             pagefile, frames, ..
-        } = &mut self.paging;
+        } = &mut *self.sys;
         pagefile.swap(slot, frames.bytes_mut(pfn));
-        pagefile.set_owner(slot, owner);
+        pagefile.set_owner(slot, old_owner);
         let f = frames.get_mut(pfn);
-        f.vpn = Some(ctx.vpn);
+        f.owner = Some(new_owner);
         f.modified = true;
         f.slot = None;
-        self.paging.counters.pagefile_writes += 1;
-        self.paging.counters.pagefile_reads += 1;
+        self.sys.io.pagefile_writes += 1;
+        self.sys.io.pagefile_reads += 1;
         self.emit(Event::PageFileWrite {
             slot,
             pfn,

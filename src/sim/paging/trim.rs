@@ -4,14 +4,15 @@
 //! (reference §8.3, §9). With standby off (the textbook model) a dirty page is written to
 //! the page file at once and a clean one is dropped; either way the frame is freed.
 
+use super::{Engine, Vad};
 use crate::sim::addr::{Pfn, Slot, Vpn, PAGE_SIZE};
 use crate::sim::config::Policy;
 use crate::sim::event::{Event, FrameList, Pte};
-use crate::sim::machine::Machine;
+use crate::sim::system::System;
 use crate::sim::words;
 
 use super::narrate;
-use super::working_set::PageAge;
+use crate::sim::process::working_set::PageAge;
 
 /// Why the policy must trim a page.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -133,7 +134,7 @@ impl Evicted {
     }
 }
 
-impl Machine {
+impl<V: Vad> Engine<'_, V> {
     /// Trim one page chosen by the policy, as one step. `incoming` is the hard-faulting
     /// page that a changed victim may trade places with. [`Trimmed::Nothing`] when no page
     /// left the working set (no step is recorded when no page could leave).
@@ -142,15 +143,10 @@ impl Machine {
         // when a slot is free, when a resident page's slot copy can be reclaimed, or when
         // the incoming page's slot can take it in a swap; otherwise only unchanged pages
         // can leave. With standby lists every page can leave (to standby or modified).
-        let room = self.paging.standby || incoming.is_some() || self.slot_obtainable();
-        let size = self.paging.ws.len();
-        let crate::sim::paging::Paging {
-            ws,
-            rng,
-            tables,
-            frames,
-            ..
-        } = &mut self.paging;
+        let room = self.sys.tuning.standby || incoming.is_some() || self.slot_obtainable();
+        let size = self.mmu.ws.len();
+        let (ws, tables) = (&mut self.mmu.ws, &self.mmu.tables);
+        let System { rng, frames, .. } = &mut *self.sys;
         let Some(choice) = ws.choose(rng, |v| match tables.pte(v) {
             Pte::Valid { pfn, accessed, .. } => {
                 let f = frames.get(pfn);
@@ -170,7 +166,7 @@ impl Machine {
         }) else {
             return Trimmed::Nothing;
         };
-        let policy = self.paging.ws.policy();
+        let policy = self.mmu.ws.policy();
         // Clock aging (reference §8.4): the hand clears each set accessed bit it passes.
         for &v in &choice.cleared {
             if let Pte::Valid {
@@ -178,7 +174,7 @@ impl Machine {
                 dirty,
                 writable,
                 ..
-            } = self.paging.tables.pte(v)
+            } = self.mmu.tables.pte(v)
             {
                 self.set_pte(
                     v,
@@ -194,7 +190,7 @@ impl Machine {
         let victim = choice.victim;
         let cleared = choice.cleared;
         let passed = choice.passed;
-        let limit = self.paging.ws.limit();
+        let limit = self.mmu.ws.limit();
         let outcome = self.evict(victim, Some(policy), incoming);
         self.end_step(move || {
             let why = match cause {
@@ -300,7 +296,7 @@ impl Machine {
     /// page-file slot holds a page that is not in RAM). Trim it back as soon as pages can
     /// leave, one step each; nothing is recorded while none can.
     pub(super) fn trim_back_to_limit(&mut self) {
-        while self.paging.ws.len() > self.paging.ws.limit() as usize {
+        while self.mmu.ws.len() > self.mmu.ws.limit() as usize {
             if self.trim_one(TrimCause::OverLimit, None) != Trimmed::Left {
                 break;
             }
@@ -316,18 +312,18 @@ impl Machine {
         policy: Option<Policy>,
         incoming: Option<Incoming>,
     ) -> Option<Evicted> {
-        let Pte::Valid { pfn, .. } = self.paging.tables.pte(vpn) else {
-            self.paging.ws.remove(vpn);
+        let Pte::Valid { pfn, .. } = self.mmu.tables.pte(vpn) else {
+            self.mmu.ws.remove(vpn);
             return None;
         };
-        let frame = *self.paging.frames.get(pfn);
+        let frame = *self.sys.frames.get(pfn);
         // Only a clean page without a page-file copy needs this (the narration says why
         // nothing is saved).
         let zeros = !frame.modified
             && frame.slot.is_none()
-            && self.paging.frames.bytes(pfn).iter().all(|&b| b == 0);
+            && self.sys.frames.bytes(pfn).iter().all(|&b| b == 0);
         let mut reclaimed = None;
-        let (to, written, pte) = if self.paging.standby {
+        let (to, written, pte) = if self.sys.tuning.standby {
             let to = if frame.modified {
                 FrameList::Modified
             } else {
@@ -338,7 +334,7 @@ impl Machine {
             // Textbook model, page file full: the faulting page's slot is freed by the very
             // read that brings it in, so the victim and the faulting page trade places in
             // one I/O (as the standby model's `swap_in` does with a modified frame).
-            if let (0, Some(inc)) = (self.paging.pagefile.free_count(), incoming) {
+            if let (0, Some(inc)) = (self.sys.pagefile.free_count(), incoming) {
                 return Some(self.trade_places(vpn, pfn, policy, inc));
             }
             let (slot, from) = self.obtain_slot(vpn, true)?;
@@ -351,27 +347,29 @@ impl Machine {
             };
             (FrameList::Free, None, pte)
         };
-        self.paging.ws.remove(vpn);
+        self.mmu.ws.remove(vpn);
         self.emit(Event::PageTrimmed {
             vpn,
             pfn,
             policy,
             to,
         });
-        if self.paging.tlb.flush(vpn) {
+        if self.mmu.tlb.flush(vpn) {
             self.emit(Event::TlbFlush { vpn });
         }
         if let Some(slot) = written {
             self.write_to_slot(pfn, slot, vpn);
         }
         self.set_pte(vpn, pte);
+        let f = self.sys.frames.get_mut(pfn);
+        // No PTE maps the frame any more (a transition PTE does not count).
+        f.share_count = 0;
         if to == FrameList::Free {
-            let f = self.paging.frames.get_mut(pfn);
-            f.vpn = None;
+            f.owner = None;
             f.slot = None;
             f.modified = false;
         }
-        self.paging.frames.push_tail(pfn, to);
+        self.sys.frames.push_tail(pfn, to);
         Some(Evicted {
             pfn,
             to,
@@ -396,27 +394,29 @@ impl Machine {
         inc: Incoming,
     ) -> Evicted {
         let slot = inc.slot;
-        self.paging.ws.remove(vpn);
+        let (old_owner, new_owner) = (self.owner(vpn), self.owner(inc.vpn));
+        self.mmu.ws.remove(vpn);
         self.emit(Event::PageTrimmed {
             vpn,
             pfn,
             policy,
             to: FrameList::Active,
         });
-        if self.paging.tlb.flush(vpn) {
+        if self.mmu.tlb.flush(vpn) {
             self.emit(Event::TlbFlush { vpn });
         }
-        let crate::sim::paging::Paging {
+        let System {
             pagefile, frames, ..
-        } = &mut self.paging;
+        } = &mut *self.sys;
         pagefile.swap(slot, frames.bytes_mut(pfn));
-        pagefile.set_owner(slot, vpn);
+        pagefile.set_owner(slot, old_owner);
         let f = frames.get_mut(pfn);
-        f.vpn = Some(inc.vpn);
+        f.owner = Some(new_owner);
+        f.share_count = 0;
         f.modified = true;
         f.slot = None;
-        self.paging.counters.pagefile_writes += 1;
-        self.paging.counters.pagefile_reads += 1;
+        self.sys.io.pagefile_writes += 1;
+        self.sys.io.pagefile_reads += 1;
         self.emit(Event::PageFileWrite { slot, pfn, vpn });
         self.set_pte(vpn, Pte::PageFile { slot });
         self.emit(Event::PageFileRead {
@@ -441,7 +441,7 @@ impl Machine {
         let first = Vpn::of(va);
         let last = Vpn::of(va.saturating_add(size.max(1) - 1));
         let pages = sorted(
-            self.paging
+            self.mmu
                 .ws
                 .pages()
                 .iter()
@@ -466,7 +466,7 @@ impl Machine {
 
     /// `EmptyWorkingSet()`: trim every page, one step each.
     pub(super) fn trim_all(&mut self) -> usize {
-        let pages = sorted(self.paging.ws.pages().iter());
+        let pages = sorted(self.mmu.ws.pages().iter());
         if pages.is_empty() {
             self.end_step(|| "EmptyWorkingSet: the working set is already empty.".into());
             return 0;

@@ -4,9 +4,10 @@
 //! modified list reaches the threshold, and when a fault needs a frame and only modified
 //! pages are left.
 
+use super::{Engine, Vad};
 use crate::sim::addr::{Pfn, Slot, Vpn};
 use crate::sim::event::{Event, FrameList, Pte};
-use crate::sim::machine::Machine;
+use crate::sim::system::System;
 use crate::sim::words::{self, agree};
 
 use super::narrate;
@@ -24,12 +25,12 @@ pub(super) enum Trigger {
     Continuing,
 }
 
-impl Machine {
+impl<V: Vad> Engine<'_, V> {
     /// Write every page on the modified list, one step per page; returns pages written.
     pub(super) fn run_writer(&mut self, trigger: Trigger) -> usize {
-        if self.paging.frames.count(FrameList::Modified) == 0 {
+        if self.sys.frames.count(FrameList::Modified) == 0 {
             if trigger == Trigger::Explicit {
-                let textbook = !self.paging.standby;
+                let textbook = !self.sys.tuning.standby;
                 self.end_step(move || {
                     if textbook {
                         "The textbook model (standby off) has no modified list: changed pages \
@@ -43,14 +44,14 @@ impl Machine {
             return 0;
         }
         let mut written = 0;
-        while let Some(pfn) = self.paging.frames.head(FrameList::Modified) {
+        while let Some(pfn) = self.sys.frames.head(FrameList::Modified) {
             let trigger = if written == 0 {
                 trigger
             } else {
                 Trigger::Continuing
             };
             if !self.write_one(pfn, trigger) {
-                let left = self.paging.frames.count(FrameList::Modified);
+                let left = self.sys.frames.count(FrameList::Modified);
                 self.end_step(move || {
                     format!(
                         "The page file is full, so the modified page writer stops: {} {} on \
@@ -68,10 +69,10 @@ impl Machine {
 
     /// Wake the writer when the modified list has reached the threshold and a slot is free.
     pub(super) fn writer_if_due(&mut self) {
-        if self.paging.standby
-            && self.paging.frames.count(FrameList::Modified)
-                >= self.paging.modified_threshold as usize
-            && self.paging.pagefile.free_count() > 0
+        if self.sys.tuning.standby
+            && self.sys.frames.count(FrameList::Modified)
+                >= self.sys.tuning.modified_threshold as usize
+            && self.sys.pagefile.free_count() > 0
         {
             self.run_writer(Trigger::Threshold);
         }
@@ -80,7 +81,7 @@ impl Machine {
     /// Write modified frame `pfn` to a slot and move it to standby, as one step. False
     /// when no slot can be found.
     pub(super) fn write_one(&mut self, pfn: Pfn, trigger: Trigger) -> bool {
-        let Some(owner) = self.paging.frames.get(pfn).vpn else {
+        let Some(owner) = self.sys.frames.get(pfn).vpn() else {
             return false;
         };
         let Some((slot, reclaimed)) = self.obtain_slot(
@@ -90,15 +91,15 @@ impl Machine {
             return false;
         };
         self.write_to_slot(pfn, slot, owner);
-        self.paging.frames.unlink(pfn);
-        self.paging.frames.push_tail(pfn, FrameList::Standby);
+        self.sys.frames.unlink(pfn);
+        self.sys.frames.push_tail(pfn, FrameList::Standby);
         self.emit(Event::ListMove {
             pfn,
             from: FrameList::Modified,
             to: FrameList::Standby,
         });
-        let count = self.paging.frames.count(FrameList::Modified) + 1;
-        let threshold = self.paging.modified_threshold;
+        let count = self.sys.frames.count(FrameList::Modified) + 1;
+        let threshold = self.sys.tuning.modified_threshold;
         self.end_step(move || {
             let why = match trigger {
                 Trigger::Explicit => "WriteModifiedPages() runs the modified page writer.".into(),
@@ -136,27 +137,27 @@ impl Machine {
     /// Copy `slot` into frame `pfn` for page `vpn` and record it (no step). The slot keeps
     /// its copy, so the frame starts out unchanged.
     pub(super) fn read_from_slot(&mut self, slot: Slot, pfn: Pfn, vpn: Vpn) {
-        let crate::sim::paging::Paging {
+        let System {
             pagefile, frames, ..
-        } = &mut self.paging;
+        } = &mut *self.sys;
         pagefile.read(slot, frames.bytes_mut(pfn));
         let f = frames.get_mut(pfn);
         f.slot = Some(slot);
         f.modified = false;
-        self.paging.counters.pagefile_reads += 1;
+        self.sys.io.pagefile_reads += 1;
         self.emit(Event::PageFileRead { slot, pfn, vpn });
     }
 
     /// Copy frame `pfn` into `slot` for page `owner` and record it (no step).
     pub(super) fn write_to_slot(&mut self, pfn: Pfn, slot: Slot, owner: Vpn) {
-        let crate::sim::paging::Paging {
+        let System {
             pagefile, frames, ..
-        } = &mut self.paging;
+        } = &mut *self.sys;
         pagefile.write(slot, frames.bytes(pfn));
         let f = frames.get_mut(pfn);
         f.slot = Some(slot);
         f.modified = false;
-        self.paging.counters.pagefile_writes += 1;
+        self.sys.io.pagefile_writes += 1;
         self.emit(Event::PageFileWrite {
             slot,
             pfn,
@@ -168,39 +169,40 @@ impl Machine {
     /// `reclaim` allows, the slot of a working-set page whose frame holds the same bytes
     /// (that page then counts as changed). Returns the slot and the page it was taken from.
     pub(super) fn obtain_slot(&mut self, owner: Vpn, reclaim: bool) -> Option<(Slot, Option<Vpn>)> {
-        if let Some(slot) = self.paging.pagefile.alloc(owner) {
+        let page = self.owner(owner);
+        if let Some(slot) = self.sys.pagefile.alloc(page) {
             return Some((slot, None));
         }
         if !reclaim {
             return None;
         }
         let (slot, victim, pfn) = self.reclaimable_slot(Some(owner))?;
-        let f = self.paging.frames.get_mut(pfn);
+        let f = self.sys.frames.get_mut(pfn);
         f.slot = None;
         f.modified = true;
-        self.paging.pagefile.release(slot);
+        self.sys.pagefile.release(slot);
         self.emit(Event::SlotFreed { slot });
-        let slot = self.paging.pagefile.alloc(owner)?;
+        let slot = self.sys.pagefile.alloc(page)?;
         Some((slot, Some(victim)))
     }
 
-    /// Whether [`Machine::obtain_slot`] with reclaim would find a slot for a changed page
+    /// Whether [`Engine::obtain_slot`] with reclaim would find a slot for a changed page
     /// (which has no slot of its own): a free slot, or one it can reclaim.
     pub(super) fn slot_obtainable(&self) -> bool {
-        self.paging.pagefile.free_count() > 0 || self.reclaimable_slot(None).is_some()
+        self.sys.pagefile.free_count() > 0 || self.reclaimable_slot(None).is_some()
     }
 
     /// The lowest slot held by a working-set page (other than `not`) whose frame holds the
     /// same bytes: the page is also in RAM, so it can give the slot up.
     fn reclaimable_slot(&self, not: Option<Vpn>) -> Option<(Slot, Vpn, Pfn)> {
-        self.paging
+        self.mmu
             .ws
             .pages()
             .iter()
             .filter(|v| Some(**v) != not)
-            .filter_map(|&v| match self.paging.tables.pte(v) {
+            .filter_map(|&v| match self.mmu.tables.pte(v) {
                 Pte::Valid { pfn, .. } => {
-                    let f = self.paging.frames.get(pfn);
+                    let f = self.sys.frames.get(pfn);
                     match (f.slot, f.modified) {
                         (Some(s), false) => Some((s, v, pfn)),
                         _ => None,

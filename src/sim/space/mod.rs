@@ -14,7 +14,7 @@ use serde::Serialize;
 use super::addr::{Vpn, ALLOCATION_GRANULARITY, MAX_USER_ADDRESS, PAGE_SHIFT, PAGE_SIZE};
 use super::config::Config;
 use super::consts::{MEM_COMMIT, MEM_FREE, MEM_PRIVATE, MEM_RESERVE, PAGE_GUARD, PAGE_NOACCESS};
-use super::picture::RegionView;
+use super::picture::{RegionSource, RegionView};
 pub use runs::{PageAttr, Run, Runs};
 
 /// Pages per allocation-granularity unit (64 KB / 4 KB).
@@ -149,6 +149,8 @@ pub struct AddressSpace {
     /// not yet taken back by `MEM_RESET_UNDO` (reference §3.4), each with whether the
     /// engine has since dropped that data. Sorted by page, searched by bisection.
     reset: Vec<(u64, bool)>,
+    /// Bumped whenever an allocation or a page's attributes change (for the picture).
+    version: u64,
 }
 
 impl Default for AddressSpace {
@@ -164,6 +166,7 @@ impl AddressSpace {
             allocations: Vec::new(),
             placement_base: Vpn::of(config.base),
             reset: Vec::new(),
+            version: 0,
         }
     }
 
@@ -241,6 +244,7 @@ impl AddressSpace {
             write_watch,
             runs: Runs::new(pages, attr),
         };
+        self.version += 1;
         let i = self.first_from(base.0);
         match self.allocations.get_mut(i) {
             Some(old) if old.base == base => *old = a,
@@ -255,6 +259,7 @@ impl AddressSpace {
             return None;
         }
         let a = self.allocations.remove(i);
+        self.version += 1;
         self.take_reset(a.base, a.end());
         Some(a)
     }
@@ -262,6 +267,7 @@ impl AddressSpace {
     /// Give pages `first..end` (inside one allocation) the attributes `attr`. Pages that
     /// stop being committed forget any `MEM_RESET` (their data is gone anyway).
     pub fn set(&mut self, first: Vpn, end: Vpn, attr: PageAttr) {
+        self.version += 1;
         if let Some(a) = self.allocation_at_mut(first) {
             let base = a.base.0;
             a.runs.set(first.0 - base, end.0 - base, attr);
@@ -406,6 +412,16 @@ impl AddressSpace {
             }
         }
         out
+    }
+}
+
+impl RegionSource for AddressSpace {
+    fn region_views(&self) -> Vec<RegionView> {
+        self.regions()
+    }
+
+    fn version(&self) -> u64 {
+        self.version
     }
 }
 

@@ -13,9 +13,13 @@
 //! Every policy passes over pages that cannot leave right now (in the textbook model, a
 //! changed page when the page file has no room for it): the trimmer skips a page it cannot
 //! write, and picks the next one by the same rule.
+//!
+//! The insertions and removals since the recorder last asked are kept in order
+//! ([`WorkingSet::take_changes`]) for the picture delta.
 
 use crate::sim::addr::Vpn;
 use crate::sim::config::Policy;
+use crate::sim::picture::WsOp;
 
 use crate::sim::rng::SplitMix64;
 
@@ -52,6 +56,8 @@ pub struct WorkingSet {
     policy: Policy,
     pages: Vec<Vpn>,
     hand: usize,
+    /// Insertions and removals since the last [`WorkingSet::take_changes`], in order.
+    ops: Vec<WsOp>,
 }
 
 impl WorkingSet {
@@ -68,7 +74,19 @@ impl WorkingSet {
             policy,
             pages: Vec::new(),
             hand: 0,
+            ops: Vec::new(),
         }
+    }
+
+    /// The insertions and removals since the last call, in order, and start afresh.
+    pub fn take_changes(&mut self) -> Vec<WsOp> {
+        std::mem::take(&mut self.ops)
+    }
+
+    /// Where `vpn` is in clock order. Searched from the newest end, where recent pages
+    /// usually are.
+    pub fn position(&self, vpn: Vpn) -> Option<usize> {
+        self.pages.iter().rposition(|p| *p == vpn)
     }
 
     /// The policy in force.
@@ -114,16 +132,18 @@ impl WorkingSet {
     pub fn insert(&mut self, vpn: Vpn) {
         let at = self.hand.min(self.pages.len());
         self.pages.insert(at, vpn);
+        self.ops.push(WsOp::Insert { at: at as u32, vpn });
         // The hand stays on the page it was on (one past the end means the first page).
         self.hand = at + 1;
     }
 
     /// Remove `vpn`; true when it was there.
     pub fn remove(&mut self, vpn: Vpn) -> bool {
-        let Some(i) = self.pages.iter().position(|p| *p == vpn) else {
+        let Some(i) = self.position(vpn) else {
             return false;
         };
         self.pages.remove(i);
+        self.ops.push(WsOp::Remove { at: i as u32 });
         if i < self.hand {
             self.hand -= 1;
         }

@@ -4,10 +4,15 @@
 //! The zeroed, free, standby and modified lists are doubly linked through the frame
 //! records, as in Windows, so taking a frame off the middle of a list (a soft fault) costs
 //! O(1). Active frames (mapped by a valid PTE, or being filled by a fault) are on no list.
+//!
+//! The database remembers what changed since the recorder last asked ([`FrameDb::take_changes`]):
+//! the frames whose record changed and, in order, the moves on and off the lists. A step's
+//! picture delta is built from that, so recording costs what the step changed.
 
+pub use crate::sim::addr::Owner;
 use crate::sim::addr::{Pfn, Slot, Vpn, PAGE_SIZE};
 use crate::sim::event::FrameList;
-use crate::sim::picture::{FrameView, ListsView};
+use crate::sim::picture::{FrameView, ListOp, ListsView};
 
 const NIL: u32 = u32::MAX;
 
@@ -17,7 +22,10 @@ pub struct Frame {
     /// The list the frame is on (`Active` when on none).
     pub list: FrameList,
     /// The page it holds (active, standby, modified), if any.
-    pub vpn: Option<Vpn>,
+    pub owner: Option<Owner>,
+    /// How many valid PTEs map the frame (reference §8.7: a shared page's users; 1 for a
+    /// private page in its working set, 0 on a list).
+    pub share_count: u32,
     /// The contents differ from the backing store: trimming sends it to the modified list.
     pub modified: bool,
     /// The page-file slot holding a copy of exactly these bytes, if any.
@@ -28,6 +36,13 @@ pub struct Frame {
     pub last_use: u64,
     prev: u32,
     next: u32,
+}
+
+impl Frame {
+    /// The virtual page of a private owner.
+    pub fn vpn(&self) -> Option<Vpn> {
+        self.owner.and_then(Owner::private_vpn)
+    }
 }
 
 #[derive(Clone, Copy, Debug, Default)]
@@ -43,6 +58,21 @@ pub struct FrameDb {
     frames: Vec<Frame>,
     lists: [ListHead; 4],
     bytes: Vec<u8>,
+    /// Frames whose record changed since the last [`FrameDb::take_changes`], once each.
+    changed: Vec<Pfn>,
+    /// `marked[pfn]`: the frame is in `changed`.
+    marked: Vec<bool>,
+    /// Moves on and off the lists since then, in order.
+    list_ops: Vec<ListOp>,
+}
+
+/// What changed in the PFN database since the recorder last asked.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FrameChanges {
+    /// Frames whose record changed, each once, in the order first changed.
+    pub frames: Vec<Pfn>,
+    /// Moves on and off the lists, in order.
+    pub lists: Vec<ListOp>,
 }
 
 fn slot_of(list: FrameList) -> Option<usize> {
@@ -54,6 +84,13 @@ fn slot_of(list: FrameList) -> Option<usize> {
         FrameList::Active => None,
     }
 }
+
+const LISTS: [FrameList; 4] = [
+    FrameList::Zeroed,
+    FrameList::Free,
+    FrameList::Standby,
+    FrameList::Modified,
+];
 
 const PAGE: usize = PAGE_SIZE as usize;
 
@@ -69,7 +106,8 @@ impl FrameDb {
             frames: vec![
                 Frame {
                     list: FrameList::Active,
-                    vpn: None,
+                    owner: None,
+                    share_count: 0,
                     modified: false,
                     slot: None,
                     loaded: 0,
@@ -81,11 +119,35 @@ impl FrameDb {
             ],
             lists: [empty; 4],
             bytes: vec![0; count as usize * PAGE],
+            changed: Vec::new(),
+            marked: vec![false; count as usize],
+            list_ops: Vec::new(),
         };
         for pfn in 0..count {
             db.push_tail(Pfn(pfn), FrameList::Zeroed);
         }
+        db.take_changes();
         db
+    }
+
+    /// Note that `pfn`'s record changed (for the picture delta).
+    fn mark(&mut self, pfn: Pfn) {
+        let i = pfn.0 as usize;
+        if !self.marked[i] {
+            self.marked[i] = true;
+            self.changed.push(pfn);
+        }
+    }
+
+    /// What changed since the last call, and start afresh.
+    pub fn take_changes(&mut self) -> FrameChanges {
+        for p in &self.changed {
+            self.marked[p.0 as usize] = false;
+        }
+        FrameChanges {
+            frames: std::mem::take(&mut self.changed),
+            lists: std::mem::take(&mut self.list_ops),
+        }
     }
 
     /// Number of frames.
@@ -105,6 +167,7 @@ impl FrameDb {
 
     /// The record of `pfn`, to change.
     pub fn get_mut(&mut self, pfn: Pfn) -> &mut Frame {
+        self.mark(pfn);
         &mut self.frames[pfn.0 as usize]
     }
 
@@ -137,11 +200,13 @@ impl FrameDb {
     /// Put `pfn` (on no list) at the tail of `list`; `Active` just marks it in use.
     pub fn push_tail(&mut self, pfn: Pfn, list: FrameList) {
         self.unlink(pfn);
+        self.mark(pfn);
         let p = pfn.0;
         self.frames[p as usize].list = list;
         let Some(i) = slot_of(list) else {
             return;
         };
+        self.list_ops.push(ListOp::Push { list, pfn });
         let tail = self.lists[i].tail;
         self.frames[p as usize].prev = tail;
         self.frames[p as usize].next = NIL;
@@ -157,9 +222,12 @@ impl FrameDb {
     /// Take `pfn` off whatever list holds it; it becomes `Active` (in use, on no list).
     pub fn unlink(&mut self, pfn: Pfn) {
         let p = pfn.0 as usize;
-        let Some(i) = slot_of(self.frames[p].list) else {
+        let list = self.frames[p].list;
+        let Some(i) = slot_of(list) else {
             return;
         };
+        self.mark(pfn);
+        self.list_ops.push(ListOp::Unlink { list, pfn });
         let (prev, next) = (self.frames[p].prev, self.frames[p].next);
         if prev == NIL {
             self.lists[i].head = next;
@@ -190,25 +258,33 @@ impl FrameDb {
         &mut self.bytes[at..at + PAGE]
     }
 
+    /// The picture of frame `pfn`.
+    pub fn view(&self, pfn: Pfn) -> FrameView {
+        let f = &self.frames[pfn.0 as usize];
+        FrameView {
+            list: f.list,
+            vpn: f.vpn(),
+            dirty: f.modified,
+            owner: f.owner,
+            share_count: f.share_count,
+        }
+    }
+
     /// The picture of every frame.
     pub fn views(&self) -> Vec<FrameView> {
-        self.frames
-            .iter()
-            .map(|f| FrameView {
-                list: f.list,
-                vpn: f.vpn,
-                dirty: f.modified,
-            })
+        (0..self.frames.len() as u32)
+            .map(|p| self.view(Pfn(p)))
             .collect()
     }
 
     /// The picture of the list orders.
     pub fn lists_view(&self) -> ListsView {
+        let [zeroed, free, standby, modified] = LISTS.map(|l| self.members(l));
         ListsView {
-            zeroed: self.members(FrameList::Zeroed),
-            free: self.members(FrameList::Free),
-            standby: self.members(FrameList::Standby),
-            modified: self.members(FrameList::Modified),
+            zeroed,
+            free,
+            standby,
+            modified,
         }
     }
 }

@@ -1,13 +1,16 @@
 //! The page file: numbered slots holding real bytes and the page that owns each.
 //!
 //! The lowest free slot is used first, so runs are deterministic. A slot's bytes are
-//! allocated when it is first written.
+//! allocated when it is first written. The slots whose owner changed since the recorder
+//! last asked are remembered ([`PageFile::take_changes`]) for the picture delta.
 
+use super::frames::Owner;
 use crate::sim::addr::{Slot, Vpn, PAGE_SIZE};
+use crate::sim::changes::Changed;
 
 #[derive(Clone, Debug, Default)]
 struct SlotEntry {
-    owner: Option<Vpn>,
+    owner: Option<Owner>,
     data: Option<Box<[u8]>>,
 }
 
@@ -19,6 +22,8 @@ pub struct PageFile {
     /// `Vec`, not a B-tree set: the wasm module then carries no B-tree code for it (the
     /// page's download budget).
     free: Vec<u32>,
+    /// Slots whose owner changed since the last [`PageFile::take_changes`].
+    changed: Changed,
 }
 
 impl PageFile {
@@ -27,7 +32,13 @@ impl PageFile {
         PageFile {
             slots: vec![SlotEntry::default(); slots as usize],
             free: (0..slots).rev().collect(),
+            changed: Changed::default(),
         }
+    }
+
+    /// The slots whose owner changed since the last call, ascending, each once.
+    pub fn take_changes(&mut self) -> Vec<u32> {
+        self.changed.take().into_iter().map(|i| i as u32).collect()
     }
 
     /// Number of slots.
@@ -46,9 +57,10 @@ impl PageFile {
     }
 
     /// Take the lowest free slot for `owner`.
-    pub fn alloc(&mut self, owner: Vpn) -> Option<Slot> {
+    pub fn alloc(&mut self, owner: Owner) -> Option<Slot> {
         let n = self.free.pop()?;
         self.slots[n as usize].owner = Some(owner);
+        self.changed.note(u64::from(n));
         Some(Slot(n))
     }
 
@@ -56,6 +68,7 @@ impl PageFile {
     pub fn release(&mut self, slot: Slot) {
         if let Some(e) = self.slots.get_mut(slot.0 as usize) {
             if e.owner.take().is_some() {
+                self.changed.note(u64::from(slot.0));
                 let i = self.free_index(slot);
                 self.free.insert(i, slot.0);
             }
@@ -63,13 +76,14 @@ impl PageFile {
     }
 
     /// The page that owns `slot`.
-    pub fn owner(&self, slot: Slot) -> Option<Vpn> {
+    pub fn owner(&self, slot: Slot) -> Option<Owner> {
         self.slots.get(slot.0 as usize).and_then(|e| e.owner)
     }
 
     /// Hand `slot` to a new owner (used when a slot changes hands in one I/O).
-    pub fn set_owner(&mut self, slot: Slot, owner: Vpn) {
+    pub fn set_owner(&mut self, slot: Slot, owner: Owner) {
         if let Some(e) = self.slots.get_mut(slot.0 as usize) {
+            self.changed.note(u64::from(slot.0));
             if e.owner.replace(owner).is_none() {
                 let i = self.free_index(slot);
                 if self.free.get(i) == Some(&slot.0) {
@@ -116,37 +130,55 @@ impl PageFile {
         }
     }
 
-    /// The owner of each slot, for the picture.
+    /// The picture of `slot`: the private page it holds.
+    pub fn view(&self, slot: u32) -> Option<Vpn> {
+        self.slots
+            .get(slot as usize)
+            .and_then(|e| e.owner)
+            .and_then(Owner::private_vpn)
+    }
+
+    /// The picture of each slot.
     pub fn views(&self) -> Vec<Option<Vpn>> {
-        self.slots.iter().map(|e| e.owner).collect()
+        (0..self.slots.len() as u32).map(|s| self.view(s)).collect()
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sim::addr::ProcessId;
+
+    fn page(n: u64) -> Owner {
+        Owner::Private {
+            process: ProcessId(1),
+            vpn: Vpn(n),
+        }
+    }
 
     #[test]
     fn lowest_free_first_bytes_round_trip_and_conserved() {
         let mut pf = PageFile::new(3);
-        assert_eq!(pf.alloc(Vpn(9)), Some(Slot(0)));
-        assert_eq!(pf.alloc(Vpn(8)), Some(Slot(1)));
-        let page = vec![0xAB; PAGE_SIZE as usize];
-        pf.write(Slot(1), &page);
+        assert_eq!(pf.alloc(page(9)), Some(Slot(0)));
+        assert_eq!(pf.alloc(page(8)), Some(Slot(1)));
+        let data = vec![0xAB; PAGE_SIZE as usize];
+        pf.write(Slot(1), &data);
         let mut out = vec![0; PAGE_SIZE as usize];
         pf.read(Slot(1), &mut out);
-        assert_eq!(out, page);
+        assert_eq!(out, data);
         pf.release(Slot(0));
         pf.release(Slot(0));
         assert_eq!(pf.free_count(), 2, "a double release does not create slots");
-        assert_eq!(pf.alloc(Vpn(7)), Some(Slot(0)), "lowest free slot again");
-        assert_eq!(pf.owner(Slot(0)), Some(Vpn(7)));
+        assert_eq!(pf.alloc(page(7)), Some(Slot(0)), "lowest free slot again");
+        assert_eq!(pf.owner(Slot(0)), Some(page(7)));
+        assert_eq!(pf.view(0), Some(Vpn(7)));
+        assert_eq!(pf.take_changes(), vec![0, 1]);
         let mut other = vec![1u8; PAGE_SIZE as usize];
         pf.swap(Slot(1), &mut other);
-        assert_eq!(other, page);
+        assert_eq!(other, data);
         pf.read(Slot(1), &mut out);
         assert!(out.iter().all(|b| *b == 1));
-        assert_eq!(pf.alloc(Vpn(6)), Some(Slot(2)));
-        assert_eq!(pf.alloc(Vpn(5)), None);
+        assert_eq!(pf.alloc(page(6)), Some(Slot(2)));
+        assert_eq!(pf.alloc(page(5)), None);
     }
 }

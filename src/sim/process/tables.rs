@@ -3,10 +3,14 @@
 //!
 //! Simplification: page tables live outside simulated RAM (they take no frames) and stay
 //! once created, even when the pages they map are released.
+//!
+//! The tables remember which PTEs were written and which tables were created since the
+//! recorder last asked ([`PageTables::take_changes`]), for the picture delta.
 
 use std::collections::BTreeMap;
 
 use crate::sim::addr::{AddressSplit, Level, Vpn};
+use crate::sim::changes::Changed;
 use crate::sim::event::Pte;
 use crate::sim::picture::TableView;
 
@@ -55,6 +59,19 @@ pub struct PageTables {
     views: Vec<TableView>,
     /// Non-empty leaf PTEs.
     used: usize,
+    /// Pages whose PTE was written since the last [`PageTables::take_changes`].
+    written: Changed,
+    /// Tables created since then.
+    created: Vec<TableView>,
+}
+
+/// What changed in the tables since the recorder last asked.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TableChanges {
+    /// Pages whose PTE was written, ascending, each once.
+    pub ptes: Vec<u64>,
+    /// Tables created, in the order created.
+    pub tables: Vec<TableView>,
 }
 
 impl Default for PageTables {
@@ -85,6 +102,16 @@ impl PageTables {
                 covers: 0,
             }],
             used: 0,
+            written: Changed::default(),
+            created: Vec::new(),
+        }
+    }
+
+    /// What changed since the last call, and start afresh.
+    pub fn take_changes(&mut self) -> TableChanges {
+        TableChanges {
+            ptes: self.written.take(),
+            tables: std::mem::take(&mut self.created),
         }
     }
 
@@ -178,6 +205,7 @@ impl PageTables {
                 };
                 let at = self.views.partition_point(|v| *v < view);
                 self.views.insert(at, view);
+                self.created.push(view);
                 created.push(view);
                 new_index
             } else {
@@ -198,6 +226,9 @@ impl PageTables {
         let slot = &mut ptes[(vpn.0 & 0x1FF) as usize];
         let old = *slot;
         *slot = pte;
+        if old != pte {
+            self.written.note(vpn.0);
+        }
         match (old == Pte::Empty, pte == Pte::Empty) {
             (true, false) => self.used += 1,
             (false, true) => self.used -= 1,
@@ -288,6 +319,10 @@ mod tests {
             writable: true,
         };
         assert_eq!(t.set(vpn, valid), Some(Pte::Empty));
+        let changes = t.take_changes();
+        assert_eq!(changes.ptes, vec![vpn.0]);
+        assert_eq!(changes.tables, created);
+        assert_eq!(t.take_changes(), TableChanges::default());
         assert_eq!(t.pte(vpn), valid);
         let w = t.walk(vpn);
         assert_eq!(w.pte, valid);

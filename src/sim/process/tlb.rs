@@ -3,8 +3,11 @@
 //! An entry also carries the page's protection as the hardware bits would (writable, NX),
 //! so protection is enforced on a hit without a walk. Entries are flushed when their page
 //! is trimmed, decommitted, released or re-protected, so they always agree with the PTEs.
+//! The entries that changed since the recorder last asked are remembered
+//! ([`Tlb::take_changes`]) for the picture delta.
 
 use crate::sim::addr::{Pfn, Vpn};
+use crate::sim::changes::Changed;
 use crate::sim::picture::TlbView;
 
 /// One cached translation.
@@ -26,6 +29,8 @@ pub struct TlbEntry {
 pub struct Tlb {
     entries: Vec<Option<TlbEntry>>,
     stamp: u64,
+    /// Entries changed since the last [`Tlb::take_changes`].
+    changed: Changed,
 }
 
 impl Tlb {
@@ -34,14 +39,29 @@ impl Tlb {
         Tlb {
             entries: vec![None; size.max(1) as usize],
             stamp: 0,
+            changed: Changed::default(),
         }
+    }
+
+    /// The entries changed since the last call, ascending, each once.
+    pub fn take_changes(&mut self) -> Vec<u32> {
+        self.changed.take().into_iter().map(|i| i as u32).collect()
+    }
+
+    /// The index of `vpn`'s entry.
+    fn index_of(&self, vpn: Vpn) -> Option<usize> {
+        self.entries
+            .iter()
+            .position(|e| e.is_some_and(|e| e.vpn == vpn))
     }
 
     /// Look `vpn` up; a hit refreshes the entry's recency.
     pub fn lookup(&mut self, vpn: Vpn) -> Option<TlbEntry> {
         self.stamp += 1;
         let stamp = self.stamp;
-        let entry = self.entries.iter_mut().flatten().find(|e| e.vpn == vpn)?;
+        let i = self.index_of(vpn)?;
+        self.changed.note(i as u64);
+        let entry = self.entries[i].as_mut()?;
         entry.last_use = stamp;
         Some(*entry)
     }
@@ -64,33 +84,34 @@ impl Tlb {
             protect,
             last_use: self.stamp,
         };
-        if let Some(e) = self.entries.iter_mut().flatten().find(|e| e.vpn == vpn) {
-            *e = new;
+        if let Some(i) = self.index_of(vpn) {
+            self.changed.note(i as u64);
+            self.entries[i] = Some(new);
             return None;
         }
-        if let Some(free) = self.entries.iter_mut().find(|e| e.is_none()) {
-            *free = Some(new);
+        if let Some(i) = self.entries.iter().position(|e| e.is_none()) {
+            self.changed.note(i as u64);
+            self.entries[i] = Some(new);
             return None;
         }
         // Full: replace the least recently used entry.
-        let victim = self
+        let (i, victim) = self
             .entries
             .iter_mut()
-            .min_by_key(|e| e.map_or(0, |e| e.last_use))?;
+            .enumerate()
+            .min_by_key(|(_, e)| e.map_or(0, |e| e.last_use))?;
         let evicted = victim.map(|e| e.vpn);
         *victim = Some(new);
+        self.changed.note(i as u64);
         evicted
     }
 
     /// Remove `vpn`'s entry; true when there was one.
     pub fn flush(&mut self, vpn: Vpn) -> bool {
-        match self
-            .entries
-            .iter_mut()
-            .find(|e| e.is_some_and(|e| e.vpn == vpn))
-        {
-            Some(e) => {
-                *e = None;
+        match self.index_of(vpn) {
+            Some(i) => {
+                self.entries[i] = None;
+                self.changed.note(i as u64);
                 true
             }
             None => false,
@@ -113,17 +134,23 @@ impl Tlb {
         self.entries.iter().flatten()
     }
 
+    /// The picture of entry `i`.
+    pub fn view(&self, i: u32) -> Option<TlbView> {
+        self.entries
+            .get(i as usize)
+            .copied()
+            .flatten()
+            .map(|e| TlbView {
+                vpn: e.vpn,
+                pfn: e.pfn,
+                last_use: e.last_use,
+            })
+    }
+
     /// The picture of the TLB, slot by slot.
     pub fn views(&self) -> Vec<Option<TlbView>> {
-        self.entries
-            .iter()
-            .map(|e| {
-                e.map(|e| TlbView {
-                    vpn: e.vpn,
-                    pfn: e.pfn,
-                    last_use: e.last_use,
-                })
-            })
+        (0..self.entries.len() as u32)
+            .map(|i| self.view(i))
             .collect()
     }
 }
@@ -138,7 +165,9 @@ mod tests {
         assert_eq!(t.fill(Vpn(1), Pfn(10), 4), None);
         assert_eq!(t.fill(Vpn(2), Pfn(20), 4), None);
         assert!(t.lookup(Vpn(1)).is_some(), "1 is now more recent than 2");
+        assert_eq!(t.take_changes(), vec![0, 1]);
         assert_eq!(t.fill(Vpn(3), Pfn(30), 4), Some(Vpn(2)));
+        assert_eq!(t.take_changes(), vec![1], "the LRU entry was replaced");
         assert!(t.lookup(Vpn(2)).is_none());
         assert_eq!(t.lookup(Vpn(3)).map(|e| e.pfn), Some(Pfn(30)));
         assert!(t.flush(Vpn(3)));

@@ -1,0 +1,410 @@
+//! [`PictureDelta`]: the change from one picture to the next, as a list of [`Change`]s
+//! applied in order. Frame lists and the working set change by moves ([`ListOp`],
+//! [`WsOp`]), so a step that takes one frame off a long list stores one move.
+
+use super::{
+    CommitView, Counters, FrameList, FrameView, ListsView, Picture, Policy, ProcessView, Pte,
+    RegionView, TableView, TlbView, Vpn, WorkingSetView, WsPageView,
+};
+use crate::sim::addr::Pfn;
+
+/// A move of a frame on or off a list, in the order it happened.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ListOp {
+    /// `pfn` joins the tail of `list`.
+    Push {
+        /// The list.
+        list: FrameList,
+        /// The frame.
+        pfn: Pfn,
+    },
+    /// `pfn` leaves `list`.
+    Unlink {
+        /// The list.
+        list: FrameList,
+        /// The frame.
+        pfn: Pfn,
+    },
+}
+
+/// A change to the working set's pages, in the order it happened.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WsOp {
+    /// `vpn` is inserted at position `at` (its ages follow in a [`WsOp::Set`]).
+    Insert {
+        /// Position in clock order.
+        at: u32,
+        /// The page.
+        vpn: Vpn,
+    },
+    /// The page at `at` leaves.
+    Remove {
+        /// Position in clock order.
+        at: u32,
+    },
+    /// The page at `at` now shows `page`.
+    Set {
+        /// Position in clock order.
+        at: u32,
+        /// The page and its ages.
+        page: WsPageView,
+    },
+}
+
+impl ListsView {
+    fn list_mut(&mut self, list: FrameList) -> Option<&mut Vec<Pfn>> {
+        match list {
+            FrameList::Zeroed => Some(&mut self.zeroed),
+            FrameList::Free => Some(&mut self.free),
+            FrameList::Standby => Some(&mut self.standby),
+            FrameList::Modified => Some(&mut self.modified),
+            FrameList::Active => None,
+        }
+    }
+
+    /// Apply one move.
+    fn apply(&mut self, op: ListOp) {
+        match op {
+            ListOp::Push { list, pfn } => {
+                if let Some(l) = self.list_mut(list) {
+                    l.push(pfn);
+                }
+            }
+            ListOp::Unlink { list, pfn } => {
+                if let Some(l) = self.list_mut(list) {
+                    if let Some(i) = l.iter().position(|p| *p == pfn) {
+                        l.remove(i);
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl WorkingSetView {
+    /// Apply one change to the pages.
+    fn apply(&mut self, op: WsOp) {
+        match op {
+            WsOp::Insert { at, vpn } => {
+                let at = (at as usize).min(self.pages.len());
+                self.pages.insert(
+                    at,
+                    WsPageView {
+                        vpn,
+                        accessed: false,
+                        loaded: 0,
+                        last_use: 0,
+                    },
+                );
+            }
+            WsOp::Remove { at } => {
+                if (at as usize) < self.pages.len() {
+                    self.pages.remove(at as usize);
+                }
+            }
+            WsOp::Set { at, page } => {
+                if let Some(p) = self.pages.get_mut(at as usize) {
+                    *p = page;
+                }
+            }
+        }
+    }
+}
+
+/// One change from a picture to the next.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Change {
+    /// The regions, all of them (they change only in API calls).
+    Regions(Box<[RegionView]>),
+    /// A page table was created.
+    Table(TableView),
+    /// A leaf PTE changed (`None`: it became empty).
+    Pte(u64, Option<Pte>),
+    /// TLB entry `i` changed.
+    Tlb(u32, Option<TlbView>),
+    /// The frame count changed (whole pictures only).
+    FrameCount(u32),
+    /// Frame `pfn` changed.
+    Frame(u32, FrameView),
+    /// A frame moved on or off a list.
+    List(ListOp),
+    /// The lists, all of them (whole-picture diffs).
+    Lists(Box<ListsView>),
+    /// The slot count changed (whole pictures only).
+    SlotCount(u32),
+    /// Page-file slot `i` changed.
+    Slot(u32, Option<Vpn>),
+    /// A change to the working set's pages.
+    Ws(WsOp),
+    /// The working set, all of it (whole-picture diffs).
+    WorkingSet(Box<WorkingSetView>),
+    /// The working set's policy, limit and clock hand.
+    WsState(Policy, u32, u32),
+    /// Counter `i` (in [`Counters`] field order) changed.
+    Counter(u8, u64),
+    /// The commit charge or limit changed.
+    Commit(CommitView),
+    /// The focus address changed.
+    Focus(Option<u64>),
+    /// Another process is shown.
+    Process(Box<ProcessView>),
+}
+
+/// The change from one picture to the next, in the order to apply; small when little
+/// changed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PictureDelta {
+    changes: Vec<Change>,
+}
+
+impl PictureDelta {
+    /// A delta of these changes.
+    pub fn new(changes: Vec<Change>) -> PictureDelta {
+        PictureDelta { changes }
+    }
+
+    /// The changes, in order.
+    pub fn changes(&self) -> &[Change] {
+        &self.changes
+    }
+
+    /// An estimate of the heap bytes this delta holds.
+    pub fn heap_bytes(&self) -> usize {
+        let boxed: usize = self
+            .changes
+            .iter()
+            .map(|c| match c {
+                Change::Regions(r) => std::mem::size_of_val(&**r),
+                Change::Lists(l) => {
+                    std::mem::size_of::<ListsView>()
+                        + 4 * (l.zeroed.len() + l.free.len() + l.standby.len() + l.modified.len())
+                }
+                Change::WorkingSet(w) => {
+                    std::mem::size_of::<WorkingSetView>()
+                        + w.pages.len() * std::mem::size_of::<WsPageView>()
+                }
+                Change::Process(p) => std::mem::size_of::<ProcessView>() + p.name.len(),
+                _ => 0,
+            })
+            .sum();
+        self.changes.capacity() * std::mem::size_of::<Change>() + boxed
+    }
+
+    /// The delta that turns `old` into `new`, by comparing them whole.
+    pub fn between(old: &Picture, new: &Picture) -> PictureDelta {
+        let mut c = Vec::new();
+        if old.regions != new.regions {
+            c.push(Change::Regions(new.regions.clone().into_boxed_slice()));
+        }
+        for t in &new.tables {
+            if !old.tables.contains(t) {
+                c.push(Change::Table(*t));
+            }
+        }
+        for (k, v) in &new.ptes {
+            if old.ptes.get(k) != Some(v) {
+                c.push(Change::Pte(*k, Some(*v)));
+            }
+        }
+        for k in old.ptes.keys() {
+            if !new.ptes.contains_key(k) {
+                c.push(Change::Pte(*k, None));
+            }
+        }
+        for (i, v) in new.tlb.iter().enumerate() {
+            if old.tlb.get(i) != Some(v) {
+                c.push(Change::Tlb(i as u32, *v));
+            }
+        }
+        if old.frames.len() != new.frames.len() {
+            c.push(Change::FrameCount(new.frames.len() as u32));
+        }
+        for (i, v) in new.frames.iter().enumerate() {
+            if old.frames.get(i) != Some(v) {
+                c.push(Change::Frame(i as u32, *v));
+            }
+        }
+        if old.lists != new.lists {
+            c.push(Change::Lists(Box::new(new.lists.clone())));
+        }
+        if old.slots.len() != new.slots.len() {
+            c.push(Change::SlotCount(new.slots.len() as u32));
+        }
+        for (i, v) in new.slots.iter().enumerate() {
+            if old.slots.get(i) != Some(v) {
+                c.push(Change::Slot(i as u32, *v));
+            }
+        }
+        if old.working_set != new.working_set {
+            c.push(Change::WorkingSet(Box::new(new.working_set.clone())));
+        }
+        counter_changes(&old.counters, &new.counters, &mut c);
+        if old.commit != new.commit {
+            c.push(Change::Commit(new.commit));
+        }
+        if old.focus != new.focus {
+            c.push(Change::Focus(new.focus));
+        }
+        if old.process != new.process {
+            c.push(Change::Process(Box::new(new.process.clone())));
+        }
+        PictureDelta { changes: c }
+    }
+
+    /// Apply this delta to `picture`, turning the old picture into the new one.
+    pub fn apply(&self, picture: &mut Picture) {
+        for change in &self.changes {
+            match change {
+                Change::Regions(r) => picture.regions = r.to_vec(),
+                Change::Table(t) => {
+                    let at = picture.tables.partition_point(|v| v < t);
+                    if picture.tables.get(at) != Some(t) {
+                        picture.tables.insert(at, *t);
+                    }
+                }
+                Change::Pte(k, Some(pte)) => {
+                    picture.ptes.insert(*k, *pte);
+                }
+                Change::Pte(k, None) => {
+                    picture.ptes.remove(k);
+                }
+                Change::Tlb(i, v) => set_at(&mut picture.tlb, *i, *v, None),
+                Change::FrameCount(n) => picture.frames.truncate(*n as usize),
+                Change::Frame(i, v) => {
+                    let blank = FrameView {
+                        list: FrameList::Active,
+                        vpn: None,
+                        dirty: false,
+                        owner: None,
+                        share_count: 0,
+                    };
+                    set_at(&mut picture.frames, *i, *v, blank)
+                }
+                Change::List(op) => picture.lists.apply(*op),
+                Change::Lists(l) => picture.lists = (**l).clone(),
+                Change::SlotCount(n) => picture.slots.truncate(*n as usize),
+                Change::Slot(i, v) => set_at(&mut picture.slots, *i, *v, None),
+                Change::Ws(op) => picture.working_set.apply(*op),
+                Change::WorkingSet(w) => picture.working_set = (**w).clone(),
+                Change::WsState(policy, limit, hand) => {
+                    let ws = &mut picture.working_set;
+                    (ws.policy, ws.limit, ws.hand) = (*policy, *limit, *hand);
+                }
+                Change::Counter(i, v) => picture.counters.set(*i, *v),
+                Change::Commit(v) => picture.commit = *v,
+                Change::Focus(v) => picture.focus = *v,
+                Change::Process(p) => picture.process = (**p).clone(),
+            }
+        }
+    }
+}
+
+/// Set `target[i]`, growing the vector with `blank` when it is shorter.
+fn set_at<T: Clone>(target: &mut Vec<T>, i: u32, value: T, blank: T) {
+    let i = i as usize;
+    if target.len() <= i {
+        target.resize(i + 1, blank);
+    }
+    target[i] = value;
+}
+
+/// The counters that differ between `old` and `new`, as changes.
+pub fn counter_changes(old: &Counters, new: &Counters, out: &mut Vec<Change>) {
+    for i in 0..Counters::FIELDS {
+        if old.get(i) != new.get(i) {
+            out.push(Change::Counter(i, new.get(i)));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::addr::{Owner, ProcessId};
+
+    fn sample() -> Picture {
+        Picture {
+            frames: vec![
+                FrameView {
+                    list: FrameList::Zeroed,
+                    vpn: None,
+                    dirty: false,
+                    owner: None,
+                    share_count: 0,
+                };
+                4
+            ],
+            slots: vec![None; 3],
+            ..Picture::default()
+        }
+    }
+
+    #[test]
+    fn delta_round_trips() {
+        let a = sample();
+        let mut b = a.clone();
+        b.frames[2] = FrameView {
+            list: FrameList::Active,
+            vpn: Some(Vpn(0x23456700)),
+            dirty: true,
+            owner: Some(Owner::Private {
+                process: ProcessId(1),
+                vpn: Vpn(0x23456700),
+            }),
+            share_count: 1,
+        };
+        b.lists.zeroed = vec![Pfn(0), Pfn(1), Pfn(3)];
+        b.counters.hard = 3;
+        b.ptes.insert(0x23456700, Pte::DemandZero);
+        b.slots.pop();
+        b.focus = Some(0x2345_6700_0000);
+        let d = PictureDelta::between(&a, &b);
+        let mut c = a.clone();
+        d.apply(&mut c);
+        assert_eq!(c, b);
+        let back = PictureDelta::between(&b, &a);
+        back.apply(&mut c);
+        assert_eq!(c, a);
+        assert_eq!(PictureDelta::between(&a, &a), PictureDelta::default());
+    }
+
+    #[test]
+    fn list_and_working_set_moves_replay_in_order() {
+        let mut lists = ListsView {
+            zeroed: vec![Pfn(0), Pfn(1)],
+            ..ListsView::default()
+        };
+        for op in [
+            ListOp::Unlink {
+                list: FrameList::Zeroed,
+                pfn: Pfn(0),
+            },
+            ListOp::Push {
+                list: FrameList::Standby,
+                pfn: Pfn(0),
+            },
+        ] {
+            lists.apply(op);
+        }
+        assert_eq!((lists.zeroed, lists.standby), (vec![Pfn(1)], vec![Pfn(0)]));
+        let mut ws = WorkingSetView::default();
+        let page = |v: u64| WsPageView {
+            vpn: Vpn(v),
+            accessed: true,
+            loaded: v,
+            last_use: v,
+        };
+        for op in [
+            WsOp::Insert { at: 0, vpn: Vpn(1) },
+            WsOp::Insert { at: 0, vpn: Vpn(2) },
+            WsOp::Remove { at: 1 },
+            WsOp::Set {
+                at: 0,
+                page: page(2),
+            },
+        ] {
+            ws.apply(op);
+        }
+        assert_eq!(ws.pages, vec![page(2)]);
+    }
+}

@@ -1,0 +1,314 @@
+//! The recorder: turns the engine's events into steps, and each step's changes into a
+//! picture delta (DESIGN §3).
+//!
+//! The state a step changed is known without looking at the rest of the machine: the PFN
+//! database, the page file, the page tables, the TLB and the working set each keep the
+//! list of what changed since the recorder last asked, and the address space a version
+//! number. [`Recorder::close`] turns those lists into a [`PictureDelta`], so recording a
+//! step costs in proportion to what it changed. Only a checkpoint (see
+//! [`super::history`]) draws the whole machine.
+//!
+//! Uses: the system, a process's [`Mmu`], the address space through [`RegionSource`],
+//! the history. Used by the paging engine and the machine.
+
+use super::addr::Vpn;
+use super::config::Policy;
+use super::event::{Event, Pte, Step};
+use super::history::{History, Recording};
+use super::picture::{
+    counter_changes, Change, CommitView, Counters, Picture, PictureDelta, ProcessView,
+    RegionSource, WorkingSetView, WsOp, WsPageView,
+};
+use super::process::Mmu;
+use super::system::System;
+
+/// What a step is recorded against: the system, the running process's MMU state, its
+/// regions and its name.
+pub struct Scene<'a> {
+    /// The system.
+    pub system: &'a mut System,
+    /// The running process's MMU state.
+    pub mmu: &'a mut Mmu,
+    /// The running process's regions.
+    pub regions: &'a dyn RegionSource,
+    /// The running process's name.
+    pub name: &'a str,
+}
+
+/// The whole picture of `system` and the process with `mmu`, `regions` and `name`.
+/// Costs O(frames + slots + PTEs + TLB).
+pub fn whole_picture(
+    system: &System,
+    mmu: &Mmu,
+    regions: &dyn RegionSource,
+    name: &str,
+) -> Picture {
+    let mut ptes = std::collections::BTreeMap::new();
+    mmu.tables.for_each(|vpn, pte| {
+        ptes.insert(vpn.0, pte);
+    });
+    let ws = &mmu.ws;
+    Picture {
+        regions: regions.region_views(),
+        tables: mmu.tables.views().to_vec(),
+        ptes,
+        tlb: mmu.tlb.views(),
+        frames: system.frames.views(),
+        lists: system.frames.lists_view(),
+        slots: system.pagefile.views(),
+        working_set: WorkingSetView {
+            policy: ws.policy(),
+            limit: ws.limit(),
+            pages: ws
+                .pages()
+                .iter()
+                .map(|&vpn| ws_page_view(system, mmu, vpn))
+                .collect(),
+            hand: ws.hand() as u32,
+        },
+        counters: counters(system, mmu),
+        commit: commit(system),
+        focus: mmu.focus,
+        process: process_view(mmu, name),
+    }
+}
+
+/// A working-set page with the policy's view of it.
+fn ws_page_view(system: &System, mmu: &Mmu, vpn: Vpn) -> WsPageView {
+    match mmu.tables.pte(vpn) {
+        Pte::Valid { pfn, accessed, .. } => {
+            let f = system.frames.get(pfn);
+            WsPageView {
+                vpn,
+                accessed,
+                loaded: f.loaded,
+                last_use: f.last_use,
+            }
+        }
+        _ => WsPageView {
+            vpn,
+            accessed: false,
+            loaded: 0,
+            last_use: 0,
+        },
+    }
+}
+
+/// The counters shown: the process's faults and TLB, the system's page-file traffic.
+fn counters(system: &System, mmu: &Mmu) -> Counters {
+    Counters {
+        pagefile_reads: system.io.pagefile_reads,
+        pagefile_writes: system.io.pagefile_writes,
+        ..mmu.counters
+    }
+}
+
+fn commit(system: &System) -> CommitView {
+    CommitView {
+        charge: system.commit_charge,
+        limit: system.commit_limit,
+    }
+}
+
+fn process_view(mmu: &Mmu, name: &str) -> ProcessView {
+    ProcessView {
+        id: mmu.pid,
+        name: name.to_string(),
+        cr3: mmu.cr3,
+    }
+}
+
+/// The small parts of the last recorded picture, compared whole at each step.
+#[derive(Clone, Debug)]
+struct Seen {
+    regions: u64,
+    ws_state: (Policy, u32, u32),
+    counters: Counters,
+    commit: CommitView,
+    focus: Option<u64>,
+    process: ProcessView,
+}
+
+impl Seen {
+    fn of(picture: &Picture, regions: u64) -> Seen {
+        let ws = &picture.working_set;
+        Seen {
+            regions,
+            ws_state: (ws.policy, ws.limit, ws.hand),
+            counters: picture.counters,
+            commit: picture.commit,
+            focus: picture.focus,
+            process: picture.process.clone(),
+        }
+    }
+}
+
+/// Events of the step being built, the script line, and the history.
+#[derive(Clone, Debug)]
+pub struct Recorder {
+    pending: Vec<Event>,
+    line: Option<u32>,
+    history: History,
+    seen: Seen,
+}
+
+impl Recorder {
+    /// A recorder in `mode` whose history starts from `scene` as it is now.
+    pub fn new(mode: Recording, mut scene: Scene) -> Recorder {
+        let initial = match mode {
+            Recording::Pictures => {
+                whole_picture(scene.system, scene.mmu, scene.regions, scene.name)
+            }
+            _ => Picture::default(),
+        };
+        let seen = Seen::of(&initial, scene.regions.version());
+        forget_changes(&mut scene);
+        Recorder {
+            pending: Vec::new(),
+            line: None,
+            history: History::new(mode, initial),
+            seen,
+        }
+    }
+
+    /// True when steps are being recorded (so narration is worth formatting).
+    pub fn recording(&self) -> bool {
+        self.history.mode() != Recording::Off
+    }
+
+    /// Everything recorded so far.
+    pub fn history(&self) -> &History {
+        &self.history
+    }
+
+    /// The script line that the following steps belong to.
+    pub fn set_line(&mut self, line: Option<u32>) {
+        self.line = line;
+    }
+
+    /// Add an event to the step being built.
+    pub fn emit(&mut self, event: Event) {
+        if self.recording() {
+            self.pending.push(event);
+        }
+    }
+
+    /// Close the step being built with `narration` (`None` when not recording): record
+    /// it, with the delta of what changed in `scene` since the last step.
+    pub fn close(&mut self, narration: Option<String>, mut scene: Scene) {
+        let narration = match (self.history.mode(), narration) {
+            (Recording::Off, _) | (_, None) => {
+                self.pending.clear();
+                forget_changes(&mut scene);
+                return;
+            }
+            (_, Some(narration)) => narration,
+        };
+        let step = Step {
+            events: std::mem::take(&mut self.pending),
+            narration,
+            line: self.line,
+        };
+        if self.history.mode() != Recording::Pictures {
+            forget_changes(&mut scene);
+            self.history.push(step, None, Picture::default);
+            return;
+        }
+        let delta = self.delta(&mut scene);
+        let Scene {
+            system,
+            mmu,
+            regions,
+            name,
+        } = scene;
+        self.history.push(step, Some(delta), || {
+            whole_picture(system, mmu, regions, name)
+        });
+    }
+
+    /// The changes since the last step, from the change lists of `scene`.
+    fn delta(&mut self, scene: &mut Scene) -> PictureDelta {
+        let (system, mmu) = (&mut *scene.system, &mut *scene.mmu);
+        let mut c = Vec::new();
+        let version = scene.regions.version();
+        if version != self.seen.regions {
+            self.seen.regions = version;
+            c.push(Change::Regions(
+                scene.regions.region_views().into_boxed_slice(),
+            ));
+        }
+        let tables = mmu.tables.take_changes();
+        c.extend(tables.tables.iter().map(|t| Change::Table(*t)));
+        // Pages whose working-set view may have changed: their PTE (accessed bit) or
+        // their frame (load and use stamps) changed, or they joined the working set.
+        let mut touched: Vec<u64> = tables.ptes.clone();
+        for &vpn in &tables.ptes {
+            let pte = mmu.tables.pte(Vpn(vpn));
+            c.push(Change::Pte(vpn, (pte != Pte::Empty).then_some(pte)));
+        }
+        for i in mmu.tlb.take_changes() {
+            c.push(Change::Tlb(i, mmu.tlb.view(i)));
+        }
+        let frames = system.frames.take_changes();
+        for &pfn in &frames.frames {
+            c.push(Change::Frame(pfn.0, system.frames.view(pfn)));
+            let owner = system.frames.get(pfn).owner;
+            if let Some(vpn) = owner.filter(|o| o.process() == Some(mmu.pid)) {
+                touched.extend(vpn.private_vpn().map(|v| v.0));
+            }
+        }
+        c.extend(frames.lists.into_iter().map(Change::List));
+        for slot in system.pagefile.take_changes() {
+            c.push(Change::Slot(slot, system.pagefile.view(slot)));
+        }
+        for op in mmu.ws.take_changes() {
+            if let WsOp::Insert { vpn, .. } = op {
+                touched.push(vpn.0);
+            }
+            c.push(Change::Ws(op));
+        }
+        touched.sort_unstable();
+        touched.dedup();
+        for vpn in touched {
+            if let Some(at) = mmu.ws.position(Vpn(vpn)) {
+                let page = ws_page_view(system, mmu, Vpn(vpn));
+                c.push(Change::Ws(WsOp::Set {
+                    at: at as u32,
+                    page,
+                }));
+            }
+        }
+        let ws_state = (mmu.ws.policy(), mmu.ws.limit(), mmu.ws.hand() as u32);
+        if ws_state != self.seen.ws_state {
+            self.seen.ws_state = ws_state;
+            c.push(Change::WsState(ws_state.0, ws_state.1, ws_state.2));
+        }
+        let counters = counters(system, mmu);
+        counter_changes(&self.seen.counters, &counters, &mut c);
+        self.seen.counters = counters;
+        let commit = commit(system);
+        if commit != self.seen.commit {
+            self.seen.commit = commit;
+            c.push(Change::Commit(commit));
+        }
+        if mmu.focus != self.seen.focus {
+            self.seen.focus = mmu.focus;
+            c.push(Change::Focus(mmu.focus));
+        }
+        if mmu.pid != self.seen.process.id || scene.name != self.seen.process.name {
+            self.seen.process = process_view(mmu, scene.name);
+            c.push(Change::Process(Box::new(self.seen.process.clone())));
+        }
+        c.shrink_to_fit();
+        PictureDelta::new(c)
+    }
+}
+
+/// Drop the change lists of `scene` (nothing is drawn from them).
+fn forget_changes(scene: &mut Scene) {
+    scene.system.frames.take_changes();
+    scene.system.pagefile.take_changes();
+    scene.mmu.tables.take_changes();
+    scene.mmu.tlb.take_changes();
+    scene.mmu.ws.take_changes();
+}

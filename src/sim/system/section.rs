@@ -1,0 +1,61 @@
+//! Section objects (file mappings) and their prototype PTEs (reference §8.7, WI6 p.133).
+//!
+//! A section's pages are described once, by its prototype PTEs; a process PTE that maps a
+//! section page points at the prototype PTE, and a resident page's frame is owned by the
+//! prototype PTE ([`super::Owner::Shared`]). Only the data lives here so far: no call
+//! creates a section yet.
+
+use crate::sim::addr::SectionId;
+use crate::sim::event::Pte;
+
+/// What a section's pages are backed by when they leave RAM.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Backing {
+    /// The page file: the contents vanish with the last reference ("page-file-backed").
+    PageFile,
+    /// A file of the simulated disk, by name ("persisted").
+    File(String),
+}
+
+/// One section object.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Section {
+    /// Its number.
+    pub id: SectionId,
+    /// Its name, for `OpenFileMapping`, if it has one.
+    pub name: Option<String>,
+    /// Where its pages go when they leave RAM.
+    pub backing: Backing,
+    /// One prototype PTE per page of the section.
+    pub prototypes: Vec<Pte>,
+}
+
+impl Section {
+    /// A section of `pages` pages whose prototype PTEs all start as demand-zero.
+    pub fn new(id: SectionId, name: Option<String>, backing: Backing, pages: u32) -> Section {
+        Section {
+            id,
+            name,
+            backing,
+            prototypes: vec![Pte::DemandZero; pages as usize],
+        }
+    }
+
+    /// Pages in the section.
+    pub fn pages(&self) -> u32 {
+        self.prototypes.len() as u32
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_new_section_is_demand_zero() {
+        let s = Section::new(SectionId(3), Some("shm".into()), Backing::PageFile, 4);
+        assert_eq!(s.pages(), 4);
+        assert!(s.prototypes.iter().all(|p| *p == Pte::DemandZero));
+        assert_eq!(s.backing, Backing::PageFile);
+    }
+}

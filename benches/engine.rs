@@ -1,10 +1,13 @@
 //! The interactive engine's speed: faulting accesses per second with every step and
-//! picture recorded, and with recording off; and the cost of reaching any step of a
-//! 100,000-step run.
+//! picture recorded, and with recording off; the cost of reaching any step of a
+//! 100,000-step run; and the recording cost on a large machine (4096 frames, 65,536
+//! page-file slots), where a step changes little of a big picture, measured against the
+//! same run with recording off. The history's memory per step is printed.
 //!
 //! Run with `cargo bench --bench engine`.
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+use pagelab::script::{self, Program};
 use pagelab::sim::consts::{MEM_COMMIT, MEM_RESERVE, PAGE_READWRITE};
 use pagelab::sim::history::CHECKPOINT_INTERVAL;
 use pagelab::sim::{Config, Machine, Recording};
@@ -76,5 +79,54 @@ fn engine(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, engine);
+/// The large machine's settings for both large workloads.
+const LARGE: &str = "#pragma pagelab frames=4096 working_set=4096 pagefile=65536\n\
+                     char *p = VirtualAlloc(NULL, 16777216, MEM_COMMIT, PAGE_READWRITE);\n";
+
+/// One 16 MiB `memset` over a committed 16 MiB region: a demand-zero fault per page
+/// (about 20,490 steps).
+fn memset_script() -> String {
+    format!("{LARGE}memset(p, 1, 16777216);\n")
+}
+
+/// A store loop touching one byte per page, round the 16 MiB region; it runs to the
+/// default statement limit (83,202 steps).
+fn store_loop_script() -> String {
+    format!("{LARGE}for (int i = 0; i < 200000; i++) {{ p[i * 4096 % 16777216] = 1; }}\n")
+}
+
+/// Run `program` on a fresh machine recording as `mode`.
+fn run_script(program: &Program, mode: Recording) -> Machine {
+    let mut m = Machine::with_recording(script::machine_config(program), mode);
+    script::run(program, &mut m);
+    m
+}
+
+fn large_machine(c: &mut Criterion) {
+    let mut group = c.benchmark_group("large_machine");
+    group.sample_size(10);
+    for (name, text) in [
+        ("memset_16mib", memset_script()),
+        ("store_loop", store_loop_script()),
+    ] {
+        let program = script::parse(&text).expect("the benchmark script parses");
+        let m = run_script(&program, Recording::Pictures);
+        let h = m.history();
+        println!(
+            "{name}: {} steps, history {} bytes ({} per step), {} checkpoints",
+            h.len(),
+            h.heap_bytes(),
+            h.heap_bytes() / h.len().max(1),
+            h.checkpoints()
+        );
+        for (mode_name, mode) in [("pictures", Recording::Pictures), ("off", Recording::Off)] {
+            group.bench_function(format!("{name}/{mode_name}"), |b| {
+                b.iter(|| run_script(&program, mode))
+            });
+        }
+    }
+    group.finish();
+}
+
+criterion_group!(benches, engine, large_machine);
 criterion_main!(benches);

@@ -270,16 +270,12 @@ impl PictureDelta {
                 }
                 Change::Tlb(i, v) => set_at(&mut picture.tlb, *i, *v, None),
                 Change::FrameCount(n) => picture.frames.truncate(*n as usize),
-                Change::Frame(i, v) => {
-                    let blank = FrameView {
-                        list: FrameList::Active,
-                        vpn: None,
-                        dirty: false,
-                        owner: None,
-                        share_count: 0,
-                    };
-                    set_at(&mut picture.frames, *i, *v, blank)
-                }
+                Change::Frame(i, v) => set_at(
+                    &mut picture.frames,
+                    *i,
+                    *v,
+                    FrameView::empty(FrameList::Active),
+                ),
                 Change::List(op) => picture.lists.apply(*op),
                 Change::Lists(l) => picture.lists = (**l).clone(),
                 Change::SlotCount(n) => picture.slots.truncate(*n as usize),
@@ -324,16 +320,7 @@ mod tests {
 
     fn sample() -> Picture {
         Picture {
-            frames: vec![
-                FrameView {
-                    list: FrameList::Zeroed,
-                    vpn: None,
-                    dirty: false,
-                    owner: None,
-                    share_count: 0,
-                };
-                4
-            ],
+            frames: vec![FrameView::empty(FrameList::Zeroed); 4],
             slots: vec![None; 3],
             ..Picture::default()
         }

@@ -70,6 +70,19 @@ pub struct FrameView {
     pub share_count: u32,
 }
 
+impl FrameView {
+    /// A frame on `list` holding no page.
+    pub fn empty(list: FrameList) -> FrameView {
+        FrameView {
+            list,
+            vpn: None,
+            dirty: false,
+            owner: None,
+            share_count: 0,
+        }
+    }
+}
+
 /// The order of the frame lists (reference §8.3: allocation takes the head).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct ListsView {

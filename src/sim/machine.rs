@@ -150,6 +150,12 @@ impl Machine {
         &mut self.system
     }
 
+    /// Tests only: the recorder.
+    #[cfg(test)]
+    pub(crate) fn recorder_mut(&mut self) -> &mut Recorder {
+        &mut self.recorder
+    }
+
     /// The paging engine at work on the running process.
     pub(crate) fn engine(&mut self) -> Engine<'_, AddressSpace> {
         let p = &mut self.processes[self.current];

@@ -150,6 +150,10 @@ pub struct Recorder {
     line: Option<u32>,
     history: History,
     seen: Seen,
+    /// Tests only: the last picture, rebuilt from the deltas and compared with the whole
+    /// picture at every step (see [`Recorder::check_every_step`]).
+    #[cfg(test)]
+    check: Option<Picture>,
 }
 
 impl Recorder {
@@ -168,7 +172,16 @@ impl Recorder {
             line: None,
             history: History::new(mode, initial),
             seen,
+            #[cfg(test)]
+            check: None,
         }
+    }
+
+    /// Tests only: from now on, check at every step that the delta turns the previous
+    /// picture into the whole picture of the machine (panics otherwise).
+    #[cfg(test)]
+    pub(crate) fn check_every_step(&mut self, now: Picture) {
+        self.check = Some(now);
     }
 
     /// True when steps are being recorded (so narration is worth formatting).
@@ -215,6 +228,18 @@ impl Recorder {
             return;
         }
         let delta = self.delta(&mut scene);
+        #[cfg(test)]
+        if let Some(last) = &mut self.check {
+            delta.apply(last);
+            let whole = whole_picture(scene.system, scene.mmu, scene.regions, scene.name);
+            assert_eq!(
+                *last,
+                whole,
+                "step {}: {}",
+                self.history.len(),
+                step.narration
+            );
+        }
         let Scene {
             system,
             mmu,
@@ -311,4 +336,54 @@ fn forget_changes(scene: &mut Scene) {
     scene.mmu.tables.take_changes();
     scene.mmu.tlb.take_changes();
     scene.mmu.ws.take_changes();
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::sim::consts::*;
+    use crate::sim::{Config, Machine};
+
+    /// Every step's delta, built from the change lists, turns the previous picture into
+    /// the whole picture of the machine: through faults, trims, the writer, clustering,
+    /// guard pages, protection changes, decommit, release and MEM_RESET, with and
+    /// without the standby lists.
+    #[test]
+    fn each_delta_rebuilds_the_whole_picture() {
+        for standby in [true, false] {
+            let config = Config {
+                frames: 6,
+                pagefile: 8,
+                working_set: 4,
+                tlb: 3,
+                standby,
+                ..Config::default()
+            };
+            let mut m = Machine::new(config);
+            let now = m.picture();
+            m.recorder_mut().check_every_step(now);
+            let p = m.virtual_alloc(0, 12 * 0x1000, MEM_COMMIT, PAGE_READWRITE);
+            for round in 0..3u8 {
+                for i in 0..12 {
+                    let va = p + i * 0x1000 + u64::from(round) * 8;
+                    if (i + u64::from(round)) % 3 == 0 {
+                        m.read(va, &mut [0; 4]).expect("read");
+                    } else {
+                        m.write(va, &[round; 4]).expect("write");
+                    }
+                }
+                m.page_out(p, 0x3000);
+                m.write_modified_pages();
+            }
+            m.virtual_protect(p, 0x2000, PAGE_READONLY | PAGE_GUARD, true);
+            assert!(m.read(p, &mut [0; 1]).is_err(), "the guard fires");
+            m.virtual_alloc(p + 0x4000, 0x2000, MEM_RESET, PAGE_READWRITE);
+            m.empty_working_set();
+            m.virtual_free(p + 0x6000, 0x2000, MEM_DECOMMIT);
+            m.output("done");
+            m.virtual_free(p, 0, MEM_RELEASE);
+            let history = m.history();
+            assert!(history.len() > 100, "{} steps", history.len());
+            assert_eq!(history.picture_after(history.len() - 1), Some(m.picture()));
+        }
+    }
 }

@@ -2,13 +2,15 @@
 //! that turns every operation into steps (DESIGN §2–§3, §9).
 //!
 //! Who uses whom (no module depends back on its caller):
-//! `machine` → `api` is the other way round (the Win32 calls are `impl Machine` blocks in
-//! [`super::api`], which use the machine); the machine uses [`super::paging`] (the
-//! engine, handed borrowed parts for each operation), [`super::record`],
-//! [`super::system`], [`super::process`] and [`super::space`]. The engine uses the
-//! recorder, the system, the process's MMU state and, through [`super::paging::Vad`], the
-//! address space. The recorder uses the system, the MMU state, the history and the
-//! picture types.
+//! - [`super::api`] (the Win32 calls, `impl Machine` blocks) uses the machine;
+//! - the machine uses [`super::paging`] (the engine, handed borrowed parts for each
+//!   operation), [`super::record`], [`super::system`], [`super::process`] and
+//!   [`super::space`];
+//! - the engine uses the recorder, the system, the process's MMU state and, through
+//!   [`super::paging::Vad`], the address space;
+//! - the recorder uses the system, the MMU state, the history and the picture types;
+//! - a process holds its address space; the system, the process's MMU state and the
+//!   address space use only leaf modules (addresses, events, pictures, settings).
 
 use super::addr::{ProcessId, Vpn};
 use super::config::Config;

@@ -12,7 +12,7 @@ mod common;
 use std::collections::BTreeMap;
 
 use common::{check_picture_of, check_working_set};
-use pagelab::sim::addr::{Vpn, PAGE_SIZE};
+use pagelab::sim::addr::{Owner, Vpn, PAGE_SIZE};
 use pagelab::sim::consts::{
     MEM_COMMIT, MEM_DECOMMIT, MEM_RELEASE, MEM_RESERVE, PAGE_READONLY, PAGE_READWRITE,
     STATUS_IN_PAGE_ERROR,
@@ -155,6 +155,15 @@ fn check(m: &Machine, shadow: &Shadow) -> Result<(), TestCaseError> {
                 if matches!(pte, Pte::Transition { .. }) {
                     prop_assert_eq!(f.list == FrameList::Modified, f.modified);
                 }
+                // The frame is owned by (this process, this page); only a valid PTE
+                // counts as a user of it.
+                let owner = Owner::Private {
+                    process: m.process().id,
+                    vpn: Vpn(vpn),
+                };
+                prop_assert_eq!(f.owner, Some(owner));
+                let users = u32::from(matches!(pte, Pte::Valid { .. }));
+                prop_assert_eq!(f.share_count, users, "share count of frame {}", pfn.0);
                 if let Some(s) = f.slot {
                     prop_assert!(!f.modified, "a frame with a slot copy is clean");
                     prop_assert!(slot_refs.insert(s.0, vpn).is_none());

@@ -1,148 +1,327 @@
 //! OPT (Bélády's optimal policy): evict the page whose next use is farthest away; among
 //! pages never used again, the most recently loaded (DESIGN §6).
 //!
-//! OPT needs the future, so it works on a whole buffered reference string:
-//! 1. one backward pass computes, for every position, the position of the next use of the
-//!    same page (or "never");
-//! 2. one forward pass keeps the resident pages in a max-heap keyed by
-//!    (next use, load time): the top is the page to evict, ties among "never" going to the
-//!    latest load. O(log frames) amortised per access.
+//! OPT needs the future, but not all of it in memory at once. The string is read twice, in
+//! blocks of [`BLOCK`] accesses:
+//! 1. the first reading notes, for every block, each distinct page it holds and the position
+//!    of its first use there; merged from the last block back, this gives for every page of
+//!    a block the position of its first use *after* the block (or "never");
+//! 2. the second reading takes one block at a time, computes each access's next use inside
+//!    the block (one backward pass; a page's last use in the block looks up the merged
+//!    table), and replays it forward with the resident pages in a max-heap keyed by next use.
+//!
+//! The result is exact, as if the whole future were known. Memory: about 20 bytes per
+//! access of one block (20 MiB), plus 32 bytes per distinct page of each block, plus the
+//! heap of `2 × frames + 64` keys; never the whole string.
 
-use std::collections::BinaryHeap;
+use std::collections::{BinaryHeap, HashMap};
 use std::num::NonZeroU32;
 
 use super::page_map::PageMap;
-use super::{Outcome, Summary, TraceError};
+use super::{Outcome, Summary};
 
-/// The longest reference string OPT accepts (positions are `u32`; `u32::MAX` means never).
-pub const MAX_ACCESSES: usize = u32::MAX as usize - 1;
+/// Accesses per block: what the second reading holds at once.
+pub const BLOCK: usize = 1 << 20;
 
 /// "Not used again".
-const NEVER: u32 = u32::MAX;
+const NEVER: u64 = u64::MAX;
 
-/// For each position, the position of the next reference to the same page, or [`NEVER`].
-fn next_uses(pages: &[u64]) -> Vec<u32> {
-    let mut next = vec![NEVER; pages.len()];
-    let mut later: PageMap = PageMap::with_capacity(pages.len().min(1 << 12));
-    for (i, &page) in pages.iter().enumerate().rev() {
-        if let Some(j) = later.insert(page, i as u32) {
-            next[i] = j;
-        }
-    }
-    next
+/// Heap keys at or above this are pages never used again (ordered by load time); positions
+/// stay below it.
+const NEVER_BASE: u64 = 1 << 63;
+
+/// Why a two-pass OPT run failed.
+#[derive(Debug)]
+pub enum OptError<E> {
+    /// Reading the string failed.
+    Read(E),
+    /// The second reading did not give the same string as the first.
+    Changed,
 }
 
-/// Heap key: next use in the high half, load time in the low half, so the maximum is the
-/// farthest next use and, among pages never used again, the latest load.
+/// Heap key: the next use (positions below [`NEVER_BASE`]), or for a page never used again
+/// `NEVER_BASE + load time`, so the maximum is the farthest next use and, among pages never
+/// used again, the latest load.
 #[inline(always)]
-fn key(next_use: u32, loaded: u32) -> u64 {
-    (u64::from(next_use) << 32) | u64::from(loaded)
+fn key(next_use: u64, loaded: u64) -> u64 {
+    if next_use == NEVER {
+        NEVER_BASE | loaded
+    } else {
+        next_use
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Resident {
+    page: u64,
+    /// Position of the access that loaded it.
+    loaded: u64,
+    /// Position of its next use, or [`NEVER`].
+    next: u64,
+}
+
+/// One OPT memory replayed block by block; give it blocks in order with [`Opt::feed`].
+#[derive(Clone, Debug)]
+pub struct Opt {
+    frames: usize,
+    /// Resident pages, one per frame in use.
+    residents: Vec<Resident>,
+    /// `(key, frame)` of resident pages, plus stale keys left by hits. A stale key's next use
+    /// is a position already passed, while every resident page's next use lies ahead, so a
+    /// stale key never reaches the top when a victim is chosen; stale keys are swept out
+    /// whenever they make up more than half the heap.
+    heap: BinaryHeap<(u64, u32)>,
+    /// `pending[k]` = 1 + the frame whose page is next used at position `start + k` of the
+    /// current block, or 0: access k is a hit exactly when it is not 0, with no page lookup.
+    pending: Vec<u32>,
+    summary: Summary,
+}
+
+impl Opt {
+    /// An empty memory of `frames` frames.
+    pub fn new(frames: NonZeroU32) -> Opt {
+        let frames = frames.get() as usize;
+        Opt {
+            frames,
+            residents: Vec::with_capacity(frames.min(1 << 12)),
+            heap: BinaryHeap::with_capacity(frames.min(1 << 12) * 2 + 64),
+            pending: Vec::new(),
+            summary: Summary::default(),
+        }
+    }
+
+    /// The totals so far.
+    pub fn summary(&self) -> Summary {
+        self.summary
+    }
+
+    /// Replay one block: `pages[k]` is the access at position `start + k`, `next[k]` the
+    /// position of its next use ([`next_uses`]). Blocks must come in order, each starting
+    /// where the previous one ended.
+    pub fn feed<F: FnMut(u64, Outcome)>(
+        &mut self,
+        start: u64,
+        pages: &[u64],
+        next: &[u64],
+        mut on_access: F,
+    ) {
+        let end = start + pages.len() as u64;
+        self.pending.clear();
+        self.pending.resize(pages.len(), 0);
+        for (frame, resident) in self.residents.iter().enumerate() {
+            if (start..end).contains(&resident.next) {
+                self.pending[(resident.next - start) as usize] = frame as u32 + 1;
+            }
+        }
+        for (k, (&page, &next_use)) in pages.iter().zip(next).enumerate() {
+            let position = start + k as u64;
+            let (frame, outcome) = match self.pending[k] {
+                0 => {
+                    let (frame, evicted) = if self.residents.len() < self.frames {
+                        self.residents.push(Resident {
+                            page,
+                            loaded: position,
+                            next: next_use,
+                        });
+                        (self.residents.len() - 1, None)
+                    } else {
+                        // Memory is full, so the heap holds `frames` live keys.
+                        let Some((_, frame)) = self.heap.pop() else {
+                            unreachable!("a full memory has a page to evict")
+                        };
+                        let victim = self.residents[frame as usize];
+                        if (position..end).contains(&victim.next) {
+                            self.pending[(victim.next - start) as usize] = 0;
+                        }
+                        self.residents[frame as usize] = Resident {
+                            page,
+                            loaded: position,
+                            next: next_use,
+                        };
+                        (frame as usize, Some(victim.page))
+                    };
+                    (frame, Outcome::Miss { evicted })
+                }
+                plus_one => {
+                    let frame = (plus_one - 1) as usize;
+                    self.residents[frame].next = next_use;
+                    (frame, Outcome::Hit)
+                }
+            };
+            let loaded = self.residents[frame].loaded;
+            self.heap.push((key(next_use, loaded), frame as u32));
+            if next_use < end {
+                self.pending[(next_use - start) as usize] = frame as u32 + 1;
+            }
+            if self.heap.len() > 2 * self.residents.len() + 64 {
+                // Live keys have a next use after `position`; stale ones at or before it.
+                self.heap.retain(|&(k, _)| k > position);
+            }
+            self.summary.record(outcome);
+            on_access(page, outcome);
+        }
+    }
+}
+
+/// Fill `next` with the next use of each access of the block `pages` that starts at
+/// position `start`: a later position in the block, or else `after(page)`, the position of
+/// the page's first use after the block (or `None` for never).
+pub fn next_uses(
+    start: u64,
+    pages: &[u64],
+    mut after: impl FnMut(u64) -> Option<u64>,
+    next: &mut Vec<u64>,
+) {
+    next.clear();
+    next.resize(pages.len(), NEVER);
+    let mut later: PageMap = PageMap::with_capacity(pages.len().min(1 << 12));
+    for (k, &page) in pages.iter().enumerate().rev() {
+        next[k] = match later.insert(page, k as u32) {
+            Some(j) => start + u64::from(j),
+            None => after(page).unwrap_or(NEVER),
+        };
+    }
+}
+
+/// The distinct pages of a block with the position of each one's first use, sorted by page.
+fn first_uses(start: u64, pages: &[u64]) -> Vec<(u64, u64)> {
+    let mut seen: PageMap = PageMap::with_capacity(pages.len().min(1 << 12));
+    let mut firsts = Vec::new();
+    for (k, &page) in pages.iter().enumerate() {
+        if seen.insert(page, 0).is_none() {
+            firsts.push((page, start + k as u64));
+        }
+    }
+    firsts.sort_unstable();
+    firsts
+}
+
+/// Cut a stream of pages into blocks of `block` pages and call `each(start, block)`.
+fn in_blocks<E>(
+    block: usize,
+    read: &mut impl FnMut(&mut dyn FnMut(u64)) -> Result<(), E>,
+    mut each: impl FnMut(u64, &[u64]),
+) -> Result<u64, E> {
+    let mut buffer = Vec::with_capacity(block.min(BLOCK));
+    let mut start = 0u64;
+    read(&mut |page| {
+        buffer.push(page);
+        if buffer.len() == block {
+            each(start, &buffer);
+            start += buffer.len() as u64;
+            buffer.clear();
+        }
+    })?;
+    if !buffer.is_empty() {
+        each(start, &buffer);
+        start += buffer.len() as u64;
+    }
+    Ok(start)
+}
+
+/// Replay a string through OPT with each of `frames`, reading it twice through `read`
+/// (which calls its argument once per page, in order, and must give the same string both
+/// times), in blocks of `block` accesses. `on_access(run, page, outcome)` sees every access
+/// of every run (`run` indexes `frames`). Returns one summary per frame count.
+pub fn simulate_twice<E>(
+    frames: &[NonZeroU32],
+    block: usize,
+    mut read: impl FnMut(&mut dyn FnMut(u64)) -> Result<(), E>,
+    mut on_access: impl FnMut(usize, u64, Outcome),
+) -> Result<Vec<Summary>, OptError<E>> {
+    let block = block.max(1);
+    // First reading: each block's distinct pages and their first uses.
+    let mut blocks: Vec<Vec<(u64, u64)>> = Vec::new();
+    let total = in_blocks(block, &mut read, |start, pages| {
+        blocks.push(first_uses(start, pages))
+    })
+    .map_err(OptError::Read)?;
+    // Merge from the last block back: replace each entry by the page's first use after
+    // its block.
+    let mut future: HashMap<u64, u64> = HashMap::new();
+    for firsts in blocks.iter_mut().rev() {
+        for (page, position) in firsts.iter_mut() {
+            let first_here = *position;
+            *position = future.insert(*page, first_here).unwrap_or(NEVER);
+        }
+    }
+    drop(future);
+    // Second reading: replay block by block.
+    let mut runs: Vec<Opt> = frames.iter().map(|&f| Opt::new(f)).collect();
+    let mut next = Vec::new();
+    let mut index = 0usize;
+    let mut changed = false;
+    let replayed = in_blocks(block, &mut read, |start, pages| {
+        let Some(afters) = blocks.get(index) else {
+            changed = true;
+            return;
+        };
+        index += 1;
+        let after = |page: u64| match afters.binary_search_by_key(&page, |&(p, _)| p) {
+            Ok(i) => Some(afters[i].1).filter(|&n| n != NEVER),
+            Err(_) => {
+                changed = true;
+                None
+            }
+        };
+        next_uses(start, pages, after, &mut next);
+        for (run, opt) in runs.iter_mut().enumerate() {
+            opt.feed(start, pages, &next, |page, outcome| {
+                on_access(run, page, outcome)
+            });
+        }
+    })
+    .map_err(OptError::Read)?;
+    if changed || replayed != total || index != blocks.len() {
+        return Err(OptError::Changed);
+    }
+    Ok(runs.iter().map(Opt::summary).collect())
 }
 
 /// Replay `pages` through OPT with `frames` frames, calling `on_access(page, outcome)` for
-/// every access in order.
-///
-/// Memory: 8 bytes per access besides the string itself, plus the heap.
-pub fn simulate<F>(
-    frames: NonZeroU32,
-    pages: &[u64],
-    mut on_access: F,
-) -> Result<Summary, TraceError>
+/// every access in order (two passes over the slice, in blocks of [`BLOCK`]).
+pub fn simulate<F>(frames: NonZeroU32, pages: &[u64], mut on_access: F) -> Summary
 where
     F: FnMut(u64, Outcome),
 {
-    if pages.len() > MAX_ACCESSES {
-        return Err(TraceError::TooLongForOpt);
+    let read = |visit: &mut dyn FnMut(u64)| -> Result<(), std::convert::Infallible> {
+        pages.iter().for_each(|&p| visit(p));
+        Ok(())
+    };
+    match simulate_twice(&[frames], BLOCK, read, |_, p, o| on_access(p, o)) {
+        Ok(summaries) => summaries[0],
+        Err(OptError::Read(never)) => match never {},
+        Err(OptError::Changed) => unreachable!("a slice reads the same twice"),
     }
-    let frames = frames.get() as usize;
-    let next = next_uses(pages);
-    // `pending[j]` = 1 + load time of the resident page whose next use is position j, or 0
-    // when no resident page is next used at j. Position i is a hit exactly when
-    // `pending[i] != 0`, so the forward pass needs no page lookup at all.
-    let mut pending = vec![0u32; pages.len()];
-    // Keys of resident pages, plus stale keys left behind by hits. A stale key's next use is
-    // a position already passed, while every resident page's next use lies ahead, so a stale
-    // key never reaches the top when a victim is chosen; stale keys are swept out whenever
-    // they make up more than half the heap.
-    let mut heap: BinaryHeap<u64> = BinaryHeap::with_capacity(frames.min(1 << 12) * 2 + 64);
-    let mut resident = 0usize;
-    let mut summary = Summary::default();
-    for (i, (&page, &next_use)) in pages.iter().zip(&next).enumerate() {
-        let loaded;
-        let outcome = if pending[i] != 0 {
-            loaded = pending[i] - 1;
-            Outcome::Hit
-        } else {
-            loaded = i as u32;
-            if resident < frames {
-                resident += 1;
-                Outcome::Miss { evicted: None }
-            } else {
-                // Memory is full, so the heap holds `frames` live keys.
-                let Some(top) = heap.pop() else {
-                    unreachable!("a full memory has a page to evict")
-                };
-                let (victim_next, victim_loaded) = ((top >> 32) as u32, top as u32);
-                if victim_next != NEVER {
-                    pending[victim_next as usize] = 0;
-                }
-                Outcome::Miss {
-                    evicted: Some(pages[victim_loaded as usize]),
-                }
-            }
-        };
-        heap.push(key(next_use, loaded));
-        if next_use != NEVER {
-            pending[next_use as usize] = loaded + 1;
-        }
-        if heap.len() > 2 * resident + 64 {
-            // Live keys have a next use after i; stale ones at or before it.
-            heap.retain(|&k| (k >> 32) as usize > i);
-        }
-        summary.record(outcome);
-        on_access(page, outcome);
-    }
-    Ok(summary)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn next_use_positions() {
-        assert_eq!(
-            next_uses(&[5, 6, 5, 5, 7, 6]),
-            vec![2, 5, 3, NEVER, NEVER, NEVER]
-        );
+    fn frames(n: u32) -> NonZeroU32 {
+        NonZeroU32::new(n).unwrap()
     }
 
-    /// Many distinct pages make the position map grow several times.
     #[test]
-    fn next_use_positions_with_growth() {
-        let pages: Vec<u64> = (0..30_000u64).map(|i| (i * 7919) % 10_007).collect();
-        let next = next_uses(&pages);
-        for i in (0..pages.len()).step_by(97) {
-            let expected = pages[i + 1..]
-                .iter()
-                .position(|&q| q == pages[i])
-                .map_or(NEVER, |d| (i + 1 + d) as u32);
-            assert_eq!(next[i], expected, "position {i}");
-        }
+    fn next_use_positions() {
+        let mut next = Vec::new();
+        next_uses(10, &[5, 6, 5, 5, 7, 6], |_| None, &mut next);
+        assert_eq!(next, vec![12, 15, 13, NEVER, NEVER, NEVER]);
+        next_uses(0, &[5, 6], |p| (p == 5).then_some(40), &mut next);
+        assert_eq!(next, vec![40, NEVER]);
     }
 
     /// Among pages never used again, the most recently loaded goes first.
     #[test]
     fn never_used_again_evicts_latest_load() {
-        let frames = NonZeroU32::new(2).unwrap();
         let mut evicted = Vec::new();
         // 1 and 2 never return; 2 was loaded later, so 3 replaces 2; then 4 replaces 3.
-        simulate(frames, &[1, 2, 1, 3, 4], |_, o| {
+        simulate(frames(2), &[1, 2, 1, 3, 4], |_, o| {
             if let Outcome::Miss { evicted: Some(v) } = o {
                 evicted.push(v)
             }
-        })
-        .unwrap();
+        });
         assert_eq!(evicted, vec![2, 3]);
     }
 
@@ -150,9 +329,41 @@ mod tests {
     /// still be the optimal count (each page in the cycle misses once).
     #[test]
     fn sweep_keeps_live_keys() {
-        let frames = NonZeroU32::new(3).unwrap();
         let string: Vec<u64> = (0..10_000).map(|i| i % 3).collect();
-        let summary = simulate(frames, &string, |_, _| {}).unwrap();
+        let summary = simulate(frames(3), &string, |_, _| {});
         assert_eq!((summary.hits, summary.misses), (9_997, 3));
+    }
+
+    /// Every block size gives the same outcomes as one block holding the whole string.
+    #[test]
+    fn blocks_give_the_same_outcomes() {
+        let mut rng = crate::sim::rng::SplitMix64::new(7);
+        let string: Vec<u64> = (0..3_000).map(|_| rng.below(40)).collect();
+        let read = |visit: &mut dyn FnMut(u64)| -> Result<(), ()> {
+            string.iter().for_each(|&p| visit(p));
+            Ok(())
+        };
+        let sizes = [frames(1), frames(4), frames(9), frames(64)];
+        let mut whole = vec![Vec::new(); sizes.len()];
+        simulate_twice(&sizes, usize::MAX, read, |r, _, o| whole[r].push(o)).unwrap();
+        for block in [1, 2, 7, 64, 999] {
+            let mut got = vec![Vec::new(); sizes.len()];
+            simulate_twice(&sizes, block, read, |r, _, o| got[r].push(o)).unwrap();
+            assert_eq!(got, whole, "block {block}");
+        }
+    }
+
+    /// A source that reads differently the second time is caught.
+    #[test]
+    fn a_changed_source_is_an_error() {
+        let mut reads = 0;
+        let read = |visit: &mut dyn FnMut(u64)| -> Result<(), ()> {
+            reads += 1;
+            let string: &[u64] = if reads == 1 { &[1, 2, 3] } else { &[1, 2, 4] };
+            string.iter().for_each(|&p| visit(p));
+            Ok(())
+        };
+        let result = simulate_twice(&[frames(2)], 2, read, |_, _, _| {});
+        assert!(matches!(result, Err(OptError::Changed)));
     }
 }

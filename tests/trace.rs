@@ -1,8 +1,10 @@
 //! Trace mode (DESIGN §6): textbook results, hand-worked clock, the fast policies against
 //! the naive specification, and the `pagelab trace` command line.
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
+
+mod trace_cli;
+use trace_cli::pagelab_trace;
 
 use pagelab::sim::trace::{self, naive, Outcome, SplitMix64, Summary};
 use pagelab::sim::Policy;
@@ -273,28 +275,6 @@ fn more_frames_than_pages_only_cold_misses() {
 }
 
 // ---- the command line ----
-
-fn pagelab_trace(args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_pagelab"))
-        .arg("trace")
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut input = child.stdin.take().unwrap();
-    let data = stdin.to_vec();
-    // Feed from a thread so a large output cannot deadlock against a large input.
-    let feeder = std::thread::spawn(move || {
-        let _ = input.write_all(&data);
-    });
-    let output = child.wait_with_output().unwrap();
-    feeder.join().unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(!stderr.contains("panicked"), "{stderr}");
-    output
-}
 
 fn stdout(output: &Output) -> String {
     String::from_utf8(output.stdout.clone()).unwrap()

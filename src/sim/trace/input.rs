@@ -2,7 +2,9 @@
 //! from any `Read` in constant memory by a hand-written byte parser.
 //!
 //! A page number is a decimal integer (`42`) or a `0x`-prefixed hexadecimal one (`0x2a`),
-//! below 2^64. Any run of whitespace and commas separates two numbers, so `1 2 3`,
+//! below 2^64. In the address format ([`PageReader::addresses`]) every token is a byte
+//! address in hexadecimal, with or without `0x`, and its page is the address divided by the
+//! page size. Any run of whitespace and commas separates two numbers, so `1 2 3`,
 //! `1,2,3`, `1, 2, 3` and one number per line all read the same. Anything else is an
 //! [`InputError`] that names the offending token and where it is.
 
@@ -28,6 +30,8 @@ pub enum InputErrorKind {
     TooLarge,
     /// The token is longer than [`MAX_TOKEN`] bytes.
     TooLong,
+    /// A line of Valgrind Lackey output that is neither an access nor a `==pid==` line.
+    NotALackeyLine,
     /// Reading the source failed; the text is the system's message.
     Io(String),
 }
@@ -65,6 +69,11 @@ impl fmt::Display for InputError {
                 f,
                 "{place} is longer than {MAX_TOKEN} characters, so it is not a page number"
             ),
+            InputErrorKind::NotALackeyLine => write!(
+                f,
+                "line {} {:?} is not Valgrind Lackey output; expected 'I  ADDR,SIZE', ' L ADDR,SIZE', ' S ADDR,SIZE', ' M ADDR,SIZE' (hexadecimal address, decimal size) or a '==PID==' line",
+                self.line, self.token
+            ),
             InputErrorKind::Io(message) => write!(
                 f,
                 "cannot read the reference string after token {}: {message}",
@@ -82,11 +91,11 @@ fn is_separator(b: u8) -> bool {
     matches!(b, b' ' | b'\n' | b'\t' | b'\r' | b',' | 0x0b | 0x0c)
 }
 
-/// Parse one whole token.
-fn parse_token(token: &[u8]) -> Result<u64, InputErrorKind> {
+/// Parse one whole token: `0x` hexadecimal, or else a number in `radix`.
+pub(super) fn parse_token(token: &[u8], radix: u64) -> Result<u64, InputErrorKind> {
     let (digits, radix) = match token {
         [b'0', b'x' | b'X', rest @ ..] if !rest.is_empty() => (rest, 16u64),
-        _ => (token, 10u64),
+        _ => (token, radix),
     };
     let mut value: u64 = 0;
     let mut overflow = false;
@@ -132,6 +141,10 @@ pub struct PageReader<R> {
     line: u64,
     /// Offset in the whole input where the current line starts.
     line_start: u64,
+    /// Bare tokens are hexadecimal byte addresses, turned into pages by `>> shift`.
+    addresses: bool,
+    /// log2 of the page size in the address format; 0 for page numbers.
+    shift: u32,
     error: Option<InputError>,
 }
 
@@ -154,8 +167,19 @@ impl<R: Read> PageReader<R> {
             tokens: 0,
             line: 1,
             line_start: 0,
+            addresses: false,
+            shift: 0,
             error: None,
         }
+    }
+
+    /// A reader of hexadecimal byte addresses (`7ffd1a2c` or `0x7ffd1a2c`), each giving
+    /// the page `address >> page_shift` (the page size is `2^page_shift` bytes).
+    pub fn addresses(source: R, page_shift: u32) -> PageReader<R> {
+        let mut reader = PageReader::new(source);
+        reader.addresses = true;
+        reader.shift = page_shift.min(63);
+        reader
     }
 
     /// Why reading stopped early, if it did.
@@ -257,7 +281,7 @@ impl<R: Read> Iterator for PageReader<R> {
                 value = value * 10 + u64::from(digit); // 19 digits cannot overflow
                 i += 1;
             }
-            if i > 0 && i < rest.len() && is_separator(rest[i]) {
+            if !self.addresses && i > 0 && i < rest.len() && is_separator(rest[i]) {
                 self.pos = start + i;
                 self.tokens += 1;
                 return Some(value);
@@ -287,10 +311,11 @@ impl<R: Read> Iterator for PageReader<R> {
                 found => {
                     let len = found.unwrap_or(rest.len());
                     self.tokens += 1;
-                    match parse_token(&rest[..len]) {
-                        Ok(page) => {
+                    let radix = if self.addresses { 16 } else { 10 };
+                    match parse_token(&rest[..len], radix) {
+                        Ok(number) => {
                             self.pos = start + len;
-                            return Some(page);
+                            return Some(number >> self.shift);
                         }
                         Err(kind) => {
                             self.reject(kind, start, len);
@@ -381,6 +406,22 @@ mod tests {
                 "size {size}"
             );
         }
+    }
+
+    #[test]
+    fn addresses_become_pages() {
+        let mut reader =
+            PageReader::addresses("7ffd1a2c 0x1000,fff\n0 FFFFFFFFFFFFFFFF".as_bytes(), 12);
+        let pages: Vec<u64> = reader.by_ref().collect();
+        assert_eq!(pages, vec![0x7ffd1, 1, 0, 0, 0x000F_FFFF_FFFF_FFFF]);
+        assert_eq!(reader.error(), None);
+        let mut reader = PageReader::addresses("10 zz".as_bytes(), 12);
+        assert_eq!(reader.by_ref().collect::<Vec<_>>(), vec![0]);
+        let e = reader.take_error().unwrap();
+        assert_eq!(
+            (e.kind, e.token.as_str(), e.line, e.column),
+            (InputErrorKind::NotANumber, "zz", 1, 4)
+        );
     }
 
     struct Failing;

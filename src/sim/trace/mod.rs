@@ -14,17 +14,21 @@
 //! - [`Clock`]: textbook second chance (see its documentation for the exact hand rules).
 //! - [`Random`]: evict a frame chosen by a seeded [`SplitMix64`] generator.
 //!
-//! [`simulate`] runs any of them over an iterator of pages; [`PageReader`] streams a
-//! reference string out of text; [`naive`] holds a deliberately simple version of every
+//! [`simulate`] runs any of them over an iterator of pages; [`TraceReader`] streams a
+//! reference string out of text in any [`Format`] (page numbers, byte addresses, Valgrind
+//! Lackey output); [`naive`] holds a deliberately simple version of every
 //! policy that serves as the executable specification the fast ones are tested against.
 //!
 //! Everything here is pure and deterministic: the same policy, frames, seed and string give
 //! the same outcomes, byte for byte.
 
 mod clock;
+mod compare;
 mod fifo;
+mod format;
 mod in_place;
 mod input;
+mod lackey;
 mod lru;
 pub mod naive;
 pub mod opt;
@@ -39,8 +43,11 @@ use super::config::Policy;
 
 pub use crate::sim::rng::SplitMix64;
 pub use clock::Clock;
+pub use compare::{compare, CompareError, Comparison};
 pub use fifo::Fifo;
+pub use format::{page_shift, parse_trace, Format, Sniffed, TraceReader};
 pub use input::{parse_pages, InputError, InputErrorKind, PageReader, MAX_TOKEN};
+pub use lackey::{LackeyReader, MAX_ACCESS_SIZE};
 pub use lru::Lru;
 pub use random::Random;
 

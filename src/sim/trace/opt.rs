@@ -164,23 +164,36 @@ impl Opt {
 }
 
 /// Fill `next` with the next use of each access of the block `pages` that starts at
-/// position `start`: a later position in the block, or else `after(page)`, the position of
-/// the page's first use after the block (or `None` for never).
-pub fn next_uses(
-    start: u64,
-    pages: &[u64],
-    mut after: impl FnMut(u64) -> Option<u64>,
-    next: &mut Vec<u64>,
-) {
+/// position `start`: a later position in the block, or else the position of the page's
+/// first use after the block as `afters` gives it (distinct pages sorted by page, with
+/// that position or [`NEVER`]; an empty slice means never for all). False when a page of
+/// the block is missing from a non-empty `afters`.
+pub fn next_uses(start: u64, pages: &[u64], afters: &[(u64, u64)], next: &mut Vec<u64>) -> bool {
     next.clear();
     next.resize(pages.len(), NEVER);
     let mut later: PageMap = PageMap::with_capacity(pages.len().min(1 << 12));
+    // Each page's last use in the block, which takes its next use from `afters`.
+    let mut lasts: Vec<(u64, u32)> = Vec::new();
     for (k, &page) in pages.iter().enumerate().rev() {
-        next[k] = match later.insert(page, k as u32) {
-            Some(j) => start + u64::from(j),
-            None => after(page).unwrap_or(NEVER),
-        };
+        match later.insert(page, k as u32) {
+            Some(j) => next[k] = start + u64::from(j),
+            None => lasts.push((page, k as u32)),
+        }
     }
+    if afters.is_empty() {
+        return true;
+    }
+    // A merge of two sorted lists, not a search per page: the lists are long and random.
+    lasts.sort_unstable();
+    let distinct = lasts.len();
+    let mut rest = afters.iter();
+    for (page, k) in lasts {
+        match rest.find(|&&(p, _)| p >= page) {
+            Some(&(p, after)) if p == page => next[k as usize] = after,
+            _ => return false,
+        }
+    }
+    afters.len() == distinct
 }
 
 /// The distinct pages of a block with the position of each one's first use, sorted by page.
@@ -257,14 +270,9 @@ pub fn simulate_twice<E>(
             return;
         };
         index += 1;
-        let after = |page: u64| match afters.binary_search_by_key(&page, |&(p, _)| p) {
-            Ok(i) => Some(afters[i].1).filter(|&n| n != NEVER),
-            Err(_) => {
-                changed = true;
-                None
-            }
-        };
-        next_uses(start, pages, after, &mut next);
+        if !next_uses(start, pages, afters, &mut next) {
+            changed = true;
+        }
         for (run, opt) in runs.iter_mut().enumerate() {
             opt.feed(start, pages, &next, |page, outcome| {
                 on_access(run, page, outcome)
@@ -284,6 +292,14 @@ pub fn simulate<F>(frames: NonZeroU32, pages: &[u64], mut on_access: F) -> Summa
 where
     F: FnMut(u64, Outcome),
 {
+    if pages.len() <= BLOCK {
+        // One block: its own next uses are all there is.
+        let mut next = Vec::new();
+        next_uses(0, pages, &[], &mut next);
+        let mut opt = Opt::new(frames);
+        opt.feed(0, pages, &next, on_access);
+        return opt.summary();
+    }
     let read = |visit: &mut dyn FnMut(u64)| -> Result<(), std::convert::Infallible> {
         pages.iter().for_each(|&p| visit(p));
         Ok(())
@@ -306,10 +322,11 @@ mod tests {
     #[test]
     fn next_use_positions() {
         let mut next = Vec::new();
-        next_uses(10, &[5, 6, 5, 5, 7, 6], |_| None, &mut next);
+        assert!(next_uses(10, &[5, 6, 5, 5, 7, 6], &[], &mut next));
         assert_eq!(next, vec![12, 15, 13, NEVER, NEVER, NEVER]);
-        next_uses(0, &[5, 6], |p| (p == 5).then_some(40), &mut next);
+        assert!(next_uses(0, &[5, 6], &[(5, 40), (6, NEVER)], &mut next));
         assert_eq!(next, vec![40, NEVER]);
+        assert!(!next_uses(0, &[5, 6], &[(5, 40), (7, NEVER)], &mut next));
     }
 
     /// Among pages never used again, the most recently loaded goes first.

@@ -6,6 +6,7 @@
 //! every 48-bit address exactly.
 
 mod canvas;
+mod compare;
 mod course;
 mod crossing;
 mod paint;

@@ -29,6 +29,7 @@ mod format;
 mod in_place;
 mod input;
 mod lackey;
+pub mod lane;
 mod lru;
 pub mod naive;
 pub mod opt;

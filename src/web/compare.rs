@@ -122,3 +122,27 @@ pub fn trace_lane(
     )
     .map_err(|e| JsError::new(&e.to_string()))
 }
+
+/// Faults of `policy` with `frames` frames over the first `upto` accesses (the running
+/// total a lane shows at its current step).
+#[wasm_bindgen]
+pub fn trace_faults(
+    pages: &[f64],
+    policy: &str,
+    frames: u32,
+    seed: f64,
+    upto: u32,
+) -> Result<f64, JsError> {
+    let pages = pages_from_js(pages)?;
+    let policy = policy_from_js(policy)?;
+    let prefix = &pages[..pages.len().min(upto as usize)];
+    let summary = trace::simulate(
+        policy,
+        u64::from(frames),
+        seed as u64,
+        prefix.iter().copied(),
+        |_, _| {},
+    )
+    .map_err(|e| JsError::new(&e.to_string()))?;
+    Ok(summary.misses as f64)
+}

@@ -1,5 +1,6 @@
 //! Trace mode throughput (DESIGN §6): 1M accesses at 64 and 1024 frames for fifo, lru,
-//! clock, random and opt, the naive specification as the baseline, and the text reader.
+//! clock, random and opt (in one block, and in 64 Ki-access blocks as from a file), the
+//! naive specification as the baseline, and the text reader.
 //!
 //! Run with `cargo bench --bench trace`; every figure is per access (criterion's
 //! "elements"). The naive baseline runs on a prefix of the same string, because it is
@@ -63,6 +64,20 @@ fn fast(c: &mut Criterion) {
                 |b, &frames| b.iter(|| run(policy, frames, black_box(&pages))),
             );
         }
+    }
+    // OPT as it runs on a file: two readings in blocks of 64 Ki accesses (16 blocks here),
+    // to show what the bounded memory costs against the one-block run above.
+    for frames in FRAMES {
+        let size = [trace::check_frames(frames).unwrap_or(std::num::NonZeroU32::MIN)];
+        group.bench_with_input(BenchmarkId::new("opt-blocks", frames), &size, |b, size| {
+            b.iter(|| {
+                let read = |visit: &mut dyn FnMut(u64)| -> Result<(), ()> {
+                    black_box(&pages).iter().for_each(|&p| visit(p));
+                    Ok(())
+                };
+                trace::opt::simulate_twice(size, 1 << 16, read, |_, _, _| {})
+            })
+        });
     }
     group.finish();
 }

@@ -99,6 +99,7 @@ size_line() {
 # command checks its status itself: callers run this inside `if`, where `set -e` is off.
 build_wasm() {
     local wasm="${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/release/pagelab.wasm" out=www/pkg stamp
+    build_compare_wasm || return 1
     step "cargo build --release --target wasm32-unknown-unknown"
     cargo build --quiet --lib --release --target wasm32-unknown-unknown || return 1
     stamp=$(cksum <"$wasm") || return 1
@@ -130,6 +131,26 @@ build_wasm() {
     step "single-file <page-lab>: $(size_line "$out/page-lab.js")"
     bundle_js www/app.js "$out/app.js" || return 1
     step "single-file index page: $(size_line "$out/app.js")"
+}
+
+# The Compare view's module (www/pkg/compare.js and compare_bg.wasm): the crate with the
+# `compare` feature, loaded only by www/compare.html's worker, so it stays out of the index
+# page's download budget. Built before the page's own module, which then leaves
+# target/…/pagelab.wasm as build_wasm expects it.
+build_compare_wasm() {
+    local wasm="${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/release/pagelab.wasm" out=www/pkg stamp
+    step "cargo build --release --target wasm32-unknown-unknown --features compare"
+    cargo build --quiet --lib --release --target wasm32-unknown-unknown --features compare || return 1
+    stamp=$(cksum <"$wasm") || return 1
+    if [ -f "$out/.compare-stamp" ] && [ "$(cat "$out/.compare-stamp")" = "$stamp" ] && [ -f "$out/compare_bg.wasm" ]; then
+        return 0
+    fi
+    rm -f "$out/.compare-stamp"
+    wasm-bindgen --target web --out-dir "$out" --out-name compare --remove-name-section --remove-producers-section "$wasm" || return 1
+    wasm-opt -Oz --low-memory-unused --zero-filled-memory --strip-debug --strip-producers \
+        "$out/compare_bg.wasm" -o "$out/compare_bg.wasm" || return 1
+    echo "$stamp" >"$out/.compare-stamp"
+    step "$(size_line "$out/compare_bg.wasm") (the Compare view's module)"
 }
 
 # One minified module from an entry and everything it imports: bundle_js ENTRY OUTPUT.

@@ -6,6 +6,7 @@
 //! every 48-bit address exactly.
 
 mod canvas;
+#[cfg(feature = "compare")]
 mod compare;
 mod course;
 mod crossing;

@@ -79,18 +79,14 @@ pub fn trace_parse(text: &str, format: &str, page_size: f64) -> Result<Vec<f64>,
 }
 
 /// Faults of FIFO, LRU, CLOCK, OPT and RANDOM (in that order) with 1 to `max_frames`
-/// frames: `5 × max_frames` numbers, policy by policy. One call does them all, side by
-/// side in one pass per policy family.
+/// frames: `5 × max_frames` numbers, policy by policy, all in one call
+/// (`sim::trace::compare_pages`).
 #[wasm_bindgen]
 pub fn trace_curves(pages: &[f64], max_frames: u32, seed: f64) -> Result<Vec<f64>, JsError> {
     let pages = pages_from_js(pages)?;
     let frames: Vec<u64> = (1..=u64::from(max_frames)).collect();
-    let read = |visit: &mut dyn FnMut(u64)| -> Result<(), ()> {
-        pages.iter().for_each(|&p| visit(p));
-        Ok(())
-    };
-    let comparison = trace::compare(&POLICIES, &frames, seed as u64, read)
-        .map_err(|_| JsError::new("the number of frames must be from 1 to 2^32 - 2"))?;
+    let comparison = trace::compare_pages(&POLICIES, &frames, seed as u64, &pages)
+        .map_err(|e| JsError::new(&e.to_string()))?;
     Ok(comparison
         .faults
         .iter()

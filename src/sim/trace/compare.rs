@@ -41,6 +41,50 @@ impl Online {
     }
 }
 
+/// Up to this many frames, LRU runs once for every frame count at the same time.
+const STACK_LIMIT: usize = 256;
+
+/// LRU at every frame count in one pass. LRU is a stack algorithm: with n frames it keeps
+/// the n most recently used pages, which are also kept with n + 1 frames (so it never shows
+/// Bélády's anomaly). An access hits with n frames exactly when its page is among the n most
+/// recently used, i.e. its depth in the recency stack is below n (Mattson et al., 1970).
+struct LruStack {
+    /// The most recently used distinct pages, most recent first, at most `depth` of them.
+    stack: Vec<u64>,
+    depth: usize,
+    /// `hits_at[d]`: accesses whose page was at depth `d`.
+    hits_at: Vec<u64>,
+}
+
+impl LruStack {
+    fn new(depth: usize) -> LruStack {
+        LruStack {
+            stack: Vec::with_capacity(depth + 1),
+            depth,
+            hits_at: vec![0; depth],
+        }
+    }
+
+    #[inline]
+    fn access(&mut self, page: u64) {
+        match self.stack.iter().position(|&p| p == page) {
+            Some(d) => {
+                self.hits_at[d] += 1;
+                self.stack[..=d].rotate_right(1);
+            }
+            None => {
+                self.stack.insert(0, page);
+                self.stack.truncate(self.depth);
+            }
+        }
+    }
+
+    /// Hits with `frames` frames.
+    fn hits_with(&self, frames: usize) -> u64 {
+        self.hits_at[..frames.min(self.depth)].iter().sum()
+    }
+}
+
 /// The faults of each policy at each frame count over one string.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Comparison {
@@ -90,7 +134,15 @@ pub fn compare<E>(
         .collect::<Result<Vec<_>, _>>()
         .map_err(CompareError::Frames)?;
     let mut online: Vec<(usize, usize, Online)> = Vec::new();
+    let largest = frames.iter().copied().max().unwrap_or(0);
+    let mut stack = (largest <= STACK_LIMIT as u64).then(|| LruStack::new(largest as usize));
+    let lru_rows: Vec<usize> = (0..policies.len())
+        .filter(|&p| policies[p] == Policy::Lru && stack.is_some())
+        .collect();
     for (p, &policy) in policies.iter().enumerate() {
+        if lru_rows.contains(&p) {
+            continue;
+        }
         for (f, &size) in sizes.iter().enumerate() {
             if let Some(memory) = Online::new(policy, size, seed) {
                 online.push((p, f, memory));
@@ -107,6 +159,9 @@ pub fn compare<E>(
         first_reading = false;
         read(&mut |page| {
             accesses += 1;
+            if let Some(stack) = stack.as_mut().filter(|_| !lru_rows.is_empty()) {
+                stack.access(page);
+            }
             for (p, f, memory) in online.iter_mut() {
                 faults[*p][*f] += u64::from(memory.is_miss(page));
             }
@@ -124,10 +179,71 @@ pub fn compare<E>(
             faults[p] = summaries.iter().map(|s| s.misses).collect();
         }
     }
+    if let Some(stack) = &stack {
+        for &p in &lru_rows {
+            faults[p] = frames
+                .iter()
+                .map(|&f| accesses - stack.hits_with(f as usize))
+                .collect();
+        }
+    }
     Ok(Comparison {
         policies: policies.to_vec(),
         frames: frames.to_vec(),
         accesses,
+        faults,
+    })
+}
+
+/// [`compare`] for a string held in memory: each policy and frame count runs over the whole
+/// slice in turn (one small memory hot in the cache at a time), OPT with the next uses
+/// computed once for every frame count. Same results as [`compare`].
+pub fn compare_pages(
+    policies: &[Policy],
+    frames: &[u64],
+    seed: u64,
+    pages: &[u64],
+) -> Result<Comparison, TraceError> {
+    let sizes = frames
+        .iter()
+        .map(|&f| check_frames(f))
+        .collect::<Result<Vec<_>, _>>()?;
+    let largest = frames.iter().copied().max().unwrap_or(0);
+    let mut next = Vec::new();
+    let mut faults = vec![vec![0u64; frames.len()]; policies.len()];
+    for (p, &policy) in policies.iter().enumerate() {
+        match policy {
+            Policy::Lru if largest <= STACK_LIMIT as u64 => {
+                let mut stack = LruStack::new(largest as usize);
+                pages.iter().for_each(|&page| stack.access(page));
+                for (f, &n) in frames.iter().enumerate() {
+                    faults[p][f] = pages.len() as u64 - stack.hits_with(n as usize);
+                }
+            }
+            Policy::Opt => {
+                if next.is_empty() {
+                    opt::next_uses(0, pages, &[], &mut next);
+                }
+                for (f, &size) in sizes.iter().enumerate() {
+                    let mut memory = opt::Opt::new(size);
+                    memory.feed(0, pages, &next, |_, _| {});
+                    faults[p][f] = memory.summary().misses;
+                }
+            }
+            _ => {
+                for (f, &size) in sizes.iter().enumerate() {
+                    if let Some(mut memory) = Online::new(policy, size, seed) {
+                        faults[p][f] =
+                            pages.iter().filter(|&&page| memory.is_miss(page)).count() as u64;
+                    }
+                }
+            }
+        }
+    }
+    Ok(Comparison {
+        policies: policies.to_vec(),
+        frames: frames.to_vec(),
+        accesses: pages.len() as u64,
         faults,
     })
 }
@@ -305,6 +421,37 @@ mod tests {
         let curves = c.curves();
         assert!(curves.starts_with("fifo (faults per frame count, 12 accesses)\n1 12 ##################################################\n"), "{curves}");
         assert!(curves.contains("4 10 ##########################################  <- more faults with more frames (Belady's anomaly)\n"), "{curves}");
+    }
+
+    /// The one-pass LRU equals LRU run at each frame count.
+    #[test]
+    fn lru_stack_matches_lru() {
+        let mut rng = crate::sim::rng::SplitMix64::new(3);
+        let string: Vec<u64> = (0..5_000).map(|_| rng.below(90)).collect();
+        let read = |visit: &mut dyn FnMut(u64)| -> Result<(), ()> {
+            string.iter().for_each(|&p| visit(p));
+            Ok(())
+        };
+        let frames: Vec<u64> = vec![1, 2, 5, 17, 64, 89, 90, 200];
+        let c = compare(&[Policy::Lru], &frames, 1, read).unwrap();
+        for (f, &n) in frames.iter().enumerate() {
+            let one = super::super::simulate(Policy::Lru, n, 1, string.iter().copied(), |_, _| {});
+            assert_eq!(c.faults[0][f], one.unwrap().misses, "{n} frames");
+        }
+        let all = [
+            Policy::Fifo,
+            Policy::Lru,
+            Policy::Clock,
+            Policy::Opt,
+            Policy::Random,
+        ];
+        let streamed = compare(&all, &frames, 9, read).unwrap();
+        assert_eq!(compare_pages(&all, &frames, 9, &string).unwrap(), streamed);
+        // Past the stack's limit, LRU runs per frame count.
+        let c = compare(&[Policy::Lru], &[3, 1000], 1, read).unwrap();
+        let three = super::super::simulate(Policy::Lru, 3, 1, string.iter().copied(), |_, _| {});
+        assert_eq!(c.faults[0][0], three.unwrap().misses);
+        assert_eq!(c.faults[0][1], 90);
     }
 
     #[test]

@@ -44,7 +44,7 @@ use super::config::Policy;
 
 pub use crate::sim::rng::SplitMix64;
 pub use clock::Clock;
-pub use compare::{compare, CompareError, Comparison};
+pub use compare::{compare, compare_pages, CompareError, Comparison};
 pub use fifo::Fifo;
 pub use format::{page_shift, parse_trace, Format, Sniffed, TraceReader};
 pub use input::{parse_pages, InputError, InputErrorKind, PageReader, MAX_TOKEN};

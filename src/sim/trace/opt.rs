@@ -66,11 +66,12 @@ pub struct Opt {
     frames: usize,
     /// Resident pages, one per frame in use.
     residents: Vec<Resident>,
-    /// `(key, frame)` of resident pages, plus stale keys left by hits. A stale key's next use
+    /// `key << 32 | frame` of resident pages (one integer compares fastest), plus stale
+    /// keys left by hits. A stale key's next use
     /// is a position already passed, while every resident page's next use lies ahead, so a
     /// stale key never reaches the top when a victim is chosen; stale keys are swept out
     /// whenever they make up more than half the heap.
-    heap: BinaryHeap<(u64, u32)>,
+    heap: BinaryHeap<u128>,
     /// `pending[k]` = 1 + the frame whose page is next used at position `start + k` of the
     /// current block, or 0: access k is a hit exactly when it is not 0, with no page lookup.
     pending: Vec<u32>,
@@ -126,9 +127,10 @@ impl Opt {
                         (self.residents.len() - 1, None)
                     } else {
                         // Memory is full, so the heap holds `frames` live keys.
-                        let Some((_, frame)) = self.heap.pop() else {
+                        let Some(top) = self.heap.pop() else {
                             unreachable!("a full memory has a page to evict")
                         };
+                        let frame = top as u32;
                         let victim = self.residents[frame as usize];
                         if (position..end).contains(&victim.next) {
                             self.pending[(victim.next - start) as usize] = 0;
@@ -149,13 +151,14 @@ impl Opt {
                 }
             };
             let loaded = self.residents[frame].loaded;
-            self.heap.push((key(next_use, loaded), frame as u32));
+            self.heap
+                .push(u128::from(key(next_use, loaded)) << 32 | frame as u128);
             if next_use < end {
                 self.pending[(next_use - start) as usize] = frame as u32 + 1;
             }
             if self.heap.len() > 2 * self.residents.len() + 64 {
                 // Live keys have a next use after `position`; stale ones at or before it.
-                self.heap.retain(|&(k, _)| k > position);
+                self.heap.retain(|&k| (k >> 32) as u64 > position);
             }
             self.summary.record(outcome);
             on_access(page, outcome);

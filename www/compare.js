@@ -166,10 +166,19 @@ root.querySelector('[data-form=source]').addEventListener('submit', (event) => {
   event.preventDefault();
   readControls();
   state.step = 0;
+  // Busy from the click on: reading a file takes a moment before load() starts.
+  root.dataset.idle = 'false';
   if (state.source === 'file') {
     const file = $('file').files?.[0];
-    if (!file) return status('Choose a file to import.', 'error');
-    file.text().then((text) => load(text));
+    if (!file) {
+      status('Choose a file to import.', 'error');
+      root.dataset.idle = 'true';
+      return;
+    }
+    file.text().then((text) => load(text), () => {
+      status('The file could not be read.', 'error');
+      root.dataset.idle = 'true';
+    });
   } else {
     load();
   }

@@ -49,9 +49,11 @@ skipped silently.
 
 Memory: fifo, lru, clock and random stream the input in memory that grows with the frames,
 not with the input. OPT needs the future: from a FILE it reads the input twice, in blocks
-of 1,048,576 accesses (about 20 MiB), plus 32 bytes per distinct page of each block, so its
-memory stays bounded however long the file is; from standard input it holds the whole
-string (8 bytes per access) before replaying it, so give large traces to OPT as a FILE.
+of 1,048,576 accesses (about 28 MiB), plus 16 bytes per distinct page of each block and,
+while the two readings are merged, about 40 bytes per distinct page of the whole file: it
+grows with the pages a trace touches, not with its length; from standard input it holds
+the whole string (16 bytes per access) before replaying it, so give large traces to OPT as
+a FILE.
 --compare and --curve read once (twice with opt) and run every policy and frame count side
 by side.";
 

@@ -10,9 +10,10 @@
 //!    the block (one backward pass; a page's last use in the block looks up the merged
 //!    table), and replays it forward with the resident pages in a max-heap keyed by next use.
 //!
-//! The result is exact, as if the whole future were known. Memory: about 20 bytes per
-//! access of one block (20 MiB), plus 32 bytes per distinct page of each block, plus the
-//! heap of `2 × frames + 64` keys; never the whole string.
+//! The result is exact, as if the whole future were known. Memory: about 28 bytes per
+//! access of one block (28 MiB), plus 16 bytes per distinct page of each block, plus, while
+//! the readings are merged, a map of every distinct page of the string, plus the heap of
+//! `2 × frames + 64` keys; never the whole string.
 
 use std::collections::{BinaryHeap, HashMap};
 use std::num::NonZeroU32;

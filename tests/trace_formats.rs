@@ -218,7 +218,7 @@ fn help_states_formats_and_the_opt_bound() {
         "--compare",
         "--curve",
         "reads the input twice",
-        "bounded",
+        "not with its length",
     ] {
         assert!(help.contains(needle), "{needle}");
     }

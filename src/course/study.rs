@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::outline::{outline, Note, Outline};
 use super::question::{evaluate, AnswerKind, Outcome, Question, ANSWERS};
 use crate::script::{self, Runner};
-use crate::sim::{Machine, Recording, Step};
+use crate::sim::{Recording, Step};
 
 /// Most steps a study records, as the page's own run does: past it, the rest is not asked.
 pub const MAX_STEPS: usize = 200_000;
@@ -61,7 +61,7 @@ pub fn study(text: &str) -> Study {
     let Ok(program) = script::parse(text) else {
         return s;
     };
-    let mut machine = Machine::with_recording(script::machine_config(&program), Recording::Steps);
+    let mut machine = script::machine_for(&program, Recording::Steps);
     let mut runner = Runner::new(program);
     let mut ran = Vec::new();
     while let Some(r) = runner.step(&mut machine) {

@@ -285,7 +285,7 @@ fn lock(env: &mut Env, m: &mut Machine, locking: bool, address: u64, size: u64) 
         .div_ceil(PAGE_SIZE)
         .max(first + 1);
     let pages = end - first;
-    if locking && pages > u64::from(m.config().working_set) {
+    if locking && pages > u64::from(m.config().working_set_limits().max) {
         // More than the working set can hold locked.
         m.set_last_error(ERROR_WORKING_SET_QUOTA);
         return false;

@@ -56,7 +56,7 @@ pub use error::{ScriptError, MAX_ERRORS};
 pub use limits::{LimitHit, Limits};
 pub use runner::{run, Ending, Runner, StatementResult, DEFAULT_STATEMENT_LIMIT};
 
-use crate::sim::Config;
+use crate::sim::{Config, Machine, Policy, Recording};
 use ast::Instr;
 use check::{Function, SlotInfo};
 use error::Errors;
@@ -109,6 +109,47 @@ pub fn parse(text: &str) -> Result<Program, Vec<ScriptError>> {
 /// The configuration a machine for `program` is built with (its `#pragma pagelab`).
 pub fn machine_config(program: &Program) -> Config {
     program.config.clone()
+}
+
+/// A machine for `program` that records as `mode` says. Under `policy=opt` the script
+/// first runs once with recording off, noting its page references, and the machine
+/// consults them: OPT knows the future because a script is deterministic.
+pub fn machine_for(program: &Program, mode: Recording) -> Machine {
+    let mut machine = Machine::with_recording(machine_config(program), mode);
+    if program.config.policy == Policy::Opt {
+        let first = first_run(program);
+        machine.foresee(first.references());
+    }
+    machine
+}
+
+/// The page reference string of `program`'s first process: the page number of every
+/// page its reads, writes and fetches touched, in order, one per page touched (a TLB hit
+/// counts; an access violation does not). This is what `pagelab trace` replays to
+/// compare with the script's own page faults.
+pub fn page_references(program: &Program) -> Vec<u64> {
+    let first = first_run(program);
+    let pid = first.processes()[0].id;
+    first
+        .references()
+        .iter()
+        .filter(|(p, _)| *p == pid)
+        .map(|(_, v)| v.0)
+        .collect()
+}
+
+/// `program` run to its end with recording off, noting its page references.
+fn first_run(program: &Program) -> Machine {
+    let mut config = machine_config(program);
+    // The references do not depend on the policy; OPT would need them already.
+    if config.policy == Policy::Opt {
+        config.policy = Policy::Clock;
+    }
+    let mut machine = Machine::with_recording(config, Recording::Off);
+    machine.record_references();
+    let mut runner = Runner::new(program.clone());
+    while runner.step(&mut machine).is_some() {}
+    machine
 }
 
 /// Apply `#pragma pagelab key=value` settings in order; bad ones are script errors.

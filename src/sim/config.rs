@@ -12,7 +12,8 @@ pub enum Policy {
     Fifo,
     /// Least recently used.
     Lru,
-    /// Optimal (needs the future; trace mode only).
+    /// Optimal: the page used again furthest in the future. A script is deterministic,
+    /// so a first run records its page references and the real run consults them.
     Opt,
     /// A seeded pseudo-random choice.
     Random,
@@ -50,8 +51,11 @@ pub struct Config {
     pub frames: u32,
     /// Page-file slots. Commit limit = frames + slots (reference §8.6).
     pub pagefile: u32,
-    /// Working-set limit in pages.
-    pub working_set: u32,
+    /// `working_set=N`: a hard working-set maximum of N pages, as
+    /// `SetProcessWorkingSetSizeEx(…, QUOTA_LIMITS_HARDWS_MAX_ENABLE)` sets (reference §8.4).
+    /// `None` (no `working_set=`, or `working_set=soft`): Windows' soft default limits,
+    /// scaled to the machine ([`Config::working_set_limits`]).
+    pub working_set: Option<u32>,
     /// Replacement policy for a full working set.
     pub policy: Policy,
     /// Pages read per hard fault (1 = no clustering; reference §8.5, tunable).
@@ -73,7 +77,7 @@ impl Default for Config {
         Config {
             frames: 16,
             pagefile: 32,
-            working_set: 8,
+            working_set: None,
             policy: Policy::Clock,
             cluster: 4,
             tlb: 8,
@@ -83,6 +87,20 @@ impl Default for Config {
             modified_threshold: 4,
         }
     }
+}
+
+/// A working set's minimum and maximum in pages, and whether the maximum is hard
+/// (reference §8.4, MS-SPWSSE).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct WsLimits {
+    /// The minimum: the working-set manager trims a process no lower when memory runs low.
+    pub min: u32,
+    /// The maximum.
+    pub max: u32,
+    /// `QUOTA_LIMITS_HARDWS_MAX_ENABLE`: at the maximum, a fault first replaces a page of
+    /// the same working set. Soft (false): the working set may grow past its maximum while
+    /// memory is plentiful.
+    pub hard: bool,
 }
 
 /// Limits that keep a configuration drawable and bounded in memory.
@@ -124,7 +142,8 @@ impl Config {
         match key {
             "frames" => self.frames = number(1, limits::MAX_FRAMES as u64)? as u32,
             "pagefile" => self.pagefile = number(0, limits::MAX_PAGEFILE as u64)? as u32,
-            "working_set" => self.working_set = number(1, limits::MAX_FRAMES as u64)? as u32,
+            "working_set" if value == "soft" => self.working_set = None,
+            "working_set" => self.working_set = Some(number(1, limits::MAX_FRAMES as u64)? as u32),
             "cluster" => self.cluster = number(1, limits::MAX_CLUSTER as u64)? as u32,
             "tlb" => self.tlb = number(1, limits::MAX_TLB as u64)? as u32,
             "seed" => self.seed = number(0, u64::MAX)?,
@@ -159,6 +178,28 @@ impl Config {
             }
         }
         Ok(())
+    }
+
+    /// The working-set limits a new process gets (reference §8.4). `working_set=N` gives a
+    /// hard maximum of N (minimum 1). Otherwise the limits are soft, Windows' defaults of
+    /// 50 and 345 pages (WI7) scaled to the small machine: the maximum is half of RAM (at
+    /// least 1 page) and the minimum keeps Windows' ratio, max × 50 / 345 rounded up.
+    pub fn working_set_limits(&self) -> WsLimits {
+        match self.working_set {
+            Some(max) => WsLimits {
+                min: 1,
+                max,
+                hard: true,
+            },
+            None => {
+                let max = (self.frames / 2).max(1);
+                WsLimits {
+                    min: (max * 50).div_ceil(345).max(1),
+                    max,
+                    hard: false,
+                }
+            }
+        }
     }
 
     /// The commit limit in pages: RAM frames plus page-file slots (reference §8.6).
@@ -196,5 +237,24 @@ mod tests {
         assert!(c.set("base", "0x12345").is_err());
         assert!(c.set("colour", "1").is_err());
         assert!(c.set("frames", "99999999999999999999999").is_err());
+        assert!(!c.working_set_limits().hard, "soft by default");
+        assert_eq!(
+            (c.working_set_limits().min, c.working_set_limits().max),
+            (1, 4),
+            "8 frames: soft maximum 4, minimum 4 × 50 / 345 rounded up"
+        );
+        c.set("working_set", "3").unwrap();
+        assert_eq!(
+            c.working_set_limits(),
+            WsLimits {
+                min: 1,
+                max: 3,
+                hard: true
+            }
+        );
+        c.set("working_set", "soft").unwrap();
+        assert_eq!(c.working_set, None);
+        let big = Config::default();
+        assert_eq!(big.working_set_limits().max, 8);
     }
 }

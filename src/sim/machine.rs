@@ -22,6 +22,7 @@ use super::picture::Picture;
 use super::process::Process;
 use super::record::{whole_picture, Recorder, Scene};
 use super::space::AddressSpace;
+use super::system::future::Future;
 use super::system::System;
 
 /// A whole simulated machine. Deterministic: the same calls give the same steps.
@@ -140,6 +141,24 @@ impl Machine {
     /// The running process's address space, to change.
     pub(crate) fn space_mut(&mut self) -> &mut AddressSpace {
         &mut self.process_mut().space
+    }
+
+    /// Note every page reference from now on, in order (the first run of a script under
+    /// OPT; [`Machine::references`] gives them).
+    pub fn record_references(&mut self) {
+        self.system.future = Future::recording();
+    }
+
+    /// The page references noted since [`Machine::record_references`], in order, each
+    /// with the process that made it.
+    pub fn references(&self) -> &[(ProcessId, Vpn)] {
+        self.system.future.references()
+    }
+
+    /// Let OPT consult `references`, a first run's [`Machine::references`]: each
+    /// process's n-th reference in this run is taken to be its n-th there.
+    pub fn foresee(&mut self, references: &[(ProcessId, Vpn)]) {
+        self.system.future = Future::known(references);
     }
 
     /// Point the CPU's focus (the address split and walk on screen) at `va`.

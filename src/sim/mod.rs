@@ -26,7 +26,7 @@ pub mod system;
 pub mod trace;
 pub mod words;
 
-pub use config::{Config, Policy};
+pub use config::{Config, Policy, WsLimits};
 pub use error::{Access, ExceptionRecord, Win32Error};
 pub use event::{Event, FaultKind, FrameList, Pte, Step};
 pub use history::{History, Recording};

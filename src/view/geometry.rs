@@ -97,7 +97,7 @@ impl Sizes {
             frames: config.frames as usize,
             slots: config.pagefile as usize,
             tlb: config.tlb as usize,
-            working_set: config.working_set as usize,
+            working_set: config.working_set_limits().max as usize,
         }
     }
 

@@ -7,7 +7,7 @@
 use serde::Serialize;
 
 use crate::script::{self, Runner, ScriptError};
-use crate::sim::{ExceptionRecord, Machine};
+use crate::sim::{ExceptionRecord, Machine, Recording};
 
 /// Longest script the page runs, in bytes (the same bound the URL state has).
 pub const MAX_SCRIPT_BYTES: usize = 256 * 1024;
@@ -106,7 +106,7 @@ pub fn run_script(text: &str) -> Result<Session, Vec<ErrorView>> {
     }
     let program = script::parse(text)
         .map_err(|errors| errors.iter().map(ErrorView::from).collect::<Vec<_>>())?;
-    let mut machine = Machine::new(script::machine_config(&program));
+    let mut machine = script::machine_for(&program, Recording::Pictures);
     let mut runner = Runner::new(program);
     let mut report = RunReport::default();
     let mut transcript_bytes = 0usize;

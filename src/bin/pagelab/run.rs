@@ -6,7 +6,7 @@ use std::process::ExitCode;
 /// program. [`RUN_HELP`] says what it prints.
 pub(crate) fn cmd_run(args: &[String]) -> ExitCode {
     use pagelab::script;
-    use pagelab::sim::{Machine, Recording};
+    use pagelab::sim::Recording;
     use std::io::Write;
 
     let options = match RunOptions::parse(args) {
@@ -53,7 +53,7 @@ pub(crate) fn cmd_run(args: &[String]) -> ExitCode {
     } else {
         Recording::Off
     };
-    let mut machine = Machine::with_recording(script::machine_config(&program), recording);
+    let mut machine = script::machine_for(&program, recording);
     let mut runner = script::Runner::new(program);
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());

@@ -65,6 +65,8 @@ impl<V: Vad> Engine<'_, V> {
             let room = (PAGE_SIZE - (cur & (PAGE_SIZE - 1))) as usize;
             let mut n = room.min(len - done);
             let (pfn, path) = self.make_accessible(cur, access)?;
+            // One page reference, for OPT's reference string (system/future.rs).
+            self.sys.future.note(self.mmu.pid, Vpn::of(cur));
             if let Data::CString { .. } = data {
                 // C reads a string only up to and including its NUL: look for it in this
                 // page, so the read records the true byte count.

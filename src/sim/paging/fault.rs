@@ -34,6 +34,8 @@ impl<V: Vad> Engine<'_, V> {
         protect: u32,
     ) -> Result<Pfn, ExceptionRecord> {
         let ctx = FaultCtx { va, vpn, access };
+        // A soft maximum: the working-set manager trims when available memory is low.
+        self.working_set_manager();
         match pte {
             Pte::Transition { pfn } => {
                 self.mmu.counters.transition += 1;
@@ -52,8 +54,8 @@ impl<V: Vad> Engine<'_, V> {
         }
     }
 
-    /// A full working set gives up pages before a new one comes in (reference §8.4),
-    /// until there is room for one more. On a hard fault (`incoming`) a changed page may
+    /// A working set at its hard maximum gives up pages before a new one comes in
+    /// (reference §8.4, `QUOTA_LIMITS_HARDWS_MAX_ENABLE`), until there is room for one more. On a hard fault (`incoming`) a changed page may
     /// trade places with the faulting page; the frame it leaves, already holding the
     /// faulting page, is returned. When no page can leave (textbook model only), the
     /// working set passes its soft limit, as a step of its own.
@@ -74,18 +76,19 @@ impl<V: Vad> Engine<'_, V> {
         swapped
     }
 
-    /// No page can leave the full working set: the limit is soft (reference §8.4), so the
-    /// new page joins anyway. Only the textbook model gets here, and then RAM always has a
-    /// free frame for it (see `take_frame`).
+    /// No page can leave the working set at its hard maximum: rather than fail the access,
+    /// the new page joins anyway. Only the textbook model gets here, and then RAM always
+    /// has a free frame for it (see `take_frame`).
     fn limit_passed(&mut self) {
         let limit = self.mmu.ws.limit();
         let size = self.mmu.ws.len();
         self.end_step(move || {
             format!(
-                "The working set holds {} (its limit is {limit}), but none can \
-                 leave: each was changed, and every page-file slot holds a page that is not in \
-                 RAM, so there is nowhere to write one. The limit is soft, so the working set \
-                 grows past it for now; it is trimmed back as soon as a page can leave.",
+                "The working set holds {} (its hard maximum is {limit}), but none \
+                 can leave: each was changed, and every page-file slot holds a page that is not \
+                 in RAM, so there is nowhere to write one. Rather than fail the access, the \
+                 working set grows past its maximum for now; it is trimmed back as soon as a \
+                 page can leave.",
                 words::pages(size as u64)
             )
         });
@@ -114,12 +117,13 @@ impl<V: Vad> Engine<'_, V> {
         }
         self.make_room_in_working_set(None);
         let taken = self.take_frame(ctx, Need::Zeroed, None)?;
-        self.install(ctx.vpn, taken.pfn, protect, "a page of zeros");
+        self.install(ctx.vpn, taken.pfn, protect, Filled::Zeros);
         Ok(taken.pfn)
     }
 
     /// Soft fault: the frame still holds the page on standby or modified (reference §8.2).
     fn soft_fault(&mut self, vpn: Vpn, pfn: Pfn, protect: u32) {
+        let hard = self.mmu.ws.limits().hard;
         let from = self.sys.frames.get(pfn).list;
         self.sys.frames.unlink(pfn);
         self.emit(Event::ListMove {
@@ -128,7 +132,7 @@ impl<V: Vad> Engine<'_, V> {
             to: FrameList::Active,
         });
         let still_modified = self.sys.frames.get(pfn).modified;
-        self.install_quiet(vpn, pfn, protect);
+        self.install_quiet(vpn, pfn, protect, false);
         let size = self.mmu.ws.len();
         let limit = self.mmu.ws.limit();
         self.end_step(move || {
@@ -140,10 +144,11 @@ impl<V: Vad> Engine<'_, V> {
             };
             format!(
                 "Frame {} leaves the {} list and the PTE becomes valid again: page {} is back \
-                 in the working set ({size} of {limit} pages) with its contents intact.{note}",
+                 in the working set ({}) with its contents intact.{note}",
                 pfn.0,
                 from.name(),
-                narrate::page(vpn)
+                narrate::page(vpn),
+                ws_words(size, limit, hard)
             )
         });
     }
@@ -171,30 +176,26 @@ impl<V: Vad> Engine<'_, V> {
                 )
             });
             if self.sys.tuning.standby && self.sys.tuning.cluster > 1 {
-                self.prefetch_cluster(ctx.vpn);
+                self.prefetch_cluster(ctx.vpn, slot);
             }
         }
-        self.install(ctx.vpn, pfn, protect, "the page read back");
+        self.install(ctx.vpn, pfn, protect, Filled::ReadBack);
         Ok(pfn)
     }
 
-    /// Clustering: the neighbours of a hard-faulting page in its cluster that are also in
-    /// the page file come in with the same I/O and go to the standby list as prefetched
-    /// pages (reference §8.5: pages already resident are skipped). Their frames come from
-    /// the free, zeroed or standby lists only: a prefetch never forces a write. Taking a
-    /// standby frame first turns its old page's PTE into a page-file PTE (reference §8.3).
-    fn prefetch_cluster(&mut self, vpn: Vpn) {
+    /// Clustering (reference §8.5): one I/O reads a run of contiguous page-file slots, so
+    /// the neighbours of a hard-faulting page come in with it when they belong to the same
+    /// allocation and their data sits in the slots next to its slot, in the same order.
+    /// The run grows forward first, then backward, up to `cluster` pages in all; a
+    /// neighbour already in RAM whose copy is in the run is read into a dummy page and
+    /// thrown away (WI6 p.135); any other neighbour ends the run on that side. The pages
+    /// read wait on the standby list as prefetched pages. Their frames come from the free,
+    /// zeroed or standby lists only: a prefetch never forces a write. Taking a standby
+    /// frame first turns its old page's PTE into a page-file PTE (reference §8.3).
+    fn prefetch_cluster(&mut self, vpn: Vpn, slot: Slot) {
         let size = self.sys.tuning.cluster as u64;
-        let start = vpn.0 - vpn.0 % size;
-        let mut wanted = Vec::new();
-        for v in (start..start.saturating_add(size)).map(Vpn) {
-            if v == vpn || !self.vad.same_allocation(vpn, v) {
-                continue;
-            }
-            if let Pte::PageFile { slot } = self.mmu.tables.pte(v) {
-                wanted.push((v, slot));
-            }
-        }
+        let run = self.cluster_run(vpn, slot, size);
+        let mut wanted = run.read.clone();
         // Only frames already on a list count: the prefetched pages join the standby tail,
         // so they are never taken back for their own neighbours.
         let available = [FrameList::Free, FrameList::Zeroed, FrameList::Standby]
@@ -203,6 +204,19 @@ impl<V: Vad> Engine<'_, V> {
             .sum::<usize>();
         wanted.truncate(available);
         if wanted.is_empty() {
+            let stops = run.stops;
+            if stops.is_empty() {
+                return;
+            }
+            self.end_step(move || {
+                format!(
+                    "Clustering ({size} pages per hard fault) reads only neighbours whose data \
+                     is in the slots next to slot {} in one I/O (reference §8.5), and none is: \
+                     {}. Only the faulting page was read.",
+                    slot.0,
+                    stop_words(&stops)
+                )
+            });
             return;
         }
         // Step 1: take a frame for each neighbour, repurposing standby frames.
@@ -228,16 +242,42 @@ impl<V: Vad> Engine<'_, V> {
         let taken: Vec<(Pfn, FrameList, Option<Repurposed>)> =
             got.iter().map(|g| (g.pfn, g.from, g.old)).collect();
         let pages: Vec<Vpn> = got.iter().map(|g| g.vpn).collect();
+        let slots: Vec<Slot> = got.iter().map(|g| g.slot).collect();
+        let ClusterRun { dummies, stops, .. } = run;
         self.end_step(move || {
             let n = pages.len() as u64;
             let (which, verb) = (
                 agree(n, "neighbouring page", "neighbouring pages"),
                 agree(n, "is", "are"),
             );
+            let dummy = match dummies.as_slice() {
+                [] => String::new(),
+                d => {
+                    let one = d.len() == 1;
+                    format!(
+                        " {} {} {} already in RAM: {} copy in the run is read into a dummy \
+                         page and thrown away.",
+                        if one { "Page" } else { "Pages" },
+                        narrate::pages(d),
+                        if one { "is" } else { "are" },
+                        if one { "its" } else { "their" },
+                    )
+                }
+            };
+            let stop = if stops.is_empty() {
+                String::new()
+            } else {
+                format!(" The run ends there: {}.", stop_words(&stops))
+            };
             format!(
-                "Clustering ({cluster} pages around a hard fault): {which} {} {verb} in the page \
-                 file too, so the same I/O can bring {} in. {}",
+                "Clustering ({cluster} pages per hard fault): one disk I/O reads a run of \
+                 contiguous page-file slots, so it brings in the neighbours of the same \
+                 allocation whose data is in the slots next to slot {} (reference §8.5). \
+                 {which} {} {verb} in {} {}, so the same I/O brings {} in.{dummy}{stop} {}",
+                slot.0,
                 narrate::pages(&pages),
+                agree(n, "slot", "slots"),
+                narrate::slots(&slots),
                 agree(n, "it", "them"),
                 sources_words(&taken)
             )
@@ -275,40 +315,109 @@ impl<V: Vad> Engine<'_, V> {
         });
     }
 
+    /// The pages one I/O reads around `vpn`, whose data is in `slot` (see
+    /// [`Engine::prefetch_cluster`]): forward first, then backward, `size` pages at most.
+    fn cluster_run(&self, vpn: Vpn, slot: Slot, size: u64) -> ClusterRun {
+        let mut run = ClusterRun::default();
+        let mut span = 1;
+        for forward in [true, false] {
+            let mut edge_dummies = Vec::new();
+            for d in 1..size {
+                if span >= size {
+                    break;
+                }
+                let (v, s) = if forward {
+                    (vpn.0.checked_add(d), slot.0.checked_add(d as u32))
+                } else {
+                    (vpn.0.checked_sub(d), slot.0.checked_sub(d as u32))
+                };
+                let (Some(v), Some(s)) = (v.map(Vpn), s.map(Slot)) else {
+                    break;
+                };
+                if !self.vad.same_allocation(vpn, v) {
+                    run.stops.push((v, Stop::OtherAllocation));
+                    break;
+                }
+                match self.mmu.tables.pte(v) {
+                    Pte::PageFile { slot: own } if own == s => {
+                        run.dummies.append(&mut edge_dummies);
+                        run.read.push((v, s));
+                    }
+                    Pte::Valid { pfn, .. } | Pte::Transition { pfn }
+                        if self.sys.frames.get(pfn).slot == Some(s) =>
+                    {
+                        edge_dummies.push(v);
+                    }
+                    Pte::PageFile { .. } => {
+                        run.stops.push((v, Stop::OtherSlot(s)));
+                        break;
+                    }
+                    _ => {
+                        run.stops.push((v, Stop::NotInPageFile(s)));
+                        break;
+                    }
+                }
+                span += 1;
+            }
+        }
+        run
+    }
+
     /// Map `pfn` at `vpn` and add it to the working set, as its own step.
-    fn install(&mut self, vpn: Vpn, pfn: Pfn, protect: u32, what: &'static str) {
-        self.install_quiet(vpn, pfn, protect);
+    fn install(&mut self, vpn: Vpn, pfn: Pfn, protect: u32, filled: Filled) {
+        let zeros = filled == Filled::Zeros;
+        self.install_quiet(vpn, pfn, protect, zeros);
         let size = self.mmu.ws.len();
-        let limit = self.mmu.ws.limit();
+        let limits = self.mmu.ws.limits();
         let writable = protection::writable(protect);
         self.end_step(move || {
+            let (what, bits, born) = match (filled, writable) {
+                (Filled::ReadBack, w) => (
+                    "the page read back",
+                    if w { "writable" } else { "read-only" },
+                    "",
+                ),
+                (Filled::Zeros, w) => (
+                    "a page of zeros",
+                    if w { "writable and dirty" } else { "read-only" },
+                    " A demand-zero page is born modified (reference §8.2): no copy of it \
+                     exists anywhere else, so even if it is only read, it must be written to \
+                     the page file before its frame can be reused.",
+                ),
+            };
             format!(
-                "The handler writes the PTE: page {} → frame {} holding {what}, valid, {}. The \
-                 page joins the working set ({size} of {limit} pages).",
+                "The handler writes the PTE: page {} → frame {} holding {what}, valid, {bits}.\
+                 {born} The page joins the working set ({}).",
                 narrate::page(vpn),
                 pfn.0,
-                if writable { "writable" } else { "read-only" }
+                ws_words(size, limits.max, limits.hard)
             )
         });
     }
 
-    /// Make `vpn`'s PTE valid for `pfn` and put it in the working set (no step).
-    fn install_quiet(&mut self, vpn: Vpn, pfn: Pfn, protect: u32) {
+    /// Make `vpn`'s PTE valid for `pfn` and put it in the working set (no step). A fresh
+    /// demand-zero page (`born_modified`) gets a modified frame and, when writable, a
+    /// dirty PTE, as `MiResolveDemandZeroFault` does (reference §8.2).
+    fn install_quiet(&mut self, vpn: Vpn, pfn: Pfn, protect: u32, born_modified: bool) {
         let now = self.sys.tick();
         let owner = self.owner(vpn);
+        let writable = protection::writable(protect);
         let f = self.sys.frames.get_mut(pfn);
         f.owner = Some(owner);
         // A private page in its working set has one user: its PTE (reference §8.7).
         f.share_count = 1;
         f.loaded = now;
         f.last_use = now;
+        if born_modified {
+            f.modified = true;
+        }
         self.set_pte(
             vpn,
             Pte::Valid {
                 pfn,
                 accessed: true,
-                dirty: false,
-                writable: protection::writable(protect),
+                dirty: born_modified && writable,
+                writable,
             },
         );
         self.mmu.ws.insert(vpn);
@@ -337,6 +446,68 @@ impl<V: Vad> Engine<'_, V> {
         }
         old
     }
+}
+
+/// What a newly mapped frame holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Filled {
+    /// Zeros: a demand-zero fault.
+    Zeros,
+    /// The page's bytes, read back from the page file.
+    ReadBack,
+}
+
+/// "3 of 4 pages, its hard maximum" or "3 pages; soft maximum 8".
+pub(super) fn ws_words(size: usize, max: u32, hard: bool) -> String {
+    if hard {
+        format!("{size} of {max} pages, its hard maximum")
+    } else {
+        format!("{}; soft maximum {max}", words::pages(size as u64))
+    }
+}
+
+/// The run of pages one clustered I/O covers.
+#[derive(Clone, Debug, Default)]
+struct ClusterRun {
+    /// Pages read, with their slots: forward ones nearest first, then backward ones.
+    read: Vec<(Vpn, Slot)>,
+    /// Resident neighbours inside the run, read into a dummy page.
+    dummies: Vec<Vpn>,
+    /// Where the run stopped on each side, and why.
+    stops: Vec<(Vpn, Stop)>,
+}
+
+/// Why a clustered read stops at a neighbour.
+#[derive(Clone, Copy, Debug)]
+enum Stop {
+    /// It belongs to another allocation (or none).
+    OtherAllocation,
+    /// Its data is in the page file, but not in the next slot of the run.
+    OtherSlot(Slot),
+    /// Its data is not in the page file (it is in RAM without a copy in this slot, or
+    /// demand-zero).
+    NotInPageFile(Slot),
+}
+
+/// Why the run stopped, in words: "page 0x… belongs to another allocation; page 0x…'s
+/// data is not in slot 7".
+fn stop_words(stops: &[(Vpn, Stop)]) -> String {
+    let parts: Vec<String> = stops
+        .iter()
+        .map(|&(v, why)| {
+            let page = narrate::page(v);
+            match why {
+                Stop::OtherAllocation => format!("page {page} is not in the same allocation"),
+                Stop::OtherSlot(s) => {
+                    format!("page {page} is in the page file but not in slot {}", s.0)
+                }
+                Stop::NotInPageFile(s) => {
+                    format!("slot {} does not hold page {page}'s data", s.0)
+                }
+            }
+        })
+        .collect();
+    parts.join("; ")
 }
 
 /// One page read ahead by clustering.

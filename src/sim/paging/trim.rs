@@ -12,7 +12,7 @@ use crate::sim::system::System;
 use crate::sim::words;
 
 use super::narrate;
-use crate::sim::process::working_set::PageAge;
+use crate::sim::process::working_set::{PageAge, NEVER};
 
 /// Why the policy must trim a page.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -21,9 +21,12 @@ pub(super) enum TrimCause {
     WorkingSetFull,
     /// No frame is on any list, so a working-set page must give up its frame.
     NoFreeFrame,
-    /// The working set passed its (soft) limit earlier, when no page could leave; now one
+    /// The working set passed its hard maximum earlier, when no page could leave; now one
     /// can, so it is trimmed back.
     OverLimit,
+    /// Available memory is low: the working-set manager trims a working set that is above
+    /// its minimum (soft limits, reference §8.4).
+    MemoryLow,
 }
 
 /// A page coming in by a hard fault: in the textbook model, a changed victim can trade
@@ -113,12 +116,15 @@ impl Evicted {
                 ),
             },
             (FrameList::Modified, ..) => format!(
-                "The page holds changes that are not in the page file, so frame {f} goes to the \
-                 modified list and the PTE becomes a transition PTE."
+                "The page has no up-to-date copy in the page file (it was written, or it is a \
+                 demand-zero page, which is born modified even if only read), so frame {f} goes \
+                 to the modified list and the PTE becomes a transition PTE: the modified page \
+                 writer must save it before the frame can be reused."
             ),
             (_, Some(slot), _) => format!(
-                "The textbook model has no standby list: the page was changed, so it is \
-                 written at once to page-file slot {}{reclaim} and frame {f} is freed.",
+                "The textbook model has no standby list: the page has no up-to-date copy in the \
+                 page file (it was written, or it is a demand-zero page, born modified), so it \
+                 is written at once to page-file slot {}{reclaim} and frame {f} is freed.",
                 slot.0
             ),
             (_, None, Pte::PageFile { slot }) => format!(
@@ -145,8 +151,15 @@ impl<V: Vad> Engine<'_, V> {
         // can leave. With standby lists every page can leave (to standby or modified).
         let room = self.sys.tuning.standby || incoming.is_some() || self.slot_obtainable();
         let size = self.mmu.ws.len();
+        let pid = self.mmu.pid;
         let (ws, tables) = (&mut self.mmu.ws, &self.mmu.tables);
-        let System { rng, frames, .. } = &mut *self.sys;
+        let System {
+            rng,
+            frames,
+            future,
+            ..
+        } = &mut *self.sys;
+        let next_use = |v: Vpn| future.next_use(pid, v).unwrap_or(NEVER);
         let Some(choice) = ws.choose(rng, |v| match tables.pte(v) {
             Pte::Valid { pfn, accessed, .. } => {
                 let f = frames.get(pfn);
@@ -155,6 +168,7 @@ impl<V: Vad> Engine<'_, V> {
                     loaded: f.loaded,
                     last_use: f.last_use,
                     can_leave: room || !f.modified,
+                    next_use: next_use(v),
                 }
             }
             _ => PageAge {
@@ -162,6 +176,7 @@ impl<V: Vad> Engine<'_, V> {
                 loaded: 0,
                 last_use: 0,
                 can_leave: true,
+                next_use: next_use(v),
             },
         }) else {
             return Trimmed::Nothing;
@@ -190,26 +205,41 @@ impl<V: Vad> Engine<'_, V> {
         let victim = choice.victim;
         let cleared = choice.cleared;
         let passed = choice.passed;
-        let limit = self.mmu.ws.limit();
+        let limits = self.mmu.ws.limits();
+        let limit = limits.max;
+        let min = limits.min;
+        // OPT's reason: the victim's next reference, counted from 1 as "access N".
+        let known = self.sys.future.is_known();
+        let next = self.sys.future.next_use(pid, victim);
+        let available = self.available();
+        let low = self.low_memory_threshold();
         let outcome = self.evict(victim, Some(policy), incoming);
         self.end_step(move || {
             let why = match cause {
                 TrimCause::WorkingSetFull if size > limit as usize => format!(
-                    "The working set holds {size} pages, above its limit of {limit}, so pages \
-                     leave before the new one comes in."
+                    "The working set holds {size} pages, above its hard maximum of {limit}, so \
+                     pages leave before the new one comes in."
                 ),
                 TrimCause::WorkingSetFull => format!(
-                    "The working set is at its limit of {}, so one page must leave \
-                     before the new one comes in.",
+                    "The working set is at its hard maximum of {} (as \
+                     SetProcessWorkingSetSizeEx with QUOTA_LIMITS_HARDWS_MAX_ENABLE sets it), so \
+                     one of its own pages must leave before the new one comes in.",
                     words::pages(limit as u64)
+                ),
+                TrimCause::MemoryLow => format!(
+                    "Available memory is low: {} zeroed, free or on standby, below \
+                     the working-set manager's threshold of {low}. The working set holds {size} \
+                     pages, above its minimum of {min} (its maximum of {limit} is soft), so the \
+                     working-set manager trims it.",
+                    agree_frames(available)
                 ),
                 TrimCause::NoFreeFrame => "No frame is zeroed, free, on standby or modified, \
                                            so a page must leave the working set to free one."
                     .into(),
                 TrimCause::OverLimit => format!(
-                    "The working set holds {size} pages, above its limit of {limit}: it grew \
-                     past the limit when no page could leave. Now one can, so the working set \
-                     is trimmed back."
+                    "The working set holds {size} pages, above its hard maximum of {limit}: it \
+                     grew past it when no page could leave. Now one can, so the working set is \
+                     trimmed back."
                 ),
             };
             let skipped = passed_words(&passed);
@@ -235,7 +265,23 @@ impl<V: Vad> Engine<'_, V> {
                         "The random policy picks page {} among the pages that can leave.",
                         narrate::page(victim)
                     ),
-                    Policy::Clock | Policy::Opt if cleared.is_empty() => {
+                    Policy::Opt => {
+                        let why = match (known, next) {
+                            (false, _) => "no reference string was recorded, so every page \
+                                           counts as never used again and the newest goes"
+                                .to_string(),
+                            (true, Some(n)) => format!(
+                                "it is used again furthest in the future, at access {}",
+                                n + 1
+                            ),
+                            (true, None) => "it is never used again".to_string(),
+                        };
+                        format!(
+                            "OPT picks page {}{among}: {why}.",
+                            narrate::page(victim)
+                        )
+                    }
+                    Policy::Clock if cleared.is_empty() => {
                         format!(
                     "The clock hand {} page {}, whose accessed bit is clear: it was not used \
                      since the hand last passed, so it is trimmed.",
@@ -243,7 +289,7 @@ impl<V: Vad> Engine<'_, V> {
                     narrate::page(victim)
                 )
                     }
-                    Policy::Clock | Policy::Opt => {
+                    Policy::Clock => {
                         let passed = match cleared.as_slice() {
                             [one] => format!(
                                 "The clock hand clears the accessed bit of page {} (it was used \
@@ -291,16 +337,61 @@ impl<V: Vad> Engine<'_, V> {
         }
     }
 
-    /// The working-set limit is soft (reference §8.4): the textbook model lets the working
-    /// set grow past it when no page can leave (every page in it was changed and every
+    /// Rather than fail an access, the textbook model lets the working set grow past its
+    /// hard maximum when no page can leave (every page in it was changed and every
     /// page-file slot holds a page that is not in RAM). Trim it back as soon as pages can
     /// leave, one step each; nothing is recorded while none can.
     pub(super) fn trim_back_to_limit(&mut self) {
-        while self.mmu.ws.len() > self.mmu.ws.limit() as usize {
+        while self.mmu.ws.over_hard_max() {
             if self.trim_one(TrimCause::OverLimit, None) != Trimmed::Left {
                 break;
             }
         }
+    }
+
+    /// The working-set manager (reference §8.4): with a soft maximum the working set grows
+    /// while memory is plentiful; when available memory (zeroed + free + standby) is below
+    /// [`Engine::low_memory_threshold`], it trims the working set while it is above its
+    /// minimum, one page per step, by the policy, until the available pages plus those it
+    /// put on the modified list (which the modified page writer turns into standby pages)
+    /// reach the threshold. Windows trims processes above their minimum and idle ones
+    /// first, the foreground process last; the engine sees only the running process, so
+    /// that is the one trimmed.
+    pub(super) fn working_set_manager(&mut self) {
+        if self.mmu.ws.limits().hard {
+            return;
+        }
+        let low = self.low_memory_threshold();
+        let modified_before = self.sys.frames.count(FrameList::Modified);
+        while self.available()
+            + self
+                .sys
+                .frames
+                .count(FrameList::Modified)
+                .saturating_sub(modified_before)
+            < low
+            && self.mmu.ws.above_minimum()
+        {
+            if self.trim_one(TrimCause::MemoryLow, None) != Trimmed::Left {
+                break;
+            }
+        }
+        self.writer_if_due();
+    }
+
+    /// Frames available without trimming: zeroed, free and standby (reference §8.4).
+    pub(super) fn available(&self) -> usize {
+        [FrameList::Zeroed, FrameList::Free, FrameList::Standby]
+            .iter()
+            .map(|l| self.sys.frames.count(*l))
+            .sum()
+    }
+
+    /// The working-set manager trims when fewer frames than this are available: an eighth
+    /// of RAM, at least 2 (Windows' own trigger is a fixed page count tuned for gigabytes
+    /// of RAM; this keeps the same proportion of a small machine in reserve).
+    pub(super) fn low_memory_threshold(&self) -> usize {
+        (self.sys.frames.len() / 8).max(2)
     }
 
     /// Take `vpn` out of the working set (no step). `None` when it cannot leave: the
@@ -496,6 +587,16 @@ impl<V: Vad> Engine<'_, V> {
         }
         trimmed
     }
+}
+
+/// "1 frame is" or "3 frames are".
+fn agree_frames(n: usize) -> String {
+    let n = n as u64;
+    format!(
+        "{n} {} {}",
+        words::agree(n, "frame", "frames"),
+        words::agree(n, "is", "are")
+    )
 }
 
 /// Pages the policy passed over because they cannot leave, as a sentence (empty when none).

@@ -47,7 +47,7 @@ impl Mmu {
             cr3: cr3_of(pid),
             tables: PageTables::new(),
             tlb: Tlb::new(config.tlb),
-            ws: WorkingSet::new(config.working_set, config.policy),
+            ws: WorkingSet::new(config.working_set_limits(), config.policy),
             counters: Counters::default(),
             focus: None,
         }
@@ -98,6 +98,6 @@ mod tests {
         let b = Process::new(ProcessId(8), "reader", &config);
         assert_ne!(a.mmu.cr3, b.mmu.cr3);
         assert_eq!(a.mmu.pid, a.id);
-        assert_eq!(b.mmu.ws.limit(), config.working_set);
+        assert_eq!(b.mmu.ws.limit(), config.working_set_limits().max);
     }
 }

@@ -7,8 +7,17 @@
 //!   whose bit is clear is trimmed. The next scan resumes where this one stopped.
 //! - `fifo`: trim the page loaded earliest.
 //! - `lru`: trim the page used least recently.
-//! - `random`: trim a page picked by the machine's seeded generator.
-//! - `opt` needs the future, which only trace mode knows; the engine runs `clock` instead.
+//! - `random`: trim a page picked by the machine's seeded generator; the new page takes
+//!   the victim's place, as a frame does in trace mode, so both draw the same victims.
+//! - `opt`: trim the page used again furthest in the future; among pages never used
+//!   again, the one loaded most recently (DESIGN §6). The future comes from a first run
+//!   of the script that recorded its page references (`crate::sim::system::future`).
+//!
+//! The limits (reference §8.4) are a minimum and a maximum, soft by default: a soft
+//! maximum lets the working set grow while memory is plentiful, and the working-set
+//! manager trims it (no lower than its minimum) when available memory runs low. A hard
+//! maximum (`QUOTA_LIMITS_HARDWS_MAX_ENABLE`) makes a fault at the maximum replace a page
+//! of the same working set first: the textbook's fixed number of frames per process.
 //!
 //! Every policy passes over pages that cannot leave right now (in the textbook model, a
 //! changed page when the page file has no room for it): the trimmer skips a page it cannot
@@ -18,7 +27,7 @@
 //! ([`WorkingSet::take_changes`]) for the picture delta.
 
 use crate::sim::addr::Vpn;
-use crate::sim::config::Policy;
+use crate::sim::config::{Policy, WsLimits};
 use crate::sim::picture::WsOp;
 
 use crate::sim::rng::SplitMix64;
@@ -35,7 +44,13 @@ pub struct PageAge {
     /// The page can leave the working set now (false: it was changed and there is nowhere
     /// to write it).
     pub can_leave: bool,
+    /// OPT: the index of the page's next reference in the recorded reference string,
+    /// [`NEVER`] when it is not used again.
+    pub next_use: u64,
 }
+
+/// [`PageAge::next_use`] of a page that is never used again.
+pub const NEVER: u64 = u64::MAX;
 
 /// The policy's decision.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -52,7 +67,7 @@ pub struct Choice {
 /// The pages of the working set, its limit and the policy's own state.
 #[derive(Clone, Debug)]
 pub struct WorkingSet {
-    limit: u32,
+    limits: WsLimits,
     policy: Policy,
     pages: Vec<Vpn>,
     hand: usize,
@@ -61,16 +76,14 @@ pub struct WorkingSet {
 }
 
 impl WorkingSet {
-    /// An empty working set of at most `limit` pages trimmed by `policy`.
-    pub fn new(limit: u32, policy: Policy) -> WorkingSet {
-        // `opt` needs to know future accesses; only trace mode has them (DESIGN §6).
-        let policy = if policy == Policy::Opt {
-            Policy::Clock
-        } else {
-            policy
-        };
+    /// An empty working set with `limits`, trimmed by `policy`.
+    pub fn new(limits: WsLimits, policy: Policy) -> WorkingSet {
         WorkingSet {
-            limit: limit.max(1),
+            limits: WsLimits {
+                max: limits.max.max(1),
+                min: limits.min.clamp(1, limits.max.max(1)),
+                hard: limits.hard,
+            },
             policy,
             pages: Vec::new(),
             hand: 0,
@@ -94,9 +107,25 @@ impl WorkingSet {
         self.policy
     }
 
-    /// The limit in pages.
+    /// The maximum in pages (hard or soft, see [`WorkingSet::limits`]).
     pub fn limit(&self) -> u32 {
-        self.limit
+        self.limits.max
+    }
+
+    /// The minimum, the maximum and whether the maximum is hard.
+    pub fn limits(&self) -> WsLimits {
+        self.limits
+    }
+
+    /// `SetProcessWorkingSetSizeEx(process, min, max, flags)`: new limits (reference §8.4,
+    /// MS-SPWSSE). Pages above a new hard maximum are trimmed by the caller.
+    pub fn set_limits(&mut self, limits: WsLimits) {
+        *self = WorkingSet {
+            pages: std::mem::take(&mut self.pages),
+            ops: std::mem::take(&mut self.ops),
+            hand: self.hand,
+            ..WorkingSet::new(limits, self.policy)
+        };
     }
 
     /// Pages in clock order.
@@ -114,9 +143,22 @@ impl WorkingSet {
         self.pages.is_empty()
     }
 
-    /// True when one more page would pass the limit.
+    /// True when the maximum is hard and one more page would pass it: a fault must first
+    /// replace a page of this working set (reference §8.4).
     pub fn is_full(&self) -> bool {
-        self.pages.len() >= self.limit as usize
+        self.limits.hard && self.pages.len() >= self.limits.max as usize
+    }
+
+    /// True when the maximum is hard and the working set holds more pages than it (it
+    /// grew past it when no page could leave).
+    pub fn over_hard_max(&self) -> bool {
+        self.limits.hard && self.pages.len() > self.limits.max as usize
+    }
+
+    /// True when the working set holds more than its minimum: the working-set manager may
+    /// trim it when memory runs low (reference §8.4).
+    pub fn above_minimum(&self) -> bool {
+        self.pages.len() > self.limits.min as usize
     }
 
     /// The clock hand: index of the next page to examine.
@@ -188,9 +230,25 @@ impl WorkingSet {
                     .copied()
                     .filter(|p| !age(*p).can_leave)
                     .collect();
+                // The new page goes where the victim was, as in a frame of trace mode.
+                self.hand = self.position(v).unwrap_or(0);
                 (v, passed)
             }
-            Policy::Clock | Policy::Opt => {
+            Policy::Opt => {
+                // Furthest next use first; among pages never used again, the newest.
+                let key = |a: PageAge| (a.next_use, a.loaded);
+                let v = self.leaving_where(&age).max_by_key(|p| key(age(*p)))?;
+                let mut passed: Vec<(u64, u64, Vpn)> = self
+                    .pages
+                    .iter()
+                    .filter(|p| !age(**p).can_leave && key(age(**p)) > key(age(v)))
+                    .map(|p| (age(*p).next_use, age(*p).loaded, *p))
+                    .collect();
+                passed.sort_unstable_by(|a, b| b.cmp(a));
+                self.hand = self.position(v).unwrap_or(0);
+                (v, passed.into_iter().map(|p| p.2).collect())
+            }
+            Policy::Clock => {
                 let mut cleared = Vec::new();
                 let mut passed = Vec::new();
                 self.hand = self.hand();
@@ -265,18 +323,27 @@ fn in_key_order(keyed: &[(u64, Vpn)]) -> Vec<Vpn> {
 mod tests {
     use super::*;
 
+    fn hard(max: u32) -> WsLimits {
+        WsLimits {
+            min: 1,
+            max,
+            hard: true,
+        }
+    }
+
     fn ages(accessed: &[u64]) -> impl Fn(Vpn) -> PageAge + '_ {
         move |v| PageAge {
             accessed: accessed.contains(&v.0),
             loaded: 100 - v.0,
             last_use: v.0 * 7 % 5,
             can_leave: true,
+            next_use: NEVER,
         }
     }
 
     #[test]
     fn clock_clears_set_bits_then_trims_and_resumes() {
-        let mut ws = WorkingSet::new(4, Policy::Clock);
+        let mut ws = WorkingSet::new(hard(4), Policy::Clock);
         for v in 1..=4 {
             ws.insert(Vpn(v));
         }
@@ -305,7 +372,7 @@ mod tests {
     fn fifo_lru_random() {
         let mut rng = SplitMix64::new(3);
         for (policy, expect) in [(Policy::Fifo, Some(Vpn(3))), (Policy::Lru, Some(Vpn(1)))] {
-            let mut ws = WorkingSet::new(3, policy);
+            let mut ws = WorkingSet::new(hard(3), policy);
             for v in 1..=3 {
                 ws.insert(Vpn(v));
             }
@@ -315,10 +382,11 @@ mod tests {
                 loaded: 100 - v.0,
                 last_use: [0, 1, 9, 5][v.0 as usize],
                 can_leave: true,
+                next_use: [0, 7, NEVER, 3][v.0 as usize],
             });
             assert_eq!(c.map(|c| c.victim), expect, "{policy:?}");
         }
-        let mut ws = WorkingSet::new(3, Policy::Random);
+        let mut ws = WorkingSet::new(hard(3), Policy::Random);
         for v in 1..=3 {
             ws.insert(Vpn(v));
         }
@@ -331,7 +399,17 @@ mod tests {
             .unwrap()
             .victim;
         assert_eq!(a, b, "seeded");
-        assert_eq!(WorkingSet::new(2, Policy::Opt).policy(), Policy::Clock);
+        // OPT: page 2 is never used again.
+        let mut ws = WorkingSet::new(hard(3), Policy::Opt);
+        for v in 1..=3 {
+            ws.insert(Vpn(v));
+        }
+        let next = [0, 7, NEVER, 3];
+        let c = ws.choose(&mut rng, |v| PageAge {
+            next_use: next[v.0 as usize],
+            ..ages(&[])(v)
+        });
+        assert_eq!(c.map(|c| c.victim), Some(Vpn(2)));
     }
 
     #[test]
@@ -342,6 +420,7 @@ mod tests {
             loaded: v.0,
             last_use: [0, 2, 3, 1, 4][v.0 as usize],
             can_leave: v.0 > 2,
+            next_use: NEVER,
         };
         let mut rng = SplitMix64::new(5);
         for (policy, victim, passed) in [
@@ -349,7 +428,7 @@ mod tests {
             (Policy::Lru, 3, vec![]),
             (Policy::Clock, 4, vec![1, 2]),
         ] {
-            let mut ws = WorkingSet::new(4, policy);
+            let mut ws = WorkingSet::new(hard(4), policy);
             for v in 1..=4 {
                 ws.insert(Vpn(v));
             }
@@ -357,7 +436,7 @@ mod tests {
             assert_eq!(c.victim, Vpn(victim), "{policy:?}");
             assert_eq!(c.passed, passed.into_iter().map(Vpn).collect::<Vec<_>>());
         }
-        let mut ws = WorkingSet::new(4, Policy::Random);
+        let mut ws = WorkingSet::new(hard(4), Policy::Random);
         for v in 1..=4 {
             ws.insert(Vpn(v));
         }
@@ -366,7 +445,7 @@ mod tests {
             assert!(c.victim.0 > 2 && c.passed == vec![Vpn(1), Vpn(2)]);
         }
         // Nobody can leave: no choice, and the clock hand does not move.
-        let mut ws = WorkingSet::new(4, Policy::Clock);
+        let mut ws = WorkingSet::new(hard(4), Policy::Clock);
         for v in 1..=3 {
             ws.insert(Vpn(v));
         }
@@ -381,7 +460,7 @@ mod tests {
 
     #[test]
     fn remove_keeps_the_hand_on_the_same_page() {
-        let mut ws = WorkingSet::new(8, Policy::Clock);
+        let mut ws = WorkingSet::new(hard(8), Policy::Clock);
         for v in 1..=4 {
             ws.insert(Vpn(v));
         }

@@ -8,6 +8,7 @@
 
 pub mod disk;
 pub mod frames;
+pub mod future;
 pub mod pagefile;
 pub mod section;
 
@@ -16,6 +17,7 @@ use serde::Serialize;
 use super::config::Config;
 use super::rng::SplitMix64;
 use disk::Disk;
+use future::Future;
 pub use frames::{Frame, FrameDb, Owner};
 use pagefile::PageFile;
 use section::Section;
@@ -63,6 +65,8 @@ pub struct System {
     pub sections: Vec<Section>,
     /// The files of the simulated disk.
     pub disk: Disk,
+    /// OPT's recorded reference strings (or the first run recording them).
+    pub future: Future,
 }
 
 impl System {
@@ -83,6 +87,7 @@ impl System {
             },
             sections: Vec::new(),
             disk: Disk::default(),
+            future: Future::default(),
         }
     }
 

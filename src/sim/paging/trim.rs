@@ -276,10 +276,7 @@ impl<V: Vad> Engine<'_, V> {
                             ),
                             (true, None) => "it is never used again".to_string(),
                         };
-                        format!(
-                            "OPT picks page {}{among}: {why}.",
-                            narrate::page(victim)
-                        )
+                        format!("OPT picks page {}{among}: {why}.", narrate::page(victim))
                     }
                     Policy::Clock if cleared.is_empty() => {
                         format!(

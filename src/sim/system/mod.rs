@@ -17,8 +17,8 @@ use serde::Serialize;
 use super::config::Config;
 use super::rng::SplitMix64;
 use disk::Disk;
-use future::Future;
 pub use frames::{Frame, FrameDb, Owner};
+use future::Future;
 use pagefile::PageFile;
 use section::Section;
 

@@ -245,6 +245,7 @@ fn readonly_page_reads_only() {
 }
 
 // §7 PAGE_READWRITE: read and write ok (the write sets the dirty bit), execute is DEP.
+// §8.2: a demand-zero page is born modified, its writable PTE dirty from the first read.
 #[test]
 fn readwrite_page_reads_and_writes_and_sets_the_dirty_bit() {
     protection_row(PAGE_READWRITE, [true, true, false]);
@@ -254,7 +255,12 @@ fn readwrite_page_reads_and_writes_and_sets_the_dirty_bit() {
         Some(Pte::Valid { dirty, .. }) => *dirty,
         other => panic!("page not valid: {other:?}"),
     };
-    assert!(!dirty(&m), "a read leaves the page clean");
+    assert!(dirty(&m), "a demand-zero page is born modified");
+    // Saved to the page file and read back, the page is clean until written.
+    m.page_out(p, 1);
+    m.write_modified_pages();
+    check(&mut m, Kind::Read, p, Ok(()));
+    assert!(!dirty(&m), "a read of a saved page leaves it clean");
     check(&mut m, Kind::Write, p, Ok(()));
     assert!(dirty(&m), "a write sets the dirty bit");
 }

@@ -15,7 +15,7 @@ fn small() -> Machine {
     let config = Config {
         frames: 4,
         pagefile: 8,
-        working_set: 4,
+        working_set: Some(4),
         tlb: 4,
         ..Config::default()
     };

@@ -148,7 +148,8 @@ fn a_full_tlb_names_the_entry_it_evicts() {
 }
 
 #[test]
-fn a_clean_page_never_saved_is_not_called_saved() {
+fn a_demand_zero_page_only_read_is_born_modified() {
+    // Reference §8.2: trimmed, even after reads only, it goes to the modified list.
     let mut m = machine(&[]);
     let p = commit(&mut m, 2);
     read(&mut m, p, 1);
@@ -161,10 +162,11 @@ fn a_clean_page_never_saved_is_not_called_saved() {
     let steps = &m.history().steps()[from..];
     assert_eq!(
         steps[0].narration,
-        "PageOut removes page 0x23456700000 from the working set. The page still holds only \
-         zeros and has no page-file copy, so nothing needs saving: frame 0 goes to the end of \
-         the standby list and the PTE becomes a transition PTE. If the frame is reused, the PTE \
-         goes back to demand-zero."
+        "PageOut removes page 0x23456700000 from the working set. The page has no up-to-date \
+         copy in the page file (it was written, or it is a demand-zero page, which is born \
+         modified even if only read), so frame 0 goes to the modified list and the PTE becomes \
+         a transition PTE: the modified page writer must save it before the frame can be \
+         reused."
     );
     assert!(
         steps[1]

@@ -395,8 +395,8 @@ fn textbook_model_trades_places_when_frames_and_slots_run_out() {
 #[test]
 fn textbook_working_set_passes_its_limit_only_when_no_page_can_leave() {
     // Two frames, one slot, a working set of one page, three changed pages: the slot
-    // holds one page, so the other two must both stay in RAM and the (soft) limit is
-    // passed. Once a slot frees up, the next access trims the working set back.
+    // holds one page, so the other two must both stay in RAM and the hard maximum is
+    // passed rather than fail the access. Once a slot frees up, the next access trims the working set back.
     let mut m = machine(&[
         ("standby", "off"),
         ("frames", "2"),
@@ -427,7 +427,7 @@ fn textbook_working_set_passes_its_limit_only_when_no_page_can_leave() {
     assert!(
         m.history().steps()[from]
             .narration
-            .contains("above its limit"),
+            .contains("above its hard maximum"),
         "{}",
         m.history().steps()[from].narration
     );
@@ -439,9 +439,10 @@ fn textbook_working_set_passes_its_limit_only_when_no_page_can_leave() {
 #[test]
 fn textbook_policy_passes_over_changed_pages_that_cannot_leave() {
     // Three frames, one slot, a working set of two: pages 1 and 2 are changed and in RAM,
-    // page 0 fills the slot. Reading page 3 (zeros) passes the limit, as nothing can
-    // leave; at the next access the clean page 3 can leave, and FIFO passes over the
-    // older changed pages to trim it.
+    // page 0 fills the slot. Reading page 3 (zeros, born modified, reference §8.2) passes
+    // the limit, as nothing can leave; MEM_RESET then says page 3's contents are not
+    // needed, so at the next access the now clean page 3 can leave, and FIFO passes over
+    // the older changed pages to trim it.
     let mut m = machine(&[
         ("standby", "off"),
         ("frames", "3"),
@@ -455,6 +456,7 @@ fn textbook_policy_passes_over_changed_pages_that_cannot_leave() {
     m.write(p + 0x2000, b"2").unwrap(); // page 0 goes to the slot
     assert_eq!(read(&mut m, p + 0x3000, 1), [0]);
     assert_eq!(m.picture().working_set.pages.len(), 3, "limit passed");
+    assert_ne!(m.virtual_alloc(p + 0x3000, 0x1000, MEM_RESET, PAGE_READWRITE), 0);
     let from = m.history().len();
     assert_eq!(read(&mut m, p + 0x1000, 1), b"1");
     let first = &m.history().steps()[from];

@@ -112,7 +112,7 @@ fn pragmas_configure_the_machine() {
     let c = script::machine_config(&p);
     assert_eq!(
         (c.frames, c.pagefile, c.working_set, c.cluster, c.tlb),
-        (16, 32, 8, 4, 8)
+        (16, 32, Some(8), 4, 8)
     );
     assert_eq!(
         (c.policy, c.standby, c.base),

@@ -353,7 +353,7 @@ mod tests {
             let config = Config {
                 frames: 6,
                 pagefile: 8,
-                working_set: 4,
+                working_set: Some(4),
                 tlb: 3,
                 standby,
                 ..Config::default()

@@ -145,7 +145,7 @@ fn config() -> impl Strategy<Value = Config> {
             |(policy, standby, cluster, frames, pagefile, seed)| Config {
                 frames,
                 pagefile,
-                working_set: frames.min(5),
+                working_set: Some(frames.min(5)),
                 policy,
                 cluster,
                 tlb: 3,
@@ -528,7 +528,7 @@ proptest! {
 
     #[test]
     fn machine_matches_the_shadow_while_recording(ops in proptest::collection::vec(op(), 1..30)) {
-        let config = Config { frames: 4, pagefile: 6, working_set: 3, tlb: 2, ..Config::default() };
+        let config = Config { frames: 4, pagefile: 6, working_set: Some(3), tlb: 2, ..Config::default() };
         if let Err(e) = run(config, &ops, Recording::Pictures) {
             return Err(TestCaseError::fail(e));
         }

@@ -58,7 +58,12 @@ fn tlb_hit_after_a_fault() {
 fn trim_to_standby_and_soft_fault_back() {
     let mut m = machine(&[]);
     let p = commit(&mut m, 2);
-    read(&mut m, p, 1); // clean page
+    // A clean page: saved to the page file and read back. (A demand-zero page only read
+    // would not do: it is born modified, reference §8.2.)
+    read(&mut m, p, 1);
+    m.page_out(p, 1);
+    m.write_modified_pages();
+    read(&mut m, p, 1);
     m.write(p + 0x1000, b"dirty").unwrap(); // changed page
     let from = m.history().len();
     assert_eq!(m.page_out(p, 0x2000), 2);
@@ -118,17 +123,21 @@ fn modified_write_and_hard_fault_with_clustering() {
         .flat_map(|s| &s.events)
         .any(|e| matches!(e, Event::ClusterRead { .. })));
     let pic = m.picture();
-    for i in [0u64, 2, 3] {
+    // Reference §8.5: one I/O reads contiguous slots, forward first: pages 2, 3 and 4
+    // (slots 2–4) come with page 1 (slot 1), and the run of 4 pages is full before page 0.
+    for i in [2u64, 3, 4] {
         assert!(
             matches!(pic.ptes[&((p >> 12) + i)], Pte::Transition { .. }),
             "neighbour {i} was prefetched to standby"
         );
     }
+    assert!(matches!(pic.ptes[&(p >> 12)], Pte::PageFile { .. }));
     golden("hard_fault_clustering", &render(steps));
     // The prefetched neighbours come back by soft faults, with their bytes.
     let before = m.picture().counters.hard;
-    for i in [0u64, 2, 3] {
-        assert_eq!(read(&mut m, p + i * 0x1000, 3), vec![i as u8 + 1; 3]);
+    for i in [2u64, 3, 4] {
+        let bytes = if i < 4 { i as u8 + 1 } else { 0 };
+        assert_eq!(read(&mut m, p + i * 0x1000, 3), vec![bytes; 3]);
     }
     assert_eq!(m.picture().counters.hard, before);
 }
@@ -145,9 +154,17 @@ fn standby_repurposed() {
     assert_eq!(read(&mut m, p + 0x2000, 1), vec![0]);
     let steps = &m.history().steps()[from..];
     golden("standby_repurposed", &render(steps));
-    // The head of standby (page 1, never changed) went back to demand-zero.
+    // Both pages were saved (page 1, only read, was born modified, reference §8.2), so
+    // the head of standby, page 0, gets a page-file PTE, and page 1 stays in transition.
     let pic = m.picture();
-    assert_eq!(pic.ptes.get(&((p >> 12) + 1)), Some(&Pte::DemandZero));
+    assert!(matches!(
+        pic.ptes.get(&(p >> 12)),
+        Some(Pte::PageFile { .. })
+    ));
+    assert!(matches!(
+        pic.ptes.get(&((p >> 12) + 1)),
+        Some(Pte::Transition { .. })
+    ));
     assert_eq!(read(&mut m, p, 1), b"A".to_vec());
     assert_eq!(read(&mut m, p + 0x1000, 1), vec![0]);
 }

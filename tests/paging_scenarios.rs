@@ -456,7 +456,10 @@ fn textbook_policy_passes_over_changed_pages_that_cannot_leave() {
     m.write(p + 0x2000, b"2").unwrap(); // page 0 goes to the slot
     assert_eq!(read(&mut m, p + 0x3000, 1), [0]);
     assert_eq!(m.picture().working_set.pages.len(), 3, "limit passed");
-    assert_ne!(m.virtual_alloc(p + 0x3000, 0x1000, MEM_RESET, PAGE_READWRITE), 0);
+    assert_ne!(
+        m.virtual_alloc(p + 0x3000, 0x1000, MEM_RESET, PAGE_READWRITE),
+        0
+    );
     let from = m.history().len();
     assert_eq!(read(&mut m, p + 0x1000, 1), b"1");
     let first = &m.history().steps()[from];

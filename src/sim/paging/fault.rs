@@ -247,7 +247,7 @@ impl<V: Vad> Engine<'_, V> {
         self.end_step(move || {
             let n = pages.len() as u64;
             let (which, verb) = (
-                agree(n, "neighbouring page", "neighbouring pages"),
+                agree(n, "Neighbouring page", "Neighbouring pages"),
                 agree(n, "is", "are"),
             );
             let dummy = match dummies.as_slice() {

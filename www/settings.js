@@ -12,6 +12,8 @@ export function fillSettings(form, config) {
     if (!field) continue;
     const value = config[key];
     if (key === 'standby') field.value = value ? 'on' : 'off';
+    // No working_set= means soft limits (null): the field stays empty.
+    else if (key === 'working_set' && value == null) field.value = '';
     else field.value = String(value);
   }
 }
@@ -24,6 +26,9 @@ export function settingFrom(field) {
   const key = field.name;
   if (!KNOBS.includes(key)) return null;
   const value = String(field.value).trim();
+  // An empty working-set field asks for the soft default limits (`working_set=soft`);
+  // a number is a hard maximum (SetProcessWorkingSetSizeEx, QUOTA_LIMITS_HARDWS_MAX_ENABLE).
+  if (key === 'working_set' && value === '') return { key, value: 'soft' };
   if (field.type === 'number' && !/^\d+$/.test(value)) {
     return { error: `${field.labels?.[0]?.textContent?.trim() || key}: write a whole number.` };
   }

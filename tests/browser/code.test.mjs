@@ -163,6 +163,20 @@ test('a script without a pragma gets one when a knob changes', async () => {
   assert.deepEqual(errors, []);
 });
 
+test('policy=opt shows in the Policy menu; an empty working-set field asks for soft limits', async () => {
+  const { page, errors } = await open(browser.context, server.url);
+  await page.fill('[data-role=script]', '#pragma pagelab frames=8 policy=opt working_set=3\np = VirtualAlloc(NULL, 4096, MEM_COMMIT, PAGE_READWRITE);\n');
+  await page.click('[data-action=run]');
+  await page.waitForFunction(() => document.querySelector('[data-form=settings] [name=working_set]').value === '3');
+  assert.equal(await page.inputValue('[data-form=settings] [name=policy]'), 'opt', 'the menu is not blank');
+  await page.fill('[data-form=settings] [name=working_set]', '');
+  await page.press('[data-form=settings] [name=working_set]', 'Enter');
+  await page.waitForFunction(() => document.querySelector('[data-role=script]').value.includes('working_set=soft'));
+  await page.waitForFunction(() => document.querySelector('[data-form=settings] [name=working_set]').value === '');
+  assert.equal(await page.inputValue('[data-form=settings] [name=policy]'), 'opt');
+  assert.deepEqual(errors, []);
+});
+
 test('the forms add statements to the script; the scrubber has markers', async () => {
   const { page, errors } = await open(browser.context, `${server.url}?lesson=by-hand`);
   await page.selectOption('[data-role=speed]', '0');

@@ -343,7 +343,7 @@ test('bad attributes, a missing src and an empty element say what is wrong', asy
     const bad = states.bad.problems.join('\n');
     assert.match(bad, /frames="-3" is not valid: write a whole number from 1 to 4096/);
     assert.match(bad, /step="abc" is not valid/);
-    assert.match(bad, /policy="belady" is not valid: write one of clock, fifo, lru, random/);
+    assert.match(bad, /policy="belady" is not valid: write one of clock, fifo, lru, opt, random/);
     assert.match(bad, /height="tall" is not valid/);
     assert.match(bad, /autoplay="maybe" is not valid/);
     assert.equal(states.bad.state, 'ready', 'the scenario still runs with the defaults');

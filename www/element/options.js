@@ -6,7 +6,7 @@
 export const MAX_SCRIPT_BYTES = 256 * 1024;
 
 /** Policies a script may run with (opt needs the whole future: trace mode only). */
-export const POLICIES = ['clock', 'fifo', 'lru', 'random'];
+export const POLICIES = ['clock', 'fifo', 'lru', 'opt', 'random'];
 
 const LIMITS = {
   frames: [1, 4096],

@@ -1,6 +1,7 @@
 // Clustering: a disk read costs far more than reading a few more pages in the same
 // I/O, so a hard fault also reads the faulting page's neighbours from the page file
-// (here cluster=4: the page and up to 3 more of the same allocation). Watch for: the
+// (here cluster=4: the page and up to 3 more of the same allocation, as long as their
+// data sits in the slots next to its slot, because one I/O reads contiguous slots). Watch for: the
 // first read of an old page is a hard fault whose cluster read brings 3 neighbours
 // into RAM as well; they go to the standby list as prefetched pages, so the next three
 // reads are only soft (transition) faults: 1 hard fault instead of 4.

@@ -6,6 +6,8 @@
 // so it survives sweeps that remove cold pages, though not every one. Count the
 // faults: 5 first-touch faults + 5 more = 10 for 16 accesses, between LRU's 9 and
 // FIFO's 11, at the cost of one bit per page instead of a timestamp per access.
+// working_set=3 is a hard maximum (SetProcessWorkingSetSizeEx with
+// QUOTA_LIMITS_HARDWS_MAX_ENABLE): a fixed 3 frames for the process, as in the textbook.
 #pragma pagelab frames=8 pagefile=16 working_set=3 policy=clock cluster=1
 #include <windows.h>
 #include <stdio.h>

@@ -6,6 +6,10 @@
 // still a trap into the memory manager. Count them: 5 first-touch faults + 6 more =
 // 11 faults for 16 accesses. Compare with the LRU and clock lessons, which run the
 // very same loop (or change policy= below and re-run).
+// working_set=3 is a hard maximum, as SetProcessWorkingSetSizeEx with
+// QUOTA_LIMITS_HARDWS_MAX_ENABLE sets it: the process keeps a fixed 3 frames, the
+// textbook setting, so a fault at the maximum trims one of its own pages. (Windows'
+// default limits are soft; try policy=opt too: it knows the loop's future.)
 #pragma pagelab frames=8 pagefile=16 working_set=3 policy=fifo cluster=1
 #include <windows.h>
 #include <stdio.h>

@@ -4,6 +4,9 @@
 // cold pages come and go. Count the faults: 5 first-touch faults + 4 more = 9 for 16
 // accesses, fewer than FIFO's 11. LRU needs the time of every access, which hardware
 // does not record, so real systems approximate it (see the clock lesson).
+// working_set=3 is a hard maximum (SetProcessWorkingSetSizeEx with
+// QUOTA_LIMITS_HARDWS_MAX_ENABLE): a fixed 3 frames for the process, as in the textbook,
+// so the policy alone decides which page leaves.
 #pragma pagelab frames=8 pagefile=16 working_set=3 policy=lru cluster=1
 #include <windows.h>
 #include <stdio.h>

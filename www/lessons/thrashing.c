@@ -7,6 +7,10 @@
 // by 6 per pass and the page file busy with writes and reads while the program gets
 // almost nothing done.
 // (Change the pragma to frames=8 working_set=8 and re-run: only the first pass faults.)
+// working_set=3 is a hard maximum (SetProcessWorkingSetSizeEx with
+// QUOTA_LIMITS_HARDWS_MAX_ENABLE): the process may never hold more than 3 frames, the
+// textbook's fixed allocation. With Windows' default soft limits it could grow into the
+// free frame while memory lasts.
 #pragma pagelab frames=4 pagefile=16 working_set=3 cluster=1
 #include <windows.h>
 #include <stdio.h>

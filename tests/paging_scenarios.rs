@@ -497,3 +497,41 @@ fn with_standby_lists_a_full_machine_swaps_instead() {
     assert_eq!(read(&mut m, p + 0x1000, 1), b"B");
     assert_eq!(read(&mut m, p, 1), b"A");
 }
+
+#[test]
+fn soft_limits_grow_while_memory_lasts_then_the_working_set_manager_trims() {
+    // Reference §8.4. 16 frames: soft maximum 8, minimum 2, threshold 2 frames. The
+    // working set grows past 8 while frames are available; when fewer than 2 are, the
+    // working-set manager trims it. With working_set=8 (hard), the 9th page trims one.
+    let first_trim = |settings: &[(&str, &str)]| {
+        let mut m = machine(settings);
+        let p = commit(&mut m, 20);
+        let mut largest = 0;
+        let mut first = None;
+        for i in 0..20u64 {
+            let from = m.history().len();
+            m.write(p + i * 0x1000, b"x").unwrap();
+            largest = largest.max(m.picture().working_set.pages.len());
+            let trimmed = m.history().steps()[from..].iter().find(|s| {
+                s.events
+                    .iter()
+                    .any(|e| matches!(e, Event::PageTrimmed { .. }))
+            });
+            if let (None, Some(step)) = (&first, trimmed) {
+                first = Some((i, step.narration.clone()));
+            }
+        }
+        (largest, first.expect("a trim"), m)
+    };
+    let (largest, (at, why), m) = first_trim(&[]);
+    assert_eq!(largest, 15, "past the soft maximum of 8 while memory lasts");
+    assert_eq!(at, 15, "the 16th page finds only 1 frame available");
+    assert!(why.contains("Available memory is low"), "{why}");
+    assert!(why.contains("working-set manager"), "{why}");
+    let ws = m.process().mmu.ws.limits();
+    assert!(!ws.hard && ws.max == 8 && ws.min == 2, "{ws:?}");
+    let (largest, (at, why), _) = first_trim(&[("working_set", "8")]);
+    assert_eq!((largest, at), (8, 8));
+    assert!(why.contains("hard maximum of 8 pages"), "{why}");
+    assert!(why.contains("QUOTA_LIMITS_HARDWS_MAX_ENABLE"), "{why}");
+}

@@ -50,7 +50,7 @@ impl<V: Vad> Engine<'_, V> {
             Data::Fetch => (Access::Execute, 1),
             Data::CString { max, .. } => (Access::Read, *max),
         };
-        // A working set that had to pass its soft limit is trimmed back as soon as pages
+        // A working set that had to pass its hard maximum is trimmed back as soon as pages
         // can leave (reference §8.4; see `trim_back_to_limit`).
         self.trim_back_to_limit();
         let mut done = 0usize;

@@ -58,7 +58,7 @@ impl<V: Vad> Engine<'_, V> {
     /// (reference §8.4, `QUOTA_LIMITS_HARDWS_MAX_ENABLE`), until there is room for one more. On a hard fault (`incoming`) a changed page may
     /// trade places with the faulting page; the frame it leaves, already holding the
     /// faulting page, is returned. When no page can leave (textbook model only), the
-    /// working set passes its soft limit, as a step of its own.
+    /// working set passes its hard maximum, as a step of its own.
     fn make_room_in_working_set(&mut self, incoming: Option<Incoming>) -> Option<Pfn> {
         let mut swapped = None;
         while self.mmu.ws.is_full() {

@@ -33,7 +33,7 @@
 //!   every list is empty, every frame is active, and trimming a working-set page always
 //!   succeeds (it goes to standby or modified), so a later round takes its frame.
 //!
-//! The working set passes its soft limit (reference §8.4) only in the textbook model,
+//! The working set passes a hard maximum (reference §8.4) only in the textbook model,
 //! when no page in it can leave; by the same count C ≥ |working set| + S + 1 then, so RAM
 //! still has a free frame for the new page. It is trimmed back as soon as a page can
 //! leave (`trim_back_to_limit`).

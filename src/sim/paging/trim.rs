@@ -17,7 +17,7 @@ use crate::sim::process::working_set::{PageAge, NEVER};
 /// Why the policy must trim a page.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum TrimCause {
-    /// The working set is at its limit and a new page is coming in.
+    /// The working set is at its hard maximum and a new page is coming in.
     WorkingSetFull,
     /// No frame is on any list, so a working-set page must give up its frame.
     NoFreeFrame,

@@ -8,9 +8,11 @@
 //!
 //! Each module holds one mechanism:
 //! - `access`: the CPU side of a read, write or fetch (split, TLB, walk, decode);
-//! - `fault`: the fault handler (demand-zero, transition, hard with clustering);
+//! - `fault`: the fault handler (demand-zero, transition, hard); `cluster`: the
+//!   neighbours a hard fault reads in the same I/O;
 //! - `take`: choosing a frame by the allocation orders of reference §8.3;
-//! - `trim`: removing pages from the working set; `writer`: the modified page writer;
+//! - `trim`: removing pages from the working set; `balance`: the working-set manager,
+//!   which trims when available memory runs low; `writer`: the modified page writer;
 //! - `discard`: what decommit, release, re-protect and `MEM_RESET` do to physical state;
 //! - `narrate`: how pages, PTEs and lists are named in narration; [`vad`]: the interface
 //!   to the address space.
@@ -21,6 +23,8 @@
 //! `MEM_RESET`, bytes nobody needs any more).
 
 mod access;
+mod balance;
+mod cluster;
 mod discard;
 mod fault;
 mod narrate;

@@ -128,5 +128,29 @@ fn large_machine(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, engine, large_machine);
+/// OPT against clock on the same store loop, recording off, a hard working set of 1,024
+/// pages over 4,096 touched: under `policy=opt` a first run records the reference string
+/// and the real run consults it (`script::machine_for`), so the ratio is OPT's price.
+fn opt_future(c: &mut Criterion) {
+    let mut group = c.benchmark_group("opt_future");
+    group.sample_size(10);
+    for policy in ["clock", "opt"] {
+        let text = format!(
+            "#pragma pagelab frames=4096 working_set=1024 pagefile=65536 policy={policy}\n\
+             char *p = VirtualAlloc(NULL, 16777216, MEM_COMMIT, PAGE_READWRITE);\n\
+             for (int i = 0; i < 20000; i++) {{ p[i * 4096 % 16777216] = 1; }}\n"
+        );
+        let program = script::parse(&text).expect("the benchmark script parses");
+        group.bench_function(format!("store_loop/{policy}"), |b| {
+            b.iter(|| {
+                let mut m = script::machine_for(&program, Recording::Off);
+                script::run(&program, &mut m);
+                m
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, engine, large_machine, opt_future);
 criterion_main!(benches);

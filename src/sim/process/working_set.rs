@@ -235,18 +235,30 @@ impl WorkingSet {
                 (v, passed)
             }
             Policy::Opt => {
-                // Furthest next use first; among pages never used again, the newest.
-                let key = |a: PageAge| (a.next_use, a.loaded);
-                let v = self.leaving_where(&age).max_by_key(|p| key(age(*p)))?;
-                let mut passed: Vec<(u64, u64, Vpn)> = self
+                // Furthest next use first; among pages never used again, the newest. Each
+                // page's age is looked up once (it searches the reference string).
+                let aged: Vec<(u64, u64, bool, usize)> = self
                     .pages
                     .iter()
-                    .filter(|p| !age(**p).can_leave && key(age(**p)) > key(age(v)))
-                    .map(|p| (age(*p).next_use, age(*p).loaded, *p))
+                    .enumerate()
+                    .map(|(i, p)| {
+                        let a = age(*p);
+                        (a.next_use, a.loaded, a.can_leave, i)
+                    })
+                    .collect();
+                let &(next, loaded, _, at) =
+                    aged.iter().filter(|a| a.2).max_by_key(|a| (a.0, a.1))?;
+                let mut passed: Vec<(u64, u64, bool, usize)> = aged
+                    .iter()
+                    .copied()
+                    .filter(|a| !a.2 && (a.0, a.1) > (next, loaded))
                     .collect();
                 passed.sort_unstable_by(|a, b| b.cmp(a));
-                self.hand = self.position(v).unwrap_or(0);
-                (v, passed.into_iter().map(|p| p.2).collect())
+                self.hand = at;
+                (
+                    self.pages[at],
+                    passed.into_iter().map(|a| self.pages[a.3]).collect(),
+                )
             }
             Policy::Clock => {
                 let mut cleared = Vec::new();

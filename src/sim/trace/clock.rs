@@ -2,7 +2,7 @@
 
 use std::num::NonZeroU32;
 
-use super::page_map::FrameMap;
+use super::frame_table::FrameTable;
 use super::{Outcome, Replacer};
 
 /// Textbook second chance, amortised O(1) per access. The rules, exactly as DESIGN §6
@@ -19,14 +19,12 @@ use super::{Outcome, Replacer};
 #[derive(Clone, Debug)]
 pub struct Clock {
     frames: usize,
-    /// Page held by each frame.
-    pages: Vec<u64>,
     /// Use bit of frame `f`: bit `f % 64` of word `f / 64`.
     used: Vec<u64>,
     /// The frame the hand points at.
     hand: usize,
-    /// Resident page → its frame.
-    map: FrameMap,
+    /// Page held by each frame, and resident page → its frame.
+    table: FrameTable,
 }
 
 impl Clock {
@@ -36,11 +34,9 @@ impl Clock {
         let expected = frames.min(1 << 12);
         Clock {
             frames,
-            pages: Vec::with_capacity(expected),
             used: Vec::with_capacity(expected.div_ceil(64)),
             hand: 0,
-            // One more than the frames: a miss inserts the new page before removing the victim.
-            map: FrameMap::with_capacity(expected + 1),
+            table: FrameTable::with_capacity(expected),
         }
     }
 
@@ -84,19 +80,15 @@ impl Clock {
 impl Replacer for Clock {
     #[inline]
     fn access(&mut self, page: u64) -> Outcome {
-        let vacant = match self.map.find(page) {
-            Ok(frame) => {
-                // A hit sets the use bit.
-                self.set_used(frame as usize);
-                return Outcome::Hit;
-            }
-            Err(vacant) => vacant,
-        };
-        let filled = self.pages.len();
+        if let Some(frame) = self.table.find(page) {
+            // A hit sets the use bit.
+            self.set_used(frame as usize);
+            return Outcome::Hit;
+        }
+        let filled = self.table.filled();
         if filled < self.frames {
             // Frames fill in order, use bit set on load; the hand stays at frame 0.
-            self.map.insert_vacant(vacant, page, filled as u32);
-            self.pages.push(page);
+            self.table.push(page);
             if filled.is_multiple_of(64) {
                 self.used.push(0);
             }
@@ -104,9 +96,8 @@ impl Replacer for Clock {
             return Outcome::Miss { evicted: None };
         }
         let frame = self.sweep();
-        let victim = std::mem::replace(&mut self.pages[frame], page);
+        let victim = self.table.replace(frame as u32, page);
         self.set_used(frame);
-        self.map.reassign(vacant, page, frame as u32);
         // The hand moves one past the frame just loaded.
         self.hand = if frame + 1 == self.frames {
             0

@@ -3,17 +3,15 @@
 
 use std::num::NonZeroU32;
 
-use super::page_map::FrameMap;
+use super::frame_table::FrameTable;
 use super::Outcome;
 
 /// The resident pages of a memory whose victim is chosen by frame number, O(1) per access.
 #[derive(Clone, Debug)]
 pub(super) struct InPlace {
     frames: usize,
-    /// Page held by each frame, in frame order.
-    pages: Vec<u64>,
-    /// Resident page → its frame.
-    map: FrameMap,
+    /// Page held by each frame, and resident page → its frame.
+    table: FrameTable,
 }
 
 impl InPlace {
@@ -23,9 +21,7 @@ impl InPlace {
         let expected = frames.min(1 << 12);
         InPlace {
             frames,
-            pages: Vec::with_capacity(expected),
-            // One more than the frames: a miss inserts the new page before removing the victim.
-            map: FrameMap::with_capacity(expected + 1),
+            table: FrameTable::with_capacity(expected),
         }
     }
 
@@ -39,19 +35,14 @@ impl InPlace {
     /// page it held. `victim` is called only for an eviction.
     #[inline]
     pub(super) fn access(&mut self, page: u64, victim: impl FnOnce() -> usize) -> Outcome {
-        let vacant = match self.map.find(page) {
-            Ok(_) => return Outcome::Hit,
-            Err(vacant) => vacant,
-        };
-        if self.pages.len() < self.frames {
-            self.map
-                .insert_vacant(vacant, page, self.pages.len() as u32);
-            self.pages.push(page);
+        if self.table.find(page).is_some() {
+            return Outcome::Hit;
+        }
+        if self.table.filled() < self.frames {
+            self.table.push(page);
             return Outcome::Miss { evicted: None };
         }
-        let frame = victim();
-        let evicted = std::mem::replace(&mut self.pages[frame], page);
-        self.map.reassign(vacant, page, frame as u32);
+        let evicted = self.table.replace(victim() as u32, page);
         Outcome::Miss {
             evicted: Some(evicted),
         }

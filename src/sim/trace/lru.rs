@@ -2,7 +2,7 @@
 
 use std::num::NonZeroU32;
 
-use super::page_map::FrameMap;
+use super::frame_table::FrameTable;
 use super::{Outcome, Replacer};
 
 /// No frame: the end of the recency list.
@@ -22,16 +22,14 @@ struct Link {
 #[derive(Clone, Debug)]
 pub struct Lru {
     frames: usize,
-    /// Page held by each frame.
-    pages: Vec<u64>,
     /// Each frame's neighbours in recency order.
     links: Vec<Link>,
     /// Most recently used frame.
     newest: u32,
     /// Least recently used frame: the next victim.
     oldest: u32,
-    /// Resident page → its frame.
-    map: FrameMap,
+    /// Page held by each frame, and resident page → its frame.
+    table: FrameTable,
 }
 
 impl Lru {
@@ -41,12 +39,10 @@ impl Lru {
         let expected = frames.min(1 << 12);
         Lru {
             frames,
-            pages: Vec::with_capacity(expected),
             links: Vec::with_capacity(expected),
             newest: NIL,
             oldest: NIL,
-            // One more than the frames: a miss inserts the new page before removing the victim.
-            map: FrameMap::with_capacity(expected + 1),
+            table: FrameTable::with_capacity(expected),
         }
     }
 
@@ -77,16 +73,12 @@ impl Lru {
 impl Replacer for Lru {
     #[inline]
     fn access(&mut self, page: u64) -> Outcome {
-        let vacant = match self.map.find(page) {
-            Ok(frame) => {
-                self.touch(frame);
-                return Outcome::Hit;
-            }
-            Err(vacant) => vacant,
-        };
-        if self.pages.len() < self.frames {
-            let frame = self.pages.len() as u32;
-            self.pages.push(page);
+        if let Some(frame) = self.table.find(page) {
+            self.touch(frame);
+            return Outcome::Hit;
+        }
+        if self.table.filled() < self.frames {
+            let frame = self.table.push(page);
             self.links.push(Link {
                 newer: NIL,
                 older: self.newest,
@@ -97,12 +89,10 @@ impl Replacer for Lru {
                 self.links[self.newest as usize].newer = frame;
             }
             self.newest = frame;
-            self.map.insert_vacant(vacant, page, frame);
             return Outcome::Miss { evicted: None };
         }
         let frame = self.oldest;
-        let victim = std::mem::replace(&mut self.pages[frame as usize], page);
-        self.map.reassign(vacant, page, frame);
+        let victim = self.table.replace(frame, page);
         self.touch(frame);
         Outcome::Miss {
             evicted: Some(victim),

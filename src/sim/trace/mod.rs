@@ -24,8 +24,10 @@
 
 mod clock;
 mod compare;
+mod farthest;
 mod fifo;
 mod format;
+mod frame_table;
 mod in_place;
 mod input;
 mod lackey;

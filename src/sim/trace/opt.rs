@@ -12,12 +12,13 @@
 //!
 //! The result is exact, as if the whole future were known. Memory: about 28 bytes per
 //! access of one block (28 MiB), plus 16 bytes per distinct page of each block, plus, while
-//! the readings are merged, a map of every distinct page of the string, plus the heap of
-//! `2 × frames + 64` keys; never the whole string.
+//! the readings are merged, a map of every distinct page of the string, plus a heap of one
+//! key per frame; never the whole string.
 
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::HashMap;
 use std::num::NonZeroU32;
 
+use super::farthest::Farthest;
 use super::page_map::PageMap;
 use super::{Outcome, Summary};
 
@@ -67,12 +68,8 @@ pub struct Opt {
     frames: usize,
     /// Resident pages, one per frame in use.
     residents: Vec<Resident>,
-    /// `key << 32 | frame` of resident pages (one integer compares fastest), plus stale
-    /// keys left by hits. A stale key's next use
-    /// is a position already passed, while every resident page's next use lies ahead, so a
-    /// stale key never reaches the top when a victim is chosen; stale keys are swept out
-    /// whenever they make up more than half the heap.
-    heap: BinaryHeap<u128>,
+    /// The frames by [`key`], farthest next use on top.
+    farthest: Farthest,
     /// `pending[k]` = 1 + the frame whose page is next used at position `start + k` of the
     /// current block, or 0: access k is a hit exactly when it is not 0, with no page lookup.
     pending: Vec<u32>,
@@ -86,7 +83,7 @@ impl Opt {
         Opt {
             frames,
             residents: Vec::with_capacity(frames.min(1 << 12)),
-            heap: BinaryHeap::with_capacity(frames.min(1 << 12) * 2 + 64),
+            farthest: Farthest::with_capacity(frames.min(1 << 12)),
             pending: Vec::new(),
             summary: Summary::default(),
         }
@@ -118,48 +115,51 @@ impl Opt {
         for (k, (&page, &next_use)) in pages.iter().zip(next).enumerate() {
             let position = start + k as u64;
             let (frame, outcome) = match self.pending[k] {
+                0 if self.residents.len() < self.frames => {
+                    let frame = self.residents.len();
+                    self.residents.push(Resident {
+                        page,
+                        loaded: position,
+                        next: next_use,
+                    });
+                    self.farthest.push(frame as u32, key(next_use, position));
+                    (frame, Outcome::Miss { evicted: None })
+                }
                 0 => {
-                    let (frame, evicted) = if self.residents.len() < self.frames {
-                        self.residents.push(Resident {
-                            page,
-                            loaded: position,
-                            next: next_use,
-                        });
-                        (self.residents.len() - 1, None)
-                    } else {
-                        // Memory is full, so the heap holds `frames` live keys.
-                        let Some(top) = self.heap.pop() else {
-                            unreachable!("a full memory has a page to evict")
-                        };
-                        let frame = top as u32;
-                        let victim = self.residents[frame as usize];
-                        if (position..end).contains(&victim.next) {
-                            self.pending[(victim.next - start) as usize] = 0;
-                        }
-                        self.residents[frame as usize] = Resident {
-                            page,
-                            loaded: position,
-                            next: next_use,
-                        };
-                        (frame as usize, Some(victim.page))
+                    // Memory is full: the top is the victim, and the new page takes its
+                    // frame and its place in the heap (one sift).
+                    let Some(top) = self.farthest.top() else {
+                        unreachable!("a full memory has a page to evict")
                     };
-                    (frame, Outcome::Miss { evicted })
+                    let frame = top as usize;
+                    let victim = self.residents[frame];
+                    if (position..end).contains(&victim.next) {
+                        self.pending[(victim.next - start) as usize] = 0;
+                    }
+                    self.residents[frame] = Resident {
+                        page,
+                        loaded: position,
+                        next: next_use,
+                    };
+                    self.farthest.replace_top(key(next_use, position));
+                    (
+                        frame,
+                        Outcome::Miss {
+                            evicted: Some(victim.page),
+                        },
+                    )
                 }
                 plus_one => {
                     let frame = (plus_one - 1) as usize;
-                    self.residents[frame].next = next_use;
+                    let resident = &mut self.residents[frame];
+                    resident.next = next_use;
+                    let raised = key(next_use, resident.loaded);
+                    self.farthest.raise(frame as u32, raised);
                     (frame, Outcome::Hit)
                 }
             };
-            let loaded = self.residents[frame].loaded;
-            self.heap
-                .push(u128::from(key(next_use, loaded)) << 32 | frame as u128);
             if next_use < end {
                 self.pending[(next_use - start) as usize] = frame as u32 + 1;
-            }
-            if self.heap.len() > 2 * self.residents.len() + 64 {
-                // Live keys have a next use after `position`; stale ones at or before it.
-                self.heap.retain(|&k| (k >> 32) as u64 > position);
             }
             self.summary.record(outcome);
             on_access(page, outcome);
@@ -346,10 +346,10 @@ mod tests {
         assert_eq!(evicted, vec![2, 3]);
     }
 
-    /// Many hits on few frames force the stale-key sweep many times; the result must
-    /// still be the optimal count (each page in the cycle misses once).
+    /// Many hits on few frames raise keys in place again and again; the result must still
+    /// be the optimal count (each page in the cycle misses once).
     #[test]
-    fn sweep_keeps_live_keys() {
+    fn hits_raise_keys_in_place() {
         let string: Vec<u64> = (0..10_000).map(|i| i % 3).collect();
         let summary = simulate(frames(3), &string, |_, _| {});
         assert_eq!((summary.hits, summary.misses), (9_997, 3));

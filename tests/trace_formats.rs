@@ -7,7 +7,7 @@ mod trace_cli;
 use pagelab::sim::trace::{self, parse_trace, Format, InputErrorKind, SplitMix64};
 use pagelab::sim::Policy;
 
-use trace_cli::pagelab_trace;
+use trace_cli::{pagelab_trace, pagelab_trace_with_env};
 
 const BELADY: &str = "1 2 3 4 1 2 5 1 2 3 4 5";
 
@@ -225,7 +225,7 @@ fn help_states_formats_and_the_opt_bound() {
 }
 
 /// OPT from a file (two readings, blocks) gives the same per-access lines as OPT from
-/// standard input (held in memory), and as the library.
+/// standard input (copied to a temporary file first), and as the library.
 #[test]
 fn opt_from_a_file_matches_opt_in_memory() {
     let mut rng = SplitMix64::new(11);
@@ -254,4 +254,39 @@ fn opt_from_a_file_matches_opt_in_memory() {
     );
     let lru8 = trace::simulate(Policy::Lru, 8, 1, pages.iter().copied(), |_, _| {}).unwrap();
     assert!(text(&out.stdout).contains(&format!("\"policy\":\"lru\",\"faults\":[{},", lru8.misses)));
+}
+
+/// OPT from standard input copies it to a temporary file in TMPDIR, reads that twice, and
+/// leaves nothing behind; a temporary directory that cannot be written is a clear error.
+#[test]
+fn opt_from_stdin_spools_to_a_temporary_file() {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("trace-spool");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let tmpdir = dir.to_str().unwrap();
+    let args = ["--compare", "opt,fifo", "--frames", "3..4"];
+    let out = pagelab_trace_with_env(&args, BELADY.as_bytes(), &[("TMPDIR", tmpdir)]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let table = text(&out.stdout);
+    assert!(
+        table.starts_with("frames  opt  fifo\n     3    7     9\n     4    6   10*\n"),
+        "{table}"
+    );
+    assert_eq!(
+        std::fs::read_dir(&dir).unwrap().count(),
+        0,
+        "spool left behind"
+    );
+    let missing = dir.join("missing");
+    let out = pagelab_trace_with_env(
+        &["--policy", "opt", "--frames", "3"],
+        BELADY.as_bytes(),
+        &[("TMPDIR", missing.to_str().unwrap())],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("copying it to a temporary file for opt"),
+        "{}",
+        text(&out.stderr)
+    );
 }

@@ -5,9 +5,16 @@ use std::process::{Command, Output, Stdio};
 
 /// Run `pagelab trace ARGS` with `stdin` as its standard input; it must not panic.
 pub fn pagelab_trace(args: &[&str], stdin: &[u8]) -> Output {
+    pagelab_trace_with_env(args, stdin, &[])
+}
+
+/// [`pagelab_trace`] with environment variables set for the run.
+#[allow(dead_code)] // Not every test binary that includes this module sets any.
+pub fn pagelab_trace_with_env(args: &[&str], stdin: &[u8], env: &[(&str, &str)]) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_pagelab"))
         .arg("trace")
         .args(args)
+        .envs(env.iter().copied())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -1,7 +1,8 @@
 //! `pagelab trace`: replay a reference string through the textbook model (DESIGN §6).
 
 use std::fs::File;
-use std::io::{BufWriter, Read, Write};
+use std::io::{BufWriter, Read, Seek, SeekFrom, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use pagelab::sim::trace::{self, Format, InputError, InputErrorKind, TraceReader};
@@ -51,9 +52,9 @@ Memory: fifo, lru, clock and random stream the input in memory that grows with t
 not with the input. OPT needs the future: from a FILE it reads the input twice, in blocks
 of 1,048,576 accesses (about 28 MiB), plus 16 bytes per distinct page of each block and,
 while the two readings are merged, about 40 bytes per distinct page of the whole file: it
-grows with the pages a trace touches, not with its length; from standard input it holds
-the whole string (16 bytes per access) before replaying it, so give large traces to OPT as
-a FILE.
+grows with the pages a trace touches, not with its length. From standard input, OPT first
+copies the input to a temporary file (in TMPDIR; removed when done), which takes disk space
+equal to the input, and then reads that file twice, within the same memory bound.
 --compare and --curve read once (twice with opt) and run every policy and frame count side
 by side.";
 
@@ -78,6 +79,80 @@ struct TraceOptions {
     seed: u64,
     format: Option<Format>,
     page_shift: u32,
+    /// Standard input copied to a temporary file, for OPT to read twice.
+    spool: Option<Spool>,
+}
+
+/// A temporary copy of standard input: OPT reads it twice in bounded memory instead of
+/// holding the whole string. Where the system allows it, the file is unlinked as soon as
+/// it is created (the open handle keeps it); otherwise it is removed when dropped.
+struct Spool {
+    file: File,
+    /// The path, while it still names the file.
+    path: Option<PathBuf>,
+}
+
+impl Spool {
+    /// Copy all of standard input into a new temporary file.
+    fn from_stdin() -> Result<Spool, InputError> {
+        let (mut file, path) = create_temporary().map_err(|e| spool_failed(&e))?;
+        // Unlinking an open file works on Unix; elsewhere the file goes on drop.
+        let path = std::fs::remove_file(&path).err().map(|_| path);
+        let spool = Spool {
+            file: file.try_clone().map_err(|e| spool_failed(&e))?,
+            path,
+        };
+        std::io::copy(&mut std::io::stdin().lock(), &mut file).map_err(|e| spool_failed(&e))?;
+        Ok(spool)
+    }
+
+    /// The copy from its start, as a new handle.
+    fn reopen(&self) -> Result<File, InputError> {
+        let mut file = self.file.try_clone().map_err(|e| spool_failed(&e))?;
+        file.seek(SeekFrom::Start(0))
+            .map_err(|e| spool_failed(&e))?;
+        Ok(file)
+    }
+}
+
+impl Drop for Spool {
+    fn drop(&mut self) {
+        if let Some(path) = &self.path {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
+
+/// A new file in the temporary directory that nobody else can have opened (created, not
+/// reused; readable by its owner only where permissions exist).
+fn create_temporary() -> std::io::Result<(File, PathBuf)> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true).write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    let mut attempt = 0u32;
+    loop {
+        let name = format!("pagelab-trace-{}-{nanos}-{attempt}", std::process::id());
+        let path = std::env::temp_dir().join(name);
+        match options.open(&path) {
+            Ok(file) => return Ok((file, path)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && attempt < 100 => {
+                attempt += 1;
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// An input error for standard input that cannot be copied for OPT.
+fn spool_failed(error: &std::io::Error) -> InputError {
+    open_failed(
+        "standard input (copying it to a temporary file for opt)",
+        error,
+    )
 }
 
 /// `pagelab trace …` (DESIGN §6; `--help` tells everything). Exit status: 0 on success;
@@ -85,7 +160,7 @@ struct TraceOptions {
 /// error; no summary is printed, though lines for the accesses before it may already be
 /// out); 1 when reading or writing fails.
 pub(crate) fn cmd_trace(args: &[String]) -> ExitCode {
-    let options = match TraceOptions::parse(args) {
+    let mut options = match TraceOptions::parse(args) {
         Ok(Some(options)) => options,
         Ok(None) => {
             println!("{TRACE_HELP}");
@@ -96,6 +171,16 @@ pub(crate) fn cmd_trace(args: &[String]) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if options.policies.contains(&Policy::Opt) && options.from_stdin() {
+        // OPT reads its input twice: standard input only once copied (a bounded memory).
+        match Spool::from_stdin() {
+            Ok(spool) => options.spool = Some(spool),
+            Err(error) => {
+                eprintln!("pagelab trace: {error}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
     let stdout = std::io::stdout();
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
     let result = match options.mode {
@@ -136,7 +221,7 @@ enum Failure {
 }
 
 /// An input error for a file that cannot be opened.
-fn open_failed(path: &str, error: std::io::Error) -> InputError {
+fn open_failed(path: &str, error: &std::io::Error) -> InputError {
     InputError {
         kind: InputErrorKind::Io(format!("{path}: {error}")),
         token: String::new(),
@@ -149,33 +234,29 @@ fn open_failed(path: &str, error: std::io::Error) -> InputError {
 impl TraceOptions {
     /// Open the input once, in the given or detected format.
     fn open(&self, format: Option<Format>) -> Result<(OpenReader, Format), InputError> {
-        let source: Box<dyn Read> = match self.file.as_deref() {
-            None | Some("-") => Box::new(std::io::stdin().lock()),
-            Some(path) => Box::new(File::open(path).map_err(|e| open_failed(path, e))?),
+        let source: Box<dyn Read> = match (&self.spool, self.file.as_deref()) {
+            (Some(spool), _) => Box::new(spool.reopen()?),
+            (None, None | Some("-")) => Box::new(std::io::stdin().lock()),
+            (None, Some(path)) => Box::new(File::open(path).map_err(|e| open_failed(path, &e))?),
         };
         TraceReader::open(source, format.or(self.format), self.page_shift)
     }
 
-    /// Whether the input can be read more than once (a file, not standard input).
-    fn rereadable(&self) -> bool {
-        !matches!(self.file.as_deref(), None | Some("-"))
+    /// Whether the input is standard input.
+    fn from_stdin(&self) -> bool {
+        matches!(self.file.as_deref(), None | Some("-"))
     }
 
     /// A reader of the whole string, calling `visit` per page: `first` (already open)
-    /// the first time, then the file again each time (in the format found the first
-    /// time); or pages already held in memory.
-    fn reading<'a>(
-        &'a self,
-        held: Option<&'a [u64]>,
-        first: Option<(OpenReader, Format)>,
-    ) -> impl FnMut(&mut dyn FnMut(u64)) -> Result<(), InputError> + 'a {
-        let format = first.as_ref().map_or(Format::Pages, |(_, f)| *f);
-        let mut first = first.map(|(reader, _)| reader);
+    /// the first time, then the input again each time (in the format found the first
+    /// time). Standard input can be read again only once copied ([`Spool`]).
+    fn reading(
+        &self,
+        first: (OpenReader, Format),
+    ) -> impl FnMut(&mut dyn FnMut(u64)) -> Result<(), InputError> + '_ {
+        let (first, format) = first;
+        let mut first = Some(first);
         move |visit: &mut dyn FnMut(u64)| {
-            if let Some(pages) = held {
-                pages.iter().for_each(|&p| visit(p));
-                return Ok(());
-            }
             let mut reader = match first.take() {
                 Some(reader) => reader,
                 None => self.open(Some(format))?.0,
@@ -183,13 +264,6 @@ impl TraceOptions {
             reader.by_ref().for_each(&mut *visit);
             reader.take_error().map_or(Ok(()), Err)
         }
-    }
-
-    /// The whole input in memory (standard input read for OPT).
-    fn hold(&self) -> Result<Vec<u64>, InputError> {
-        let (mut reader, _) = self.open(None)?;
-        let pages: Vec<u64> = reader.by_ref().collect();
-        reader.take_error().map_or(Ok(pages), Err)
     }
 }
 
@@ -211,10 +285,10 @@ fn run_single(
             }
         }
     };
-    let summary = if policy == Policy::Opt && options.rereadable() {
+    let summary = if policy == Policy::Opt {
         let size = [trace::check_frames(frames).map_err(|e| Failure::Other(e.to_string()))?];
         let first = options.open(None).map_err(Failure::Input)?;
-        let read = options.reading(None, Some(first));
+        let read = options.reading(first);
         match trace::opt::simulate_twice(&size, trace::opt::BLOCK, read, |_, p, o| on_access(p, o))
         {
             Ok(summaries) => summaries[0],
@@ -241,17 +315,8 @@ fn changed() -> Failure {
 
 /// Several policies and frame counts: the table, the curves or their JSON.
 fn run_compare(options: &TraceOptions, out: &mut impl Write) -> Result<(), Failure> {
-    let needs_future = options.policies.contains(&Policy::Opt);
-    let held = if needs_future && !options.rereadable() {
-        Some(options.hold().map_err(Failure::Input)?)
-    } else {
-        None
-    };
-    let first = match &held {
-        Some(_) => None,
-        None => Some(options.open(None).map_err(Failure::Input)?),
-    };
-    let read = options.reading(held.as_deref(), first);
+    let first = options.open(None).map_err(Failure::Input)?;
+    let read = options.reading(first);
     let comparison = trace::compare(&options.policies, &options.frames, options.seed, read)
         .map_err(|e| match e {
             trace::CompareError::Frames(e) => Failure::Other(e.to_string()),
@@ -400,6 +465,7 @@ impl TraceOptions {
             seed,
             format,
             page_shift: trace::page_shift(page_size).unwrap_or(12),
+            spool: None,
         }))
     }
 }

@@ -9,6 +9,7 @@ import { readLocation, decodeScript, parseStep, ShareError } from './share.js';
 import { loadIndex, loadLesson, DEFAULT_SCRIPT } from './lessons.js';
 import { finishedLessons } from './course.js';
 import { showHomework } from './homework.js';
+import { reportHeight } from './embed-height.js';
 
 const root = document.querySelector('[data-pagelab]');
 const picker = root.querySelector('[data-role=lessons]');
@@ -18,30 +19,7 @@ const notices = [];
 
 if (state.embed) {
   document.documentElement.dataset.embed = 'true';
-  reportHeight();
-}
-
-/** In an iframe with embed=1, tell the host page how tall the content is. */
-function reportHeight() {
-  if (window.parent === window) return;
-  let last = 0;
-  const report = () => {
-    // The widget's own height: the document's never shrinks below the iframe's.
-    const box = root.getBoundingClientRect();
-    const height = Math.ceil(box.bottom + window.scrollY);
-    if (height !== last) {
-      last = height;
-      window.parent.postMessage({ type: 'pagelab:height', height }, '*');
-    }
-  };
-  new ResizeObserver(report).observe(root);
-  // The host's fit helper asks again when it starts after the first report.
-  window.addEventListener('message', (event) => {
-    if (event.source === window.parent && event.data?.type === 'pagelab:measure') {
-      last = 0;
-      report();
-    }
-  });
+  reportHeight(root);
 }
 
 /** Where a message for the reader goes before the widget exists. */
@@ -105,6 +83,9 @@ function fillPicker(index, current) {
 
 function showSummary(lesson) {
   if (summary) summary.textContent = lesson?.summary ?? '';
+  // The replacement-policy lessons lead on to the Compare view with the bundled trace.
+  const compare = root.querySelector('[data-role=lesson-compare]');
+  if (compare) compare.hidden = !lesson?.name?.startsWith('policy-');
 }
 
 try {

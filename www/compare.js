@@ -5,6 +5,7 @@
 
 import { drawCurves } from './compare-curve.js';
 import { drawLanes } from './compare-lanes.js';
+import { reportHeight } from './embed-height.js';
 
 const BELADY = '1 2 3 4 1 2 5 1 2 3 4 5';
 const WINDOW = 16;
@@ -35,7 +36,7 @@ function ask(op, fields = {}) {
   });
 }
 
-const state = { source: 'typed', text: BELADY, seed: 1, length: 40, universe: 8, frames: 3, max: 8, step: 0, length_: 0 };
+const state = { source: 'typed', text: BELADY, seed: 1, length: 40, universe: 8, frames: 3, max: 8, step: 0, length_: 0, embed: false };
 
 function clampInt(text, low, high, fallback) {
   const n = Number.parseInt(String(text), 10);
@@ -55,7 +56,11 @@ function readFragment() {
   state.frames = clampInt(params.get('frames'), 1, 64, state.frames);
   state.max = clampInt(params.get('max'), 1, 64, state.max);
   state.step = clampInt(params.get('step'), 0, 10_000_000, 0);
-  if (params.get('embed') === '1') document.documentElement.dataset.embed = 'true';
+  if (params.get('embed') === '1') {
+    state.embed = true;
+    document.documentElement.dataset.embed = 'true';
+    reportHeight(root);
+  }
 }
 
 /** The share link of what is on screen (an imported file cannot travel in a link). */
@@ -71,6 +76,7 @@ function shareLink() {
   params.set('frames', state.frames);
   params.set('max', state.max);
   params.set('step', state.step);
+  if (state.embed) params.set('embed', '1');
   const url = new URL(window.location.href);
   url.hash = params.toString();
   return url.toString();

@@ -5,7 +5,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch } from './harness.mjs';
+import { serve, launch, open } from './harness.mjs';
 
 let server;
 let browser;
@@ -153,4 +153,66 @@ test('the real program trace loads and shows its knee', async () => {
   assert.ok(table.opt[20] < table.lru[20]);
   assert.deepEqual(errors, []);
   await page.close();
+});
+
+test('embed=1 in an iframe: no chrome, the share-link state, stepping, and the height reported to the host', async () => {
+  const page = await browser.context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  // A host page on the same server (the view's CSP allows only its own origin for scripts).
+  await page.goto(`${server.url}www/embed-demo.html`);
+  const src = `${server.url}www/compare.html#src=typed&ref=1+2+3+4+1+2+5+1+2+3+4+5&frames=4&max=6&step=10&embed=1`;
+  await page.evaluate((url) => {
+    window.heights = [];
+    window.addEventListener('message', (e) => { if (e.data?.type === 'pagelab:height') window.heights.push(e.data.height); });
+    const frame = document.createElement('iframe');
+    frame.src = url;
+    frame.width = '900';
+    frame.height = '500';
+    frame.title = 'PageLab: compare policies';
+    document.body.prepend(frame);
+  }, src);
+  const frame = page.frameLocator('iframe[title="PageLab: compare policies"]');
+  await frame.locator('[data-compare][data-idle=true] .lane').first().waitFor({ timeout: 20000 });
+  const inner = page.frames().find((f) => f.url().startsWith(`${server.url}www/compare.html`));
+  assert.equal(await inner.evaluate(() => document.documentElement.dataset.embed), 'true');
+  // The chrome is hidden: the site header, the source form and the link field.
+  for (const selector of ['header.site', '[data-form=source]', 'label.link']) {
+    assert.equal(await frame.locator(selector).isVisible(), false, selector);
+  }
+  // The state came from the link: Belady's string, 4 frames in the lanes, access 11.
+  assert.equal(await frame.locator('[data-role=position]').textContent(), 'access 11 of 12');
+  assert.match(await frame.locator('.lane[data-policy=fifo] [data-role=totals]').textContent(), /^9 faults up to access 11; 10 in all$/);
+  assert.equal(await frame.locator('circle.anomaly.fifo[data-frames="4"]').count(), 1);
+  // Stepping works, and the share link keeps the embed.
+  await frame.locator('[data-action=step]').click();
+  await frame.locator('[data-compare][data-idle=true]').waitFor();
+  assert.equal(await frame.locator('[data-role=position]').textContent(), 'access 12 of 12');
+  assert.match(await frame.locator('.lane[data-policy=fifo] [data-role=totals]').textContent(), /^10 faults up to access 12; 10 in all$/);
+  const link = await frame.locator('[data-role=share-link]').inputValue();
+  assert.match(link, /[#&]embed=1(&|$)/);
+  assert.match(link, /step=11/);
+  // The host heard the view's height.
+  await page.waitForFunction(() => window.heights.length > 0);
+  assert.ok(await page.evaluate(() => window.heights.at(-1)) > 200);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the replacement-policy lessons link to the Compare view with the bundled real-program trace', async () => {
+  const { page, errors } = await open(browser.context, `${server.url}?lesson=policy-lru`);
+  const link = page.locator('[data-role=lesson-compare] a');
+  assert.equal(await link.isVisible(), true);
+  // Another lesson hides the link.
+  await page.selectOption('[data-role=lessons]', 'demand-paging');
+  await page.waitForFunction(() => document.querySelector('[data-role=lesson-compare]').hidden);
+  await page.selectOption('[data-role=lessons]', 'policy-fifo');
+  await page.waitForFunction(() => !document.querySelector('[data-role=lesson-compare]').hidden);
+  await link.click();
+  await page.waitForURL(/compare\.html#src=example/);
+  await idle(page);
+  assert.equal(await page.inputValue('[data-role=source]'), 'example');
+  assert.match(await page.locator('[data-role=note]').textContent(), /^32,656 accesses/);
+  assert.equal(await page.locator('.curve-table tbody tr').count(), 32);
+  assert.deepEqual(errors, []);
 });

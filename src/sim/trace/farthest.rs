@@ -57,46 +57,50 @@ impl Farthest {
         self.sift_up(slot);
     }
 
-    #[inline(always)]
-    fn set(&mut self, slot: usize, entry: (u64, u32)) {
-        self.heap[slot] = entry;
-        self.slot_of[entry.1 as usize] = slot as u32;
-    }
-
     fn sift_up(&mut self, mut slot: usize) {
-        let entry = self.heap[slot];
+        // Local slices: the compiler then knows the lengths and drops most bounds checks.
+        let (heap, slot_of) = (&mut self.heap[..], &mut self.slot_of[..]);
+        let entry = heap[slot];
         while slot > 0 {
             let parent = (slot - 1) / 2;
-            if self.heap[parent].0 >= entry.0 {
+            let above = heap[parent];
+            if above.0 >= entry.0 {
                 break;
             }
-            self.set(slot, self.heap[parent]);
+            heap[slot] = above;
+            slot_of[above.1 as usize] = slot as u32;
             slot = parent;
         }
-        self.set(slot, entry);
+        heap[slot] = entry;
+        slot_of[entry.1 as usize] = slot as u32;
     }
 
     fn sift_down(&mut self, mut slot: usize) {
-        let entry = self.heap[slot];
-        let len = self.heap.len();
+        let (heap, slot_of) = (&mut self.heap[..], &mut self.slot_of[..]);
+        let entry = heap[slot];
+        let len = heap.len();
         loop {
             let left = 2 * slot + 1;
             if left >= len {
                 break;
             }
-            let right = left + 1;
-            let child = if right < len && self.heap[right].0 > self.heap[left].0 {
-                right
-            } else {
-                left
-            };
-            if self.heap[child].0 <= entry.0 {
+            let mut child = left;
+            let mut below = heap[left];
+            if let Some(&right) = heap.get(left + 1) {
+                if right.0 > below.0 {
+                    child = left + 1;
+                    below = right;
+                }
+            }
+            if below.0 <= entry.0 {
                 break;
             }
-            self.set(slot, self.heap[child]);
+            heap[slot] = below;
+            slot_of[below.1 as usize] = slot as u32;
             slot = child;
         }
-        self.set(slot, entry);
+        heap[slot] = entry;
+        slot_of[entry.1 as usize] = slot as u32;
     }
 }
 

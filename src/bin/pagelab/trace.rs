@@ -171,7 +171,7 @@ pub(crate) fn cmd_trace(args: &[String]) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    if options.policies.contains(&Policy::Opt) && options.from_stdin() {
+    if options.policies.contains(&Policy::Opt) && options.reads_stdin() {
         // OPT reads its input twice: standard input only once copied (a bounded memory).
         match Spool::from_stdin() {
             Ok(spool) => options.spool = Some(spool),
@@ -243,7 +243,7 @@ impl TraceOptions {
     }
 
     /// Whether the input is standard input.
-    fn from_stdin(&self) -> bool {
+    fn reads_stdin(&self) -> bool {
         matches!(self.file.as_deref(), None | Some("-"))
     }
 

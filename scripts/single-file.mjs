@@ -14,17 +14,18 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-const IMPORT = /^import\s+([^'"]+?)\s+from\s+(['"])([^'"]+)\2;?[ \t]*$/gm;
+// Imports and exports at a line start, or after `;` / `}` as minified code (the
+// terser-made glue, whose first statement imports its inline JS snippet) writes them.
+const IMPORT = /(?<=^|[;}])[ \t]*import\s*([^'"]+?)\s*from\s*(['"])([^'"]+)\2;?/gm;
 const BARE_IMPORT = /^import\s+['"]/m;
-const EXPORT_DECL = /^export\s+((?:async\s+)?function\*?|class|const|let|var)\s+([A-Za-z_$][\w$]*)/gm;
-// At a line start, or after `;` / `}` as minified code (the terser-made glue) writes it.
+const EXPORT_DECL = /(?<=^|[;}])[ \t]*export\s+((?:async\s+)?function\*?|class|const|let|var)\s+([A-Za-z_$][\w$]*)/gm;
 const EXPORT_LIST = /(?<=^|[;}])[ \t]*export\s*\{([^}]*)\}(?:\s*from\s*['"][^'"]*['"])?\s*;?/gm;
 const EXPORT_DEFAULT = /^export\s+default\s+/m;
 const META_URL = /new URL\((['"])([^'"]+)\1,\s*import\.meta\.url\)/g;
 
 /** `a, { b as c, d }` or `* as ns` → a destructuring pattern for the module's exports. */
 function pattern(clause, file) {
-  const ns = clause.match(/^\*\s+as\s+([\w$]+)$/);
+  const ns = clause.match(/^\*\s*as\s+([\w$]+)$/);
   if (ns) return { ns: ns[1] };
   const m = clause.match(/^(?:([\w$]+)\s*,?\s*)?(?:\{([^}]*)\})?$/s);
   if (!m) throw new Error(`${file}: cannot read the import clause "${clause}"`);

@@ -301,6 +301,7 @@ fn run_json_row(
         last_error: u32,
         exception: Option<Exception<'a>>,
         out: &'a str,
+        process: &'a str,
         #[serde(skip_serializing_if = "Option::is_none")]
         steps: Option<&'a [pagelab::sim::Step]>,
     }
@@ -315,6 +316,7 @@ fn run_json_row(
             info: x.info,
         }),
         out: &result.out,
+        process: &result.process,
         steps,
     };
     serde_json::to_writer(&mut *out, &row)?;

@@ -131,6 +131,10 @@ build_wasm() {
     step "single-file <page-lab>: $(size_line "$out/page-lab.js")"
     bundle_js www/app.js "$out/app.js" || return 1
     step "single-file index page: $(size_line "$out/app.js")"
+    # The worker both run their scripts in (a file of its own: a strict CSP refuses
+    # blob: workers), next to page-lab.js and app.js.
+    bundle_js www/run-worker.js "$out/run-worker.js" || return 1
+    step "single-file run worker: $(size_line "$out/run-worker.js")"
 }
 
 # The Compare view's module (www/pkg/compare.js and compare_bg.wasm): the crate with the

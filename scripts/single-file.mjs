@@ -16,7 +16,8 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 const IMPORT = /^import\s+([^'"]+?)\s+from\s+(['"])([^'"]+)\2;?[ \t]*$/gm;
 const BARE_IMPORT = /^import\s+['"]/m;
-const EXPORT_DECL = /^export\s+((?:async\s+)?function\*?|class|const|let|var)\s+([A-Za-z_$][\w$]*)/gm;
+// At a line start, or after `;` / `}` as minified code writes it.
+const EXPORT_DECL = /(?<=^|[;}])[ \t]*export\s+((?:async\s+)?function\*?|class|const|let|var)\s+([A-Za-z_$][\w$]*)/gm;
 // At a line start, or after `;` / `}` as minified code (the terser-made glue) writes it.
 const EXPORT_LIST = /(?<=^|[;}])[ \t]*export\s*\{([^}]*)\}(?:\s*from\s*['"][^'"]*['"])?\s*;?/gm;
 const EXPORT_DEFAULT = /^export\s+default\s+/m;

@@ -15,6 +15,7 @@ import { shareLink, iframeSnippet } from './share.js';
 import { attachCanvas } from './canvas-input.js';
 import { attachCourse } from './course.js';
 import { loadGlossary, indexGlossary, linkTerms, toggleDefinition, fillGlossary } from './glossary.js';
+import { RunClient } from './worker-client.js';
 
 const hex = (n) => `0x${n.toString(16)}`;
 /** A variable name or a number, as the forms accept for an address. */
@@ -33,9 +34,12 @@ const ADDRESS = /^([A-Za-z_][A-Za-z0-9_]*|0[xX][0-9a-fA-F]+|\d+)$/;
  *   title?: string,          // the scenario's name (for the embed snippet)
  *   lesson?: string,         // the bundled lesson's name (course progress), if it is one
  *   shareBase?: string,      // the page that share links open (default: the app page)
+ *   worker?: {module, url},  // run scripts in a Web Worker (worker-client.js); without it
+ *                            // they run on the calling thread and load() returns at once
  * }} options
  * @returns {{ simulator: any, player: Player, destroy: () => void, load: Function,
- *             script: () => string, notify: Function }}
+ *             script: () => string, notify: Function, stop: () => void,
+ *             ready: Promise<object | null> }}
  */
 export function mount(root, options) {
   const { Simulator } = options;
@@ -92,6 +96,9 @@ export function mount(root, options) {
   let drawQueued = 0;
   let marksQueued = 0;
   let destroyed = false;
+  // Runs in a worker (when the page gave one): the run on its way, if any.
+  const runs = options.worker ? new RunClient(options.worker) : null;
+  let pending = null;
 
   const player = new Player(() => show());
   const course = attachCourse(root, { player });
@@ -110,6 +117,8 @@ export function mount(root, options) {
       show();
     });
   }
+  /** Resolves to the first run's report once it has ended (null without a script). */
+  let ready = Promise.resolve(null);
   const canvasInput = attachCanvas(root, { sim, canvas, cursor: () => player.cursor, redraw: queueDraw });
   player.delay = reducedMotion.matches ? 0 : Number(speed?.value ?? 600);
   if (reducedMotion.matches && speed) speed.value = '0';
@@ -269,8 +278,113 @@ export function mount(root, options) {
    * `step` (or plays on from `playFrom`); on parse errors they are shown and the steps on
    * show stay as they were. Returns the run's report.
    */
-  function run(text, { step = 0, playFrom = null, autoplay = false, own = false } = {}) {
-    const report = sim.load_script(text);
+  function run(text, how = {}) {
+    if (runs) return runInWorker(text, how);
+    return finish(text, sim.load_script(text), how);
+  }
+
+  /**
+   * Run `text` in the worker: the steps stream in as it records them (the player can
+   * show them at once); after about 200 ms a progress line and Stop appear. Resolves to
+   * the run's report, when it ends, fails or is stopped; a failed or stopped run keeps
+   * the steps that arrived.
+   */
+  function runInWorker(text, how) {
+    stopRun();
+    return new Promise((resolve) => {
+      const run = { text, statements: 0, started: false, resolve, timer: 0, drawn: 0 };
+      pending = run;
+      root.dataset.running = 'true';
+      run.timer = setTimeout(() => showProgress(run, true), 200);
+      runs.run(text, {
+        start(config) {
+          sim.begin_import(config);
+          run.started = true;
+          transcript = [];
+          shownOutput = -1;
+          markers = [];
+          log?.reset(0);
+          player.load(0, 0);
+        },
+        chunk(json, output, statements) {
+          const count = sim.import_steps(json);
+          run.statements = statements;
+          for (const entry of output) transcript.push(entry);
+          player.setCount(count);
+          showProgress(run, false);
+        },
+        done(report) {
+          endRun(run, finish(text, report, how));
+        },
+        failed(message, { unavailable }) {
+          if (unavailable && !run.started) {
+            // No worker here (a policy refused its file): run on this thread instead.
+            endRun(run, finish(text, sim.load_script(text), how));
+            return;
+          }
+          endRun(run, finish(text, partialReport(run, `the run failed inside the simulator (${message}); the steps before it are shown`), how));
+        },
+      });
+    });
+  }
+
+  /** The report of a run that did not reach its end: what arrived, and why it stopped. */
+  function partialReport(run, why) {
+    const steps = run.started ? sim.step_count() : 0;
+    const line = steps ? sim.step(steps).line ?? 1 : 1;
+    return {
+      steps,
+      statements: run.statements,
+      output: run.started ? transcript : [],
+      errors: [],
+      stopped: { line, col: 1, message: `stopped after ${run.statements} statements: ${why}` },
+      last: null,
+      // No notes or questions for a run that did not end (studying it would run it again here).
+      study: { intro: '', notes: [], takeaway: null, statements: [], questions: [] },
+    };
+  }
+
+  function endRun(run, report) {
+    clearTimeout(run.timer);
+    if (pending === run) pending = null;
+    root.dataset.running = 'false';
+    setHidden('stop', true);
+    run.resolve(report);
+  }
+
+  /** Stop the run on its way, if any: the steps that arrived stay viewable. */
+  function stopRun() {
+    const run = pending;
+    if (!run) return;
+    runs.stop();
+    endRun(run, finish(run.text, partialReport(run, 'you pressed Stop'), { step: player.cursor }));
+  }
+
+  function showProgress(run, due) {
+    if (pending !== run) return;
+    const now = performance.now();
+    if (!due && (root.dataset.slow !== 'true' || now - run.drawn < 100)) return;
+    run.drawn = now;
+    root.dataset.slow = 'true';
+    setHidden('stop', false);
+    const steps = run.started ? player.count : 0;
+    say(`Running… ${steps} step${steps === 1 ? '' : 's'} so far (${run.statements} statement${run.statements === 1 ? '' : 's'}); Stop keeps them.`);
+    setText(position, `step ${player.cursor} of ${player.count}`);
+    if (scrubber) scrubber.max = String(player.count);
+    setDisabled('step', player.cursor >= player.count);
+    setDisabled('end', player.cursor >= player.count);
+    setDisabled('play', player.count === 0);
+    root.dataset.steps = String(player.count);
+  }
+
+  function setHidden(action, hidden) {
+    const b = button(action);
+    if (b) b.hidden = hidden;
+  }
+
+  /** Show a run's report: its errors, or its steps with the player at `step`. */
+  function finish(text, report, { step = 0, playFrom = null, autoplay = false, own = false } = {}) {
+    delete root.dataset.slow;
     if (report.errors.length) {
       showErrors(report.errors);
       const first = report.errors[0];
@@ -287,7 +401,8 @@ export function mount(root, options) {
     markers = sim.markers();
     if (marks) marks.setAttribute('aria-label', `Markers: ${describeMarks(markers)}`);
     log?.reset(report.steps);
-    course.load(text, Simulator, text === loadedText ? lessonName : null);
+    // The study comes with a worker's report (computed there, off this thread).
+    course.load(text, Simulator, text === loadedText ? lessonName : null, report.study);
     fillSettings(settingsForm, sim.config());
     const statements = `${report.statements} statement${report.statements === 1 ? '' : 's'}`;
     let message = `Ran ${statements}: ${report.steps} step${report.steps === 1 ? '' : 's'}.`;
@@ -314,6 +429,7 @@ export function mount(root, options) {
 
   /** Load a new scenario: it becomes what Reset goes back to. */
   function load(text, { step = 0, autoplay = false, title: name, lesson = null } = {}) {
+    // Returns the report, or with a worker a promise of it.
     loadedText = text;
     if (name) title = name;
     lessonName = lesson;
@@ -336,13 +452,16 @@ export function mount(root, options) {
       textarea.scrollTop = textarea.scrollHeight;
     }
     const oldCount = before === ranText ? player.count : 0;
+    const sayLast = (report) => {
+      if (!report.errors.length && report.last && !report.stopped) {
+        const value = report.last.value;
+        const shown = value === null || value === undefined ? '' : ` → ${value > 0xffff ? hex(value) : value}`;
+        say(`Line ${report.last.line}: ${report.last.text}${shown}`, report.last.last_error ? 'error' : 'ok');
+      }
+      return report;
+    };
     const report = run(text, { playFrom: oldCount + 1, own: true });
-    if (!report.errors.length && report.last) {
-      const value = report.last.value;
-      const shown = value === null || value === undefined ? '' : ` → ${value > 0xffff ? hex(value) : value}`;
-      say(`Line ${report.last.line}: ${report.last.text}${shown}`, report.last.last_error ? 'error' : 'ok');
-    }
-    return report;
+    return report instanceof Promise ? report.then(sayLast) : sayLast(report);
   }
 
   function freshVar() {
@@ -373,11 +492,15 @@ export function mount(root, options) {
       if (!/^(0[xX][0-9a-fA-F]+|\d+)$/.test(size)) throw new Error('Size: write a number of bytes, like 8 or 0x1000.');
       const name = freshVar();
       const type = kind === 'reserve' ? 'MEM_RESERVE' : 'MEM_COMMIT';
+      const done = (report) => {
+        if (report.errors.length || destroyed) return;
+        lastVar = name;
+        if (accessForm) accessForm.elements.address.value = name;
+        if (kind === 'reserve') form.address.value = name;
+      };
       const report = append(`${name} = VirtualAlloc(${address}, ${size}, ${type}, ${form.protect.value});`);
-      if (report.errors.length) return;
-      lastVar = name;
-      if (accessForm) accessForm.elements.address.value = name;
-      if (kind === 'reserve') form.address.value = name;
+      if (report instanceof Promise) report.then(done);
+      else done(report);
     } catch (error) {
       formError(error);
     }
@@ -473,6 +596,7 @@ export function mount(root, options) {
     access,
     'page-out': pageOut,
     run: runEditor,
+    stop: stopRun,
     reset,
     share: () => share(false),
     embed: () => share(true),
@@ -587,12 +711,19 @@ export function mount(root, options) {
       say(`Settings: ${error.message}`, 'error');
     }
     const report = load(text, { step: Math.max(0, Math.trunc(Number(options.step)) || 0), lesson: options.lesson ?? null });
-    if (report.errors.length) show();
-    else if (options.autoplay) player.run();
+    const first = (r) => {
+      if (destroyed) return r;
+      if (r.errors.length) show();
+      else if (options.autoplay) player.run();
+      root.dataset.ready = 'true';
+      return r;
+    };
+    ready = report instanceof Promise ? report.then(first) : Promise.resolve(first(report));
   } else {
     show();
+    root.dataset.ready = 'true';
   }
-  root.dataset.ready = 'true';
+  setHidden('stop', true);
 
   return {
     simulator: sim,
@@ -603,8 +734,17 @@ export function mount(root, options) {
     script: scriptText,
     /** Show a message in the status line (`kind` is 'ok' or 'error'). */
     notify: say,
+    /** Stop the run on its way (the steps recorded so far stay). */
+    stop: stopRun,
+    /** The first run's report, once it has ended. */
+    get ready() { return ready; },
     destroy() {
       destroyed = true;
+      if (pending) {
+        clearTimeout(pending.timer);
+        pending = null;
+      }
+      runs?.destroy();
       player.pause();
       cancelAnimationFrame(drawQueued);
       cancelAnimationFrame(marksQueued);

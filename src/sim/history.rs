@@ -7,6 +7,11 @@
 //! big machine whose steps change little then keeps few checkpoints (its memory stays in
 //! proportion to what changed), and reaching a step costs about one picture's worth of
 //! work either way.
+//!
+//! A long run need not keep everything: [`History::take_before`] hands the steps (and
+//! deltas) recorded so far to whoever prints or sends them, and the history goes on
+//! counting from there (`pagelab run --json --steps` and the page's worker stream their
+//! steps this way); [`History::append`] rebuilds a history from such deltas elsewhere.
 
 use super::event::{Event, Step};
 use super::picture::{Picture, PictureDelta};
@@ -29,11 +34,13 @@ pub enum Recording {
 #[derive(Clone, Debug)]
 pub struct History {
     mode: Recording,
+    /// Steps handed out by [`History::take_before`]: `steps[0]` is step `first`.
+    first: usize,
     steps: Vec<Step>,
-    /// `deltas[i]` turns the picture before step `i` into the picture after it.
+    /// `deltas[i]` turns the picture before step `first + i` into the picture after it.
     deltas: Vec<PictureDelta>,
-    /// `(n, picture)`: the picture after the first `n` steps, by `n`; the first is the
-    /// picture before any step.
+    /// `(n, picture)`: the picture after the first `n` steps held, by `n`; the first is
+    /// the picture before step `first`.
     checkpoints: Vec<(usize, Picture)>,
     /// Bytes of the deltas since the last checkpoint.
     delta_bytes: usize,
@@ -47,6 +54,7 @@ impl History {
         let checkpoint_bytes = picture_bytes(&initial);
         History {
             mode,
+            first: 0,
             steps: Vec::new(),
             deltas: Vec::new(),
             checkpoints: vec![(0, initial)],
@@ -74,55 +82,114 @@ impl History {
         if let (Recording::Pictures, Some(delta)) = (self.mode, delta) {
             self.delta_bytes += delta.heap_bytes() + std::mem::size_of::<PictureDelta>();
             self.deltas.push(delta);
-            let since = self.deltas.len() - self.checkpoints.last().map_or(0, |c| c.0);
-            if since >= CHECKPOINT_INTERVAL && 2 * self.delta_bytes >= self.checkpoint_bytes {
-                let picture = picture();
-                self.checkpoint_bytes = picture_bytes(&picture);
-                self.delta_bytes = 0;
-                self.checkpoints.push((self.deltas.len(), picture));
+            if self.checkpoint_due() {
+                self.add_checkpoint(picture());
             }
         }
         self.steps.push(step);
     }
 
-    /// Number of recorded steps.
-    pub fn len(&self) -> usize {
-        self.steps.len()
-    }
-
-    /// True when nothing has been recorded.
-    pub fn is_empty(&self) -> bool {
-        self.steps.is_empty()
-    }
-
-    /// All steps.
-    pub fn steps(&self) -> &[Step] {
-        &self.steps
-    }
-
-    /// Step `index`, if recorded.
-    pub fn step(&self, index: usize) -> Option<&Step> {
-        self.steps.get(index)
-    }
-
-    /// The picture before any step.
-    pub fn initial_picture(&self) -> &Picture {
-        &self.checkpoints[0].1
-    }
-
-    /// The picture after step `index`, rebuilt from the nearest checkpoint before it.
-    pub fn picture_after(&self, index: usize) -> Option<Picture> {
-        if index >= self.deltas.len() {
-            return None;
+    /// Record one step whose picture is the previous one changed by `delta`: a history
+    /// rebuilt from another's [`History::take_before`] (the page's copy of its worker's run).
+    pub fn append(&mut self, step: Step, delta: PictureDelta) {
+        if self.mode == Recording::Off {
+            return;
         }
-        let done = index + 1;
+        if self.mode == Recording::Pictures {
+            self.delta_bytes += delta.heap_bytes() + std::mem::size_of::<PictureDelta>();
+            self.deltas.push(delta);
+            if self.checkpoint_due() {
+                let picture = self.held_picture(self.deltas.len());
+                self.add_checkpoint(picture);
+            }
+        }
+        self.steps.push(step);
+    }
+
+    /// Hand out the steps before `end` that are still held (and their picture deltas,
+    /// when pictures are recorded), and forget them: a long run streams its steps this
+    /// way in bounded memory. [`History::len`] still counts them; their pictures are gone.
+    pub fn take_before(&mut self, end: usize) -> (Vec<Step>, Vec<PictureDelta>) {
+        let n = end.clamp(self.first, self.len()) - self.first;
+        let steps: Vec<Step> = self.steps.drain(..n).collect();
+        let mut deltas = Vec::new();
+        if self.mode == Recording::Pictures && n > 0 {
+            let base = self.held_picture(n);
+            deltas = self.deltas.drain(..n).collect();
+            let mut checkpoints = vec![(0, base)];
+            checkpoints.extend(
+                self.checkpoints
+                    .drain(..)
+                    .filter(|c| c.0 > n)
+                    .map(|(k, p)| (k - n, p)),
+            );
+            self.checkpoints = checkpoints;
+        }
+        self.first += n;
+        (steps, deltas)
+    }
+
+    /// True when the deltas since the last checkpoint call for a new one.
+    fn checkpoint_due(&self) -> bool {
+        let since = self.deltas.len() - self.checkpoints.last().map_or(0, |c| c.0);
+        since >= CHECKPOINT_INTERVAL && 2 * self.delta_bytes >= self.checkpoint_bytes
+    }
+
+    fn add_checkpoint(&mut self, picture: Picture) {
+        self.checkpoint_bytes = picture_bytes(&picture);
+        self.delta_bytes = 0;
+        self.checkpoints.push((self.deltas.len(), picture));
+    }
+
+    /// The picture after the first `done` steps held, from the nearest checkpoint.
+    fn held_picture(&self, done: usize) -> Picture {
         let k = self.checkpoints.partition_point(|c| c.0 <= done) - 1;
         let (from, checkpoint) = &self.checkpoints[k];
         let mut picture = checkpoint.clone();
         for delta in &self.deltas[*from..done] {
             delta.apply(&mut picture);
         }
-        Some(picture)
+        picture
+    }
+
+    /// Number of recorded steps (including those handed out by `take_before`).
+    pub fn len(&self) -> usize {
+        self.first + self.steps.len()
+    }
+
+    /// True when nothing has been recorded.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The index of the first step still held (0 unless `take_before` handed some out).
+    pub fn first(&self) -> usize {
+        self.first
+    }
+
+    /// The steps still held, from step [`History::first`] on.
+    pub fn steps(&self) -> &[Step] {
+        &self.steps
+    }
+
+    /// Step `index`, if recorded and still held.
+    pub fn step(&self, index: usize) -> Option<&Step> {
+        self.steps.get(index.checked_sub(self.first)?)
+    }
+
+    /// The picture before the first step held (before any step, unless `take_before`
+    /// handed some out).
+    pub fn initial_picture(&self) -> &Picture {
+        &self.checkpoints[0].1
+    }
+
+    /// The picture after step `index`, rebuilt from the nearest checkpoint before it.
+    pub fn picture_after(&self, index: usize) -> Option<Picture> {
+        let index = index.checked_sub(self.first)?;
+        if index >= self.deltas.len() {
+            return None;
+        }
+        Some(self.held_picture(index + 1))
     }
 
     /// Checkpoints kept (the picture before any step counts as one).
@@ -230,6 +297,48 @@ mod tests {
             h.heap_bytes() > total as usize * 6,
             "at least the narrations"
         );
+    }
+
+    #[test]
+    fn steps_handed_out_rebuild_the_same_history_elsewhere() {
+        let mut h = History::new(Recording::Pictures, picture(0));
+        let mut copy = History::new(Recording::Pictures, picture(0));
+        let total = CHECKPOINT_INTERVAL as u64 * 3 + 40;
+        for n in 1..=total {
+            let delta = PictureDelta::between(&picture(n - 1), &picture(n));
+            h.push(step(n), Some(delta), || picture(n));
+            if n % 97 == 0 {
+                let (steps, deltas) = h.take_before(h.len() - 3);
+                for (s, d) in steps.into_iter().zip(deltas) {
+                    copy.append(s, d);
+                }
+            }
+        }
+        let (steps, deltas) = h.take_before(h.len());
+        assert_eq!(steps.len(), deltas.len());
+        for (s, d) in steps.into_iter().zip(deltas) {
+            copy.append(s, d);
+        }
+        assert_eq!(
+            (h.len(), h.first(), h.steps().len()),
+            (total as usize, total as usize, 0)
+        );
+        assert_eq!(copy.len() as u64, total);
+        assert!(copy.checkpoints() > 1, "the copy keeps its own checkpoints");
+        for i in [0usize, 96, 255, 256, 300, 511, 512, total as usize - 1] {
+            assert_eq!(
+                copy.picture_after(i),
+                Some(picture(i as u64 + 1)),
+                "step {i}"
+            );
+            assert_eq!(copy.step(i), Some(&step(i as u64 + 1)));
+        }
+        assert_eq!(h.picture_after(0), None, "handed out");
+        assert_eq!(h.step(0), None);
+        let delta = PictureDelta::between(&picture(total), &picture(total + 1));
+        h.push(step(total + 1), Some(delta), || picture(total + 1));
+        assert_eq!(h.step(total as usize), Some(&step(total + 1)));
+        assert_eq!(h.picture_after(total as usize), Some(picture(total + 1)));
     }
 
     #[test]

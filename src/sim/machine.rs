@@ -96,6 +96,12 @@ impl Machine {
         self.recorder.history()
     }
 
+    /// The recorded steps, to hand out ([`History::take_before`]) or to rebuild from
+    /// another machine's ([`History::append`]).
+    pub fn history_mut(&mut self) -> &mut History {
+        self.recorder.history_mut()
+    }
+
     /// The script line that the following steps belong to.
     pub fn set_line(&mut self, line: Option<u32>) {
         self.recorder.set_line(line);

@@ -194,6 +194,11 @@ impl Recorder {
         &self.history
     }
 
+    /// The history, to hand steps out of or to append to (see `History::take_before`).
+    pub fn history_mut(&mut self) -> &mut History {
+        &mut self.history
+    }
+
     /// The script line that the following steps belong to.
     pub fn set_line(&mut self, line: Option<u32>) {
         self.line = line;

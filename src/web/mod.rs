@@ -12,6 +12,7 @@ mod course;
 mod crossing;
 mod paint;
 mod session;
+mod worker;
 
 use serde::Serialize;
 use wasm_bindgen::prelude::*;

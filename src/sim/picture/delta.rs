@@ -7,9 +7,10 @@ use super::{
     RegionView, TableView, TlbView, Vpn, WorkingSetView, WsPageView,
 };
 use crate::sim::addr::Pfn;
+use serde::Serialize;
 
 /// A move of a frame on or off a list, in the order it happened.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub enum ListOp {
     /// `pfn` joins the tail of `list`.
     Push {
@@ -28,7 +29,7 @@ pub enum ListOp {
 }
 
 /// A change to the working set's pages, in the order it happened.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub enum WsOp {
     /// `vpn` is inserted at position `at` (its ages follow in a [`WsOp::Set`]).
     Insert {
@@ -111,8 +112,9 @@ impl WorkingSetView {
     }
 }
 
-/// One change from a picture to the next.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// One change from a picture to the next. Serialised (with [`ListOp`] and [`WsOp`]) for
+/// the page's worker, which sends deltas to the page as JSON (`crate::stream`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub enum Change {
     /// The regions, all of them (they change only in API calls).
     Regions(Box<[RegionView]>),

@@ -300,6 +300,7 @@ export function mount(root, options) {
         start(config) {
           sim.begin_import(config);
           run.started = true;
+          root.dataset.runner = 'worker';
           transcript = [];
           shownOutput = -1;
           markers = [];
@@ -319,6 +320,7 @@ export function mount(root, options) {
         failed(message, { unavailable }) {
           if (unavailable && !run.started) {
             // No worker here (a policy refused its file): run on this thread instead.
+            root.dataset.runner = 'page';
             endRun(run, finish(text, sim.load_script(text), how));
             return;
           }

@@ -1,10 +1,12 @@
 //! The JSON form in which recorded steps travel from the page's worker to the page
 //! (README "How it works"), and back into typed values.
 //!
-//! Writing uses the types' own `Serialize` (the same JSON JavaScript receives); reading is
-//! written out by hand over a `serde_json::Value`, because derived `Deserialize` code for
-//! every event and picture type doubled the wasm module (the page's download budget). A
-//! host test reads back every step of every bundled lesson exactly.
+//! Writing uses the types' own `Serialize` (the tree JavaScript receives, which crosses
+//! as a plain object); reading is written out by hand over a `serde_json::Value`, because
+//! derived `Deserialize` code for every event and picture type (or a JSON text parser)
+//! cost more of the wasm module than the page's download budget has. Integers past 2^53
+//! may arrive as exact hex strings (see `web::crossing`). A host test reads back every
+//! step of every bundled lesson exactly.
 
 use serde::Serialize;
 use serde_json::Value;
@@ -16,23 +18,21 @@ use crate::sim::picture::{
 };
 use crate::sim::{Access, Config, Event, FaultKind, FrameList, Policy, Pte, Step};
 
-/// Why a chunk could not be read (it was not written by [`write_chunk`]).
-pub type ReadError = String;
+/// What was wrong with a tree that [`chunk`] or [`config`] did not make.
+pub type ReadError = &'static str;
 
 type Read<T> = Result<T, ReadError>;
 
-/// The JSON text of `steps`, each with the delta that turns the picture before it into
-/// the picture after it.
-pub fn write_chunk(steps: &[(Step, PictureDelta)]) -> Result<String, String> {
+/// `steps`, each with the delta that turns the picture before it into the picture after
+/// it, as a JSON tree (the form `serde` gives them).
+pub fn chunk(steps: &[(Step, PictureDelta)]) -> Result<Value, String> {
     let pairs: Vec<(&Step, &[Change])> = steps.iter().map(|(s, d)| (s, d.changes())).collect();
-    let tree = serde_json::to_value(pairs).map_err(|e| e.to_string())?;
-    Ok(tree.to_string())
+    serde_json::to_value(pairs).map_err(|e| e.to_string())
 }
 
-/// The steps and deltas of a text written by [`write_chunk`].
-pub fn read_chunk(text: &str) -> Read<Vec<(Step, PictureDelta)>> {
-    let tree: Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
-    list(&tree, |pair| {
+/// The steps and deltas of a tree made by [`chunk`].
+pub fn read_chunk(tree: &Value) -> Read<Vec<(Step, PictureDelta)>> {
+    list(tree, |pair| {
         let pair = pair
             .as_array()
             .filter(|p| p.len() == 2)
@@ -41,25 +41,24 @@ pub fn read_chunk(text: &str) -> Read<Vec<(Step, PictureDelta)>> {
     })
 }
 
-/// The JSON text of a machine's settings.
-pub fn write_config(config: &Config) -> Result<String, String> {
-    serde_json::to_string(config).map_err(|e| e.to_string())
+/// A machine's settings as a JSON tree.
+pub fn config(config: &Config) -> Result<Value, String> {
+    serde_json::to_value(config).map_err(|e| e.to_string())
 }
 
-/// The settings of a text written by [`write_config`].
-pub fn read_config(text: &str) -> Read<Config> {
-    let v: Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+/// The settings of a tree made by [`config`].
+pub fn read_config(v: &Value) -> Read<Config> {
     Ok(Config {
-        frames: u32_of(&v, "frames")?,
-        pagefile: u32_of(&v, "pagefile")?,
-        working_set: u32_of(&v, "working_set")?,
-        policy: unit(field(&v, "policy")?, &POLICIES)?,
-        cluster: u32_of(&v, "cluster")?,
-        tlb: u32_of(&v, "tlb")?,
-        standby: bool_of(&v, "standby")?,
-        base: u64_of(&v, "base")?,
-        seed: u64_of(&v, "seed")?,
-        modified_threshold: u32_of(&v, "modified_threshold")?,
+        frames: u32_of(v, "frames")?,
+        pagefile: u32_of(v, "pagefile")?,
+        working_set: u32_of(v, "working_set")?,
+        policy: unit(field(v, "policy")?, &POLICIES)?,
+        cluster: u32_of(v, "cluster")?,
+        tlb: u32_of(v, "tlb")?,
+        standby: bool_of(v, "standby")?,
+        base: u64_of(v, "base")?,
+        seed: u64_of(v, "seed")?,
+        modified_threshold: u32_of(v, "modified_threshold")?,
     })
 }
 
@@ -88,11 +87,18 @@ const ACCESSES: [Access; 3] = [Access::Read, Access::Write, Access::Execute];
 const LEVELS: [Level; 4] = [Level::Pml4, Level::Pdpt, Level::Pd, Level::Pt];
 
 fn field<'a>(v: &'a Value, key: &str) -> Read<&'a Value> {
-    v.get(key).ok_or_else(|| format!("no field '{key}'"))
+    v.get(key).ok_or("a field is missing")
 }
 
+/// A whole number, or the exact hex text of one past 2^53 (`"0xffffffffffffffff"`).
 fn u64_in(v: &Value) -> Read<u64> {
-    v.as_u64().ok_or_else(|| format!("not a whole number: {v}"))
+    match v {
+        Value::String(hex) => hex
+            .strip_prefix("0x")
+            .and_then(|h| u64::from_str_radix(h, 16).ok()),
+        _ => v.as_u64(),
+    }
+    .ok_or("not a whole number")
 }
 
 fn u64_of(v: &Value, key: &str) -> Read<u64> {
@@ -100,32 +106,26 @@ fn u64_of(v: &Value, key: &str) -> Read<u64> {
 }
 
 fn u32_of(v: &Value, key: &str) -> Read<u32> {
-    u32::try_from(u64_of(v, key)?).map_err(|e| e.to_string())
+    u32::try_from(u64_of(v, key)?).map_err(|_| "a number out of range")
 }
 
 fn u16_of(v: &Value, key: &str) -> Read<u16> {
-    u16::try_from(u64_of(v, key)?).map_err(|e| e.to_string())
+    u16::try_from(u64_of(v, key)?).map_err(|_| "a number out of range")
 }
 
 fn bool_of(v: &Value, key: &str) -> Read<bool> {
-    field(v, key)?
-        .as_bool()
-        .ok_or_else(|| format!("'{key}' is not true or false"))
+    field(v, key)?.as_bool().ok_or("not true or false")
 }
 
 fn str_of(v: &Value, key: &str) -> Read<String> {
     field(v, key)?
         .as_str()
         .map(str::to_string)
-        .ok_or_else(|| format!("'{key}' is not text"))
+        .ok_or("not text")
 }
 
 fn list<T>(v: &Value, item: impl Fn(&Value) -> Read<T>) -> Read<Vec<T>> {
-    v.as_array()
-        .ok_or_else(|| format!("not a list: {v}"))?
-        .iter()
-        .map(item)
-        .collect()
+    v.as_array().ok_or("not a list")?.iter().map(item).collect()
 }
 
 fn maybe<T>(v: &Value, item: impl Fn(&Value) -> Read<T>) -> Read<Option<T>> {
@@ -141,7 +141,7 @@ fn unit<T: Serialize + Copy>(v: &Value, all: &[T]) -> Read<T> {
     all.iter()
         .copied()
         .find(|x| serde_json::to_value(x).ok().as_ref() == Some(v))
-        .ok_or_else(|| format!("unknown name {v}"))
+        .ok_or("an unknown name")
 }
 
 fn vpn(v: &Value) -> Read<Vpn> {
@@ -151,7 +151,7 @@ fn vpn(v: &Value) -> Read<Vpn> {
 fn pfn(v: &Value) -> Read<Pfn> {
     u32::try_from(u64_in(v)?)
         .map(Pfn)
-        .map_err(|e| e.to_string())
+        .map_err(|_| "a number out of range")
 }
 
 fn vpn_of(v: &Value, key: &str) -> Read<Vpn> {
@@ -171,7 +171,7 @@ fn step(v: &Value) -> Read<Step> {
         events: list(field(v, "events")?, event)?,
         narration: str_of(v, "narration")?,
         line: maybe(field(v, "line")?, |l| {
-            u32::try_from(u64_in(l)?).map_err(|e| e.to_string())
+            u32::try_from(u64_in(l)?).map_err(|_| "a number out of range")
         })?,
     })
 }
@@ -195,7 +195,7 @@ fn pte(v: &Value) -> Read<Pte> {
         "prototype" => Pte::Prototype {
             index: u32_of(v, "index")?,
         },
-        other => return Err(format!("unknown PTE kind '{other}'")),
+        _ => return Err("an unknown PTE kind"),
     })
 }
 
@@ -322,12 +322,12 @@ fn event(v: &Value) -> Read<Event> {
         "output" => Event::Output {
             text: str_of(v, "text")?,
         },
-        other => return Err(format!("unknown event kind '{other}'")),
+        _ => return Err("an unknown event kind"),
     })
 }
 
 fn u32_in(v: &Value) -> Read<u32> {
-    u32::try_from(u64_in(v)?).map_err(|e| e.to_string())
+    u32::try_from(u64_in(v)?).map_err(|_| "a number out of range")
 }
 
 /// The `[a, b, …]` of a tuple variant, with exactly `n` items.
@@ -335,7 +335,7 @@ fn tuple(v: &Value, n: usize) -> Read<&[Value]> {
     v.as_array()
         .map(Vec::as_slice)
         .filter(|t| t.len() == n)
-        .ok_or_else(|| format!("not {n} items: {v}"))
+        .ok_or("a tuple of the wrong length")
 }
 
 fn region(v: &Value) -> Read<RegionView> {
@@ -360,7 +360,7 @@ fn owner(v: &Value) -> Read<Owner> {
             section: SectionId(u32_of(v, "section")?),
             index: u32_of(v, "index")?,
         },
-        other => return Err(format!("unknown owner kind '{other}'")),
+        _ => return Err("an unknown owner kind"),
     })
 }
 
@@ -448,7 +448,7 @@ fn change(v: &Value) -> Read<Change> {
         }
         "Counter" => {
             let t = tuple(v, 2)?;
-            let index = u8::try_from(u64_in(&t[0])?).map_err(|e| e.to_string())?;
+            let index = u8::try_from(u64_in(&t[0])?).map_err(|_| "a number out of range")?;
             Change::Counter(index, u64_in(&t[1])?)
         }
         "Commit" => Change::Commit(CommitView {
@@ -461,7 +461,7 @@ fn change(v: &Value) -> Read<Change> {
             name: str_of(v, "name")?,
             cr3: u64_of(v, "cr3")?,
         })),
-        other => return Err(format!("unknown change '{other}'")),
+        _ => return Err("an unknown change"),
     })
 }
 
@@ -471,7 +471,7 @@ fn variant(v: &Value) -> Read<(&str, &Value)> {
         .filter(|o| o.len() == 1)
         .and_then(|o| o.iter().next())
         .map(|(k, v)| (k.as_str(), v))
-        .ok_or_else(|| format!("not a variant: {v}"))
+        .ok_or("not a variant")
 }
 
 fn list_op(v: &Value) -> Read<ListOp> {
@@ -480,7 +480,7 @@ fn list_op(v: &Value) -> Read<ListOp> {
     match name {
         "Push" => Ok(ListOp::Push { list, pfn }),
         "Unlink" => Ok(ListOp::Unlink { list, pfn }),
-        other => Err(format!("unknown list move '{other}'")),
+        _ => Err("an unknown list move"),
     }
 }
 
@@ -497,6 +497,6 @@ fn ws_op(v: &Value) -> Read<WsOp> {
             at,
             page: ws_page(field(v, "page")?)?,
         }),
-        other => Err(format!("unknown working-set change '{other}'")),
+        _ => Err("an unknown working-set change"),
     }
 }

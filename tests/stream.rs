@@ -32,9 +32,9 @@ fn every_recorded_step_reads_back_exactly() {
             continue;
         };
         let config = script::machine_config(&program);
-        let config_text = stream::write_config(&config).expect("writes");
+        let config_tree = stream::config(&config).expect("writes");
         assert_eq!(
-            stream::read_config(&config_text),
+            stream::read_config(&config_tree),
             Ok(config.clone()),
             "{name}"
         );
@@ -50,8 +50,8 @@ fn every_recorded_step_reads_back_exactly() {
             let history = machine.history_mut();
             let (steps, deltas) = history.take_before(history.len());
             let pairs: Vec<_> = steps.into_iter().zip(deltas).collect();
-            let text = stream::write_chunk(&pairs).expect("writes");
-            let back = stream::read_chunk(&text).unwrap_or_else(|e| panic!("{name}: {e}\n{text}"));
+            let tree = stream::chunk(&pairs).expect("writes");
+            let back = stream::read_chunk(&tree).unwrap_or_else(|e| panic!("{name}: {e}\n{tree}"));
             assert_eq!(back, pairs, "{name}");
             for (step, delta) in back {
                 copy.history_mut().append(step, delta);
@@ -75,12 +75,30 @@ fn every_recorded_step_reads_back_exactly() {
 #[test]
 fn a_broken_chunk_is_an_error_not_a_panic() {
     for text in [
-        "",
+        "null",
         "{}",
         "[[{}]]",
         r#"[[{"events":[{"kind":"nonsense"}],"narration":"x","line":null},{}]]"#,
         r#"[[{"events":[],"narration":"x","line":-1},{}]]"#,
     ] {
-        assert!(stream::read_chunk(text).is_err(), "{text}");
+        let tree: serde_json::Value = serde_json::from_str(text).expect("JSON");
+        assert!(stream::read_chunk(&tree).is_err(), "{text}");
     }
+}
+
+#[test]
+fn integers_past_2_to_the_53_read_back_from_their_hex_text() {
+    // The page's crossing writes them as exact hex strings (web::crossing).
+    let tree: serde_json::Value = serde_json::from_str(
+        r#"[[{"events":[{"kind":"call","name":"VirtualAlloc","args":[0,"0xffffffffffffffff",4096,4]}],"narration":"n","line":1},[]]]"#,
+    )
+    .expect("JSON");
+    let back = stream::read_chunk(&tree).expect("reads");
+    assert_eq!(
+        back[0].0.events[0],
+        pagelab::sim::Event::Call {
+            name: "VirtualAlloc".into(),
+            args: vec![0, u64::MAX, 4096, 4]
+        }
+    );
 }

@@ -14,7 +14,7 @@ pub const MAX_SCRIPT_BYTES: usize = 256 * 1024;
 
 /// Most steps one run records: past this the run stops, so a runaway script cannot
 /// exhaust the tab's memory. Statements are capped too (the runner's own limit).
-pub const MAX_STEPS: usize = 200_000;
+pub const MAX_STEPS: usize = script::Limits::DEFAULT.steps;
 
 /// Most bytes of transcript kept; a chatty loop's output is cut with a note past this.
 const MAX_TRANSCRIPT_BYTES: usize = 64 * 1024;

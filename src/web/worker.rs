@@ -1,7 +1,7 @@
 //! Runs off the page's main thread (README "How it works"): the page's Web Worker
 //! (`www/run-worker.js`) runs a script with a [`WorkerRun`] of its own wasm instance and
-//! sends the recorded steps and picture deltas to the page in small JSON chunks as they
-//! come; the page's [`Simulator`] appends each chunk to its own history
+//! sends the recorded steps and picture deltas to the page in small chunks (plain
+//! objects, see `crate::stream`) as they come; the page's [`Simulator`] appends each chunk to its own history
 //! ([`Simulator::begin_import`], [`Simulator::import_steps`]), so painting, pictures and
 //! the step API stay synchronous there. The worker forgets what it has sent, so its own
 //! memory stays small however long the run.
@@ -16,8 +16,9 @@ use crate::sim::picture::PictureDelta;
 use crate::sim::{Machine, Step};
 use crate::stream;
 
-/// Most bytes of step chunks one run sends: past this the run stops, so the page's copy
-/// of the history stays within a known bound (see README "How it works").
+/// Most bytes (estimated as the page's history holds them) of the steps one run sends:
+/// past this the run stops, so the page's copy of the history stays within a known
+/// bound (see README "How it works").
 pub const MAX_SENT_BYTES: usize = 96 << 20;
 
 /// A script running in the worker, handed out a chunk of steps at a time.
@@ -69,10 +70,10 @@ impl WorkerRun {
         }
     }
 
-    /// The machine's settings as JSON, for [`Simulator::begin_import`].
-    pub fn config(&mut self) -> Result<String, JsError> {
+    /// The machine's settings, for [`Simulator::begin_import`].
+    pub fn config(&mut self) -> Result<JsValue, JsError> {
         let run = self.running()?;
-        stream::write_config(run.machine_mut().config()).map_err(js_error)
+        to_js(&stream::config(run.machine_mut().config()).map_err(js_error)?)
     }
 
     /// Run until at least `steps` more steps are recorded or the run ends; true once it
@@ -83,24 +84,23 @@ impl WorkerRun {
         Ok(too_big || run.advance(steps))
     }
 
-    /// The next at most `max_steps` recorded steps not yet handed out, as the JSON that
+    /// The next at most `max_steps` recorded steps not yet handed out, as the value that
     /// [`Simulator::import_steps`] takes, or `undefined` when none are left. The worker
     /// forgets them.
-    pub fn take_chunk(&mut self, max_steps: usize) -> Result<Option<String>, JsError> {
+    pub fn take_chunk(&mut self, max_steps: usize) -> Result<JsValue, JsError> {
         if self.pending.is_empty() {
             let history = self.running()?.machine_mut().history_mut();
             let (steps, deltas) = history.take_before(history.len());
             self.pending.extend(steps.into_iter().zip(deltas));
         }
         if self.pending.is_empty() {
-            return Ok(None);
+            return Ok(JsValue::UNDEFINED);
         }
         let n = max_steps.clamp(1, self.pending.len());
         let pairs: Vec<(Step, PictureDelta)> = self.pending.drain(..n).collect();
-        let text = stream::write_chunk(&pairs).map_err(js_error)?;
-        self.bytes_sent += text.len();
+        self.bytes_sent += pairs.iter().map(held_bytes).sum::<usize>();
         self.too_big = self.bytes_sent >= MAX_SENT_BYTES;
-        Ok(Some(text))
+        to_js(&stream::chunk(&pairs).map_err(js_error)?)
     }
 
     /// The transcript entries `[{cursor, kind, line, text}]` recorded since the last call.
@@ -159,23 +159,35 @@ impl WorkerRun {
 
 #[wasm_bindgen]
 impl Simulator {
-    /// Start a new, empty run on a fresh machine with `config` (the JSON of
+    /// Start a new, empty run on a fresh machine with `config` (the value of
     /// [`WorkerRun::config`]); the steps on show are replaced. The chunks of
     /// [`WorkerRun::take_chunk`] follow through [`Simulator::import_steps`].
-    pub fn begin_import(&mut self, config: &str) -> Result<(), JsError> {
-        let config = stream::read_config(config).map_err(js_error)?;
+    pub fn begin_import(&mut self, config: JsValue) -> Result<(), JsError> {
+        let tree: serde_json::Value =
+            serde_wasm_bindgen::from_value(config).map_err(|e| js_error(e.to_string()))?;
+        let config = stream::read_config(&tree).map_err(js_error)?;
         self.machine = Machine::new(config);
         self.view = Default::default();
         Ok(())
     }
 
     /// Append one chunk of steps from the worker; returns the steps recorded in all.
-    pub fn import_steps(&mut self, chunk: &str) -> Result<usize, JsError> {
-        let pairs = stream::read_chunk(chunk).map_err(js_error)?;
+    pub fn import_steps(&mut self, chunk: JsValue) -> Result<usize, JsError> {
+        let tree: serde_json::Value =
+            serde_wasm_bindgen::from_value(chunk).map_err(|e| js_error(e.to_string()))?;
+        let pairs = stream::read_chunk(&tree).map_err(js_error)?;
         let history = self.machine.history_mut();
         for (step, delta) in pairs {
             history.append(step, delta);
         }
         Ok(history.len())
     }
+}
+
+/// About how many bytes one step and its delta take in the page's history.
+fn held_bytes((step, delta): &(Step, PictureDelta)) -> usize {
+    std::mem::size_of::<(Step, PictureDelta)>()
+        + step.narration.len()
+        + step.events.len() * std::mem::size_of::<crate::sim::Event>()
+        + delta.heap_bytes()
 }

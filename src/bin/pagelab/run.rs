@@ -69,8 +69,15 @@ pub(crate) fn cmd_run(args: &[String]) -> ExitCode {
             ));
         }
         written = if options.json {
-            let steps = machine.history().steps().get(result.steps.clone());
-            run_json_row(&mut out, &result, steps.filter(|_| options.steps))
+            let history = machine.history();
+            let held = result.steps.start.saturating_sub(history.first())
+                ..result.steps.end.saturating_sub(history.first());
+            let steps = history.steps().get(held);
+            let row = run_json_row(&mut out, &result, steps.filter(|_| options.steps));
+            // The row holds its steps now: forget them, so a long run streams in bounded
+            // memory (issue 13: a loop of memsets held 2.6 GB of steps before).
+            machine.history_mut().take_before(result.steps.end);
+            row
         } else {
             if let Some(x) = &result.exception {
                 report.push(run_exception_text(result.line, x));

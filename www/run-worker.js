@@ -10,7 +10,7 @@ import { initSync, WorkerRun, Simulator } from './pkg/pagelab.js';
 /** Steps recorded between two looks at the clock; a slice is a few milliseconds. */
 const SLICE_STEPS = 2000;
 /** Steps per chunk: small enough that the page imports one well under 50 ms. */
-const CHUNK_STEPS = 400;
+const CHUNK_STEPS = 200;
 
 let ready = false;
 

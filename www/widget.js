@@ -308,7 +308,9 @@ export function mount(root, options) {
           player.load(0, 0);
         },
         chunk(json, output, statements) {
+          const before = sim.step_count();
           const count = sim.import_steps(json);
+          for (const m of sim.markers_between(before, count)) markers.push(m);
           run.statements = statements;
           for (const entry of output) transcript.push(entry);
           player.setCount(count);
@@ -321,7 +323,9 @@ export function mount(root, options) {
           if (unavailable && !run.started) {
             // No worker here (a policy refused its file): run on this thread instead.
             root.dataset.runner = 'page';
-            endRun(run, finish(text, sim.load_script(text), how));
+            const report = sim.load_script(text);
+            markers = sim.markers();
+            endRun(run, finish(text, report, how));
             return;
           }
           endRun(run, finish(text, partialReport(run, `the run failed inside the simulator (${message}); the steps before it are shown`), how));
@@ -400,7 +404,8 @@ export function mount(root, options) {
     root.dataset.edited = 'false';
     transcript = report.output;
     shownOutput = -1;
-    markers = sim.markers();
+    // A run from the worker gathered its markers chunk by chunk.
+    if (!runs) markers = sim.markers();
     if (marks) marks.setAttribute('aria-label', `Markers: ${describeMarks(markers)}`);
     log?.reset(report.steps);
     // The study comes with a worker's report (computed there, off this thread).

@@ -386,14 +386,17 @@ impl Simulator {
 
     /// The scrubber markers: `[{cursor, kind}]` for every fault, page-out and exception step.
     pub fn markers(&self) -> Result<JsValue, JsError> {
-        let list: Vec<Marker> = self
-            .machine
-            .history()
-            .steps()
-            .iter()
-            .enumerate()
-            .filter_map(|(i, s)| {
-                s.marker().map(|kind| Marker {
+        self.markers_between(0, self.machine.history().len())
+    }
+
+    /// The markers of the steps leading to positions `from + 1..=to` (one chunk of a run
+    /// that streams in from the worker), in the shape of `markers`.
+    pub fn markers_between(&self, from: usize, to: usize) -> Result<JsValue, JsError> {
+        let history = self.machine.history();
+        let list: Vec<Marker> = (from..to.min(history.len()))
+            .filter_map(|i| {
+                let kind = history.step(i)?.marker()?;
+                Some(Marker {
                     cursor: i + 1,
                     kind,
                 })

@@ -70,10 +70,12 @@ impl WorkerRun {
         }
     }
 
-    /// The machine's settings, for [`Simulator::begin_import`].
-    pub fn config(&mut self) -> Result<JsValue, JsError> {
+    /// The machine's settings (JSON text), for [`Simulator::begin_import`].
+    pub fn config(&mut self) -> Result<String, JsError> {
         let run = self.running()?;
-        to_js(&stream::config(run.machine_mut().config()).map_err(js_error)?)
+        Ok(stream::config(run.machine_mut().config())
+            .map_err(js_error)?
+            .to_string())
     }
 
     /// Run until at least `steps` more steps are recorded or the run ends; true once it
@@ -84,7 +86,7 @@ impl WorkerRun {
         Ok(too_big || run.advance(steps))
     }
 
-    /// The next at most `max_steps` recorded steps not yet handed out, as the value that
+    /// The next at most `max_steps` recorded steps not yet handed out, as the JSON text that
     /// [`Simulator::import_steps`] takes, or `undefined` when none are left. The worker
     /// forgets them.
     pub fn take_chunk(&mut self, max_steps: usize) -> Result<JsValue, JsError> {
@@ -100,7 +102,8 @@ impl WorkerRun {
         let pairs: Vec<(Step, PictureDelta)> = self.pending.drain(..n).collect();
         self.bytes_sent += pairs.iter().map(held_bytes).sum::<usize>();
         self.too_big = self.bytes_sent >= MAX_SENT_BYTES;
-        to_js(&stream::chunk(&pairs).map_err(js_error)?)
+        // JSON text: a string crosses to the page far faster than an object tree.
+        Ok(stream::chunk(&pairs).map_err(js_error)?.to_string().into())
     }
 
     /// The transcript entries `[{cursor, kind, line, text}]` recorded since the last call.
@@ -163,18 +166,28 @@ impl Simulator {
     /// [`WorkerRun::config`]); the steps on show are replaced. The chunks of
     /// [`WorkerRun::take_chunk`] follow through [`Simulator::import_steps`].
     pub fn begin_import(&mut self, config: JsValue) -> Result<(), JsError> {
-        let tree: serde_json::Value =
-            serde_wasm_bindgen::from_value(config).map_err(|e| js_error(e.to_string()))?;
+        let tree: serde_json::Value = config
+            .as_string()
+            .and_then(|text| serde_json::from_str(&text).ok())
+            .ok_or_else(|| js_error("settings that are not JSON"))?;
         let config = stream::read_config(&tree).map_err(js_error)?;
         self.machine = Machine::new(config);
         self.view = Default::default();
         Ok(())
     }
 
+    /// An estimate of the bytes the recorded steps take here (steps, picture deltas and
+    /// checkpoints; see `History::heap_bytes`).
+    pub fn history_bytes(&self) -> usize {
+        self.machine.history().heap_bytes()
+    }
+
     /// Append one chunk of steps from the worker; returns the steps recorded in all.
     pub fn import_steps(&mut self, chunk: JsValue) -> Result<usize, JsError> {
-        let tree: serde_json::Value =
-            serde_wasm_bindgen::from_value(chunk).map_err(|e| js_error(e.to_string()))?;
+        let tree: serde_json::Value = chunk
+            .as_string()
+            .and_then(|text| serde_json::from_str(&text).ok())
+            .ok_or_else(|| js_error("a chunk of steps that is not JSON"))?;
         let pairs = stream::read_chunk(&tree).map_err(js_error)?;
         let history = self.machine.history_mut();
         for (step, delta) in pairs {

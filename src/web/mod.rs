@@ -358,9 +358,13 @@ impl Simulator {
     }
 
     /// The picture of the machine as it is now (regions, frames, slots, counters, …);
-    /// `ptes` is an object from virtual page number (as a decimal string) to entry.
+    /// `ptes` is an object from virtual page number (as a decimal string) to entry. After
+    /// a run imported from the worker, that is the picture after its last step.
     pub fn snapshot(&self) -> Result<JsValue, JsError> {
-        to_js(&self.machine.picture())
+        if self.machine.history().is_empty() {
+            return to_js(&self.machine.picture());
+        }
+        to_js(&self.picture_at(self.machine.history().len()))
     }
 
     /// Steps recorded so far.

@@ -164,7 +164,9 @@ impl WorkerRun {
 impl Simulator {
     /// Start a new, empty run on a fresh machine with `config` (the value of
     /// [`WorkerRun::config`]); the steps on show are replaced. The chunks of
-    /// [`WorkerRun::take_chunk`] follow through [`Simulator::import_steps`].
+    /// [`WorkerRun::take_chunk`] follow through [`Simulator::import_steps`]. The machine's
+    /// own state stays at its start (the steps carry their pictures), so `reserve`,
+    /// `commit`, `access` and `page_out` belong to simulators that run scripts themselves.
     pub fn begin_import(&mut self, config: JsValue) -> Result<(), JsError> {
         let tree: serde_json::Value = config
             .as_string()

@@ -11,11 +11,11 @@ import path from 'node:path';
 import { serve, launch, open, ROOT, CSP } from './harness.mjs';
 import { openPage, settled } from './element-harness.mjs';
 
-/** A loop that would run for minutes: every pass touches 17 new pages. */
-const RUNAWAY = `#pragma pagelab frames=4096 working_set=4096 pagefile=65536
-char *p = VirtualAlloc(NULL, 64 * 1024 * 1024, MEM_COMMIT, PAGE_READWRITE);
+/** A loop that runs to the step limit: every pass faults a page back in. */
+const RUNAWAY = `#pragma pagelab frames=16 working_set=8 pagefile=1024
+char *p = VirtualAlloc(NULL, 256 * 4096, MEM_COMMIT, PAGE_READWRITE);
 for (int i = 0; i < 100000; i++) {
-    memset(p + (i % 900) * 17 * 4096, i, 17 * 4096);
+    p[(i % 256) * 4096] = i;
 }
 `;
 
@@ -97,7 +97,7 @@ test('a runaway script leaves the page responsive, Stop keeps the steps so far v
   const { page, errors } = await open(browser.context, `${server.url}index.html`);
   await countFrames(page);
   await runScript(page, RUNAWAY);
-  await page.waitForSelector('[data-action=stop]:not([hidden])', { timeout: 5000 });
+  await page.waitForFunction(() => document.querySelector('[data-action=stop]')?.hidden === false, null, { timeout: 10000, polling: 50 });
   const before = await page.evaluate(() => window.__frames);
   await page.waitForTimeout(1000);
   const during = await page.evaluate(() => ({ frames: window.__frames, running: document.querySelector('[data-pagelab]').dataset.running }));
@@ -176,7 +176,7 @@ test('a share link with a runaway script opens a tab that works', async () => {
   const problems = [];
   visit.on('pageerror', (e) => problems.push(String(e)));
   await visit.goto(link);
-  await visit.waitForSelector('[data-action=stop]:not([hidden])', { timeout: 10000 });
+  await visit.waitForFunction(() => document.querySelector('[data-action=stop]')?.hidden === false, null, { timeout: 10000, polling: 50 });
   await visit.click('[data-action=stop]');
   await visit.waitForSelector('[data-pagelab][data-ready=true]');
   assert.ok(Number(await visit.getAttribute('[data-pagelab]', 'data-steps')) > 0);

@@ -17,6 +17,12 @@ const SCRIPTS = {
 char *p = VirtualAlloc(NULL, 16 * 1024 * 1024, MEM_COMMIT, PAGE_READWRITE);
 memset(p, 1, 16 * 1024 * 1024);
 `,
+  'a fault loop to the step limit, 16 frames': `#pragma pagelab frames=16 working_set=8 pagefile=1024
+char *p = VirtualAlloc(NULL, 256 * 4096, MEM_COMMIT, PAGE_READWRITE);
+for (int i = 0; i < 100000; i++) {
+    p[(i % 256) * 4096] = i;
+}
+`,
   'loop of 17-page memsets to the step limit': `#pragma pagelab frames=16 pagefile=65536
 char *p = VirtualAlloc(NULL, 64 * 1024 * 1024, MEM_COMMIT, PAGE_READWRITE);
 for (int i = 0; i < 100000; i++) {

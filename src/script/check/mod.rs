@@ -8,6 +8,8 @@ mod flow;
 
 pub use flow::Function;
 
+use std::collections::BTreeMap;
+
 use super::ast::{Action, BinOp, Declarator, Expr, ExprKind, Instr, Span, Statement, Stmt, UnOp};
 use super::builtins::Signature;
 use super::error::Errors;
@@ -65,40 +67,11 @@ fn constant(name: &str) -> Option<(u64, Ty)> {
     }
 }
 
-/// Names to slots, sorted by name: a sorted list rather than a `BTreeMap<String, usize>`,
-/// whose B-tree code for string keys would be one more copy in the wasm module (the page's
-/// download budget). Scripts declare few variables, so inserting into a list is cheap.
-#[derive(Default)]
-struct Scope(Vec<(String, usize)>);
-
-impl Scope {
-    fn find(&self, name: &str) -> Result<usize, usize> {
-        self.0.binary_search_by(|(n, _)| n.as_str().cmp(name))
-    }
-
-    fn get(&self, name: &str) -> Option<&usize> {
-        self.find(name).ok().map(|i| &self.0[i].1)
-    }
-
-    /// Bind `name` to `slot`, replacing an earlier binding.
-    fn insert(&mut self, name: String, slot: usize) {
-        match self.find(&name) {
-            Ok(i) => self.0[i].1 = slot,
-            Err(i) => self.0.insert(i, (name, slot)),
-        }
-    }
-
-    /// The names in order.
-    fn keys(&self) -> impl Iterator<Item = &String> {
-        self.0.iter().map(|(n, _)| n)
-    }
-}
-
 /// The variables of the function being checked.
 #[derive(Default)]
 struct Locals {
     slots: Vec<SlotInfo>,
-    scope: Scope,
+    scope: BTreeMap<String, usize>,
 }
 
 /// Checks parsed statements and collects the program's variables and code.
@@ -108,7 +81,7 @@ pub(crate) struct Checker<'a> {
     /// Every global variable (top level and main's), by slot.
     pub slots: Vec<SlotInfo>,
     /// The slot each global name refers to now.
-    scope: Scope,
+    scope: BTreeMap<String, usize>,
     /// The locals of the function being checked, if any.
     locals: Option<Locals>,
     /// The flat code built so far (the top level's, or the function's being checked).
@@ -129,7 +102,7 @@ impl<'a> Checker<'a> {
             src,
             errors,
             slots: Vec::new(),
-            scope: Scope::default(),
+            scope: BTreeMap::new(),
             locals: None,
             code: Vec::new(),
             functions: Vec::new(),

@@ -154,17 +154,13 @@ fn ask(o: &Outline, ran: &[Ran], steps: &[Step], s: &mut Study) {
                     explanation,
                     hint: kind.hint(),
                 };
-                // In the order they are asked (a loop can run a later line first); kept
-                // by insertion, as a library sort would add a routine to the page's wasm.
-                let at = asked
-                    .iter()
-                    .take_while(|q: &&Question| q.ask <= question.ask)
-                    .count();
-                asked.insert(at, question);
+                asked.push(question);
             }
             Err(message) => fail(d.at, d.col, message),
         }
     }
+    // In the order they are asked (a loop can run a later line first).
+    asked.sort_by_key(|q| q.ask);
     s.questions = asked;
 }
 

@@ -113,9 +113,7 @@ pub fn outline(text: &str) -> Outline {
         let trimmed = raw.trim_start();
         if let Some(rest) = trimmed.strip_prefix("//?") {
             let indent = raw.len() - trimmed.len();
-            // A byte search, not `str::rfind`: the page's wasm stays without the
-            // substring searcher (see scripts/size).
-            let arrow = rest.as_bytes().windows(2).rposition(|w| w == b"=>");
+            let arrow = rest.rfind("=>");
             let (prompt, answer, col) = match arrow {
                 Some(at) => {
                     let answer = rest[at + 2..].trim();

@@ -29,6 +29,8 @@ pub enum Recording {
 #[derive(Clone, Debug)]
 pub struct History {
     mode: Recording,
+    /// Steps forgotten by [`History::forget_steps_before`]: `steps[0]` is step `first`.
+    first: usize,
     steps: Vec<Step>,
     /// `deltas[i]` turns the picture before step `i` into the picture after it.
     deltas: Vec<PictureDelta>,
@@ -47,6 +49,7 @@ impl History {
         let checkpoint_bytes = picture_bytes(&initial);
         History {
             mode,
+            first: 0,
             steps: Vec::new(),
             deltas: Vec::new(),
             checkpoints: vec![(0, initial)],
@@ -85,24 +88,43 @@ impl History {
         self.steps.push(step);
     }
 
-    /// Number of recorded steps.
+    /// Number of recorded steps, forgotten ones included.
     pub fn len(&self) -> usize {
-        self.steps.len()
+        self.first + self.steps.len()
     }
 
     /// True when nothing has been recorded.
     pub fn is_empty(&self) -> bool {
-        self.steps.is_empty()
+        self.len() == 0
     }
 
-    /// All steps.
+    /// The steps still held, from step [`History::first_held`] on (all of them unless
+    /// [`History::forget_steps_before`] was called).
     pub fn steps(&self) -> &[Step] {
         &self.steps
     }
 
-    /// Step `index`, if recorded.
+    /// The index of the first step still held.
+    pub fn first_held(&self) -> usize {
+        self.first
+    }
+
+    /// Step `index`, if recorded and still held.
     pub fn step(&self, index: usize) -> Option<&Step> {
-        self.steps.get(index)
+        self.steps.get(index.checked_sub(self.first)?)
+    }
+
+    /// Forget the steps before `end` once they have been written out, so that a long run
+    /// streams its steps in bounded memory (`pagelab run --json --steps`); [`History::len`]
+    /// still counts them. Only a history of steps without pictures forgets: every step's
+    /// picture must stay reachable, and it is built from the steps before it.
+    pub fn forget_steps_before(&mut self, end: usize) {
+        if self.mode != Recording::Steps {
+            return;
+        }
+        let n = end.saturating_sub(self.first).min(self.steps.len());
+        self.steps.drain(..n);
+        self.first += n;
     }
 
     /// The picture before any step.
@@ -206,6 +228,31 @@ mod tests {
             narration: format!("step {n}"),
             line: None,
         }
+    }
+
+    #[test]
+    fn printed_steps_are_forgotten_but_counted() {
+        let mut h = History::new(Recording::Steps, Picture::default());
+        for n in 0..10 {
+            h.push(step(n), None, || picture(n));
+        }
+        h.forget_steps_before(4);
+        assert_eq!((h.len(), h.first_held(), h.steps().len()), (10, 4, 6));
+        assert!(h.step(3).is_none());
+        assert_eq!(h.step(4), Some(&step(4)));
+        h.forget_steps_before(2);
+        assert_eq!(h.first_held(), 4, "forgetting never goes back");
+        h.forget_steps_before(99);
+        assert_eq!((h.len(), h.steps().len()), (10, 0));
+
+        let mut with_pictures = History::new(Recording::Pictures, picture(0));
+        with_pictures.push(step(1), None, || picture(1));
+        with_pictures.forget_steps_before(1);
+        assert_eq!(
+            with_pictures.step(0),
+            Some(&step(1)),
+            "pictures keep their steps"
+        );
     }
 
     #[test]

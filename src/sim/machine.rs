@@ -97,6 +97,12 @@ impl Machine {
         self.recorder.history()
     }
 
+    /// Forget the recorded steps before `end`, once written out (see
+    /// [`History::forget_steps_before`]).
+    pub fn forget_steps_before(&mut self, end: usize) {
+        self.recorder.forget_steps_before(end);
+    }
+
     /// The script line that the following steps belong to.
     pub fn set_line(&mut self, line: Option<u32>) {
         self.recorder.set_line(line);

@@ -194,6 +194,11 @@ impl Recorder {
         &self.history
     }
 
+    /// Forget the recorded steps before `end` (see [`History::forget_steps_before`]).
+    pub fn forget_steps_before(&mut self, end: usize) {
+        self.history.forget_steps_before(end);
+    }
+
     /// The script line that the following steps belong to.
     pub fn set_line(&mut self, line: Option<u32>) {
         self.line = line;

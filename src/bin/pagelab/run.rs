@@ -69,8 +69,15 @@ pub(crate) fn cmd_run(args: &[String]) -> ExitCode {
             ));
         }
         written = if options.json {
-            let steps = machine.history().steps().get(result.steps.clone());
-            run_json_row(&mut out, &result, steps.filter(|_| options.steps))
+            let first = machine.history().first_held();
+            let held =
+                result.steps.start.saturating_sub(first)..result.steps.end.saturating_sub(first);
+            let steps = machine.history().steps().get(held);
+            let row = run_json_row(&mut out, &result, steps.filter(|_| options.steps));
+            // The row holds its steps now: forget them, so a long run streams in bounded
+            // memory (a loop of memsets held 2.6 GB of steps before).
+            machine.forget_steps_before(result.steps.end);
+            row
         } else {
             if let Some(x) = &result.exception {
                 report.push(run_exception_text(result.line, x));

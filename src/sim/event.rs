@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 
-use super::addr::{Level, Pfn, Slot, Vpn};
+use super::addr::{Level, Pfn, ProcessId, Slot, Vpn};
 use super::error::Access;
 
 /// A page-table entry as the visualizer shows it (reference §8.1).
@@ -304,6 +304,33 @@ pub enum Event {
     Output {
         /// The text.
         text: String,
+    },
+    /// A process was created (DESIGN §9).
+    ProcessCreated {
+        /// Its id.
+        pid: ProcessId,
+        /// What CR3 will hold while it runs.
+        cr3: u64,
+    },
+    /// The CPU switches from one process to another: CR3 is reloaded and the TLB flushed
+    /// (reference §8.7, DESIGN §9).
+    ContextSwitch {
+        /// The process that stops running (`None` when it had ended).
+        from: Option<ProcessId>,
+        /// The process that runs now.
+        to: ProcessId,
+        /// The new CR3.
+        cr3: u64,
+        /// TLB entries flushed.
+        flushed: u32,
+    },
+    /// A process ended: its private frames are freed, its views unmapped, its handles
+    /// closed (DESIGN §9).
+    ProcessExited {
+        /// Its id.
+        pid: ProcessId,
+        /// Its exit code.
+        code: u32,
     },
 }
 

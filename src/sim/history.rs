@@ -204,6 +204,10 @@ fn picture_bytes(p: &Picture) -> usize {
         + size_of_val(p.slots.as_slice())
         + size_of_val(p.working_set.pages.as_slice())
         + p.process.name.len()
+        + p.processes
+            .iter()
+            .map(super::picture::delta_process_bytes)
+            .sum::<usize>()
 }
 
 #[cfg(test)]

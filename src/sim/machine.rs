@@ -18,9 +18,9 @@ use super::error::ExceptionRecord;
 use super::event::Event;
 use super::history::{History, Recording};
 use super::paging::{self, Engine};
-use super::picture::Picture;
+use super::picture::{Picture, ProcessPicture, ProcessState};
 use super::process::Process;
-use super::record::{whole_picture, Recorder, Scene};
+use super::record::{process_entry, whole_picture, Recorder, Scene};
 use super::space::AddressSpace;
 use super::system::future::Future;
 use super::system::System;
@@ -49,6 +49,8 @@ impl Machine {
     pub fn with_recording(config: Config, mode: Recording) -> Machine {
         let mut system = System::new(&config);
         let mut main = Process::new(ProcessId(4), "main", &config);
+        main.state = ProcessState::Running;
+        let entries = vec![entry_of(&main)];
         let recorder = Recorder::new(
             mode,
             Scene {
@@ -57,6 +59,7 @@ impl Machine {
                 regions: &main.space,
                 name: &main.name,
             },
+            entries,
         );
         Machine {
             config,
@@ -111,7 +114,8 @@ impl Machine {
     /// The picture of the machine as it is now. Costs O(frames + slots + PTEs + TLB).
     pub fn picture(&self) -> Picture {
         let p = self.process();
-        whole_picture(&self.system, &p.mmu, &p.space, &p.name)
+        let entries: Vec<ProcessPicture> = self.processes.iter().map(entry_of).collect();
+        whole_picture(&self.system, &p.mmu, &p.space, &p.name, &entries)
     }
 
     /// True when steps are being recorded (so narration is worth formatting).
@@ -132,6 +136,26 @@ impl Machine {
     /// Every process, in creation order.
     pub fn processes(&self) -> &[Process] {
         &self.processes
+    }
+
+    /// The index in [`Machine::processes`] of the running process.
+    pub fn current(&self) -> usize {
+        self.current
+    }
+
+    /// The index in [`Machine::processes`] of process `pid`.
+    pub fn index_of(&self, pid: ProcessId) -> Option<usize> {
+        self.processes.iter().position(|p| p.id == pid)
+    }
+
+    /// Add a process (not running).
+    pub(crate) fn push_process(&mut self, process: Process) {
+        self.processes.push(process);
+    }
+
+    /// Make the process at `index` the running one (the caller records the switch).
+    pub(crate) fn set_current(&mut self, index: usize) {
+        self.current = index;
     }
 
     /// The running process, to change.
@@ -209,6 +233,28 @@ impl Machine {
         self.close_step(narration);
     }
 
+    /// Close the step being built after a change to which process runs or to another
+    /// process than the running one: every process's entry is redrawn, the delta is
+    /// taken against the whole picture, and every process's change lists are drained.
+    pub(crate) fn end_process_step(&mut self, narration: impl FnOnce() -> String) {
+        let narration = self.recording().then(narration);
+        let entries: Vec<ProcessPicture> = self.processes.iter().map(entry_of).collect();
+        self.recorder.set_processes(entries);
+        for (i, p) in self.processes.iter_mut().enumerate() {
+            if i != self.current {
+                p.mmu.forget_changes();
+            }
+        }
+        let p = &mut self.processes[self.current];
+        let scene = Scene {
+            system: &mut self.system,
+            mmu: &mut p.mmu,
+            regions: &p.space,
+            name: &p.name,
+        };
+        self.recorder.close_whole(narration, scene);
+    }
+
     #[inline(never)]
     fn close_step(&mut self, narration: Option<String>) {
         let p = &mut self.processes[self.current];
@@ -274,4 +320,9 @@ impl Machine {
     pub fn peek_page(&self, vpn: Vpn) -> Option<Vec<u8>> {
         paging::peek_page(&self.system, &self.process().mmu, vpn)
     }
+}
+
+/// A process's entry in the picture, as it is now.
+fn entry_of(p: &Process) -> ProcessPicture {
+    process_entry(&p.mmu, &p.space, &p.name, p.state)
 }

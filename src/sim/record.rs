@@ -16,8 +16,8 @@ use super::config::Policy;
 use super::event::{Event, Pte, Step};
 use super::history::{History, Recording};
 use super::picture::{
-    counter_changes, Change, CommitView, Counters, Picture, PictureDelta, ProcessView,
-    RegionSource, WorkingSetView, WsOp, WsPageView,
+    counter_changes, Change, CommitView, Counters, Picture, PictureDelta, ProcessPicture,
+    ProcessState, ProcessView, RegionSource, WorkingSetView, WsOp, WsPageView,
 };
 use super::process::Mmu;
 use super::system::System;
@@ -35,13 +35,37 @@ pub struct Scene<'a> {
     pub name: &'a str,
 }
 
-/// The whole picture of `system` and the process with `mmu`, `regions` and `name`.
-/// Costs O(frames + slots + PTEs + TLB).
+/// One process's entry in [`Picture::processes`]: its regions, working set and PTEs.
+pub fn process_entry(
+    mmu: &Mmu,
+    regions: &dyn RegionSource,
+    name: &str,
+    state: ProcessState,
+) -> ProcessPicture {
+    let mut ptes = std::collections::BTreeMap::new();
+    mmu.tables.for_each(|vpn, pte| {
+        ptes.insert(vpn.0, pte);
+    });
+    ProcessPicture {
+        id: mmu.pid,
+        name: name.to_string(),
+        cr3: mmu.cr3,
+        state,
+        regions: regions.region_views(),
+        working_set: mmu.ws.pages().to_vec(),
+        ptes,
+    }
+}
+
+/// The whole picture of `system` and the running process with `mmu`, `regions` and
+/// `name`; `processes` are the entries of every process, the running one's refreshed
+/// here. Costs O(frames + slots + PTEs + TLB).
 pub fn whole_picture(
     system: &System,
     mmu: &Mmu,
     regions: &dyn RegionSource,
     name: &str,
+    processes: &[ProcessPicture],
 ) -> Picture {
     let mut ptes = std::collections::BTreeMap::new();
     mmu.tables.for_each(|vpn, pte| {
@@ -70,6 +94,13 @@ pub fn whole_picture(
         commit: commit(system),
         focus: mmu.focus,
         process: process_view(mmu, name),
+        processes: processes
+            .iter()
+            .map(|p| match p.state {
+                ProcessState::Running => process_entry(mmu, regions, name, ProcessState::Running),
+                _ => p.clone(),
+            })
+            .collect(),
     }
 }
 
@@ -150,6 +181,9 @@ pub struct Recorder {
     line: Option<u32>,
     history: History,
     seen: Seen,
+    /// Every process's entry as of the last process-level step (the running one's
+    /// details are refreshed whenever a whole picture is drawn).
+    processes: Vec<ProcessPicture>,
     /// Tests only: the last picture, rebuilt from the deltas and compared with the whole
     /// picture at every step (see [`Recorder::check_every_step`]).
     #[cfg(test)]
@@ -157,12 +191,17 @@ pub struct Recorder {
 }
 
 impl Recorder {
-    /// A recorder in `mode` whose history starts from `scene` as it is now.
-    pub fn new(mode: Recording, mut scene: Scene) -> Recorder {
+    /// A recorder in `mode` whose history starts from `scene` as it is now, with these
+    /// processes.
+    pub fn new(mode: Recording, mut scene: Scene, processes: Vec<ProcessPicture>) -> Recorder {
         let initial = match mode {
-            Recording::Pictures => {
-                whole_picture(scene.system, scene.mmu, scene.regions, scene.name)
-            }
+            Recording::Pictures => whole_picture(
+                scene.system,
+                scene.mmu,
+                scene.regions,
+                scene.name,
+                &processes,
+            ),
             _ => Picture::default(),
         };
         let seen = Seen::of(&initial, scene.regions.version());
@@ -172,6 +211,7 @@ impl Recorder {
             line: None,
             history: History::new(mode, initial),
             seen,
+            processes,
             #[cfg(test)]
             check: None,
         }
@@ -236,7 +276,13 @@ impl Recorder {
         #[cfg(test)]
         if let Some(last) = &mut self.check {
             delta.apply(last);
-            let whole = whole_picture(scene.system, scene.mmu, scene.regions, scene.name);
+            let whole = whole_picture(
+                scene.system,
+                scene.mmu,
+                scene.regions,
+                scene.name,
+                &self.processes,
+            );
             assert_eq!(
                 *last,
                 whole,
@@ -251,9 +297,56 @@ impl Recorder {
             regions,
             name,
         } = scene;
+        let processes = &self.processes;
         self.history.push(step, Some(delta), || {
-            whole_picture(system, mmu, regions, name)
+            whole_picture(system, mmu, regions, name, processes)
         });
+    }
+
+    /// Replace every process's entry: a process was created, switched to or ended. The
+    /// next step should be closed with [`Recorder::close_whole`].
+    pub fn set_processes(&mut self, processes: Vec<ProcessPicture>) {
+        self.processes = processes;
+    }
+
+    /// Close the step being built like [`Recorder::close`], but with the delta between
+    /// the last recorded picture and the whole picture now: for the rare steps that change
+    /// which process runs, or another process than the running one. Costs O(machine).
+    pub fn close_whole(&mut self, narration: Option<String>, mut scene: Scene) {
+        let Some(narration) = narration.filter(|_| self.recording()) else {
+            self.pending.clear();
+            forget_changes(&mut scene);
+            return;
+        };
+        let step = Step {
+            events: std::mem::take(&mut self.pending),
+            narration,
+            line: self.line,
+        };
+        forget_changes(&mut scene);
+        if self.history.mode() != Recording::Pictures {
+            self.history.push(step, None, Picture::default);
+            return;
+        }
+        let whole = whole_picture(
+            scene.system,
+            scene.mmu,
+            scene.regions,
+            scene.name,
+            &self.processes,
+        );
+        let last = match self.history.len() {
+            0 => self.history.initial_picture().clone(),
+            n => self.history.picture_after(n - 1).unwrap_or_default(),
+        };
+        let delta = PictureDelta::between(&last, &whole);
+        self.seen = Seen::of(&whole, scene.regions.version());
+        #[cfg(test)]
+        if let Some(check) = &mut self.check {
+            delta.apply(check);
+            assert_eq!(*check, whole, "step {}", self.history.len());
+        }
+        self.history.push(step, Some(delta), move || whole);
     }
 
     /// The changes since the last step, from the change lists of `scene`.
@@ -338,9 +431,7 @@ impl Recorder {
 fn forget_changes(scene: &mut Scene) {
     scene.system.frames.take_changes();
     scene.system.pagefile.take_changes();
-    scene.mmu.tables.take_changes();
-    scene.mmu.tlb.take_changes();
-    scene.mmu.ws.take_changes();
+    scene.mmu.forget_changes();
 }
 
 #[cfg(test)]

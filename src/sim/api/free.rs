@@ -110,7 +110,7 @@ impl Machine {
 
     /// Drop the committed pages of `first..end` from the paging engine; returns how many
     /// there were and what the engine freed (reference §4.3: their data is gone).
-    fn discard_committed(&mut self, first: Vpn, end: Vpn) -> (u64, Discarded) {
+    pub(crate) fn discard_committed(&mut self, first: Vpn, end: Vpn) -> (u64, Discarded) {
         let committed = self.space().committed_runs(first, end);
         let mut freed = Discarded::default();
         for (vpn, n) in &committed {

@@ -41,6 +41,7 @@
 
 mod alloc;
 mod free;
+mod process;
 mod protect;
 mod query;
 mod reset;

@@ -3,8 +3,8 @@
 //! [`WsOp`]), so a step that takes one frame off a long list stores one move.
 
 use super::{
-    CommitView, Counters, FrameList, FrameView, ListsView, Picture, Policy, ProcessView, Pte,
-    RegionView, TableView, TlbView, Vpn, WorkingSetView, WsPageView,
+    CommitView, Counters, FrameList, FrameView, ListsView, Picture, Policy, ProcessPicture,
+    ProcessView, Pte, RegionView, TableView, TlbView, Vpn, WorkingSetView, WsPageView,
 };
 use crate::sim::addr::Pfn;
 
@@ -118,6 +118,8 @@ pub enum Change {
     Regions(Box<[RegionView]>),
     /// A page table was created.
     Table(TableView),
+    /// The page tables, all of them (a context switch, whole-picture diffs).
+    Tables(Box<[TableView]>),
     /// A leaf PTE changed (`None`: it became empty).
     Pte(u64, Option<Pte>),
     /// TLB entry `i` changed.
@@ -148,6 +150,8 @@ pub enum Change {
     Focus(Option<u64>),
     /// Another process is shown.
     Process(Box<ProcessView>),
+    /// The processes, all of them (a process was created, switched to or ended).
+    Processes(Box<[ProcessPicture]>),
 }
 
 /// The change from one picture to the next, in the order to apply; small when little
@@ -184,6 +188,8 @@ impl PictureDelta {
                         + w.pages.len() * std::mem::size_of::<WsPageView>()
                 }
                 Change::Process(p) => std::mem::size_of::<ProcessView>() + p.name.len(),
+                Change::Tables(t) => std::mem::size_of_val(&**t),
+                Change::Processes(p) => p.iter().map(process_bytes).sum(),
                 _ => 0,
             })
             .sum();
@@ -196,10 +202,14 @@ impl PictureDelta {
         if old.regions != new.regions {
             c.push(Change::Regions(new.regions.clone().into_boxed_slice()));
         }
-        for t in &new.tables {
-            if !old.tables.contains(t) {
-                c.push(Change::Table(*t));
+        if old.tables.iter().all(|t| new.tables.contains(t)) {
+            for t in &new.tables {
+                if !old.tables.contains(t) {
+                    c.push(Change::Table(*t));
+                }
             }
+        } else {
+            c.push(Change::Tables(new.tables.clone().into_boxed_slice()));
         }
         for (k, v) in &new.ptes {
             if old.ptes.get(k) != Some(v) {
@@ -248,13 +258,32 @@ impl PictureDelta {
         if old.process != new.process {
             c.push(Change::Process(Box::new(new.process.clone())));
         }
+        if old.processes != new.processes {
+            // First, so that the top-level changes mirrored into the running entry
+            // below find it in place.
+            c.insert(
+                0,
+                Change::Processes(new.processes.clone().into_boxed_slice()),
+            );
+        }
         PictureDelta { changes: c }
     }
 
-    /// Apply this delta to `picture`, turning the old picture into the new one.
+    /// Apply this delta to `picture`, turning the old picture into the new one. The
+    /// running process's entry in [`Picture::processes`] follows the top-level regions,
+    /// PTEs and working set.
     pub fn apply(&self, picture: &mut Picture) {
+        let mut running = picture.running();
         for change in &self.changes {
+            if let Some(entry) = running.and_then(|i| picture.processes.get_mut(i)) {
+                mirror(change, entry);
+            }
             match change {
+                Change::Processes(p) => {
+                    picture.processes = p.to_vec();
+                    running = picture.running();
+                }
+                Change::Tables(t) => picture.tables = t.to_vec(),
                 Change::Regions(r) => picture.regions = r.to_vec(),
                 Change::Table(t) => {
                     let at = picture.tables.partition_point(|v| v < t);
@@ -293,6 +322,37 @@ impl PictureDelta {
             }
         }
     }
+}
+
+/// Mirror a top-level change of the running process into its entry.
+fn mirror(change: &Change, entry: &mut ProcessPicture) {
+    match change {
+        Change::Regions(r) => entry.regions = r.to_vec(),
+        Change::Pte(k, Some(pte)) => {
+            entry.ptes.insert(*k, *pte);
+        }
+        Change::Pte(k, None) => {
+            entry.ptes.remove(k);
+        }
+        Change::Ws(WsOp::Insert { at, vpn }) => {
+            let at = (*at as usize).min(entry.working_set.len());
+            entry.working_set.insert(at, *vpn);
+        }
+        Change::Ws(WsOp::Remove { at }) if (*at as usize) < entry.working_set.len() => {
+            entry.working_set.remove(*at as usize);
+        }
+        Change::WorkingSet(w) => entry.working_set = w.pages.iter().map(|p| p.vpn).collect(),
+        _ => {}
+    }
+}
+
+/// An estimate of the heap bytes of one process's entry.
+pub(crate) fn process_bytes(p: &ProcessPicture) -> usize {
+    std::mem::size_of::<ProcessPicture>()
+        + p.name.len()
+        + std::mem::size_of_val(p.regions.as_slice())
+        + std::mem::size_of_val(p.working_set.as_slice())
+        + p.ptes.len() * 4 * (8 + std::mem::size_of::<Pte>()) / 3
 }
 
 /// Set `target[i]`, growing the vector with `blank` when it is shorter.

@@ -10,6 +10,7 @@ use serde::Serialize;
 
 mod delta;
 
+pub(crate) use delta::process_bytes as delta_process_bytes;
 pub use delta::{counter_changes, Change, ListOp, PictureDelta, WsOp};
 
 use super::addr::{Level, Owner, Pfn, ProcessId, Vpn};
@@ -144,6 +145,42 @@ pub struct ProcessView {
     pub cr3: u64,
 }
 
+/// Where a process is in the round-robin of DESIGN §9.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProcessState {
+    /// On the CPU: its CR3 is loaded and the TLB holds its translations.
+    #[default]
+    Running,
+    /// Ready to run when its turn comes.
+    Ready,
+    /// Stopped in a waiting call (`_getch`, `Sleep`, `MessageBox`, …).
+    Waiting,
+    /// Its program ended: its private frames are freed, its views unmapped.
+    Ended,
+}
+
+/// One process as a view draws it beside the others: its address space, its working set
+/// and its leaf PTEs. The running process's entry holds the same regions, PTEs and
+/// working-set pages as the picture's top-level fields.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct ProcessPicture {
+    /// Its id (a multiple of 4, as Windows gives).
+    pub id: ProcessId,
+    /// Its name.
+    pub name: String,
+    /// What CR3 holds while it runs (the address of its PML4).
+    pub cr3: u64,
+    /// Running, ready, waiting or ended.
+    pub state: ProcessState,
+    /// Non-free runs of its address space, by address.
+    pub regions: Vec<RegionView>,
+    /// Its working set's pages, in clock order.
+    pub working_set: Vec<Vpn>,
+    /// Its leaf PTEs that are not empty, keyed by virtual page number.
+    pub ptes: BTreeMap<u64, Pte>,
+}
+
 /// Running totals shown as counters (DESIGN §4).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Counters {
@@ -237,8 +274,19 @@ pub struct Picture {
     pub commit: CommitView,
     /// The address the CPU is working on, if any.
     pub focus: Option<u64>,
-    /// The process shown.
+    /// The process shown (the running one).
     pub process: ProcessView,
+    /// Every process, in creation order, each with its own regions, working set and PTEs.
+    pub processes: Vec<ProcessPicture>,
+}
+
+impl Picture {
+    /// The index in [`Picture::processes`] of the running process, if any runs.
+    pub fn running(&self) -> Option<usize> {
+        self.processes
+            .iter()
+            .position(|p| p.state == ProcessState::Running)
+    }
 }
 
 /// Something that can draw its regions: the address space, for the recorder.

@@ -12,7 +12,7 @@ pub mod working_set;
 
 use super::addr::ProcessId;
 use super::config::Config;
-use super::picture::Counters;
+use super::picture::{Counters, ProcessState};
 use super::space::AddressSpace;
 use tables::PageTables;
 use tlb::Tlb;
@@ -52,6 +52,13 @@ impl Mmu {
             focus: None,
         }
     }
+
+    /// Drop the change lists (what changed here is drawn some other way, or not at all).
+    pub fn forget_changes(&mut self) {
+        self.tables.take_changes();
+        self.tlb.take_changes();
+        self.ws.take_changes();
+    }
 }
 
 /// The made-up physical address of process `pid`'s PML4, above simulated RAM.
@@ -72,6 +79,8 @@ pub struct Process {
     pub mmu: Mmu,
     /// What `GetLastError()` returns.
     pub last_error: u32,
+    /// Running, ready, waiting or ended (DESIGN §9).
+    pub state: ProcessState,
 }
 
 impl Process {
@@ -83,6 +92,7 @@ impl Process {
             space: AddressSpace::new(config),
             mmu: Mmu::new(id, config),
             last_error: 0,
+            state: ProcessState::Ready,
         }
     }
 }

@@ -118,6 +118,19 @@ impl Tlb {
         }
     }
 
+    /// Remove every entry, as a CR3 reload does (reference §8.7: a context switch flushes
+    /// the non-global translations); returns how many there were.
+    pub fn flush_all(&mut self) -> usize {
+        let mut n = 0;
+        for (i, e) in self.entries.iter_mut().enumerate() {
+            if e.take().is_some() {
+                n += 1;
+                self.changed.note(i as u64);
+            }
+        }
+        n
+    }
+
     /// The cached pages in `first..first+count`, in slot order.
     pub fn in_range(&self, first: Vpn, count: u64) -> Vec<Vpn> {
         let end = first.0.saturating_add(count);

@@ -245,18 +245,18 @@ impl Machine {
                 p.mmu.forget_changes();
             }
         }
-        let p = &mut self.processes[self.current];
-        let scene = Scene {
-            system: &mut self.system,
-            mmu: &mut p.mmu,
-            regions: &p.space,
-            name: &p.name,
-        };
-        self.recorder.close_whole(narration, scene);
+        let (recorder, scene) = self.recorder_and_scene();
+        recorder.close_whole(narration, scene);
     }
 
     #[inline(never)]
     fn close_step(&mut self, narration: Option<String>) {
+        let (recorder, scene) = self.recorder_and_scene();
+        recorder.close(narration, scene);
+    }
+
+    /// The recorder and what it records against: the system and the running process.
+    fn recorder_and_scene(&mut self) -> (&mut Recorder, Scene<'_>) {
         let p = &mut self.processes[self.current];
         let scene = Scene {
             system: &mut self.system,
@@ -264,7 +264,7 @@ impl Machine {
             regions: &p.space,
             name: &p.name,
         };
-        self.recorder.close(narration, scene);
+        (&mut self.recorder, scene)
     }
 
     /// Record text printed by the script as a step of its own.

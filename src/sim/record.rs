@@ -275,14 +275,8 @@ impl Recorder {
         let delta = self.delta(&mut scene);
         #[cfg(test)]
         if let Some(last) = &mut self.check {
+            let whole = scene_picture(&scene, &self.processes);
             delta.apply(last);
-            let whole = whole_picture(
-                scene.system,
-                scene.mmu,
-                scene.regions,
-                scene.name,
-                &self.processes,
-            );
             assert_eq!(
                 *last,
                 whole,
@@ -328,13 +322,7 @@ impl Recorder {
             self.history.push(step, None, Picture::default);
             return;
         }
-        let whole = whole_picture(
-            scene.system,
-            scene.mmu,
-            scene.regions,
-            scene.name,
-            &self.processes,
-        );
+        let whole = scene_picture(&scene, &self.processes);
         let last = match self.history.len() {
             0 => self.history.initial_picture().clone(),
             n => self.history.picture_after(n - 1).unwrap_or_default(),
@@ -342,7 +330,7 @@ impl Recorder {
         let delta = PictureDelta::between(&last, &whole);
         self.seen = Seen::of(&whole, scene.regions.version());
         #[cfg(test)]
-        if let Some(check) = &mut self.check {
+        if let Some(check) = self.check.as_mut() {
             delta.apply(check);
             assert_eq!(*check, whole, "step {}", self.history.len());
         }
@@ -425,6 +413,17 @@ impl Recorder {
         c.shrink_to_fit();
         PictureDelta::new(c)
     }
+}
+
+/// The whole picture of `scene` with these process entries.
+fn scene_picture(scene: &Scene, processes: &[ProcessPicture]) -> Picture {
+    whole_picture(
+        scene.system,
+        scene.mmu,
+        scene.regions,
+        scene.name,
+        processes,
+    )
 }
 
 /// Drop the change lists of `scene` (nothing is drawn from them).

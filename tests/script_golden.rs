@@ -80,8 +80,16 @@ fn scripts_match_their_golden_output() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
-/// The fields of one row, in DESIGN §6 order.
-const FIELDS: [&str; 6] = ["line", "text", "value", "last_error", "exception", "out"];
+/// The fields of one row, in DESIGN §6 order, and the process's name (DESIGN §9).
+const FIELDS: [&str; 7] = [
+    "line",
+    "text",
+    "value",
+    "last_error",
+    "exception",
+    "out",
+    "process",
+];
 
 fn check_row(row: &Value, source_lines: &[&str], with_steps: bool) {
     let object = row.as_object().expect("a row is a JSON object");
@@ -116,6 +124,11 @@ fn check_row(row: &Value, source_lines: &[&str], with_steps: bool) {
         row["last_error"]
     );
     assert!(row["out"].is_string(), "out {}", row["out"]);
+    assert!(
+        row["process"].as_str().is_some_and(|p| !p.is_empty()),
+        "process {}",
+        row["process"]
+    );
     let exception = &row["exception"];
     if !exception.is_null() {
         let code = exception["code"].as_u64().expect("exception code");

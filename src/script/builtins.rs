@@ -67,6 +67,32 @@ pub enum Builtin {
     VirtualLock,
     /// `VirtualUnlock(address, size)`.
     VirtualUnlock,
+    /// `_getch()`: wait for a key (another process runs, DESIGN §9); returns Enter, 13.
+    Getch,
+    /// `getchar()`: wait for a line (another process runs); returns `'\n'`, 10.
+    Getchar,
+    /// `Sleep(ms)`: wait (another process runs).
+    Sleep,
+    /// `WaitForSingleObject(handle, ms)`: wait (another process runs).
+    WaitForSingleObject,
+    /// `MessageBox(hwnd, text, caption, type)`: the text goes to the output; waits for OK.
+    MessageBox,
+    /// `GetCurrentProcessId()`: the running process's id (a multiple of 4).
+    GetCurrentProcessId,
+}
+
+impl Builtin {
+    /// True for the calls at which the running process waits and another runs (DESIGN §9).
+    pub fn waits(self) -> bool {
+        matches!(
+            self,
+            Builtin::Getch
+                | Builtin::Getchar
+                | Builtin::Sleep
+                | Builtin::WaitForSingleObject
+                | Builtin::MessageBox
+        )
+    }
 }
 
 /// How a builtin is called.
@@ -219,6 +245,30 @@ pub const SIGNATURES: &[Signature] = &[
         0,
         "none",
     ),
+    sig(Builtin::Getch, "_getch", 0, 0, "none"),
+    sig(Builtin::Getchar, "getchar", 0, 0, "none"),
+    sig(Builtin::Sleep, "Sleep", 1, 1, "milliseconds"),
+    sig(
+        Builtin::WaitForSingleObject,
+        "WaitForSingleObject",
+        2,
+        2,
+        "handle, milliseconds",
+    ),
+    sig(
+        Builtin::MessageBox,
+        "MessageBox",
+        4,
+        4,
+        "window, text, caption, type",
+    ),
+    sig(
+        Builtin::GetCurrentProcessId,
+        "GetCurrentProcessId",
+        0,
+        0,
+        "none",
+    ),
 ];
 
 const fn sig(
@@ -248,6 +298,8 @@ impl Signature {
             "lstrlen" | "lstrlenA" | "_tcslen" => "strlen",
             "_putts" => "puts",
             "_puttchar" => "putchar",
+            "getch" => "_getch",
+            "MessageBoxA" | "MessageBoxW" => "MessageBox",
             other => other,
         };
         SIGNATURES.iter().find(|s| s.name == name)
@@ -301,7 +353,9 @@ impl Builtin {
             Builtin::GetExceptionInformation => Some(Ty::Ptr(Box::new(Ty::Record(
                 super::types::Record::ExceptionPointers,
             )))),
-            Builtin::Exit | Builtin::GetSystemInfo => None,
+            Builtin::Getch | Builtin::Getchar | Builtin::MessageBox => Some(Ty::INT),
+            Builtin::WaitForSingleObject | Builtin::GetCurrentProcessId => Some(Ty::DWORD),
+            Builtin::Exit | Builtin::GetSystemInfo | Builtin::Sleep => None,
             Builtin::SetLastError
             | Builtin::Write
             | Builtin::Execute

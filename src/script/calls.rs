@@ -14,6 +14,8 @@ use crate::sim::Machine;
 pub const MAX_COPY: u64 = super::limits::Limits::DEFAULT.bytes_per_call;
 /// Most bytes `%s` prints from simulated memory when no NUL ends the string.
 pub const MAX_STRING: u64 = 4096;
+/// `WaitForSingleObject`'s value when the wait times out.
+const WAIT_TIMEOUT: u64 = 0x102;
 /// Bytes moved per machine access while copying.
 const CHUNK: u64 = PAGE_SIZE;
 
@@ -216,6 +218,34 @@ pub(crate) fn call(
                 0
             })
         }
+        Builtin::Getch | Builtin::Getchar | Builtin::Sleep | Builtin::WaitForSingleObject => {
+            for a in args {
+                env.eval(m, a)?;
+            }
+            env.waiting = true;
+            match b {
+                // No keyboard: the key pressed is Enter (`_getch` gives '\r', `getchar` '\n').
+                Builtin::Getch => Value::Int(13),
+                Builtin::Getchar => Value::Int(10),
+                // No object is ever signalled here: the wait times out (WAIT_TIMEOUT).
+                Builtin::WaitForSingleObject => Value::Int(WAIT_TIMEOUT),
+                _ => Value::Void,
+            }
+        }
+        Builtin::MessageBox => {
+            let mut text = match env.eval(m, &args[1])? {
+                Value::Str(bytes) => bytes,
+                Value::Int(0) => Vec::new(),
+                Value::Int(addr) => c_string(env, m, addr)?,
+                _ => Vec::new(),
+            };
+            text.push(b'\n');
+            print(env, m, &text);
+            env.waiting = true;
+            // The user clicks OK: IDOK.
+            Value::Int(1)
+        }
+        Builtin::GetCurrentProcessId => Value::Int(u64::from(m.process().id.0)),
         Builtin::Exit => {
             let code = dword(env.int(m, &args[0])?);
             return Err(Abort::Exit(code));

@@ -141,6 +141,8 @@ pub struct Env {
     pub locked: Vec<u64>,
     /// Line and column of the statement that a limit stopped.
     pub stop_at: (u32, u32),
+    /// Set by a waiting call (`_getch`, `Sleep`, …): another process may run next.
+    pub waiting: bool,
 }
 
 pub(crate) fn runtime_error(e: &Expr, message: impl Into<String>) -> Abort {
@@ -171,6 +173,7 @@ impl Env {
             stack_base: 0,
             locked: Vec::new(),
             stop_at: (0, 0),
+            waiting: false,
         }
     }
 

@@ -338,6 +338,7 @@ impl Env {
             exception: None,
             error: None,
             out: String::from_utf8_lossy(&out).into_owned(),
+            process: String::new(),
             steps: first_step.max(self.steps_mark).min(end)..end,
         };
         let value = match outcome {

@@ -46,6 +46,7 @@ mod lexer;
 mod limits;
 mod parser;
 mod printf;
+mod processes;
 mod records;
 mod runner;
 mod suggest;
@@ -70,6 +71,10 @@ pub struct Program {
     slots: Vec<SlotInfo>,
     has_try: bool,
     config: Config,
+    /// The name of the process that runs it (`main` unless the script names it).
+    name: String,
+    /// The programs of the script's other processes, in the order written (DESIGN §9).
+    others: Vec<Program>,
 }
 
 impl Program {
@@ -77,11 +82,49 @@ impl Program {
     pub fn config(&self) -> &Config {
         &self.config
     }
+
+    /// The name of the process that runs it.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The programs of the script's other processes, in the order written.
+    pub fn others(&self) -> &[Program] {
+        &self.others
+    }
 }
 
-/// Parse and check a script. On failure, every error found (at most [`MAX_ERRORS`]),
-/// sorted by position.
+/// Parse and check a script: one program, or one per `#pragma pagelab process NAME`
+/// (DESIGN §9; see `processes`). On failure, every error found (at most
+/// [`MAX_ERRORS`]), sorted by position.
 pub fn parse(text: &str) -> Result<Program, Vec<ScriptError>> {
+    let has_code = |t: &str| lexer::lex(t, &mut Errors::default()).tokens.len() > 1;
+    let parts = match processes::split(text, has_code) {
+        None => return parse_one(text, "main"),
+        Some(parts) => parts?,
+    };
+    let mut errors = Errors::default();
+    let mut programs = Vec::new();
+    for part in parts {
+        match parse_one(&part.text, &part.name) {
+            Ok(program) => programs.push(program),
+            Err(list) => {
+                for e in list {
+                    errors.at(e.line, e.col, e.message);
+                }
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors.into_sorted());
+    }
+    let mut first = programs.remove(0);
+    first.others = programs;
+    Ok(first)
+}
+
+/// Parse and check the program of the process called `name`.
+fn parse_one(text: &str, name: &str) -> Result<Program, Vec<ScriptError>> {
     let mut errors = Errors::default();
     let lexed = lexer::lex(text, &mut errors);
     let config = apply_pragmas(&lexed.pragmas, &mut errors);
@@ -103,6 +146,8 @@ pub fn parse(text: &str) -> Result<Program, Vec<ScriptError>> {
         slots,
         has_try,
         config,
+        name: name.to_string(),
+        others: Vec::new(),
     })
 }
 

@@ -37,6 +37,8 @@ pub struct StatementResult {
     pub error: Option<ScriptError>,
     /// What it printed (bytes that are not UTF-8 become U+FFFD).
     pub out: String,
+    /// The name of the process that ran it (`main` unless the script names it).
+    pub process: String,
     /// The indices of its steps in the machine's history. Steps of the statements of
     /// the functions it called are theirs: its own range starts after the last of them.
     pub steps: Range<usize>,
@@ -58,67 +60,50 @@ pub enum Ending {
 /// Runs a program one statement at a time, so a caller can interleave its own work.
 /// A statement that calls the script's own functions runs theirs first: their results
 /// come before its own.
+///
+/// A script with several processes (DESIGN §9) runs them one at a time, in the order
+/// written, each with its own globals and limits: at a waiting call (`_getch`, `Sleep`,
+/// `MessageBox`, …) the next process that has not ended runs, after a context switch of
+/// its own. A process that ends gives its memory back before the next one runs. Output
+/// lines of such a run start with `[name] `.
 #[derive(Clone, Debug)]
 pub struct Runner {
+    procs: Vec<Proc>,
+    current: usize,
+    /// False until the other processes have been created on the machine.
+    started: bool,
+    /// True when the last output of the run ended a line (or nothing was printed).
+    at_line_start: bool,
+    /// The process that printed last.
+    last_printer: usize,
+}
+
+/// One process's run.
+#[derive(Clone, Debug)]
+struct Proc {
     env: Env,
     ending: Option<Ending>,
     stopped: Option<ScriptError>,
+    /// True once the machine has been told that it ended.
+    exited: bool,
 }
 
-impl Runner {
-    /// A runner at the first statement of `program`, with the default limits.
-    pub fn new(program: Program) -> Runner {
-        Runner::with_limits(program, Limits::DEFAULT)
-    }
-
-    /// A runner with `limits` instead of the default ones.
-    pub fn with_limits(program: Program, limits: Limits) -> Runner {
-        Runner {
-            env: Env::new(Rc::new(program), limits),
+impl Proc {
+    fn new(program: Rc<Program>, limits: Limits) -> Proc {
+        Proc {
+            env: Env::new(program, limits),
             ending: None,
             stopped: None,
+            exited: false,
         }
     }
 
-    /// The same runner with at most `limit` statements (runaway loops stop there).
-    pub fn with_limit(mut self, limit: u64) -> Runner {
-        self.env.limits.statements = limit;
-        self
-    }
-
-    /// The program being run.
-    pub fn program(&self) -> &Program {
-        &self.env.program
-    }
-
-    /// The limits of this run.
-    pub fn limits(&self) -> &Limits {
-        &self.env.limits
-    }
-
-    /// Statements executed so far: the results handed out, and those still queued.
-    pub fn executed(&self) -> u64 {
-        self.env.executed
-    }
-
-    /// True when nothing is left to run (the end, `exit`, an unhandled exception, or a limit).
-    pub fn finished(&self) -> bool {
+    fn finished(&self) -> bool {
         self.env.results.is_empty() && (self.ending.is_some() || self.env.at_end())
     }
 
-    /// How the run ended, once it has.
-    pub fn ending(&self) -> Option<&Ending> {
-        self.ending.as_ref()
-    }
-
-    /// Why the run stopped before the end: a limit, or an exception no handler took.
-    pub fn stopped(&self) -> Option<&ScriptError> {
-        self.stopped.as_ref()
-    }
-
     /// Run the next statement (or condition); `None` at the end.
-    pub fn step(&mut self, machine: &mut Machine) -> Option<StatementResult> {
-        self.env.stack_base = super::exec::stack_address();
+    fn step(&mut self, machine: &mut Machine) -> Option<StatementResult> {
         loop {
             if let Some(r) = self.env.results.pop_front() {
                 return Some(r);
@@ -135,7 +120,6 @@ impl Runner {
             }
         }
     }
-
     fn end(&mut self, abort: Abort) {
         let (line, col) = self.env.results.back().map_or((0, 0), |r| (r.line, r.col));
         let ending = match abort {
@@ -175,6 +159,169 @@ impl Runner {
             }
         };
         self.ending = Some(ending);
+    }
+}
+
+impl Runner {
+    /// A runner at the first statement of `program`, with the default limits.
+    pub fn new(program: Program) -> Runner {
+        Runner::with_limits(program, Limits::DEFAULT)
+    }
+
+    /// A runner with `limits` instead of the default ones (each process has its own).
+    pub fn with_limits(mut program: Program, limits: Limits) -> Runner {
+        let others = std::mem::take(&mut program.others);
+        let mut procs = vec![Proc::new(Rc::new(program), limits)];
+        procs.extend(others.into_iter().map(|p| Proc::new(Rc::new(p), limits)));
+        Runner {
+            procs,
+            current: 0,
+            started: false,
+            at_line_start: true,
+            last_printer: 0,
+        }
+    }
+
+    /// The same runner with at most `limit` statements per process (runaway loops stop there).
+    pub fn with_limit(mut self, limit: u64) -> Runner {
+        for p in &mut self.procs {
+            p.env.limits.statements = limit;
+        }
+        self
+    }
+
+    /// The program being run (the first process's).
+    pub fn program(&self) -> &Program {
+        &self.procs[0].env.program
+    }
+
+    /// The limits of this run.
+    pub fn limits(&self) -> &Limits {
+        &self.procs[0].env.limits
+    }
+
+    /// Statements executed so far: the results handed out, and those still queued.
+    pub fn executed(&self) -> u64 {
+        self.procs.iter().map(|p| p.env.executed).sum()
+    }
+
+    /// True when nothing is left to run (the end, `exit`, an unhandled exception, or a
+    /// limit) in any process.
+    pub fn finished(&self) -> bool {
+        self.procs.iter().all(Proc::finished)
+    }
+
+    /// How the run ended, once it has: the first process's ending that is not a plain
+    /// finish, or a finish.
+    pub fn ending(&self) -> Option<&Ending> {
+        if !self.procs.iter().all(|p| p.ending.is_some()) {
+            return None;
+        }
+        let endings = self.procs.iter().filter_map(|p| p.ending.as_ref());
+        endings
+            .clone()
+            .find(|e| **e != Ending::Finished)
+            .or_else(|| self.procs[0].ending.as_ref())
+    }
+
+    /// Why the run stopped before the end: a limit, or an exception no handler took.
+    pub fn stopped(&self) -> Option<&ScriptError> {
+        self.procs.iter().find_map(|p| p.stopped.as_ref())
+    }
+
+    /// Run the next statement (or condition); `None` at the end.
+    pub fn step(&mut self, machine: &mut Machine) -> Option<StatementResult> {
+        let base = super::exec::stack_address();
+        for p in &mut self.procs {
+            p.env.stack_base = base;
+        }
+        if !self.started {
+            self.started = true;
+            self.start(machine);
+        }
+        loop {
+            let proc = &mut self.procs[self.current];
+            if let Some(mut r) = proc.step(machine) {
+                let waits = proc.env.results.is_empty() && std::mem::take(&mut proc.env.waiting);
+                self.label(&mut r);
+                if waits {
+                    self.switch(machine, true);
+                }
+                return Some(r);
+            }
+            if self.procs.len() == 1 {
+                return None;
+            }
+            self.exit(machine);
+            if !self.switch(machine, false) {
+                return None;
+            }
+        }
+    }
+
+    /// Create the script's other processes on the machine (the first is the machine's).
+    fn start(&mut self, machine: &mut Machine) {
+        if self.procs.len() == 1 {
+            return;
+        }
+        for p in &self.procs[1..] {
+            machine.create_process(p.env.program.name());
+        }
+    }
+
+    /// Tell the machine that the running process ended (once).
+    fn exit(&mut self, machine: &mut Machine) {
+        let proc = &mut self.procs[self.current];
+        if proc.exited {
+            return;
+        }
+        proc.exited = true;
+        let code = match &proc.ending {
+            Some(Ending::Exited(code)) => *code,
+            Some(Ending::Unhandled(record)) => record.code,
+            _ => 0,
+        };
+        machine.exit_process(code);
+    }
+
+    /// Switch to the next process that has not ended, round-robin; false when there is
+    /// none (other than the running one, which then goes on when it `waits`).
+    fn switch(&mut self, machine: &mut Machine, waits: bool) -> bool {
+        let n = self.procs.len();
+        let next = (1..=n)
+            .map(|k| (self.current + k) % n)
+            .find(|&i| !self.procs[i].finished() || !self.procs[i].exited);
+        let Some(next) = next.filter(|&i| i != self.current) else {
+            return waits && !self.procs[self.current].finished();
+        };
+        if waits {
+            machine.wait();
+        }
+        machine.switch_to(next);
+        self.current = next;
+        true
+    }
+
+    /// Name the process of result `r` and, in a run of several, prefix its output lines.
+    fn label(&mut self, r: &mut StatementResult) {
+        r.process = self.procs[self.current].env.program.name().to_string();
+        if self.procs.len() == 1 || r.out.is_empty() {
+            return;
+        }
+        let mut out = String::new();
+        if !self.at_line_start && self.last_printer != self.current {
+            out.push('\n');
+            self.at_line_start = true;
+        }
+        for piece in r.out.split_inclusive('\n') {
+            if self.at_line_start {
+                out.push_str(&format!("[{}] ", r.process));
+            }
+            out.push_str(piece);
+            self.at_line_start = piece.ends_with('\n');
+        }
+        self.last_printer = self.current;
+        r.out = out;
     }
 }
 

@@ -308,6 +308,7 @@ fn run_json_row(
         last_error: u32,
         exception: Option<Exception<'a>>,
         out: &'a str,
+        process: &'a str,
         #[serde(skip_serializing_if = "Option::is_none")]
         steps: Option<&'a [pagelab::sim::Step]>,
     }
@@ -322,6 +323,7 @@ fn run_json_row(
             info: x.info,
         }),
         out: &result.out,
+        process: &result.process,
         steps,
     };
     serde_json::to_writer(&mut *out, &row)?;

@@ -79,6 +79,20 @@ pub enum Builtin {
     MessageBox,
     /// `GetCurrentProcessId()`: the running process's id (a multiple of 4).
     GetCurrentProcessId,
+    /// `CreateFileMapping(file, attrs, protect, sizeHigh, sizeLow, name)`.
+    CreateFileMapping,
+    /// `OpenFileMapping(access, inherit, name)`.
+    OpenFileMapping,
+    /// `MapViewOfFile(h, access, offHigh, offLow, bytes)`.
+    MapViewOfFile,
+    /// `MapViewOfFileEx(h, access, offHigh, offLow, bytes, base)`.
+    MapViewOfFileEx,
+    /// `UnmapViewOfFile(p)`.
+    UnmapViewOfFile,
+    /// `FlushViewOfFile(p, n)`.
+    FlushViewOfFile,
+    /// `CloseHandle(h)`.
+    CloseHandle,
 }
 
 impl Builtin {
@@ -269,6 +283,43 @@ pub const SIGNATURES: &[Signature] = &[
         0,
         "none",
     ),
+    sig(
+        Builtin::CreateFileMapping,
+        "CreateFileMapping",
+        6,
+        6,
+        "file or INVALID_HANDLE_VALUE, NULL, protection, size high, size low, name or NULL",
+    ),
+    sig(
+        Builtin::OpenFileMapping,
+        "OpenFileMapping",
+        3,
+        3,
+        "access, inherit, name",
+    ),
+    sig(
+        Builtin::MapViewOfFile,
+        "MapViewOfFile",
+        5,
+        5,
+        "handle, access, offset high, offset low, bytes",
+    ),
+    sig(
+        Builtin::MapViewOfFileEx,
+        "MapViewOfFileEx",
+        6,
+        6,
+        "handle, access, offset high, offset low, bytes, base",
+    ),
+    sig(Builtin::UnmapViewOfFile, "UnmapViewOfFile", 1, 1, "address"),
+    sig(
+        Builtin::FlushViewOfFile,
+        "FlushViewOfFile",
+        2,
+        2,
+        "address, bytes",
+    ),
+    sig(Builtin::CloseHandle, "CloseHandle", 1, 1, "handle"),
 ];
 
 const fn sig(
@@ -300,6 +351,8 @@ impl Signature {
             "_puttchar" => "putchar",
             "getch" => "_getch",
             "MessageBoxA" | "MessageBoxW" => "MessageBox",
+            "CreateFileMappingA" | "CreateFileMappingW" => "CreateFileMapping",
+            "OpenFileMappingA" | "OpenFileMappingW" => "OpenFileMapping",
             other => other,
         };
         SIGNATURES.iter().find(|s| s.name == name)
@@ -355,6 +408,13 @@ impl Builtin {
             )))),
             Builtin::Getch | Builtin::Getchar | Builtin::MessageBox => Some(Ty::INT),
             Builtin::WaitForSingleObject | Builtin::GetCurrentProcessId => Some(Ty::DWORD),
+            Builtin::CreateFileMapping
+            | Builtin::OpenFileMapping
+            | Builtin::MapViewOfFile
+            | Builtin::MapViewOfFileEx => Some(Ty::void_ptr()),
+            Builtin::UnmapViewOfFile | Builtin::FlushViewOfFile | Builtin::CloseHandle => {
+                Some(Ty::INT)
+            }
             Builtin::Exit | Builtin::GetSystemInfo | Builtin::Sleep => None,
             Builtin::SetLastError
             | Builtin::Write

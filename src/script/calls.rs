@@ -14,6 +14,16 @@ use crate::sim::Machine;
 pub const MAX_COPY: u64 = super::limits::Limits::DEFAULT.bytes_per_call;
 /// Most bytes `%s` prints from simulated memory when no NUL ends the string.
 pub const MAX_STRING: u64 = 4096;
+/// A name argument: a string literal, NULL (`None`), or a C string in simulated memory.
+fn name_arg(env: &mut Env, m: &mut Machine, e: &Expr) -> Result<Option<String>, Abort> {
+    Ok(match env.eval(m, e)? {
+        Value::Str(bytes) => Some(String::from_utf8_lossy(&bytes).into_owned()),
+        Value::Int(0) => None,
+        Value::Int(addr) => Some(String::from_utf8_lossy(&c_string(env, m, addr)?).into_owned()),
+        _ => None,
+    })
+}
+
 /// `WaitForSingleObject`'s value when the wait times out.
 const WAIT_TIMEOUT: u64 = 0x102;
 /// Bytes moved per machine access while copying.
@@ -246,6 +256,52 @@ pub(crate) fn call(
             Value::Int(1)
         }
         Builtin::GetCurrentProcessId => Value::Int(u64::from(m.process().id.0)),
+        Builtin::CreateFileMapping => {
+            let file = env.int(m, &args[0])?;
+            env.eval(m, &args[1])?;
+            let protect = dword(env.int(m, &args[2])?);
+            let high = dword(env.int(m, &args[3])?);
+            let low = dword(env.int(m, &args[4])?);
+            let name = name_arg(env, m, &args[5])?;
+            Value::Int(m.create_file_mapping(file, protect, high, low, name.as_deref()))
+        }
+        Builtin::OpenFileMapping => {
+            let access = dword(env.int(m, &args[0])?);
+            env.eval(m, &args[1])?;
+            match name_arg(env, m, &args[2])? {
+                Some(name) => Value::Int(m.open_file_mapping(access, &name)),
+                None => {
+                    // A NULL name: STATUS_OBJECT_PATH_SYNTAX_BAD → 87 in practice.
+                    m.set_last_error(87);
+                    Value::Int(0)
+                }
+            }
+        }
+        Builtin::MapViewOfFile | Builtin::MapViewOfFileEx => {
+            let h = env.int(m, &args[0])?;
+            let access = dword(env.int(m, &args[1])?);
+            let high = u64::from(dword(env.int(m, &args[2])?));
+            let low = u64::from(dword(env.int(m, &args[3])?));
+            let size = env.int(m, &args[4])?;
+            let base = match args.get(5) {
+                Some(a) => env.int(m, a)?,
+                None => 0,
+            };
+            Value::Int(m.map_view_of_file(h, access, (high << 32) | low, size, base))
+        }
+        Builtin::UnmapViewOfFile => {
+            let p = env.int(m, &args[0])?;
+            Value::Int(u64::from(m.unmap_view_of_file(p)))
+        }
+        Builtin::FlushViewOfFile => {
+            let p = env.int(m, &args[0])?;
+            let n = env.int(m, &args[1])?;
+            Value::Int(u64::from(m.flush_view_of_file(p, n)))
+        }
+        Builtin::CloseHandle => {
+            let h = env.int(m, &args[0])?;
+            Value::Int(u64::from(m.close_handle(h)))
+        }
         Builtin::Exit => {
             let code = dword(env.int(m, &args[0])?);
             return Err(Abort::Exit(code));

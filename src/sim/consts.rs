@@ -65,6 +65,27 @@ pub const STATUS_GUARD_PAGE_VIOLATION: u32 = 0x8000_0001;
 /// `STATUS_IN_PAGE_ERROR`.
 pub const STATUS_IN_PAGE_ERROR: u32 = 0xC000_0006;
 
+/// `FILE_MAP_COPY` (docs/windows-sections.md §1).
+pub const FILE_MAP_COPY: u32 = 0x1;
+/// `FILE_MAP_WRITE`.
+pub const FILE_MAP_WRITE: u32 = 0x2;
+/// `FILE_MAP_READ`.
+pub const FILE_MAP_READ: u32 = 0x4;
+/// `FILE_MAP_EXECUTE`.
+pub const FILE_MAP_EXECUTE: u32 = 0x20;
+/// `FILE_MAP_ALL_ACCESS` (= `SECTION_ALL_ACCESS`).
+pub const FILE_MAP_ALL_ACCESS: u32 = 0xF001F;
+/// `SEC_FILE`.
+pub const SEC_FILE: u32 = 0x80_0000;
+/// `SEC_IMAGE`.
+pub const SEC_IMAGE: u32 = 0x100_0000;
+/// `SEC_RESERVE`.
+pub const SEC_RESERVE: u32 = 0x400_0000;
+/// `SEC_COMMIT`.
+pub const SEC_COMMIT: u32 = 0x800_0000;
+/// `INVALID_HANDLE_VALUE`: `(HANDLE)-1`.
+pub const INVALID_HANDLE_VALUE: u64 = u64::MAX;
+
 /// `sizeof(MEMORY_BASIC_INFORMATION)` on x64 (reference §6).
 pub const MBI_SIZE: u64 = 48;
 
@@ -110,6 +131,19 @@ pub const NAMED: &[(&str, u64)] = &[
     ("WAIT_OBJECT_0", 0),
     ("WAIT_TIMEOUT", 0x102),
     ("WAIT_FAILED", 0xFFFF_FFFF),
+    ("FILE_MAP_COPY", FILE_MAP_COPY as u64),
+    ("FILE_MAP_WRITE", FILE_MAP_WRITE as u64),
+    ("FILE_MAP_READ", FILE_MAP_READ as u64),
+    ("FILE_MAP_EXECUTE", FILE_MAP_EXECUTE as u64),
+    ("FILE_MAP_ALL_ACCESS", FILE_MAP_ALL_ACCESS as u64),
+    ("SEC_FILE", SEC_FILE as u64),
+    ("SEC_IMAGE", SEC_IMAGE as u64),
+    ("SEC_RESERVE", SEC_RESERVE as u64),
+    ("SEC_COMMIT", SEC_COMMIT as u64),
+    ("INVALID_HANDLE_VALUE", INVALID_HANDLE_VALUE),
+    ("ERROR_FILE_NOT_FOUND", 2),
+    ("ERROR_ALREADY_EXISTS", 183),
+    ("ERROR_BAD_EXE_FORMAT", 193),
     ("ERROR_SUCCESS", 0),
     ("ERROR_ACCESS_DENIED", 5),
     ("ERROR_INVALID_HANDLE", 6),

@@ -27,6 +27,12 @@ pub enum Win32Error {
     MappedAlignment,
     /// 1455: the commit limit would be exceeded.
     CommitmentLimit,
+    /// 2: no object or file of that name (docs/windows-sections.md §3).
+    FileNotFound,
+    /// 183: a section of that name exists (docs/windows-sections.md §2.4).
+    AlreadyExists,
+    /// 193: `SEC_IMAGE` without a PE image (docs/windows-sections.md §2.1).
+    BadExeFormat,
 }
 
 impl Win32Error {
@@ -43,6 +49,9 @@ impl Win32Error {
             Win32Error::NoAccess => 998,
             Win32Error::MappedAlignment => 1132,
             Win32Error::CommitmentLimit => 1455,
+            Win32Error::FileNotFound => 2,
+            Win32Error::AlreadyExists => 183,
+            Win32Error::BadExeFormat => 193,
         }
     }
 
@@ -58,6 +67,9 @@ impl Win32Error {
             Win32Error::InvalidAddress => "ERROR_INVALID_ADDRESS",
             Win32Error::NoAccess => "ERROR_NOACCESS",
             Win32Error::MappedAlignment => "ERROR_MAPPED_ALIGNMENT",
+            Win32Error::FileNotFound => "ERROR_FILE_NOT_FOUND",
+            Win32Error::AlreadyExists => "ERROR_ALREADY_EXISTS",
+            Win32Error::BadExeFormat => "ERROR_BAD_EXE_FORMAT",
             Win32Error::CommitmentLimit => "ERROR_COMMITMENT_LIMIT",
         }
     }

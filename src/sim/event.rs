@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 
-use super::addr::{Level, Pfn, ProcessId, Slot, Vpn};
+use super::addr::{Level, Pfn, ProcessId, SectionId, Slot, Vpn};
 use super::error::Access;
 
 /// A page-table entry as the visualizer shows it (reference §8.1).
@@ -323,6 +323,36 @@ pub enum Event {
         cr3: u64,
         /// TLB entries flushed.
         flushed: u32,
+    },
+    /// A section object was created (docs/windows-sections.md §2).
+    SectionCreated {
+        /// The section.
+        section: SectionId,
+        /// Its pages (one prototype PTE each).
+        pages: u32,
+    },
+    /// A view of a section was mapped (docs/windows-sections.md §4).
+    ViewMapped {
+        /// The section.
+        section: SectionId,
+        /// The view's first byte.
+        base: u64,
+        /// Its pages.
+        pages: u64,
+    },
+    /// A view was unmapped (docs/windows-sections.md §5).
+    ViewUnmapped {
+        /// The section.
+        section: SectionId,
+        /// The view's first byte.
+        base: u64,
+        /// Its pages.
+        pages: u64,
+    },
+    /// A section went with its last handle and view (docs/windows-sections.md §6).
+    SectionDeleted {
+        /// The section.
+        section: SectionId,
     },
     /// A process ended: its private frames are freed, its views unmapped, its handles
     /// closed (DESIGN §9).

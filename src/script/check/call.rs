@@ -161,7 +161,9 @@ impl Checker<'_> {
                 }
                 (Builtin::Puts | Builtin::Strlen, 1)
                 | (Builtin::Strcpy, 2)
-                | (Builtin::MessageBox, 2 | 3) => {
+                | (Builtin::MessageBox, 2 | 3)
+                | (Builtin::CreateFileMapping, 6)
+                | (Builtin::OpenFileMapping, 3) => {
                     self.expr(arg);
                     if arg.ty != Ty::Str {
                         self.scalar(arg, &format!("argument {position} of {name}"));

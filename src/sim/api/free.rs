@@ -59,6 +59,16 @@ impl Machine {
                 format!("{} is not inside any allocation", addr(address)),
             );
         };
+        // A view is unmapped, never freed (docs/windows-sections.md §12.1: 87).
+        if a.kind != MEM_PRIVATE {
+            return refuse(
+                Win32Error::InvalidParameter,
+                format!(
+                    "{} is inside a mapped view, which UnmapViewOfFile removes, not VirtualFree",
+                    addr(address)
+                ),
+            );
+        }
         let (base, alloc_end) = (a.base, a.end());
         let range = if size == 0 {
             // Size 0 means the whole allocation, and then the page-rounded address must be

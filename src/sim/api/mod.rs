@@ -45,6 +45,7 @@ mod process;
 mod protect;
 mod query;
 mod reset;
+mod section;
 
 use serde::Serialize;
 

@@ -91,6 +91,15 @@ impl Machine {
     /// to the free list, slots freed, commit returned) and it is marked ended. The caller
     /// switches to another process. Returns what was freed.
     pub fn exit_process(&mut self, code: u32) -> usize {
+        // Views are unmapped and handles closed first (docs/windows-sections.md §11.2).
+        let views = self.space().views().to_vec();
+        for link in views {
+            self.unmap(link);
+        }
+        let handles = self.process().handles.len() as u64;
+        for i in 1..=handles {
+            self.close(4 * i);
+        }
         let allocations: Vec<_> = self
             .space()
             .allocations()
@@ -213,5 +222,52 @@ mod tests {
         assert!(!m.switch_to(1), "an ended process never runs again");
         let h = m.history();
         assert_eq!(h.picture_after(h.len() - 1), Some(m.picture()));
+    }
+}
+
+#[cfg(test)]
+mod shared_tests {
+    use crate::sim::consts::*;
+    use crate::sim::{Config, Machine};
+
+    /// Every step's delta rebuilds the whole picture through sections shared by two
+    /// processes: create, map, shared faults, switches, unmap, close and exit.
+    #[test]
+    fn deltas_rebuild_the_picture_with_shared_sections() {
+        let mut m = Machine::new(Config {
+            frames: 6,
+            pagefile: 16,
+            working_set: 3,
+            tlb: 2,
+            ..Config::default()
+        });
+        let now = m.picture();
+        m.recorder_mut().check_every_step(now);
+        let h = m.create_file_mapping(INVALID_HANDLE_VALUE, PAGE_READWRITE, 0, 0x3000, Some("s"));
+        let v = m.map_view_of_file(h, FILE_MAP_WRITE, 0, 0, 0);
+        let private = m.virtual_alloc(0, 0x4000, MEM_COMMIT, PAGE_READWRITE);
+        for i in 0..3 {
+            m.write(v + i * 0x1000, &[i as u8 + 1; 8]).expect("write");
+            m.write(private + i * 0x1000, &[9; 8]).expect("write");
+        }
+        m.create_process("b");
+        m.wait();
+        m.switch_to(1);
+        let h2 = m.open_file_mapping(FILE_MAP_READ, "s");
+        let w = m.map_view_of_file(h2, FILE_MAP_READ, 0, 0, 0);
+        let mut b = [0u8; 1];
+        for i in 0..3 {
+            m.read(w + i * 0x1000, &mut b).expect("read");
+            assert_eq!(b[0], i as u8 + 1, "page {i} is shared");
+        }
+        m.switch_to(0);
+        m.exit_process(0);
+        m.switch_to(1);
+        m.read(w + 0x2000, &mut b)
+            .expect("read after the writer ended");
+        assert_eq!(b[0], 3);
+        m.exit_process(0);
+        assert_eq!(m.commit_charge(), 0);
+        assert!(m.system().sections.is_empty());
     }
 }

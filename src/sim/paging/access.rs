@@ -245,25 +245,31 @@ impl<V: Vad> Engine<'_, V> {
             Pte::Transition { pfn } => self.sys.frames.get(pfn).list,
             _ => crate::sim::event::FrameList::Active,
         };
+        let view = self.vad.view_page(vpn);
         self.end_step(move || {
             let page = narrate::page(vpn);
-            let kind = match pte {
-                Pte::Empty => format!(
+            let kind = match (pte, view) {
+                (_, Some((section, _))) => format!(
+                    "The fault handler checks the region: page {page} lies in a view of section                      {} ({}), so what it holds is decided by the section's prototype PTE.",
+                    section.0,
+                    protection_name(protect)
+                ),
+                (Pte::Empty, _) => format!(
                     "The fault handler checks the region: page {page} is committed ({}) but has \
                      never been used, so this is a demand-zero fault: it gets a page of zeros.",
                     protection_name(protect)
                 ),
-                Pte::DemandZero => format!(
+                (Pte::DemandZero, _) => format!(
                     "Page {page} holds nothing that must be kept, so this is a demand-zero \
                      fault: it gets a fresh page of zeros."
                 ),
-                Pte::Transition { pfn } => format!(
+                (Pte::Transition { pfn }, _) => format!(
                     "Frame {} still holds page {page} on the {} list, so this is a soft fault: \
                      no disk I/O is needed.",
                     pfn.0,
                     list.name()
                 ),
-                Pte::PageFile { .. } => "The page is not in RAM, so this is a hard fault: it \
+                (Pte::PageFile { .. }, _) => "The page is not in RAM, so this is a hard fault: it \
                                          must be read back from the page file on disk."
                     .to_string(),
                 _ => String::new(),

@@ -36,6 +36,9 @@ impl<V: Vad> Engine<'_, V> {
         let ctx = FaultCtx { va, vpn, access };
         // A soft maximum: the working-set manager trims when available memory is low.
         self.working_set_manager();
+        if let Some(page) = self.vad.view_page(vpn) {
+            return self.shared_fault(ctx, page, protect);
+        }
         match pte {
             Pte::Transition { pfn } => {
                 self.mmu.counters.transition += 1;

@@ -28,6 +28,7 @@ mod cluster;
 mod discard;
 mod fault;
 mod narrate;
+mod shared;
 mod take;
 mod trim;
 pub mod vad;
@@ -41,6 +42,7 @@ use super::record::{Recorder, Scene};
 use super::system::System;
 
 pub(crate) use discard::Discarded;
+pub(crate) use shared::free_section_frames;
 pub use vad::Vad;
 
 /// The engine at work on one process: what it may touch while an operation runs.

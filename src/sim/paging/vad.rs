@@ -1,7 +1,7 @@
 //! What the paging engine asks the address space: the narrow interface between the fault
 //! handler and the VADs (reference §8.1 kind 4: "the fault handler consults the VAD").
 
-use crate::sim::addr::Vpn;
+use crate::sim::addr::{SectionId, Vpn};
 use crate::sim::picture::RegionSource;
 use crate::sim::space::{AddressSpace, PageInfo};
 
@@ -19,6 +19,8 @@ pub trait Vad: RegionSource {
     fn note_data_dropped(&mut self, vpn: Vpn);
     /// `MEM_RESET` found page `vpn` holding data (reference §3.4).
     fn mark_reset(&mut self, vpn: Vpn);
+    /// The section page (prototype PTE) that page `vpn` of a view shows, if it is in one.
+    fn view_page(&self, vpn: Vpn) -> Option<(SectionId, u32)>;
 }
 
 impl Vad for AddressSpace {
@@ -43,5 +45,9 @@ impl Vad for AddressSpace {
 
     fn mark_reset(&mut self, vpn: Vpn) {
         AddressSpace::mark_reset(self, vpn)
+    }
+
+    fn view_page(&self, vpn: Vpn) -> Option<(SectionId, u32)> {
+        AddressSpace::view_page(self, vpn)
     }
 }

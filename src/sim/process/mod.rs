@@ -81,9 +81,46 @@ pub struct Process {
     pub last_error: u32,
     /// Running, ready, waiting or ended (DESIGN §9).
     pub state: ProcessState,
+    /// The handle table: slot `i` is handle value `4 * (i + 1)` (kernel handles are
+    /// multiples of 4, docs/windows-sections.md §11.1); `None` once closed.
+    pub handles: Vec<Option<Handle>>,
+}
+
+/// What a handle refers to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Handle {
+    /// A section (file mapping) with the access the handle grants.
+    Section {
+        /// The section.
+        id: super::addr::SectionId,
+        /// `FILE_MAP_*` rights of the handle.
+        access: u32,
+    },
 }
 
 impl Process {
+    /// Add `handle` to the table; returns its value.
+    pub fn open_handle(&mut self, handle: Handle) -> u64 {
+        self.handles.push(Some(handle));
+        4 * self.handles.len() as u64
+    }
+
+    /// What handle value `value` refers to, if it is open.
+    pub fn handle(&self, value: u64) -> Option<Handle> {
+        if value == 0 || !value.is_multiple_of(4) {
+            return None;
+        }
+        let i = usize::try_from(value / 4 - 1).ok()?;
+        self.handles.get(i).copied().flatten()
+    }
+
+    /// Close handle `value`; returns what it referred to.
+    pub fn close_handle(&mut self, value: u64) -> Option<Handle> {
+        let h = self.handle(value)?;
+        self.handles[(value / 4 - 1) as usize] = None;
+        Some(h)
+    }
+
     /// A process with an empty address space.
     pub fn new(id: ProcessId, name: &str, config: &Config) -> Process {
         Process {
@@ -93,6 +130,7 @@ impl Process {
             mmu: Mmu::new(id, config),
             last_error: 0,
             state: ProcessState::Ready,
+            handles: Vec::new(),
         }
     }
 }

@@ -8,6 +8,7 @@
 
 pub mod placement;
 pub mod runs;
+pub mod views;
 
 use serde::Serialize;
 
@@ -149,6 +150,8 @@ pub struct AddressSpace {
     /// not yet taken back by `MEM_RESET_UNDO` (reference §3.4), each with whether the
     /// engine has since dropped that data. Sorted by page, searched by bisection.
     reset: Vec<(u64, bool)>,
+    /// Views of sections, by address (each also an allocation of type `MEM_MAPPED`).
+    views: Vec<views::ViewLink>,
     /// Bumped whenever an allocation or a page's attributes change (for the picture).
     version: u64,
 }
@@ -166,6 +169,7 @@ impl AddressSpace {
             allocations: Vec::new(),
             placement_base: Vpn::of(config.base),
             reset: Vec::new(),
+            views: Vec::new(),
             version: 0,
         }
     }

@@ -67,6 +67,8 @@ pub struct System {
     pub disk: Disk,
     /// OPT's recorded reference strings (or the first run recording them).
     pub future: Future,
+    /// The id the next section gets.
+    pub next_section: u32,
 }
 
 impl System {
@@ -88,7 +90,18 @@ impl System {
             sections: Vec::new(),
             disk: Disk::default(),
             future: Future::default(),
+            next_section: 1,
         }
+    }
+
+    /// The living section with id `id`.
+    pub fn section(&self, id: super::addr::SectionId) -> Option<&Section> {
+        self.sections.iter().find(|s| s.id == id)
+    }
+
+    /// The living section with id `id`, to change.
+    pub fn section_mut(&mut self, id: super::addr::SectionId) -> Option<&mut Section> {
+        self.sections.iter_mut().find(|s| s.id == id)
     }
 
     /// One tick of the logical clock; returns the new time.

@@ -2,8 +2,8 @@
 //!
 //! A section's pages are described once, by its prototype PTEs; a process PTE that maps a
 //! section page points at the prototype PTE, and a resident page's frame is owned by the
-//! prototype PTE ([`super::Owner::Shared`]). Only the data lives here so far: no call
-//! creates a section yet.
+//! prototype PTE ([`super::Owner::Shared`]). The calls that create and map sections are in
+//! `crate::sim::api::section`; the rules they follow are docs/windows-sections.md's.
 
 use crate::sim::addr::SectionId;
 use crate::sim::event::Pte;
@@ -28,6 +28,19 @@ pub struct Section {
     pub backing: Backing,
     /// One prototype PTE per page of the section.
     pub prototypes: Vec<Pte>,
+    /// Its size in bytes as created (docs/windows-sections.md §2.2: whole pages for a
+    /// page-file section).
+    pub size: u64,
+    /// `flProtect` without the `SEC_*` attributes.
+    pub protect: u32,
+    /// Made with `SEC_RESERVE`: views start reserved (docs/windows-sections.md §4.2).
+    pub reserve: bool,
+    /// Open handles, in every process.
+    pub handles: u32,
+    /// Mapped views, in every process.
+    pub views: u32,
+    /// Pages of commit charge it holds (docs/windows-sections.md §2.2).
+    pub charged: u64,
 }
 
 impl Section {
@@ -38,6 +51,12 @@ impl Section {
             name,
             backing,
             prototypes: vec![Pte::DemandZero; pages as usize],
+            size: u64::from(pages) << crate::sim::addr::PAGE_SHIFT,
+            protect: 0,
+            reserve: false,
+            handles: 0,
+            views: 0,
+            charged: 0,
         }
     }
 

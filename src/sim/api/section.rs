@@ -1,0 +1,569 @@
+//! Sections and views: `CreateFileMapping`, `OpenFileMapping`, `MapViewOfFile(Ex)`,
+//! `UnmapViewOfFile`, `FlushViewOfFile` and `CloseHandle`, with the rules and error codes
+//! of docs/windows-sections.md (§ numbers below are that document's).
+//!
+//! What PageLab does not model yet: file-backed sections (a file handle is refused with
+//! ERROR_INVALID_HANDLE, as any handle that is not a file's), `FILE_MAP_COPY` views
+//! (refused with ERROR_INVALID_PARAMETER and said so), and images.
+
+use super::super::addr::{align_up, SectionId, Vpn, ALLOCATION_GRANULARITY, PAGE_SHIFT, PAGE_SIZE};
+use super::super::consts::*;
+use super::super::error::Win32Error;
+use super::super::event::Event;
+use super::super::machine::Machine;
+use super::super::paging::free_section_frames;
+use super::super::process::Handle;
+use super::super::space::views::ViewLink;
+use super::super::space::PageAttr;
+use super::super::system::section::{Backing, Section};
+use super::{refuse, Done, Refusal};
+use crate::sim::words::{addr, bytes, charge, page_bytes};
+
+/// Most pages one section may have (STATUS_SECTION_TOO_BIG beyond: 8).
+const MAX_SECTION_PAGES: u64 = 1 << 20;
+
+/// What a section's protection grants: read, write, execute (§4.1, W-K32
+/// `map_prot_to_access`); `None` for a protection a section may not have (§2.1).
+fn grants(protect: u32) -> Option<(bool, bool, bool)> {
+    match protect {
+        PAGE_READONLY | PAGE_WRITECOPY => Some((true, false, false)),
+        PAGE_READWRITE => Some((true, true, false)),
+        PAGE_EXECUTE_READ | PAGE_EXECUTE_WRITECOPY => Some((true, false, true)),
+        PAGE_EXECUTE_READWRITE => Some((true, true, true)),
+        _ => None,
+    }
+}
+
+/// A view's protection for `access`, and the rights it needs (§4.1 table).
+fn view_protection(access: u32) -> Result<(u32, (bool, bool, bool)), Refusal> {
+    let exec = access & FILE_MAP_EXECUTE != 0;
+    let rest = access & !FILE_MAP_EXECUTE;
+    if rest & !FILE_MAP_ALL_ACCESS != 0 {
+        return refuse(
+            Win32Error::InvalidParameter,
+            format!("{access:#x} is not a FILE_MAP_* access"),
+        );
+    }
+    Ok(if rest & FILE_MAP_WRITE != 0 {
+        let p = if exec {
+            PAGE_EXECUTE_READWRITE
+        } else {
+            PAGE_READWRITE
+        };
+        (p, (true, true, exec))
+    } else if rest & FILE_MAP_READ != 0 {
+        let p = if exec {
+            PAGE_EXECUTE_READ
+        } else {
+            PAGE_READONLY
+        };
+        (p, (true, false, exec))
+    } else if rest == FILE_MAP_COPY {
+        // §9: copy-on-write, which PageLab's sections do not model yet.
+        return refuse(
+            Win32Error::InvalidParameter,
+            "FILE_MAP_COPY views (copy-on-write) are not simulated yet by PageLab",
+        );
+    } else {
+        (PAGE_NOACCESS, (true, false, false))
+    })
+}
+
+impl Machine {
+    /// `CreateFileMapping(file, NULL, protect, sizeHigh, sizeLow, name)`: a handle, or 0
+    /// with the last error set (§2).
+    pub fn create_file_mapping(
+        &mut self,
+        file: u64,
+        protect: u32,
+        size_high: u32,
+        size_low: u32,
+        name: Option<&str>,
+    ) -> u64 {
+        let args = vec![
+            file,
+            u64::from(protect),
+            u64::from(size_high),
+            u64::from(size_low),
+        ];
+        self.api_step("CreateFileMapping", args, |m| {
+            m.create_mapping(file, protect, size_high, size_low, name)
+        })
+        .unwrap_or(0)
+    }
+
+    fn create_mapping(
+        &mut self,
+        file: u64,
+        flags: u32,
+        size_high: u32,
+        size_low: u32,
+        name: Option<&str>,
+    ) -> Result<Done<u64>, Refusal> {
+        let attrs = flags & 0xFFFF_FF00;
+        let protect = flags & 0xFF;
+        // §2.1: one of the six protections; SEC_RESERVE and SEC_COMMIT exclude each other.
+        if grants(protect).is_none() {
+            return refuse(
+                Win32Error::InvalidParameter,
+                format!("{protect:#x} is not a protection a section may have"),
+            );
+        }
+        if attrs & !(SEC_FILE | SEC_IMAGE | SEC_RESERVE | SEC_COMMIT) != 0
+            || attrs & (SEC_RESERVE | SEC_COMMIT) == SEC_RESERVE | SEC_COMMIT
+            || (attrs & SEC_IMAGE != 0 && attrs & (SEC_RESERVE | SEC_COMMIT) != 0)
+        {
+            return refuse(
+                Win32Error::InvalidParameter,
+                "SEC_RESERVE, SEC_COMMIT and SEC_IMAGE exclude each other",
+            );
+        }
+        if file != INVALID_HANDLE_VALUE {
+            // No file handles exist yet, so any other value names no open file.
+            return refuse(
+                Win32Error::InvalidHandle,
+                format!("{file:#x} is not an open file handle (INVALID_HANDLE_VALUE gives a page-file section)"),
+            );
+        }
+        if attrs & SEC_IMAGE != 0 {
+            return refuse(
+                Win32Error::BadExeFormat,
+                "SEC_IMAGE needs the file of a PE image",
+            );
+        }
+        let size = (u64::from(size_high) << 32) | u64::from(size_low);
+        // §2.2: a page-file section needs a size, checked before the name.
+        if size == 0 {
+            return refuse(
+                Win32Error::InvalidParameter,
+                "a page-file-backed section needs a size greater than zero",
+            );
+        }
+        // §2.4: an existing name gives a new handle to that section, and 183.
+        if let Some(name) = name {
+            let existing = self
+                .system()
+                .sections
+                .iter()
+                .find(|s| s.name.as_deref() == Some(name))
+                .map(|s| (s.id, s.size));
+            if let Some((id, size)) = existing {
+                if let Some(s) = self.system_mut().section_mut(id) {
+                    s.handles += 1;
+                }
+                let h = self.process_mut().open_handle(Handle::Section {
+                    id,
+                    access: FILE_MAP_ALL_ACCESS,
+                });
+                self.set_last_error(Win32Error::AlreadyExists.code());
+                return Ok(Done {
+                    out: h,
+                    value: h,
+                    story: format!(
+                        "CreateFileMapping finds a section named \"{name}\" already ({}): it returns \
+                         a new handle, {h:#x}, to that same section, whose pages every process that maps \
+                         it shares, and sets the last error to ERROR_ALREADY_EXISTS (183). The size \
+                         asked for is ignored.",
+                        bytes(size)
+                    ),
+                });
+            }
+        }
+        let pages = size.div_ceil(PAGE_SIZE);
+        if pages > MAX_SECTION_PAGES {
+            return refuse(
+                Win32Error::NotEnoughMemory,
+                format!("{} is more than this machine can map", bytes(size)),
+            );
+        }
+        let reserve = attrs & SEC_RESERVE != 0;
+        let charged = if reserve { 0 } else { pages };
+        let old_charge = self.commit_charge();
+        if old_charge + charged > self.commit_limit() {
+            return refuse(
+                Win32Error::CommitmentLimit,
+                format!(
+                    "SEC_COMMIT charges all {} now, and the commit charge would pass its limit of {}",
+                    page_bytes(pages),
+                    self.commit_limit()
+                ),
+            );
+        }
+        let id = SectionId(self.system().next_section);
+        self.system_mut().next_section += 1;
+        let mut section = Section::new(
+            id,
+            name.map(str::to_string),
+            Backing::PageFile,
+            pages as u32,
+        );
+        section.protect = protect;
+        section.reserve = reserve;
+        section.handles = 1;
+        section.charged = charged;
+        self.system_mut().sections.push(section);
+        self.emit(Event::SectionCreated {
+            section: id,
+            pages: pages as u32,
+        });
+        self.set_commit_charge(old_charge + charged);
+        let h = self.process_mut().open_handle(Handle::Section {
+            id,
+            access: FILE_MAP_ALL_ACCESS,
+        });
+        // §2.4: a new object sets the last error to 0.
+        self.set_last_error(0);
+        let named = name.map_or(String::from("without a name"), |n| format!("named \"{n}\""));
+        let charged_words = if reserve {
+            "SEC_RESERVE charges nothing until pages are committed".to_string()
+        } else {
+            format!(
+                "SEC_COMMIT charges all of it now: the commit charge goes {}",
+                charge(old_charge, old_charge + charged, self.commit_limit())
+            )
+        };
+        Ok(Done {
+            out: h,
+            value: h,
+            story: format!(
+                "CreateFileMapping creates section {} {named}, backed by the page file: {} \
+                 ({}), one prototype PTE per page, each demand-zero. {charged_words}. The \
+                 process gets handle {h:#x}; the last error is set to 0.",
+                id.0,
+                page_bytes(pages),
+                bytes(size)
+            ),
+        })
+    }
+
+    /// `OpenFileMapping(access, inherit, name)`: a handle, or 0 with the last error (§3).
+    pub fn open_file_mapping(&mut self, access: u32, name: &str) -> u64 {
+        let args = vec![u64::from(access)];
+        self.api_step("OpenFileMapping", args, |m| {
+            let Some(id) = m
+                .system()
+                .sections
+                .iter()
+                .find(|s| s.name.as_deref() == Some(name))
+                .map(|s| s.id)
+            else {
+                return refuse(
+                    Win32Error::FileNotFound,
+                    format!("no section is named \"{name}\" (names are case-sensitive, and a name goes with its last handle)"),
+                );
+            };
+            if let Some(s) = m.system_mut().section_mut(id) {
+                s.handles += 1;
+            }
+            let h = m.process_mut().open_handle(Handle::Section { id, access });
+            Ok(Done {
+                out: h,
+                value: h,
+                story: format!(
+                    "OpenFileMapping finds section {} named \"{name}\" and returns handle {h:#x} \
+                     with exactly the access asked for ({access:#x}).",
+                    id.0
+                ),
+            })
+        })
+        .unwrap_or(0)
+    }
+
+    /// `MapViewOfFile(Ex)(h, access, offHigh, offLow, bytes[, base])`: the view's base, or
+    /// 0 with the last error set (§4).
+    pub fn map_view_of_file(
+        &mut self,
+        handle: u64,
+        access: u32,
+        offset: u64,
+        size: u64,
+        base: u64,
+    ) -> u64 {
+        let args = vec![handle, u64::from(access), offset, size, base];
+        let name = if base == 0 {
+            "MapViewOfFile"
+        } else {
+            "MapViewOfFileEx"
+        };
+        self.api_step(name, args, |m| {
+            m.map_view(handle, access, offset, size, base)
+        })
+        .unwrap_or(0)
+    }
+
+    fn map_view(
+        &mut self,
+        handle: u64,
+        access: u32,
+        offset: u64,
+        size: u64,
+        base: u64,
+    ) -> Result<Done<u64>, Refusal> {
+        let Some(Handle::Section { id, access: rights }) = self.process().handle(handle) else {
+            return refuse(
+                Win32Error::InvalidHandle,
+                format!("{handle:#x} is not an open section handle of this process"),
+            );
+        };
+        let Some(section) = self.system().section(id) else {
+            return refuse(Win32Error::InvalidHandle, "the section is gone");
+        };
+        let (sec_size, sec_protect, reserve) = (section.size, section.protect, section.reserve);
+        let (protect, (r, w, x)) = view_protection(access)?;
+        let (gr, gw, gx) = grants(sec_protect).unwrap_or((false, false, false));
+        // §4.1: the section's protection and the handle's rights must allow the view.
+        if (r && !gr) || (w && !gw) || (x && !gx) {
+            return refuse(
+                Win32Error::AccessDenied,
+                format!("the section's protection {sec_protect:#x} does not allow a view with access {access:#x}"),
+            );
+        }
+        let handle_ok = if w {
+            rights & FILE_MAP_WRITE != 0
+        } else {
+            rights & FILE_MAP_READ != 0
+        } && (!x || rights & FILE_MAP_EXECUTE != 0);
+        if !handle_ok {
+            return refuse(
+                Win32Error::AccessDenied,
+                format!("handle {handle:#x} was opened with access {rights:#x}, which does not cover {access:#x}"),
+            );
+        }
+        // §4.2: the offset on the allocation granularity, the view inside the section.
+        if !offset.is_multiple_of(ALLOCATION_GRANULARITY) {
+            return refuse(
+                Win32Error::MappedAlignment,
+                format!(
+                    "the offset {offset:#x} is not a multiple of 64 KB, the allocation granularity"
+                ),
+            );
+        }
+        let end = if size == 0 {
+            sec_size
+        } else {
+            offset.saturating_add(size)
+        };
+        if offset >= sec_size || end > sec_size {
+            return refuse(
+                Win32Error::AccessDenied,
+                format!(
+                    "the view would run past the end of the section ({}) (STATUS_INVALID_VIEW_SIZE)",
+                    bytes(sec_size)
+                ),
+            );
+        }
+        let pages = (end - offset).div_ceil(PAGE_SIZE);
+        let first = Vpn::of(base);
+        let at = if base == 0 {
+            let Some(at) = self.space().find_hole(pages, false) else {
+                return refuse(Win32Error::NotEnoughMemory, "no free hole is large enough");
+            };
+            at
+        } else {
+            if !base.is_multiple_of(ALLOCATION_GRANULARITY) {
+                return refuse(
+                    Win32Error::MappedAlignment,
+                    format!("{} is not a multiple of 64 KB", addr(base)),
+                );
+            }
+            let tail = align_up(pages << PAGE_SHIFT, ALLOCATION_GRANULARITY).unwrap_or(u64::MAX);
+            let fits = base.checked_add(tail).is_some_and(|e| e <= MAX_VIEW_END);
+            if !fits
+                || !self
+                    .space()
+                    .is_free(first, Vpn(first.0 + (tail >> PAGE_SHIFT)))
+            {
+                return refuse(
+                    Win32Error::InvalidAddress,
+                    format!("{} overlaps an allocation or a view", addr(base)),
+                );
+            }
+            first
+        };
+        let attr = if reserve {
+            PageAttr::RESERVED
+        } else {
+            PageAttr {
+                committed: true,
+                protect,
+            }
+        };
+        let link = ViewLink {
+            base: at,
+            pages,
+            section: id,
+            first: (offset >> PAGE_SHIFT) as u32,
+        };
+        self.space_mut().insert_view(link, protect, attr);
+        if let Some(s) = self.system_mut().section_mut(id) {
+            s.views += 1;
+        }
+        self.set_focus(Some(at.base()));
+        self.emit(Event::ViewMapped {
+            section: id,
+            base: at.base(),
+            pages,
+        });
+        Ok(Done {
+            out: at.base(),
+            value: at.base(),
+            story: format!(
+                "A view of section {} ({} from offset {offset:#x}) is mapped at {}: a region of \
+                 type MEM_MAPPED, {}. Its PTEs are empty: the first touch of each page finds the \
+                 section's prototype PTE.",
+                id.0,
+                page_bytes(pages),
+                addr(at.base()),
+                protection_words(protect, reserve)
+            ),
+        })
+    }
+
+    /// `UnmapViewOfFile(p)`: TRUE, or FALSE with the last error set (§5).
+    pub fn unmap_view_of_file(&mut self, address: u64) -> bool {
+        self.api_step("UnmapViewOfFile", vec![address], |m| {
+            let Some(link) = m.space().view_at(Vpn::of(address)).copied() else {
+                return refuse(
+                    Win32Error::InvalidAddress,
+                    format!("{} is not inside a mapped view", addr(address)),
+                );
+            };
+            let mapped = m.unmap(link);
+            Ok(Done {
+                out: (),
+                value: 1,
+                story: format!(
+                    "The whole view at {} goes (any address inside it names it): {} of its \
+                     pages {} mapped, and each frame's share count drops by one; nothing is \
+                     written. The range is free again.{}",
+                    addr(link.base.base()),
+                    mapped,
+                    if mapped == 1 { "was" } else { "were" },
+                    m.gone_words(link.section)
+                ),
+            })
+        })
+        .is_some()
+    }
+
+    /// Unmap the view `link` and drop the section when nothing holds it. Emits events, no
+    /// step; returns the pages that were mapped.
+    pub(crate) fn unmap(&mut self, link: ViewLink) -> usize {
+        let mapped = self.engine().unmap_shared(link.base, link.pages);
+        self.space_mut().remove_view(link.base);
+        self.emit(Event::ViewUnmapped {
+            section: link.section,
+            base: link.base.base(),
+            pages: link.pages,
+        });
+        if let Some(s) = self.system_mut().section_mut(link.section) {
+            s.views = s.views.saturating_sub(1);
+        }
+        self.drop_section_if_unused(link.section);
+        mapped
+    }
+
+    /// Close `handle`, with the section's name going with its last handle (§2.4). Emits
+    /// events, no step; false when it is not open.
+    pub(crate) fn close(&mut self, handle: u64) -> Option<SectionId> {
+        let Handle::Section { id, .. } = self.process_mut().close_handle(handle)?;
+        if let Some(s) = self.system_mut().section_mut(id) {
+            s.handles = s.handles.saturating_sub(1);
+            if s.handles == 0 {
+                s.name = None;
+            }
+        }
+        self.drop_section_if_unused(id);
+        Some(id)
+    }
+
+    /// `CloseHandle(h)`: TRUE, or FALSE with ERROR_INVALID_HANDLE (§6).
+    pub fn close_handle(&mut self, handle: u64) -> bool {
+        self.api_step("CloseHandle", vec![handle], |m| {
+            let Some(id) = m.close(handle) else {
+                return refuse(
+                    Win32Error::InvalidHandle,
+                    format!("{handle:#x} is not an open handle of this process"),
+                );
+            };
+            Ok(Done {
+                out: (),
+                value: 1,
+                story: format!(
+                    "Handle {handle:#x} to section {} is closed.{}",
+                    id.0,
+                    m.gone_words(id)
+                ),
+            })
+        })
+        .is_some()
+    }
+
+    /// `FlushViewOfFile(p, n)`: TRUE, or FALSE with the last error set (§6).
+    pub fn flush_view_of_file(&mut self, address: u64, size: u64) -> bool {
+        self.api_step("FlushViewOfFile", vec![address, size], |m| {
+            if m.space().view_at(Vpn::of(address)).is_none() {
+                return refuse(
+                    Win32Error::InvalidAddress,
+                    format!("{} is not inside a mapped view", addr(address)),
+                );
+            }
+            Ok(Done {
+                out: (),
+                value: 1,
+                story: "FlushViewOfFile succeeds and writes nothing: this section is backed \
+                        by the page file, so there is no file to write to."
+                    .to_string(),
+            })
+        })
+        .is_some()
+    }
+
+    /// The section goes when its last handle and view have (§6): its frames to the free
+    /// list, its commit charge returned. Emits events.
+    fn drop_section_if_unused(&mut self, id: SectionId) {
+        let Some(s) = self.system().section(id) else {
+            return;
+        };
+        if s.handles > 0 || s.views > 0 {
+            return;
+        }
+        let charged = s.charged;
+        let mut events = Vec::new();
+        free_section_frames(self.system_mut(), id, &mut events);
+        for e in events {
+            self.emit(e);
+        }
+        self.system_mut().sections.retain(|s| s.id != id);
+        self.emit(Event::SectionDeleted { section: id });
+        let old = self.commit_charge();
+        self.set_commit_charge(old.saturating_sub(charged));
+    }
+
+    /// " Section N is gone …" when the last step dropped it, else "".
+    fn gone_words(&self, id: SectionId) -> String {
+        match self.system().section(id) {
+            Some(_) => String::new(),
+            None => format!(
+                " No handle or view of section {} is left, so it goes: its frames return to \
+                 the free list and its commit charge is given back.",
+                id.0
+            ),
+        }
+    }
+}
+
+/// One past the last byte a view may cover (the user range's end).
+const MAX_VIEW_END: u64 = crate::sim::addr::MAX_USER_ADDRESS + 1;
+
+/// How a view's pages are protected, in words.
+fn protection_words(protect: u32, reserve: bool) -> String {
+    if reserve {
+        "reserved (SEC_RESERVE): touching it is an access violation until committed".to_string()
+    } else {
+        format!(
+            "committed, {}",
+            crate::sim::consts::protection_name(protect)
+        )
+    }
+}

@@ -1,0 +1,161 @@
+//! Pages of sections (docs/windows-sections.md §8.2): a view's page is found through
+//! its section's prototype PTE. The first touch in any process fills a zeroed frame
+//! owned by the prototype PTE ([`Owner::Shared`]); a touch in another process finds the
+//! prototype PTE valid and maps the same frame (a soft fault that raises the frame's
+//! share count). Unmapping drops the share count; the frame is freed with its section.
+//!
+//! PageLab keeps a section's resident pages out of the working sets: they stay in RAM,
+//! valid in every view that touched them, until the section goes (a simplification of
+//! §8.2, where a page trimmed from every working set goes to transition).
+
+use super::{Engine, Vad};
+use crate::sim::addr::{Owner, Pfn, SectionId, Vpn};
+use crate::sim::error::{Access, ExceptionRecord};
+use crate::sim::event::{Event, FrameList, Pte};
+use crate::sim::protection;
+
+use super::fault::FaultCtx;
+use super::narrate;
+use super::take::Need;
+
+impl<V: Vad> Engine<'_, V> {
+    /// Resolve a fault on page `vpn` of a view, showing page `index` of `section`.
+    pub(super) fn shared_fault(
+        &mut self,
+        ctx: FaultCtx,
+        (section, index): (SectionId, u32),
+        protect: u32,
+    ) -> Result<Pfn, ExceptionRecord> {
+        let proto = self
+            .sys
+            .section(section)
+            .and_then(|s| s.prototypes.get(index as usize).copied())
+            .unwrap_or(Pte::DemandZero);
+        self.emit(Event::PteRead {
+            vpn: ctx.vpn,
+            pte: proto,
+        });
+        let writable = protection::writable(protect);
+        if let Pte::Valid { pfn, .. } = proto {
+            // Resident through another view: a soft fault (docs/windows-sections.md §8.2).
+            self.mmu.counters.transition += 1;
+            let f = self.sys.frames.get_mut(pfn);
+            f.share_count += 1;
+            let share = f.share_count;
+            self.map_shared(ctx.vpn, pfn, writable, ctx.access);
+            self.end_step(move || {
+                format!(
+                    "The PTE of page {} points at nothing yet, so the handler reads the \
+                     section's prototype PTE {index}: it is valid, frame {} already holds the \
+                     page for another view. A soft fault: this PTE now maps the same frame, \
+                     and its share count rises to {share}.",
+                    narrate::page(ctx.vpn),
+                    pfn.0
+                )
+            });
+            return Ok(pfn);
+        }
+        // First touch of the section page anywhere: a zeroed frame (§8.1: a page-file
+        // section's page is demand-zero, born modified).
+        self.mmu.counters.demand_zero += 1;
+        let taken = self.take_frame(ctx, Need::Zeroed, None)?;
+        let pfn = taken.pfn;
+        let f = self.sys.frames.get_mut(pfn);
+        f.owner = Some(Owner::Shared { section, index });
+        f.share_count = 1;
+        f.modified = true;
+        if let Some(s) = self.sys.section_mut(section) {
+            s.prototypes[index as usize] = Pte::Valid {
+                pfn,
+                accessed: true,
+                dirty: true,
+                writable: true,
+            };
+        }
+        self.map_shared(ctx.vpn, pfn, writable, ctx.access);
+        self.end_step(move || {
+            format!(
+                "Page {} belongs to a view of a section, so the handler reads the section's \
+                 prototype PTE {index}: demand-zero, no process has touched it yet. Frame {} \
+                 of zeros becomes the section's page: the prototype PTE now points at it, the \
+                 frame's owner is that prototype PTE (not this process), and this process's \
+                 PTE maps it with share count 1.",
+                narrate::page(ctx.vpn),
+                pfn.0
+            )
+        });
+        Ok(pfn)
+    }
+
+    /// Make `vpn`'s PTE valid for the shared frame `pfn` (no step).
+    fn map_shared(&mut self, vpn: Vpn, pfn: Pfn, writable: bool, access: Access) {
+        let now = self.sys.tick();
+        let f = self.sys.frames.get_mut(pfn);
+        f.last_use = now;
+        if access == Access::Write {
+            f.modified = true;
+        }
+        self.set_pte(
+            vpn,
+            Pte::Valid {
+                pfn,
+                accessed: true,
+                dirty: false,
+                writable,
+            },
+        );
+    }
+
+    /// Unmap pages `first..first+count` of a view: each valid PTE is emptied, its TLB
+    /// entry flushed and its frame's share count dropped (docs/windows-sections.md §5).
+    /// Emits events, no step; returns the pages that were mapped.
+    pub(crate) fn unmap_shared(&mut self, first: Vpn, count: u64) -> usize {
+        let mut mapped = 0;
+        for (vpn, pte) in self.mmu.tables.in_range(first, count) {
+            if let Pte::Valid { pfn, .. } = pte {
+                mapped += 1;
+                let f = self.sys.frames.get_mut(pfn);
+                f.share_count = f.share_count.saturating_sub(1);
+            }
+            if self.mmu.tlb.flush(vpn) {
+                self.emit(Event::TlbFlush { vpn });
+            }
+            self.set_pte(vpn, Pte::Empty);
+        }
+        mapped
+    }
+}
+
+/// Free the frames of a section that is going away: each goes to the free list
+/// (docs/windows-sections.md §11.2). Emits `ListMove`s into `events`; returns the frames.
+pub(crate) fn free_section_frames(
+    sys: &mut crate::sim::system::System,
+    section: SectionId,
+    events: &mut Vec<Event>,
+) -> Vec<Pfn> {
+    let Some(s) = sys.section_mut(section) else {
+        return Vec::new();
+    };
+    let frames: Vec<Pfn> = s
+        .prototypes
+        .iter_mut()
+        .filter_map(|p| match std::mem::replace(p, Pte::DemandZero) {
+            Pte::Valid { pfn, .. } | Pte::Transition { pfn } => Some(pfn),
+            _ => None,
+        })
+        .collect();
+    for &pfn in &frames {
+        let f = sys.frames.get_mut(pfn);
+        f.owner = None;
+        f.share_count = 0;
+        f.modified = false;
+        f.slot = None;
+        sys.frames.push_tail(pfn, FrameList::Free);
+        events.push(Event::ListMove {
+            pfn,
+            from: FrameList::Active,
+            to: FrameList::Free,
+        });
+    }
+    frames
+}

@@ -208,6 +208,10 @@ fn picture_bytes(p: &Picture) -> usize {
             .iter()
             .map(super::picture::delta_process_bytes)
             .sum::<usize>()
+        + p.sections
+            .iter()
+            .map(super::picture::delta_section_bytes)
+            .sum::<usize>()
 }
 
 #[cfg(test)]

@@ -94,6 +94,7 @@ pub fn whole_picture(
         commit: commit(system),
         focus: mmu.focus,
         process: process_view(mmu, name),
+        sections: system.section_pictures(),
         processes: processes
             .iter()
             .map(|p| match p.state {
@@ -158,10 +159,11 @@ struct Seen {
     commit: CommitView,
     focus: Option<u64>,
     process: ProcessView,
+    sections: u64,
 }
 
 impl Seen {
-    fn of(picture: &Picture, regions: u64) -> Seen {
+    fn of(picture: &Picture, regions: u64, sections: u64) -> Seen {
         let ws = &picture.working_set;
         Seen {
             regions,
@@ -170,6 +172,7 @@ impl Seen {
             commit: picture.commit,
             focus: picture.focus,
             process: picture.process.clone(),
+            sections,
         }
     }
 }
@@ -204,7 +207,11 @@ impl Recorder {
             ),
             _ => Picture::default(),
         };
-        let seen = Seen::of(&initial, scene.regions.version());
+        let seen = Seen::of(
+            &initial,
+            scene.regions.version(),
+            scene.system.sections_version,
+        );
         forget_changes(&mut scene);
         Recorder {
             pending: Vec::new(),
@@ -328,7 +335,11 @@ impl Recorder {
             n => self.history.picture_after(n - 1).unwrap_or_default(),
         };
         let delta = PictureDelta::between(&last, &whole);
-        self.seen = Seen::of(&whole, scene.regions.version());
+        self.seen = Seen::of(
+            &whole,
+            scene.regions.version(),
+            scene.system.sections_version,
+        );
         #[cfg(test)]
         if let Some(check) = self.check.as_mut() {
             delta.apply(check);
@@ -346,6 +357,12 @@ impl Recorder {
             self.seen.regions = version;
             c.push(Change::Regions(
                 scene.regions.region_views().into_boxed_slice(),
+            ));
+        }
+        if system.sections_version != self.seen.sections {
+            self.seen.sections = system.sections_version;
+            c.push(Change::Sections(
+                system.section_pictures().into_boxed_slice(),
             ));
         }
         let tables = mmu.tables.take_changes();

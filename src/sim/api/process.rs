@@ -250,6 +250,15 @@ mod shared_tests {
             m.write(v + i * 0x1000, &[i as u8 + 1; 8]).expect("write");
             m.write(private + i * 0x1000, &[9; 8]).expect("write");
         }
+        let sections = m.picture().sections;
+        assert_eq!(
+            (sections.len(), sections[0].name.as_deref()),
+            (1, Some("s"))
+        );
+        assert!(sections[0]
+            .prototypes
+            .iter()
+            .all(|p| matches!(p, crate::sim::Pte::Valid { .. })));
         m.create_process("b");
         m.wait();
         m.switch_to(1);

@@ -201,7 +201,7 @@ impl Machine {
         section.reserve = reserve;
         section.handles = 1;
         section.charged = charged;
-        self.system_mut().sections.push(section);
+        self.system_mut().add_section(section);
         self.emit(Event::SectionCreated {
             section: id,
             pages: pages as u32,
@@ -534,7 +534,7 @@ impl Machine {
         for e in events {
             self.emit(e);
         }
-        self.system_mut().sections.retain(|s| s.id != id);
+        self.system_mut().remove_section(id);
         self.emit(Event::SectionDeleted { section: id });
         let old = self.commit_charge();
         self.set_commit_charge(old.saturating_sub(charged));

@@ -4,7 +4,8 @@
 
 use super::{
     CommitView, Counters, FrameList, FrameView, ListsView, Picture, Policy, ProcessPicture,
-    ProcessView, Pte, RegionView, TableView, TlbView, Vpn, WorkingSetView, WsPageView,
+    ProcessView, Pte, RegionView, SectionPicture, TableView, TlbView, Vpn, WorkingSetView,
+    WsPageView,
 };
 use crate::sim::addr::Pfn;
 
@@ -152,6 +153,8 @@ pub enum Change {
     Process(Box<ProcessView>),
     /// The processes, all of them (a process was created, switched to or ended).
     Processes(Box<[ProcessPicture]>),
+    /// The sections, all of them (one was created, mapped, faulted in or deleted).
+    Sections(Box<[SectionPicture]>),
 }
 
 /// The change from one picture to the next, in the order to apply; small when little
@@ -190,6 +193,7 @@ impl PictureDelta {
                 Change::Process(p) => std::mem::size_of::<ProcessView>() + p.name.len(),
                 Change::Tables(t) => std::mem::size_of_val(&**t),
                 Change::Processes(p) => p.iter().map(process_bytes).sum(),
+                Change::Sections(s) => s.iter().map(section_bytes).sum(),
                 _ => 0,
             })
             .sum();
@@ -258,6 +262,9 @@ impl PictureDelta {
         if old.process != new.process {
             c.push(Change::Process(Box::new(new.process.clone())));
         }
+        if old.sections != new.sections {
+            c.push(Change::Sections(new.sections.clone().into_boxed_slice()));
+        }
         if old.processes != new.processes {
             // First, so that the top-level changes mirrored into the running entry
             // below find it in place.
@@ -284,6 +291,7 @@ impl PictureDelta {
                     running = picture.running();
                 }
                 Change::Tables(t) => picture.tables = t.to_vec(),
+                Change::Sections(s) => picture.sections = s.to_vec(),
                 Change::Regions(r) => picture.regions = r.to_vec(),
                 Change::Table(t) => {
                     let at = picture.tables.partition_point(|v| v < t);
@@ -353,6 +361,14 @@ pub(crate) fn process_bytes(p: &ProcessPicture) -> usize {
         + std::mem::size_of_val(p.regions.as_slice())
         + std::mem::size_of_val(p.working_set.as_slice())
         + p.ptes.len() * 4 * (8 + std::mem::size_of::<Pte>()) / 3
+}
+
+/// An estimate of the heap bytes of one section's entry.
+pub(crate) fn section_bytes(s: &SectionPicture) -> usize {
+    std::mem::size_of::<SectionPicture>()
+        + s.name.as_ref().map_or(0, String::len)
+        + s.backing.len()
+        + std::mem::size_of_val(s.prototypes.as_slice())
 }
 
 /// Set `target[i]`, growing the vector with `blank` when it is shorter.

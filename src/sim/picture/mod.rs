@@ -11,6 +11,7 @@ use serde::Serialize;
 mod delta;
 
 pub(crate) use delta::process_bytes as delta_process_bytes;
+pub(crate) use delta::section_bytes as delta_section_bytes;
 pub use delta::{counter_changes, Change, ListOp, PictureDelta, WsOp};
 
 use super::addr::{Level, Owner, Pfn, ProcessId, Vpn};
@@ -181,6 +182,23 @@ pub struct ProcessPicture {
     pub ptes: BTreeMap<u64, Pte>,
 }
 
+/// One section object with its prototype PTEs (docs/windows-sections.md §8.2).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct SectionPicture {
+    /// Its number.
+    pub id: u32,
+    /// Its name while a handle holds it.
+    pub name: Option<String>,
+    /// `"pagefile"`, or the name of its file.
+    pub backing: String,
+    /// Its prototype PTEs, one per page.
+    pub prototypes: Vec<Pte>,
+    /// Open handles, in every process.
+    pub handles: u32,
+    /// Mapped views, in every process.
+    pub views: u32,
+}
+
 /// Running totals shown as counters (DESIGN §4).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Counters {
@@ -278,6 +296,8 @@ pub struct Picture {
     pub process: ProcessView,
     /// Every process, in creation order, each with its own regions, working set and PTEs.
     pub processes: Vec<ProcessPicture>,
+    /// The living sections, in creation order, with their prototype PTEs.
+    pub sections: Vec<SectionPicture>,
 }
 
 impl Picture {

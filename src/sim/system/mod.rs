@@ -69,6 +69,8 @@ pub struct System {
     pub future: Future,
     /// The id the next section gets.
     pub next_section: u32,
+    /// Bumped whenever a section may have changed (for the picture).
+    pub sections_version: u64,
 }
 
 impl System {
@@ -91,6 +93,7 @@ impl System {
             disk: Disk::default(),
             future: Future::default(),
             next_section: 1,
+            sections_version: 0,
         }
     }
 
@@ -101,7 +104,38 @@ impl System {
 
     /// The living section with id `id`, to change.
     pub fn section_mut(&mut self, id: super::addr::SectionId) -> Option<&mut Section> {
+        self.sections_version += 1;
         self.sections.iter_mut().find(|s| s.id == id)
+    }
+
+    /// Add a section.
+    pub fn add_section(&mut self, section: Section) {
+        self.sections_version += 1;
+        self.sections.push(section);
+    }
+
+    /// Remove section `id` (its frames are the caller's business).
+    pub fn remove_section(&mut self, id: super::addr::SectionId) {
+        self.sections_version += 1;
+        self.sections.retain(|s| s.id != id);
+    }
+
+    /// The sections as the picture shows them.
+    pub fn section_pictures(&self) -> Vec<super::picture::SectionPicture> {
+        self.sections
+            .iter()
+            .map(|s| super::picture::SectionPicture {
+                id: s.id.0,
+                name: s.name.clone(),
+                backing: match &s.backing {
+                    section::Backing::PageFile => "pagefile".to_string(),
+                    section::Backing::File(name) => name.clone(),
+                },
+                prototypes: s.prototypes.clone(),
+                handles: s.handles,
+                views: s.views,
+            })
+            .collect()
     }
 
     /// One tick of the logical clock; returns the new time.

@@ -201,3 +201,36 @@ fn handle_rights_limit_views() {
     );
     assert!(m.close_handle(h));
 }
+
+/// §12.1: VirtualProtect on a view stays within the view's AllocationProtect.
+#[test]
+fn protect_on_views_stays_within_the_view() {
+    let mut m = machine();
+    let h = m.create_file_mapping(INVALID_HANDLE_VALUE, PAGE_READWRITE, 0, 0x2000, None);
+    let ro = m.map_view_of_file(h, FILE_MAP_READ, 0, 0, 0);
+    assert_eq!(m.virtual_protect(ro, 0x1000, PAGE_READWRITE, true), None);
+    assert_eq!(m.last_error(), 87);
+    assert_eq!(m.virtual_protect(ro, 0x1000, PAGE_EXECUTE_READ, true), None);
+    assert_eq!(m.last_error(), 87);
+    assert_eq!(
+        m.virtual_protect(ro, 0x1000, PAGE_NOACCESS, true),
+        Some(PAGE_READONLY)
+    );
+    let rw = m.map_view_of_file(h, FILE_MAP_WRITE, 0, 0, 0);
+    m.write(rw, b"a").expect("write");
+    assert_eq!(
+        m.virtual_protect(rw, 0x2000, PAGE_READONLY, true),
+        Some(PAGE_READWRITE)
+    );
+    assert!(m.write(rw, b"b").is_err(), "read-only now");
+    assert_eq!(
+        m.virtual_protect(rw, 0x1000, PAGE_READWRITE, true),
+        Some(PAGE_READONLY)
+    );
+    m.write(rw, b"c").expect("writable again");
+    let q = m.virtual_query(rw, MBI_SIZE).expect("query");
+    assert_eq!(
+        (q.Type, q.AllocationProtect, q.RegionSize),
+        (MEM_MAPPED, PAGE_READWRITE, 0x1000)
+    );
+}

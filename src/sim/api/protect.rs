@@ -57,6 +57,9 @@ impl Machine {
             );
         };
         let allocation_protect = a.allocation_protect;
+        if a.kind == MEM_MAPPED {
+            view_protection_allowed(allocation_protect, new_protect)?;
+        }
         // Every page must be committed, or nothing changes: STATUS_NOT_COMMITTED → 487.
         let runs = self.space().runs_in(first, end);
         if let Some(hole) = runs.iter().find(|r| !r.attr.committed) {
@@ -127,4 +130,32 @@ impl Machine {
             story,
         })
     }
+}
+
+/// docs/windows-sections.md §12.1: on a view, the new protection's rights (read, write,
+/// execute) must lie within the view's AllocationProtect, else 87. Copy-on-write
+/// protections are refused with 87 too: PageLab does not simulate copy-on-write views yet.
+fn view_protection_allowed(allocation_protect: u32, new_protect: u32) -> Result<(), Refusal> {
+    use crate::sim::error::Access;
+    use crate::sim::protection::allows;
+    let base = new_protect & 0xFF;
+    if matches!(base, PAGE_WRITECOPY | PAGE_EXECUTE_WRITECOPY) {
+        return refuse(
+            Win32Error::InvalidParameter,
+            "copy-on-write protections on a view are not simulated yet by PageLab",
+        );
+    }
+    let within = [Access::Read, Access::Write, Access::Execute]
+        .into_iter()
+        .all(|a| !allows(base, a) || allows(allocation_protect, a));
+    if !within {
+        return refuse(
+            Win32Error::InvalidParameter,
+            format!(
+                "on a view the protection may not give more than the view's {}",
+                protection_name(allocation_protect)
+            ),
+        );
+    }
+    Ok(())
 }

@@ -3,11 +3,11 @@
 
 use pagelab::script::{self, Ending, Runner};
 use pagelab::sim::picture::ProcessState;
-use pagelab::sim::{Event, Machine};
+use pagelab::sim::{Event, Machine, Recording};
 
 fn run(text: &str) -> (Machine, Vec<script::StatementResult>, Runner) {
     let program = script::parse(text).expect("parses");
-    let mut machine = Machine::new(script::machine_config(&program));
+    let mut machine = script::machine_for(&program, Recording::Pictures);
     let mut runner = Runner::new(program);
     let mut results = Vec::new();
     while let Some(r) = runner.step(&mut machine) {

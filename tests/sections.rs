@@ -9,7 +9,7 @@ fn machine() -> Machine {
     Machine::new(Config {
         frames: 8,
         pagefile: 8,
-        working_set: 4,
+        working_set: Some(4),
         tlb: 4,
         ..Config::default()
     })

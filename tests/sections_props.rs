@@ -89,7 +89,7 @@ fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
     let config = Config {
         frames: 10,
         pagefile: 24,
-        working_set: 3,
+        working_set: Some(3),
         tlb: 2,
         ..Config::default()
     };

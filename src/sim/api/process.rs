@@ -159,7 +159,7 @@ mod tests {
         Config {
             frames: 8,
             pagefile: 8,
-            working_set: 4,
+            working_set: Some(4),
             tlb: 3,
             ..Config::default()
         }
@@ -237,7 +237,7 @@ mod shared_tests {
         let mut m = Machine::new(Config {
             frames: 6,
             pagefile: 16,
-            working_set: 3,
+            working_set: Some(3),
             tlb: 2,
             ..Config::default()
         });

@@ -17,7 +17,7 @@ use super::config::Config;
 use super::error::ExceptionRecord;
 use super::event::Event;
 use super::history::{History, Recording};
-use super::paging::{self, Engine};
+use super::paging::{self, Engine, Others};
 use super::picture::{Picture, ProcessPicture, ProcessState};
 use super::process::Process;
 use super::record::{process_entry, whole_picture, Recorder, Scene};
@@ -209,13 +209,17 @@ impl Machine {
 
     /// The paging engine at work on the running process.
     pub(crate) fn engine(&mut self) -> Engine<'_, AddressSpace> {
-        let p = &mut self.processes[self.current];
+        let (before, rest) = self.processes.split_at_mut(self.current);
+        let (p, after) = rest.split_first_mut().expect("the running process exists");
         Engine {
             sys: &mut self.system,
             mmu: &mut p.mmu,
             vad: &mut p.space,
             rec: &mut self.recorder,
             name: &p.name,
+            others: Others { before, after },
+            held: None,
+            others_changed: false,
         }
     }
 

@@ -304,6 +304,11 @@ impl Recorder {
         });
     }
 
+    /// Take the events of the step being built (to record them in another step).
+    pub(crate) fn take_pending(&mut self) -> Vec<Event> {
+        std::mem::take(&mut self.pending)
+    }
+
     /// Replace every process's entry: a process was created, switched to or ended. The
     /// next step should be closed with [`Recorder::close_whole`].
     pub fn set_processes(&mut self, processes: Vec<ProcessPicture>) {

@@ -223,6 +223,43 @@ mod tests {
         let h = m.history();
         assert_eq!(h.picture_after(h.len() - 1), Some(m.picture()));
     }
+    /// A waiting process holds every frame: the running process's first write gets a
+    /// frame trimmed from the waiting process's working set (reference §8.4), recorded as
+    /// a step of its own whose delta rebuilds the whole picture; no byte is lost.
+    #[test]
+    fn a_waiting_process_gives_a_frame_to_the_running_one() {
+        let mut m = Machine::new(Config {
+            frames: 4,
+            pagefile: 8,
+            ..small()
+        });
+        let now = m.picture();
+        m.recorder_mut().check_every_step(now);
+        let a = m.virtual_alloc(0, 0x4000, MEM_COMMIT, PAGE_READWRITE);
+        for i in 0..4u8 {
+            m.write(a + u64::from(i) * 0x1000, &[i + 1]).expect("write");
+        }
+        assert_eq!(m.picture().processes[0].working_set.len(), 4);
+        m.create_process("b");
+        m.wait();
+        assert!(m.switch_to(1));
+        let b = m.virtual_alloc(0, 0x1000, MEM_COMMIT, PAGE_READWRITE);
+        m.write(b, b"b").expect("the first write finds a frame");
+        let trimmed = m.history().steps().iter().any(|s| {
+            s.narration
+                .contains("trims a page of another process, \"main\"")
+        });
+        assert!(trimmed, "the trim of main is a step");
+        assert_eq!(m.picture().processes[0].working_set.len(), 3);
+        assert!(m.switch_to(0));
+        for i in 0..4u8 {
+            let mut buf = [0u8];
+            m.read(a + u64::from(i) * 0x1000, &mut buf).expect("read");
+            assert_eq!(buf[0], i + 1, "main's page {i} kept its byte");
+        }
+        let h = m.history();
+        assert_eq!(h.picture_after(h.len() - 1), Some(m.picture()));
+    }
 }
 
 #[cfg(test)]

@@ -13,8 +13,9 @@ impl<V: Vad> Engine<'_, V> {
     /// minimum, one page per step, by the policy, until the available pages plus those it
     /// put on the modified list (which the modified page writer turns into standby pages)
     /// reach the threshold. Windows trims processes above their minimum and idle ones
-    /// first, the foreground process last; the engine sees only the running process, so
-    /// that is the one trimmed.
+    /// first, the foreground process last; on low memory PageLab trims the running
+    /// process, and another process only when the running one needs a frame its own
+    /// working set cannot give (`trim_another`).
     pub(super) fn working_set_manager(&mut self) {
         if self.mmu.ws.limits().hard {
             return;

@@ -28,6 +28,7 @@ mod cluster;
 mod discard;
 mod fault;
 mod narrate;
+mod others;
 mod shared;
 mod take;
 mod trim;
@@ -42,6 +43,7 @@ use super::record::{Recorder, Scene};
 use super::system::System;
 
 pub(crate) use discard::Discarded;
+pub use others::Others;
 pub(crate) use shared::free_section_frames;
 pub use vad::Vad;
 
@@ -57,6 +59,14 @@ pub struct Engine<'a, V: Vad> {
     pub(crate) rec: &'a mut Recorder,
     /// The running process's name (for the picture).
     pub(crate) name: &'a str,
+    /// Every other process: the working-set manager may trim them, and frames they own
+    /// keep their PTEs in their own page tables.
+    pub(crate) others: Others<'a>,
+    /// `Some` while acting for another process ([`Engine::as_owner`]): the steps built,
+    /// held for the running process's engine to record.
+    pub(crate) held: Option<others::Held>,
+    /// Another process changed since the last step: the next step is a whole-picture one.
+    pub(crate) others_changed: bool,
 }
 
 impl<V: Vad> Engine<'_, V> {
@@ -75,6 +85,14 @@ impl<V: Vad> Engine<'_, V> {
 
     #[inline(never)]
     fn close_step(&mut self, narration: Option<String>) {
+        if let Some(held) = &mut self.held {
+            held.push((self.rec.take_pending(), narration));
+            return;
+        }
+        if self.others_changed {
+            self.close_whole_step(narration);
+            return;
+        }
         let scene = Scene {
             system: self.sys,
             mmu: self.mmu,

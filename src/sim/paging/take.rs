@@ -31,7 +31,10 @@
 //!   list is empty, so all S slots belong to pages with page-file PTEs, none of them p,
 //!   while all F frames hold distinct active or modified pages: C ≥ F + S + 1 again. When
 //!   every list is empty, every frame is active, and trimming a working-set page always
-//!   succeeds (it goes to standby or modified), so a later round takes its frame.
+//!   succeeds (it goes to standby or modified), so a later round takes its frame. The
+//!   page comes from the running process's working set, or, when that has none, from
+//!   another process's (reference §8.4, `trim_another`). Section pages stay outside every
+//!   working set (see `shared`), so this holds while they leave some frame to trim.
 //!
 //! The working set passes a hard maximum (reference §8.4) only in the textbook model,
 //! when no page in it can leave; by the same count C ≥ |working set| + S + 1 then, so RAM
@@ -174,6 +177,9 @@ impl<V: Vad> Engine<'_, V> {
             match self.trim_one(TrimCause::NoFreeFrame, incoming) {
                 Trimmed::Left => {}
                 Trimmed::Swapped(pfn) => return Ok(Taken { pfn, swapped: true }),
+                // Its own working set has nothing to give: another process's does
+                // (reference §8.4).
+                Trimmed::Nothing if self.trim_another() => {}
                 Trimmed::Nothing => break,
             }
         }
@@ -260,6 +266,10 @@ impl<V: Vad> Engine<'_, V> {
     /// page-file copy (it holds only zeros, or `MEM_RESET` gave its contents up)
     /// (reference §8.3, §9). Emits the owner's `PteWritten`; returns the old owner.
     fn unhook(&mut self, pfn: Pfn) -> Option<Repurposed> {
+        if let Some(pid) = self.other_owner(pfn) {
+            // The old page's PTE is in its own process's page tables.
+            return self.as_owner(pid, |e| e.unhook(pfn)).flatten();
+        }
         let f = *self.sys.frames.get(pfn);
         if f.list != FrameList::Standby {
             return None;
@@ -286,7 +296,9 @@ impl<V: Vad> Engine<'_, V> {
     /// to the slot and reads the slot into the frame.
     fn swap_in(&mut self, ctx: FaultCtx, pfn: Pfn, slot: Slot) -> Option<Taken> {
         let owner = self.sys.frames.get(pfn).vpn()?;
-        let (old_owner, new_owner) = (self.owner(owner), self.owner(ctx.vpn));
+        let other = self.other_owner(pfn);
+        let old_owner = self.sys.frames.get(pfn).owner?;
+        let new_owner = self.owner(ctx.vpn);
         self.sys.frames.unlink(pfn);
         self.emit(Event::FrameTaken {
             pfn,
@@ -308,7 +320,15 @@ impl<V: Vad> Engine<'_, V> {
             pfn,
             vpn: owner,
         });
-        self.set_pte(owner, Pte::PageFile { slot });
+        match other {
+            // The old page's PTE is in its own process's page tables.
+            Some(pid) => {
+                self.as_owner(pid, |e| e.set_pte(owner, Pte::PageFile { slot }));
+            }
+            None => {
+                self.set_pte(owner, Pte::PageFile { slot });
+            }
+        }
         self.emit(Event::PageFileRead {
             slot,
             pfn,

@@ -27,6 +27,9 @@ pub(super) enum TrimCause {
     /// Available memory is low: the working-set manager trims a working set that is above
     /// its minimum (soft limits, reference §8.4).
     MemoryLow,
+    /// The running process (this id) needs a frame that neither the lists nor its own
+    /// working set can give, so another process's working set is trimmed (reference §8.4).
+    ForAnother(crate::sim::addr::ProcessId),
 }
 
 /// A page coming in by a hard fault: in the textbook model, a changed victim can trade
@@ -214,6 +217,7 @@ impl<V: Vad> Engine<'_, V> {
         let available = self.available();
         let low = self.low_memory_threshold();
         let outcome = self.evict(victim, Some(policy), incoming);
+        let self_name = self.name.to_string();
         self.end_step(move || {
             let why = match cause {
                 TrimCause::WorkingSetFull if size > limit as usize => format!(
@@ -236,6 +240,15 @@ impl<V: Vad> Engine<'_, V> {
                 TrimCause::NoFreeFrame => "No frame is zeroed, free, on standby or modified, \
                                            so a page must leave the working set to free one."
                     .into(),
+                TrimCause::ForAnother(running) => format!(
+                    "Process {} needs a frame, but none is zeroed, free, on standby or \
+                     modified, and its own working set has no page to give. So the \
+                     working-set manager trims a page of another process, \"{}\" (id {}), \
+                     whose working set holds {size} pages: idle processes and those above \
+                     their minimum are trimmed first, the running one last (reference §8.4). \
+                     The page's PTE is in that process's page tables.",
+                    running.0, self_name, pid.0
+                ),
                 TrimCause::OverLimit => format!(
                     "The working set holds {size} pages, above its hard maximum of {limit}: it \
                      grew past it when no page could leave. Now one can, so the working set is \

@@ -81,6 +81,12 @@ impl<V: Vad> Engine<'_, V> {
     /// Write modified frame `pfn` to a slot and move it to standby, as one step. False
     /// when no slot can be found.
     pub(super) fn write_one(&mut self, pfn: Pfn, trigger: Trigger) -> bool {
+        if let Some(pid) = self.other_owner(pfn) {
+            // The page (and the slot it gets) is another process's.
+            return self
+                .as_owner(pid, |e| e.write_one(pfn, trigger))
+                .unwrap_or(false);
+        }
         let Some(owner) = self.sys.frames.get(pfn).vpn() else {
             return false;
         };

@@ -77,6 +77,18 @@ pub const MIN_WIDTH: f64 = 260.0;
 /// Widest canvas laid out.
 pub const MAX_WIDTH: f64 = 4096.0;
 
+/// Which sections a geometry lays out: all of them (one process), or, for several
+/// processes, one process's own column or the system's sections under the columns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum Part {
+    /// Every section, for a machine with one process.
+    All,
+    /// A process's own sections: address space, split, walk and working set.
+    Process,
+    /// What the processes share: the TLB (of the running process), RAM, page file, legend.
+    System,
+}
+
 /// How many of each thing the machine has: what the geometry depends on besides the width.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct Sizes {
@@ -238,6 +250,12 @@ impl Geometry {
     /// The layout of a machine of `sizes` on a canvas `width` CSS pixels wide (clamped to
     /// [`MIN_WIDTH`]..=[`MAX_WIDTH`]).
     pub fn new(width: f64, sizes: Sizes) -> Geometry {
+        Geometry::part(width, sizes, Part::All)
+    }
+
+    /// The layout of `part` only, from the top left of a box `width` CSS pixels wide; the
+    /// sections of the other part are empty rectangles at the top (see [`Part`]).
+    pub fn part(width: f64, sizes: Sizes, part: Part) -> Geometry {
         let width = if width.is_finite() {
             super::clamp(width, MIN_WIDTH, MAX_WIDTH).floor()
         } else {
@@ -247,36 +265,50 @@ impl Geometry {
         let row = |y: f64, h: f64| Rect::new(PAD, y, avail, h);
 
         let mut y = PAD;
-        let space_title = row(y, TITLE_H);
-        let controls_w = ZOOM_CONTROLS_W.min(avail / 2.0);
-        let zoom_controls = Rect::new(PAD + avail - controls_w, y, controls_w, TITLE_H);
-        y += TITLE_H;
-        let overview = row(y, OVERVIEW_H);
-        y += OVERVIEW_H + LENS_H;
-        let strip = row(y, STRIP_H);
-        y += STRIP_H;
-        let strip_caption = row(y, CAPTION_H);
-        y += CAPTION_H + SECTION_GAP;
+        let has_process = part != Part::System;
+        let has_system = part != Part::Process;
+        // A part's left-out sections are empty rectangles at its top.
+        let none = Rect::new(PAD, y, 0.0, 0.0);
 
-        let split_title = row(y, TITLE_H);
-        y += TITLE_H;
-        let split = row(y, SPLIT_H);
-        y += SPLIT_H + SECTION_GAP;
+        let (mut space_title, mut zoom_controls, mut overview, mut strip, mut strip_caption) =
+            (none, none, none, none, none);
+        let (mut split_title, mut split, mut walk_title) = (none, none, none);
+        let (mut cr3, mut tables, mut walk_one_row) = (none, [none; 4], true);
+        if has_process {
+            space_title = row(y, TITLE_H);
+            let controls_w = ZOOM_CONTROLS_W.min(avail / 2.0);
+            zoom_controls = Rect::new(PAD + avail - controls_w, y, controls_w, TITLE_H);
+            y += TITLE_H;
+            overview = row(y, OVERVIEW_H);
+            y += OVERVIEW_H + LENS_H;
+            strip = row(y, STRIP_H);
+            y += STRIP_H;
+            strip_caption = row(y, CAPTION_H);
+            y += CAPTION_H + SECTION_GAP;
 
-        let walk_title = row(y, TITLE_H);
-        y += TITLE_H;
-        let (cr3, tables, walk_one_row, bottom) = walk_cards(y, avail);
-        y = bottom + SECTION_GAP;
+            split_title = row(y, TITLE_H);
+            y += TITLE_H;
+            split = row(y, SPLIT_H);
+            y += SPLIT_H + SECTION_GAP;
+
+            walk_title = row(y, TITLE_H);
+            y += TITLE_H;
+            let bottom;
+            (cr3, tables, walk_one_row, bottom) = walk_cards(y, avail);
+            y = bottom + SECTION_GAP;
+        }
 
         // TLB and working set: side by side when there is room, else one above the other.
+        // The working set is a process's; the TLB is the CPU's, holding the running
+        // process's translations.
         let dense_ws = sizes.working_set > DENSE_WS;
         let (ws_w, ws_h) = if dense_ws {
             DENSE_CELL
         } else {
             (WS_MIN_W, ENTRY_H)
         };
-        let (tlb_title, tlb, ws_title, ws);
-        if width >= TWO_COLUMNS {
+        let (mut tlb_title, mut tlb, mut ws_title, mut ws) = (none, Vec::new(), none, Vec::new());
+        if part == Part::All && width >= TWO_COLUMNS {
             let half = ((avail - 2.0 * SECTION_GAP) / 2.0).floor();
             let right = PAD + half + 2.0 * SECTION_GAP;
             tlb_title = Rect::new(PAD, y, half, TITLE_H);
@@ -288,42 +320,53 @@ impl Geometry {
             ws = cells;
             y = tlb_bottom.max(ws_bottom) + SECTION_GAP;
         } else {
-            tlb_title = row(y, TITLE_H);
-            let (cells, bottom) = grid(PAD, y + TITLE_H, avail, sizes.tlb, TLB_MIN_W, ENTRY_H);
-            tlb = cells;
-            y = bottom + SECTION_GAP;
-            ws_title = row(y, TITLE_H);
-            let (cells, bottom) = grid(PAD, y + TITLE_H, avail, sizes.working_set, ws_w, ws_h);
-            ws = cells;
-            y = bottom + SECTION_GAP;
+            if has_system {
+                tlb_title = row(y, TITLE_H);
+                let (cells, bottom) = grid(PAD, y + TITLE_H, avail, sizes.tlb, TLB_MIN_W, ENTRY_H);
+                tlb = cells;
+                y = bottom + SECTION_GAP;
+            }
+            if has_process {
+                ws_title = row(y, TITLE_H);
+                let (cells, bottom) = grid(PAD, y + TITLE_H, avail, sizes.working_set, ws_w, ws_h);
+                ws = cells;
+                y = bottom + SECTION_GAP;
+            }
         }
 
-        let ram_title = row(y, TITLE_H);
-        y += TITLE_H;
+        let (mut ram_title, mut frame_cells, mut pagefile_title, mut slot_cells, mut legend) =
+            (none, Vec::new(), none, Vec::new(), Vec::new());
         let dense_frames = sizes.frames > DENSE_FRAMES;
-        let (fw, fh) = if dense_frames {
-            DENSE_FRAME
-        } else {
-            (FRAME_MIN_W, FRAME_H)
-        };
-        let (frame_cells, bottom) = grid(PAD, y, avail, sizes.frames, fw, fh);
-        y = bottom + SECTION_GAP;
-
-        let pagefile_title = row(y, TITLE_H);
-        y += TITLE_H;
         let dense_slots = sizes.slots > DENSE_SLOTS;
-        let (sw, sh) = if dense_slots {
-            DENSE_CELL
-        } else {
-            (SLOT_MIN_W, SLOT_H)
-        };
-        let (slot_cells, bottom) = grid(PAD, y, avail, sizes.slots, sw, sh);
-        y = bottom + SECTION_GAP;
+        if has_system {
+            ram_title = row(y, TITLE_H);
+            y += TITLE_H;
+            let (fw, fh) = if dense_frames {
+                DENSE_FRAME
+            } else {
+                (FRAME_MIN_W, FRAME_H)
+            };
+            let bottom;
+            (frame_cells, bottom) = grid(PAD, y, avail, sizes.frames, fw, fh);
+            y = bottom + SECTION_GAP;
 
-        let (legend, bottom) = legend_boxes(PAD, y, avail);
+            pagefile_title = row(y, TITLE_H);
+            y += TITLE_H;
+            let (sw, sh) = if dense_slots {
+                DENSE_CELL
+            } else {
+                (SLOT_MIN_W, SLOT_H)
+            };
+            (slot_cells, y) = grid(PAD, y, avail, sizes.slots, sw, sh);
+            y += SECTION_GAP;
+
+            (legend, y) = legend_boxes(PAD, y, avail);
+        } else {
+            y -= SECTION_GAP;
+        }
         Geometry {
             width,
-            height: (bottom + PAD).ceil(),
+            height: (y + PAD).ceil(),
             space_title,
             zoom_controls,
             overview,
@@ -347,6 +390,42 @@ impl Geometry {
             dense_frames,
             dense_slots,
             dense_ws,
+        }
+    }
+
+    /// Every rectangle moved by (`dx`, `dy`): a part placed on a larger canvas.
+    pub fn translate(&mut self, dx: f64, dy: f64) {
+        let moved = |r: &mut Rect| {
+            r.x += dx;
+            r.y += dy;
+        };
+        for r in [
+            &mut self.space_title,
+            &mut self.zoom_controls,
+            &mut self.overview,
+            &mut self.strip,
+            &mut self.strip_caption,
+            &mut self.split_title,
+            &mut self.split,
+            &mut self.walk_title,
+            &mut self.cr3,
+            &mut self.tlb_title,
+            &mut self.ws_title,
+            &mut self.ram_title,
+            &mut self.pagefile_title,
+        ] {
+            moved(r);
+        }
+        for r in self
+            .tables
+            .iter_mut()
+            .chain(&mut self.tlb)
+            .chain(&mut self.ws)
+            .chain(&mut self.frames)
+            .chain(&mut self.slots)
+            .chain(&mut self.legend)
+        {
+            moved(r);
         }
     }
 }

@@ -13,6 +13,7 @@ import { fillSettings, settingFrom } from './settings.js';
 import { applySettings, setPragma } from './pragma.js';
 import { shareLink, iframeSnippet } from './share.js';
 import { attachCanvas } from './canvas-input.js';
+import { attachSwitcher } from './switcher.js';
 import { attachCourse } from './course.js';
 import { loadGlossary, indexGlossary, linkTerms, toggleDefinition, fillGlossary } from './glossary.js';
 
@@ -111,6 +112,7 @@ export function mount(root, options) {
     });
   }
   const canvasInput = attachCanvas(root, { sim, canvas, cursor: () => player.cursor, redraw: queueDraw });
+  const switcher = attachSwitcher({ sim, canvas, redraw: queueDraw });
   player.delay = reducedMotion.matches ? 0 : Number(speed?.value ?? 600);
   if (reducedMotion.matches && speed) speed.value = '0';
   player.onPlaying = (playing) => {
@@ -219,6 +221,7 @@ export function mount(root, options) {
     const height = sim.paint(canvas, player.cursor, width, dpr, dark.matches, canvasInput.progress(player.cursor));
     canvas.style.width = `${canvas.width / dpr}px`;
     canvas.style.height = `${height}px`;
+    switcher.place(player.cursor, width);
     showChange(width);
     root.dataset.painted = String(player.cursor);
   }
@@ -619,6 +622,7 @@ export function mount(root, options) {
       dark.removeEventListener('change', queueDraw);
       resize.disconnect();
       canvasInput.destroy();
+      switcher.destroy();
       course.destroy();
       delete root.dataset.ready;
       sim.free();

@@ -4,9 +4,11 @@
 
 use std::fmt::Write;
 
-use crate::sim::picture::FrameView;
+use crate::sim::addr::Owner;
+use crate::sim::picture::{FrameView, ProcessState};
 use crate::sim::{FrameList, Picture};
 
+use super::board::state_name;
 use super::Frame;
 
 /// Most changes named one by one; the rest are counted.
@@ -51,25 +53,69 @@ fn shown(p: &Picture) -> String {
     if let Some(va) = p.focus {
         let _ = write!(text, " Current address: {va:#x}.");
     }
+    if p.processes.len() > 1 {
+        let list: Vec<String> = p
+            .processes
+            .iter()
+            .map(|q| format!("{} (PID {}, {})", q.name, q.id.0, state_name(q.state)))
+            .collect();
+        let _ = write!(text, " Processes: {}.", list.join(", "));
+        let shared: Vec<String> = p
+            .frames
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| matches!(f.owner, Some(Owner::Shared { .. })))
+            .map(|(pfn, f)| format!("frame {pfn} ({})", frame_text(p, f)))
+            .collect();
+        if !shared.is_empty() {
+            let _ = write!(text, " Shared frames: {}.", shared.join(", "));
+        }
+    }
     text
 }
 
-/// One frame as the picture labels it.
-fn frame_text(f: &FrameView) -> String {
-    match f.vpn {
-        Some(vpn) => format!(
-            "{} ({}{})",
+/// One frame as the picture labels it: its list and whose page it holds.
+fn frame_text(p: &Picture, f: &FrameView) -> String {
+    let dirty = if f.dirty { ", dirty" } else { "" };
+    match (f.owner, f.vpn) {
+        (Some(Owner::Shared { section, index }), _) => format!(
+            "{}, page {index} of section {}, share count {}{dirty}",
             f.list.name(),
-            page(vpn.0),
-            if f.dirty { ", dirty" } else { "" }
+            section.0,
+            f.share_count
         ),
-        None => f.list.name().to_string(),
+        (Some(Owner::Private { process, vpn }), _) if p.processes.len() > 1 => {
+            let name = p
+                .processes
+                .iter()
+                .find(|q| q.id == process)
+                .map_or("?", |q| q.name.as_str());
+            format!("{} ({name}'s {}{dirty})", f.list.name(), page(vpn.0))
+        }
+        (_, Some(vpn)) => format!("{} ({}{dirty})", f.list.name(), page(vpn.0)),
+        (_, None) => f.list.name().to_string(),
     }
 }
 
 /// What differs between `before` and `after`, one phrase each, in picture order.
 fn changes(before: &Picture, after: &Picture) -> Vec<String> {
     let mut list = Vec::new();
+    if before.process.id != after.process.id && after.processes.len() > 1 {
+        list.push(format!(
+            "context switch: {} runs now, CR3 {:#x}, the TLB flushed",
+            after.process.name, after.process.cr3
+        ));
+    }
+    for q in &after.processes {
+        let old = before.processes.iter().find(|o| o.id == q.id);
+        match old {
+            Some(o) if o.state != q.state && q.state == ProcessState::Ended => {
+                list.push(format!("{} ended", q.name))
+            }
+            None => list.push(format!("process {} started", q.name)),
+            _ => {}
+        }
+    }
     if before.regions.len() != after.regions.len() {
         list.push(format!(
             "address space: {} → {}",
@@ -83,8 +129,8 @@ fn changes(before: &Picture, after: &Picture) -> Vec<String> {
         if old != new {
             list.push(format!(
                 "frame {pfn}: {} → {}",
-                frame_text(old),
-                frame_text(new)
+                frame_text(before, old),
+                frame_text(after, new)
             ));
         }
     }

@@ -6,7 +6,9 @@ use super::legend::{list_pattern, list_tag};
 use super::motion::{ease, list_before};
 use super::shape::{fit, fit_tail, text_width, Align, Ink, Pattern, Rect, Shape};
 use super::{hex, title, Frame};
-use crate::sim::{Event, FrameList, Step};
+use crate::sim::addr::Owner;
+use crate::sim::picture::FrameView;
+use crate::sim::{Event, FrameList, Picture, Step};
 
 /// Frames that the step's events name (taken, zeroed, moved, trimmed, read or written).
 pub fn touched_frames(step: Option<&Step>) -> Vec<u32> {
@@ -50,6 +52,25 @@ fn text(x: f64, y: f64, text: String, on: Ink, size: f64, align: Align, bold: bo
         align,
         bold,
         mono: true,
+    }
+}
+
+/// Whose page frame `f` holds, as its cell says it: the page (one process); the process's
+/// name and the page (several); a section's page and its share count (`S1 p0 ×2`).
+pub fn owner_label(picture: &Picture, f: &FrameView) -> Option<String> {
+    match f.owner {
+        Some(Owner::Shared { section, index }) => {
+            Some(format!("S{} p{index} ×{}", section.0, f.share_count))
+        }
+        Some(Owner::Private { process, vpn }) if picture.processes.len() > 1 => {
+            let name = picture
+                .processes
+                .iter()
+                .find(|p| p.id == process)
+                .map_or("?", |p| p.name.as_str());
+            Some(format!("{name} {}", hex(vpn.0)))
+        }
+        _ => f.vpn.map(|vpn| hex(vpn.0)),
     }
 }
 
@@ -144,8 +165,7 @@ pub fn shapes(g: &Geometry, frame: Frame<'_>, progress: f64, out: &mut Vec<Shape
                 false,
             ));
         }
-        if let Some(vpn) = f.vpn {
-            let owner = hex(vpn.0);
+        if let Some(owner) = owner_label(picture, f) {
             let with_dirty = format!("{owner} dirty");
             let line = if f.dirty && text_width(&with_dirty, 11.0, true) <= cell.w - 8.0 {
                 with_dirty

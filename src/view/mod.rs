@@ -5,6 +5,7 @@
 //! in `web` draws a scene on a canvas; nothing here knows about the browser, so every rule
 //! of the picture is tested on the host.
 
+pub mod board;
 pub mod describe;
 pub mod geometry;
 pub mod legend;
@@ -58,6 +59,9 @@ pub struct Options {
     /// How far the step's animation has run, from 0 (just started) to 1 (done). Layout
     /// depends on it and on nothing remembered from earlier frames (STYLE 4).
     pub progress: f64,
+    /// The process the reader picked to see, when there are more than fit side by side;
+    /// `None` shows the running one.
+    pub process: Option<crate::sim::addr::ProcessId>,
 }
 
 impl Default for Options {
@@ -65,6 +69,7 @@ impl Default for Options {
         Options {
             window: None,
             progress: 1.0,
+            process: None,
         }
     }
 }
@@ -134,6 +139,9 @@ pub fn layout(frame: Frame<'_>, width: f64) -> Scene {
 pub fn layout_with(frame: Frame<'_>, width: f64, options: Options) -> Scene {
     let picture = frame.picture;
     let progress = options.progress();
+    if board::several(picture) {
+        return layout_board(frame, width, options);
+    }
     let g = Geometry::new(width, geometry::Sizes::of_picture(picture));
     let mut shapes = Vec::with_capacity(16 + 8 * (g.frames.len() + g.slots.len()));
     shapes.push(Shape::Box {
@@ -154,6 +162,55 @@ pub fn layout_with(frame: Frame<'_>, width: f64, options: Options) -> Scene {
     Scene {
         width: g.width,
         height: g.height,
+        shapes,
+    }
+}
+
+/// The layout of a machine with several processes: the process bar, a column per shown
+/// process, and the system's sections under them (see [`board`]).
+fn layout_board(frame: Frame<'_>, width: f64, options: Options) -> Scene {
+    let picture = frame.picture;
+    let progress = options.progress();
+    let b = board::Board::of(picture, width, options.process);
+    let mut shapes = Vec::with_capacity(64 + 8 * (b.system.frames.len() + b.system.slots.len()));
+    shapes.push(Shape::Box {
+        rect: Rect::new(0.0, 0.0, b.width, b.height),
+        fill: Ink::Background,
+        pattern: Pattern::Solid,
+        stroke: None,
+        highlight: false,
+    });
+    board::bar(&b, frame, &mut shapes);
+    let running = board::running_id(picture);
+    let mut seen = Vec::with_capacity(b.columns.len());
+    for (i, g) in &b.columns {
+        let mine = board::projection(picture, *i);
+        let id = picture.processes[*i].id;
+        let before = frame.previous.and_then(|prev| {
+            let j = prev.processes.iter().position(|p| p.id == id)?;
+            Some(board::projection(prev, j))
+        });
+        // Only the running process acts, so only its column shows the step's events.
+        let column = Frame {
+            picture: &mine,
+            previous: before.as_deref(),
+            step: frame.step.filter(|_| running == Some(id)),
+        };
+        space::shapes(g, column, options.window, &mut shapes);
+        split::shapes(g, column, &mut shapes);
+        walk::shapes(g, column, progress, &mut shapes);
+        working_set::shapes(g, column, &mut shapes);
+        seen.push(mine);
+    }
+    let g = &b.system;
+    tlb::shapes(g, frame, &mut shapes);
+    memory::shapes(g, frame, progress, &mut shapes);
+    legend::shapes(g, &mut shapes);
+    board::share_lines(&b, frame, &seen, options.window, &mut shapes);
+    motion::shapes(g, frame, progress, &mut shapes);
+    Scene {
+        width: b.width,
+        height: b.height,
         shapes,
     }
 }

@@ -132,7 +132,22 @@ pub fn shapes(g: &Geometry, frame: Frame<'_>, chosen: Option<Window>, out: &mut 
         g.zoom_controls.x - g.space_title.x - 8.0,
         g.space_title.h,
     );
-    title(&title_rect, "Virtual address space", out);
+    let heading = if picture.processes.len() > 1 {
+        let name = &picture.process.name;
+        super::shape::first_fit(
+            &[
+                format!("Virtual address space of {name}"),
+                format!("Address space of {name}"),
+                name.clone(),
+            ],
+            title_rect.w,
+            14.0,
+            false,
+        )
+    } else {
+        "Virtual address space".to_string()
+    };
+    title(&title_rect, &heading, out);
     let win = window(picture, chosen);
     overview(g, picture, win, out);
     let nothing = picture.regions.iter().all(|r| r.state == 0) && picture.focus.is_none();

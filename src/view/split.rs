@@ -36,13 +36,12 @@ fn fields(va: u64) -> [Field; 5] {
 pub fn shapes(g: &Geometry, frame: Frame<'_>, out: &mut Vec<Shape>) {
     let Some(va) = frame.picture.focus else {
         title(&g.split_title, "Address split", out);
-        hint(
-            g.split.x,
-            g.split.cy(),
-            "Access an address to see the CPU split it into table indices.",
-            g.split.w,
-            out,
-        );
+        let words = if super::board::is_running(frame.picture) {
+            "Access an address to see the CPU split it into table indices."
+        } else {
+            "Not running: no address to split."
+        };
+        hint(g.split.x, g.split.cy(), words, g.split.w, out);
         return;
     };
     title(

@@ -289,3 +289,4 @@ fn tlb_and_working_set_show_translation_and_policy_state() {
 }
 
 mod canvas;
+mod processes;

@@ -26,10 +26,21 @@ pub fn shapes(g: &Geometry, frame: Frame<'_>, out: &mut Vec<Shape>) {
     let picture = frame.picture;
     let used = picture.tlb.iter().flatten().count();
     let c = picture.counters;
+    // With several processes the TLB holds the running one's translations only: a
+    // context switch flushes it (DESIGN §9).
+    let whose = match super::board::switch(frame) {
+        Some((_, _, _, flushed)) => format!(
+            " ({}: flushed by the context switch, {})",
+            picture.process.name,
+            super::count(flushed as u64, "entry", "entries")
+        ),
+        None if picture.processes.len() > 1 => format!(" ({})", picture.process.name),
+        None => String::new(),
+    };
     title(
         &g.tlb_title,
         &format!(
-            "TLB: {used} of {} entries · {}, {}",
+            "TLB{whose}: {used} of {} entries · {}, {}",
             picture.tlb.len(),
             count(c.tlb_hits, "hit", "hits"),
             count(c.tlb_misses, "miss", "misses")

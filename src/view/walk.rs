@@ -250,13 +250,20 @@ fn arrow(x1: f64, y1: f64, x2: f64, y2: f64, lit: bool) -> Shape {
 /// The walk's shapes at `progress` through the step.
 pub fn shapes(g: &Geometry, frame: Frame<'_>, progress: f64, out: &mut Vec<Shape>) {
     let picture = frame.picture;
+    // A context switch loads this process's CR3 (reference §8.7, DESIGN §9).
+    let switched = super::board::switch(frame).is_some();
     let Some(va) = picture.focus else {
         title(&g.walk_title, "Page-table walk", out);
-        cr3_box(g, false, out);
+        cr3_box(g, switched, out);
+        let words = if super::board::is_running(picture) {
+            "Access an address to see the CPU walk the four tables from CR3."
+        } else {
+            "Not running: CR3 holds another PML4."
+        };
         hint(
             g.tables[0].x,
             g.cr3.cy(),
-            "Access an address to see the CPU walk the four tables from CR3.",
+            words,
             g.width - g.tables[0].x - 12.0,
             out,
         );
@@ -292,7 +299,7 @@ pub fn shapes(g: &Geometry, frame: Frame<'_>, progress: f64, out: &mut Vec<Shape
         })
         .collect();
 
-    cr3_box(g, lit.contains(&Level::Pml4), out);
+    cr3_box(g, lit.contains(&Level::Pml4) || switched, out);
     let pml4_row = path_row(&g.tables[0]);
     out.push(arrow(
         g.cr3.right(),

@@ -25,6 +25,9 @@ fn state(policy: Policy, page: &WsPageView, at_hand: bool) -> String {
 /// The working set's shapes.
 pub fn shapes(g: &Geometry, frame: Frame<'_>, out: &mut Vec<Shape>) {
     let ws = &frame.picture.working_set;
+    // Another process's pages are listed without the policy's state: it is kept while the
+    // process runs (a sketch, not Windows' per-process aging).
+    let live = super::board::is_running(frame.picture);
     let mut heading = format!(
         "Working set: {} of {} pages · {}",
         ws.pages.len(),
@@ -79,6 +82,9 @@ pub fn shapes(g: &Geometry, frame: Frame<'_>, out: &mut Vec<Shape>) {
         match page {
             Some(p) => {
                 out.push(line(cell.y + 10.0, hex(p.vpn.0), 11.0, true));
+                if !live {
+                    continue;
+                }
                 out.push(line(
                     cell.bottom() - 9.0,
                     state(ws.policy, p, at_hand),

@@ -5,18 +5,36 @@
 use wasm_bindgen::prelude::*;
 
 use super::Simulator;
+use crate::sim::addr::ProcessId;
 use crate::view::geometry::Sizes;
-use crate::view::{clamp, space, zoom, Geometry, Window};
+use crate::view::{board, clamp, space, zoom, Geometry, Window};
 
 /// What the reader did to the canvas that outlives a frame.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct CanvasView {
     /// The strip's window, when the reader zoomed or panned; `None` follows the allocations.
     pub window: Option<Window>,
+    /// The process the reader picked in the switcher; `None` follows the running one.
+    pub process: Option<ProcessId>,
 }
 
 impl Simulator {
+    /// Where the address space is drawn (the first column's, with several processes):
+    /// the same at every step of a run.
     fn geometry(&self, css_width: f64) -> Geometry {
+        let last = self.picture_at(usize::MAX);
+        if board::several(&last) {
+            let shown = board::shown(&last, css_width, self.view.process);
+            let b = board::Board::new(
+                css_width,
+                Sizes::of_picture(&last),
+                last.processes.len(),
+                &shown,
+            );
+            if let Some((_, column)) = b.columns.into_iter().next() {
+                return column;
+            }
+        }
         Geometry::new(css_width, Sizes::of_config(self.machine.config()))
     }
 

@@ -11,6 +11,7 @@ mod compare;
 mod course;
 mod crossing;
 mod paint;
+mod processes;
 mod session;
 
 use serde::Serialize;
@@ -19,8 +20,7 @@ use web_sys::HtmlCanvasElement;
 
 use crate::sim::consts::{MEM_COMMIT, MEM_RESERVE, NAMED};
 use crate::sim::{Event, ExceptionRecord, Machine, Picture, Step, Win32Error};
-use crate::view::geometry::Sizes;
-use crate::view::{self, Frame, Geometry, Theme};
+use crate::view::{self, Frame, Theme};
 
 /// Largest integer a JS number holds exactly (2^53 - 1).
 const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
@@ -458,7 +458,7 @@ impl Simulator {
     /// Where RAM frame `pfn` is drawn at `css_width`: `[x, y, width, height]` in CSS pixels,
     /// or `undefined` when there is no such frame.
     pub fn frame_rect(&self, pfn: u32, css_width: f64) -> Option<Vec<f64>> {
-        let g = Geometry::new(css_width, Sizes::of_config(self.machine.config()));
+        let g = self.system_geometry(css_width);
         g.frames.get(pfn as usize).map(|r| vec![r.x, r.y, r.w, r.h])
     }
 }
@@ -514,6 +514,7 @@ impl Simulator {
         let options = view::Options {
             window: self.view.window,
             progress,
+            process: self.view.process,
         };
         view::layout_with(
             Frame {

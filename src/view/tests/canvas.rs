@@ -54,7 +54,15 @@ fn walk_step() -> Step {
 }
 
 fn with(frame: Frame<'_>, width: f64, window: Option<Window>, progress: f64) -> Scene {
-    layout_with(frame, width, Options { window, progress })
+    layout_with(
+        frame,
+        width,
+        Options {
+            window,
+            progress,
+            ..Default::default()
+        },
+    )
 }
 
 fn frame_of<'a>(

@@ -1,0 +1,99 @@
+//! The process switcher's exports (DESIGN §9): where each process's tab is drawn, which
+//! processes the canvas shows, and the reader's pick. The page puts real buttons over the
+//! tabs; the layout is `view::board`, tested on the host.
+
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+use super::{to_js, Simulator};
+use crate::sim::addr::ProcessId;
+use crate::view::board::{self, Board};
+use crate::view::geometry::Sizes;
+use crate::view::Geometry;
+
+/// One process's tab, as JavaScript receives it.
+#[derive(Serialize)]
+struct TabView<'a> {
+    /// Its process id.
+    id: u32,
+    /// Its name.
+    name: &'a str,
+    /// `running`, `ready`, `waiting` or `ended`.
+    state: &'static str,
+    /// Whether the canvas shows its column.
+    shown: bool,
+    /// Where its tab is drawn: `[x, y, width, height]` in CSS pixels.
+    rect: [f64; 4],
+}
+
+impl Simulator {
+    /// Where the system's sections (TLB, RAM, page file) are drawn at `css_width`: the
+    /// same at every step of a run.
+    pub(super) fn system_geometry(&self, css_width: f64) -> Geometry {
+        let last = self.picture_at(usize::MAX);
+        if board::several(&last) {
+            let n = last.processes.len();
+            let shown = board::shown(&last, css_width, self.view.process);
+            return Board::new(css_width, Sizes::of_picture(&last), n, &shown).system;
+        }
+        Geometry::new(css_width, Sizes::of_config(self.machine.config()))
+    }
+}
+
+#[wasm_bindgen]
+impl Simulator {
+    /// The process tabs at position `cursor` on a canvas `css_width` CSS pixels wide:
+    /// `[{id, name, state, shown, rect}]`, empty when the machine has one process.
+    pub fn process_tabs(&self, cursor: usize, css_width: f64) -> Result<JsValue, JsError> {
+        let picture = self.picture_at(cursor);
+        if !board::several(&picture) {
+            return to_js(&[] as &[TabView]);
+        }
+        let b = Board::of(&picture, css_width, self.view.process);
+        let tabs: Vec<TabView> = picture
+            .processes
+            .iter()
+            .zip(&b.tabs)
+            .enumerate()
+            .map(|(i, (p, r))| TabView {
+                id: p.id.0,
+                name: &p.name,
+                state: board::state_name(p.state),
+                shown: b.columns.iter().any(|(c, _)| *c == i),
+                rect: [r.x, r.y, r.w, r.h],
+            })
+            .collect();
+        to_js(&tabs)
+    }
+
+    /// Show process `id` when the processes do not all fit side by side; `undefined`
+    /// follows the running process again. Returns true when the choice changed.
+    pub fn show_process(&mut self, id: Option<u32>) -> bool {
+        let pick = id.map(ProcessId);
+        let changed = self.view.process != pick;
+        self.view.process = pick;
+        changed
+    }
+}
+
+#[wasm_bindgen]
+impl Simulator {
+    /// `CreateProcess` for the page's own controls and tests: a new process called
+    /// `name`, ready to run (a step). Returns its process id.
+    pub fn create_process(&mut self, name: &str) -> u32 {
+        self.machine.create_process(name).0
+    }
+
+    /// The running process stops in a waiting call (`_getch`, `Sleep`, …): the next
+    /// `switch_process` may take the CPU.
+    pub fn wait_process(&mut self) {
+        self.machine.wait();
+    }
+
+    /// Switch the CPU to the process at `index` (creation order): a step in which CR3 is
+    /// reloaded and the TLB flushed. False when there is no such process, it has ended
+    /// or it already runs.
+    pub fn switch_process(&mut self, index: usize) -> bool {
+        self.machine.switch_to(index)
+    }
+}

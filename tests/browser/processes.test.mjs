@@ -1,0 +1,126 @@
+// Several processes on the canvas (DESIGN §9): two processes side by side on a wide
+// screen, a tab switcher on a phone, the running process marked, a context switch that
+// moves the mark, and the text alternative that says so.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serve, launch, open, settle, pixels, canvasWidth, screenshot } from './harness.mjs';
+
+let server;
+
+before(async () => {
+  server = await serve();
+});
+
+after(async () => {
+  await server?.close();
+});
+
+/**
+ * `main` commits and writes a page, `writer` is created, `main` waits, the CPU switches
+ * to `writer`, which commits and writes a page of its own. Returns the cursor of the
+ * context switch's step and the last one.
+ */
+async function twoProcesses(page) {
+  return page.evaluate(() => {
+    const widget = document.querySelector('[data-pagelab]').pagelab;
+    widget.load('// two processes\n');
+    const { simulator: sim, player } = widget;
+    const rw = Number(sim.constructor.parse_number('PAGE_READWRITE'));
+    const a = sim.commit(0, 0x1000, rw).value;
+    sim.access(a, true, 0x41);
+    sim.create_process('writer');
+    sim.wait_process();
+    if (!sim.switch_process(1)) throw new Error('no switch');
+    const b = sim.commit(0, 0x2000, rw).value;
+    sim.access(b, true, 0x42);
+    player.setCount(sim.step_count());
+    let switched = -1;
+    for (let c = 1; c <= sim.step_count(); c++) {
+      if (sim.step(c).events.some((e) => e.kind === 'context_switch')) switched = c;
+    }
+    return { switched, last: sim.step_count() };
+  });
+}
+
+const go = (page, cursor) => page.evaluate((c) => document.querySelector('[data-pagelab]').pagelab.player.go(c), cursor);
+const words = (page) => page.textContent('[data-pagelab] [data-role=picture-text]');
+const tabs = (page) => page.$$eval('[data-pagelab] [data-role=processes] [role=tab]', (list) =>
+  list.map((b) => ({ label: b.getAttribute('aria-label'), selected: b.getAttribute('aria-selected'), state: b.dataset.state })));
+
+test('two processes side by side: a context switch moves the running mark and the words say so', async () => {
+  const browser = await launch({ viewport: { width: 1280, height: 800 } });
+  try {
+    const { page, errors } = await open(browser.context, server.url);
+    const { switched, last } = await twoProcesses(page);
+    assert.ok(switched > 1, 'a context-switch step');
+
+    await go(page, switched - 1);
+    await settle(page);
+    const width = await canvasWidth(page);
+    const rect = (i) => page.evaluate(([w, i]) => {
+      const sim = document.querySelector('[data-pagelab]').pagelab.simulator;
+      return sim.process_tabs(sim.step_count(), w)[i].rect;
+    }, [width, i]);
+    // The running mark: a bar at the left edge of the running tab.
+    const mark = async (i) => { const [x, y, , h] = await rect(i); return pixels(page, [x + 3, y + 6, 6, h - 12]); };
+    const mainBefore = await mark(0);
+    const writerBefore = await mark(1);
+    assert.match(await words(page), /Processes: main \(PID \d+, running\), writer \(PID \d+, (ready|waiting)\)/);
+
+    await go(page, switched);
+    await settle(page);
+    const text = await words(page);
+    assert.match(text, /context switch: writer runs now, CR3 0x[0-9a-f]+, the TLB flushed/);
+    assert.match(text, /writer \(PID \d+, running\)/);
+    assert.notDeepEqual(await mark(0), mainBefore, 'main loses the running mark');
+    assert.notDeepEqual(await mark(1), writerBefore, 'writer gains it');
+    const list = await tabs(page);
+    assert.equal(list.length, 2);
+    assert.ok(list.every((t) => t.selected === 'true'), `both shown side by side at ${width} CSS pixels`);
+    assert.equal(list[1].state, 'running');
+    await screenshot(page, 'processes-switch-desktop.png');
+
+    await go(page, last);
+    await settle(page);
+    await screenshot(page, 'processes-desktop.png');
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('on a phone one process at a time: the tabs are buttons, by keyboard too', async () => {
+  const browser = await launch({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
+  try {
+    const { page, errors } = await open(browser.context, server.url);
+    const { last } = await twoProcesses(page);
+    await go(page, last);
+    await settle(page);
+    let list = await tabs(page);
+    assert.deepEqual(list.map((t) => t.selected), ['false', 'true'], 'the running process (writer) is shown');
+    const width = await canvasWidth(page);
+    const strip = await page.evaluate((w) => document.querySelector('[data-pagelab]').pagelab.simulator.space_strip_rect(w), width);
+    const before = await pixels(page, strip);
+
+    // Keyboard: focus writer's tab, ← to main's, Enter picks it.
+    await page.focus('[data-pagelab] [role=tab][aria-selected=true]');
+    await page.keyboard.press('ArrowLeft');
+    assert.equal(await page.evaluate(() => document.activeElement.dataset.state), 'waiting');
+    assert.equal(Number(await page.getAttribute('[data-pagelab]', 'data-cursor')), last, 'the arrow key moved between tabs, not the player');
+    await page.keyboard.press('Enter');
+    await settle(page);
+    await page.waitForFunction(() => document.querySelector('[data-pagelab] [role=tab][aria-selected=true]')?.dataset.state === 'waiting');
+    list = await tabs(page);
+    assert.deepEqual(list.map((t) => t.selected), ['true', 'false']);
+    assert.notDeepEqual(await pixels(page, strip), before, "main's address space replaces writer's");
+    await screenshot(page, 'processes-phone.png');
+
+    // The running process's tab follows the running process again.
+    await page.click('[data-pagelab] [role=tab][data-state=running]');
+    await page.waitForFunction(() => document.querySelector('[data-pagelab] [role=tab][aria-selected=true]')?.dataset.state === 'running');
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});

@@ -18,7 +18,7 @@ use serde_json::Value;
 use run::{index, source};
 
 /// Technical phrases a beginner may not know: when the page shows one, it needs an entry.
-const PHRASES: [&str; 40] = [
+const PHRASES: [&str; 45] = [
     "page table entry",
     "working set",
     "standby list",
@@ -59,6 +59,11 @@ const PHRASES: [&str; 40] = [
     "thrashing",
     "prototype",
     "TLB hit rate",
+    "context switch",
+    "share count",
+    "section",
+    "copy-on-write",
+    "memory-mapped",
 ];
 
 /// Words of `text` the glossary must define: acronyms (PTE, TLB, CR3, PML4), Win32 names

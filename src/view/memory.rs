@@ -55,22 +55,24 @@ fn text(x: f64, y: f64, text: String, on: Ink, size: f64, align: Align, bold: bo
     }
 }
 
-/// Whose page frame `f` holds, as its cell says it: the page (one process); the process's
-/// name and the page (several); a section's page and its share count (`S1 p0 ×2`).
-pub fn owner_label(picture: &Picture, f: &FrameView) -> Option<String> {
+/// Whose page frame `f` holds, as its cell says it: a tag for the top line, when the
+/// list's tag gives way to it, and the bottom line. One process: the page. Several: the
+/// process's name, and the page. A section's page: `S1 p0`, and its share count.
+pub fn owner_label(picture: &Picture, f: &FrameView) -> Option<(Option<String>, String)> {
     match f.owner {
-        Some(Owner::Shared { section, index }) => {
-            Some(format!("S{} p{index} ×{}", section.0, f.share_count))
-        }
+        Some(Owner::Shared { section, index }) => Some((
+            Some(format!("S{} p{index}", section.0)),
+            format!("shared ×{}", f.share_count),
+        )),
         Some(Owner::Private { process, vpn }) if picture.processes.len() > 1 => {
             let name = picture
                 .processes
                 .iter()
                 .find(|p| p.id == process)
                 .map_or("?", |p| p.name.as_str());
-            Some(format!("{name} {}", hex(vpn.0)))
+            Some((Some(name.to_string()), hex(vpn.0)))
         }
-        _ => f.vpn.map(|vpn| hex(vpn.0)),
+        _ => f.vpn.map(|vpn| (None, hex(vpn.0))),
     }
 }
 
@@ -150,8 +152,11 @@ pub fn shapes(g: &Geometry, frame: Frame<'_>, progress: f64, out: &mut Vec<Shape
         ));
         let room = cell.w - number_w - 14.0;
         let moved = was.map(|old| format!("{}→{}", list_tag(old), list_tag(f.list)));
-        let tag = match moved {
-            Some(m) if text_width(&m, 10.0, true) <= room => m,
+        let owner = owner_label(picture, f);
+        let tag = match (moved, &owner) {
+            (Some(m), _) if text_width(&m, 10.0, true) <= room => m,
+            // With several processes the colour and pattern say the list; the tag says whose.
+            (_, Some((Some(whose), _))) => fit(whose, room, 10.0, true),
             _ => fit(list_tag(f.list), room, 10.0, true),
         };
         if !tag.is_empty() {
@@ -165,7 +170,7 @@ pub fn shapes(g: &Geometry, frame: Frame<'_>, progress: f64, out: &mut Vec<Shape
                 false,
             ));
         }
-        if let Some(owner) = owner_label(picture, f) {
+        if let Some((_, owner)) = owner {
             let with_dirty = format!("{owner} dirty");
             let line = if f.dirty && text_width(&with_dirty, 11.0, true) <= cell.w - 8.0 {
                 with_dirty

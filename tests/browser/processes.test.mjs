@@ -17,29 +17,22 @@ after(async () => {
 });
 
 /**
- * `main` commits and writes a page, `writer` is created, `main` waits, the CPU switches
- * to `writer`, which commits and writes a page of its own. Returns the cursor of the
- * context switch's step and the last one.
+ * Run tests/scripts/processes_round_robin.c in the widget: `main` and `reader` take turns
+ * at their waiting calls. Returns the cursors of the first two context switches (to
+ * `reader`, back to `main`) and the last cursor.
  */
 async function twoProcesses(page) {
-  return page.evaluate(() => {
+  return page.evaluate(async () => {
+    const text = await (await fetch('/tests/scripts/processes_round_robin.c')).text();
     const widget = document.querySelector('[data-pagelab]').pagelab;
-    widget.load('// two processes\n');
-    const { simulator: sim, player } = widget;
-    const rw = Number(sim.constructor.parse_number('PAGE_READWRITE'));
-    const a = sim.commit(0, 0x1000, rw).value;
-    sim.access(a, true, 0x41);
-    sim.create_process('writer');
-    sim.wait_process();
-    if (!sim.switch_process(1)) throw new Error('no switch');
-    const b = sim.commit(0, 0x2000, rw).value;
-    sim.access(b, true, 0x42);
-    player.setCount(sim.step_count());
-    let switched = -1;
+    const report = widget.load(text, { title: 'Two processes' });
+    if (report.errors.length) throw new Error(report.errors[0].message);
+    const sim = widget.simulator;
+    const switches = [];
     for (let c = 1; c <= sim.step_count(); c++) {
-      if (sim.step(c).events.some((e) => e.kind === 'context_switch')) switched = c;
+      if (sim.step(c).events.some((e) => e.kind === 'context_switch' && e.from !== null)) switches.push(c);
     }
-    return { switched, last: sim.step_count() };
+    return { switched: switches[0], back: switches[1], last: sim.step_count() };
   });
 }
 
@@ -52,7 +45,7 @@ test('two processes side by side: a context switch moves the running mark and th
   const browser = await launch({ viewport: { width: 1280, height: 800 } });
   try {
     const { page, errors } = await open(browser.context, server.url);
-    const { switched, last } = await twoProcesses(page);
+    const { switched, back } = await twoProcesses(page);
     assert.ok(switched > 1, 'a context-switch step');
 
     await go(page, switched - 1);
@@ -66,22 +59,22 @@ test('two processes side by side: a context switch moves the running mark and th
     const mark = async (i) => { const [x, y, , h] = await rect(i); return pixels(page, [x + 3, y + 6, 6, h - 12]); };
     const mainBefore = await mark(0);
     const writerBefore = await mark(1);
-    assert.match(await words(page), /Processes: main \(PID \d+, running\), writer \(PID \d+, (ready|waiting)\)/);
+    assert.match(await words(page), /Processes: main \(PID \d+, running\), reader \(PID \d+, (ready|waiting)\)/);
 
     await go(page, switched);
     await settle(page);
     const text = await words(page);
-    assert.match(text, /context switch: writer runs now, CR3 0x[0-9a-f]+, the TLB flushed/);
-    assert.match(text, /writer \(PID \d+, running\)/);
+    assert.match(text, /context switch: reader runs now, CR3 0x[0-9a-f]+, the TLB flushed/);
+    assert.match(text, /reader \(PID \d+, running\)/);
     assert.notDeepEqual(await mark(0), mainBefore, 'main loses the running mark');
-    assert.notDeepEqual(await mark(1), writerBefore, 'writer gains it');
+    assert.notDeepEqual(await mark(1), writerBefore, 'reader gains it');
     const list = await tabs(page);
     assert.equal(list.length, 2);
     assert.ok(list.every((t) => t.selected === 'true'), `both shown side by side at ${width} CSS pixels`);
     assert.equal(list[1].state, 'running');
     await screenshot(page, 'processes-switch-desktop.png');
 
-    await go(page, last);
+    await go(page, back - 1);
     await settle(page);
     await screenshot(page, 'processes-desktop.png');
     assert.deepEqual(errors, []);
@@ -94,26 +87,26 @@ test('on a phone one process at a time: the tabs are buttons, by keyboard too', 
   const browser = await launch({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
   try {
     const { page, errors } = await open(browser.context, server.url);
-    const { last } = await twoProcesses(page);
-    await go(page, last);
+    const { switched } = await twoProcesses(page);
+    await go(page, switched);
     await settle(page);
     let list = await tabs(page);
-    assert.deepEqual(list.map((t) => t.selected), ['false', 'true'], 'the running process (writer) is shown');
+    assert.deepEqual(list.map((t) => t.selected), ['false', 'true'], 'the running process is shown');
     const width = await canvasWidth(page);
     const strip = await page.evaluate((w) => document.querySelector('[data-pagelab]').pagelab.simulator.space_strip_rect(w), width);
     const before = await pixels(page, strip);
 
-    // Keyboard: focus writer's tab, ← to main's, Enter picks it.
+    // Keyboard: focus the running tab, ← to main's, Enter picks it.
     await page.focus('[data-pagelab] [role=tab][aria-selected=true]');
     await page.keyboard.press('ArrowLeft');
     assert.equal(await page.evaluate(() => document.activeElement.dataset.state), 'waiting');
-    assert.equal(Number(await page.getAttribute('[data-pagelab]', 'data-cursor')), last, 'the arrow key moved between tabs, not the player');
+    assert.equal(Number(await page.getAttribute('[data-pagelab]', 'data-cursor')), switched, 'the arrow key moved between tabs, not the player');
     await page.keyboard.press('Enter');
     await settle(page);
     await page.waitForFunction(() => document.querySelector('[data-pagelab] [role=tab][aria-selected=true]')?.dataset.state === 'waiting');
     list = await tabs(page);
     assert.deepEqual(list.map((t) => t.selected), ['true', 'false']);
-    assert.notDeepEqual(await pixels(page, strip), before, "main's address space replaces writer's");
+    assert.notDeepEqual(await pixels(page, strip), before, "the other process's address space replaces the running one's");
     await screenshot(page, 'processes-phone.png');
 
     // The running process's tab follows the running process again.

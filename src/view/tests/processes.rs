@@ -83,7 +83,7 @@ fn two_processes_sit_side_by_side_on_a_wide_canvas_and_one_at_a_time_on_a_phone(
     assert!(t.contains(&"Virtual address space of main"), "{t:?}");
     assert!(t.contains(&"Virtual address space of writer"), "{t:?}");
     assert!(
-        t.iter().any(|s| s.starts_with("main 0x")) && t.iter().any(|s| s.starts_with("writer 0x")),
+        t.contains(&"main") && t.contains(&"writer"),
         "frames name their owner process: {t:?}"
     );
     assert!(

@@ -13,7 +13,7 @@ use pagelab::sim::{Event, FaultKind};
 use run::{index, run_entry, source};
 
 /// Every concept the course must teach, in teaching order (issue 10).
-const CONCEPTS: [&str; 19] = [
+const CONCEPTS: [&str; 20] = [
     "virtual and physical addresses",
     "48-bit canonical addresses",
     "pages and frames",
@@ -33,7 +33,8 @@ const CONCEPTS: [&str; 19] = [
     "standby and modified lists",
     "working sets and replacement",
     "thrashing",
-    // Memory-mapped files and shared pages come with the processes work (DESIGN §9).
+    "processes and context switches",
+    // Memory-mapped files and shared pages come with sections and views (DESIGN §9).
 ];
 
 #[test]

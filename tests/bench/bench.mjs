@@ -161,6 +161,26 @@ async function largeScenario(page, script) {
   }, script);
 }
 
+/** The two-process lesson (its context switch and a later walk), when the page runs it. */
+async function twoProcesses(page) {
+  const script = await readFile(path.join(ROOT, 'www', 'lessons', 'two-processes.c'), 'utf8');
+  return page.evaluate((script) => {
+    const { simulator: sim, player } = document.querySelector('[data-pagelab]').pagelab;
+    if (typeof sim.process_tabs !== 'function') return null;
+    const run = sim.load_script(script);
+    if (run.errors?.length) throw new Error(`the two-process lesson does not parse: ${JSON.stringify(run.errors[0])}`);
+    player.setCount(sim.step_count());
+    let switched = 1;
+    let walk = 1;
+    for (let c = 1; c <= sim.step_count(); c++) {
+      const kinds = sim.step(c).events.map((e) => e.kind);
+      if (kinds.includes('context_switch') && switched === 1) switched = c;
+      if (kinds.includes('walk')) walk = c;
+    }
+    return { last: sim.step_count(), switched, walk };
+  }, script);
+}
+
 // What a reader downloads for the index page: the one bundled module index.html loads
 // and the wasm (scripts/size follows the imports and enforces the budget); the blog
 // element's single file is listed apart.
@@ -217,6 +237,17 @@ async function main() {
       for (const r of big.results) console.log(`  ${r.name}: ${ms(r.ms)}   (${ratio(r.ms, big.baseline)} baseline; target ≤ 8 ms)`);
     } else {
       console.log('\nlarge setting: skipped (this build has no Simulator.load_script to run a #pragma script)');
+    }
+
+    const two = await twoProcesses(page);
+    if (two) {
+      const both = await paintTimes(page, [
+        { name: 'two processes side by side, context switch', cursor: two.switched, progress: 1 },
+        { name: 'two processes side by side, a walk mid-animation', cursor: two.walk, progress: 0.5 },
+      ]);
+      console.log(`\npaint per frame with two processes (lesson two-processes, ${two.last} steps; canvas ${both.size.join('×')} px)`);
+      console.log(`  baseline clear+fill: ${ms(both.baseline)}`);
+      for (const r of both.results) console.log(`  ${r.name}: ${ms(r.ms)}   (${ratio(r.ms, both.baseline)} baseline; target ≤ 4 ms)`);
     }
     await page.close();
 

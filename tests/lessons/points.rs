@@ -44,6 +44,7 @@ pub fn check_point(e: &Entry, run: &Run) {
         "dep" => dep(run),
         "canonical-addresses" => canonical_addresses(run),
         "granularity" => granularity(run),
+        "two-processes" => two_processes(run),
         other => panic!("lesson '{other}' has no check of its point in tests/lessons/points.rs"),
     }
 }
@@ -648,4 +649,22 @@ fn granularity(run: &Run) {
     assert_eq!(allocs[1].1 - allocs[0].1, 0x10000, "64 KB apart");
     assert_eq!(allocs[2].1, 0x300_0000_0000, "rounded down to 64 KB");
     assert_eq!(allocs[3].1, 0x300_0000_3000, "a commit rounds to the page");
+}
+
+/// Two processes: the same address in each, two frames, and a TLB miss after each switch.
+fn two_processes(run: &Run) {
+    let allocs = run.calls("VirtualAlloc");
+    assert_eq!(allocs.len(), 2, "one allocation per process");
+    assert_eq!(allocs[0].1, allocs[1].1, "the same address in both");
+    let frames = frames_of(run, vpn_of(allocs[0].1));
+    assert_eq!(frames.len(), 2, "made valid once in each process: {frames:?}");
+    assert_ne!(frames[0], frames[1], "in two different frames");
+    let switches = run
+        .events()
+        .filter(|e| matches!(e, Event::ContextSwitch { .. }))
+        .count();
+    assert!(switches >= 2, "the CPU switches there and back: {switches}");
+    let printed = run.printed();
+    assert!(printed.contains("main again: p still holds \"main's bytes\""), "{printed}");
+    assert!(printed.contains("reader again: q still holds \"reader's bytes\""), "{printed}");
 }

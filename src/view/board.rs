@@ -290,20 +290,20 @@ fn page_x(g: &Geometry, picture: &Picture, window: Option<super::Window>, vpn: V
 /// to the page's place on each column's strip. The lines of frames the step touches are
 /// drawn strong.
 pub fn share_lines(
-    b: &Board,
+    system: &Geometry,
     frame: Frame<'_>,
-    pictures: &[Cow<'_, Picture>],
+    columns: &[(&Geometry, Cow<'_, Picture>)],
     window: Option<super::Window>,
     out: &mut Vec<Shape>,
 ) {
     let touched = super::memory::touched_frames(frame.step);
     for (pfn, f) in frame.picture.frames.iter().enumerate() {
         let shared = matches!(f.owner, Some(crate::sim::addr::Owner::Shared { .. }));
-        let Some(cell) = b.system.frames.get(pfn).filter(|_| shared) else {
+        let Some(cell) = system.frames.get(pfn).filter(|_| shared) else {
             continue;
         };
         let strong = touched.contains(&(pfn as u32));
-        for ((_, g), seen) in b.columns.iter().zip(pictures) {
+        for (g, seen) in columns {
             for (vpn, pte) in &seen.ptes {
                 if !matches!(pte, Pte::Valid { pfn: p, .. } if p.0 as usize == pfn) {
                     continue;

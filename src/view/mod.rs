@@ -135,82 +135,81 @@ pub fn layout(frame: Frame<'_>, width: f64) -> Scene {
     layout_with(frame, width, Options::default())
 }
 
-/// Lay out `frame` on a canvas `width` CSS pixels wide with the reader's `options`.
+/// Lay out `frame` on a canvas `width` CSS pixels wide with the reader's `options`. One
+/// process: every section in one column. Several: the process bar, a column per shown
+/// process drawn as that process sees the picture, and the system's sections under them
+/// (see [`board`]). Each section is drawn from one place, whatever the number of columns.
 pub fn layout_with(frame: Frame<'_>, width: f64, options: Options) -> Scene {
     let picture = frame.picture;
     let progress = options.progress();
-    if board::several(picture) {
-        return layout_board(frame, width, options);
-    }
-    let g = Geometry::new(width, geometry::Sizes::of_picture(picture));
-    let mut shapes = Vec::with_capacity(16 + 8 * (g.frames.len() + g.slots.len()));
+    let several =
+        board::several(picture).then(|| board::Board::of(picture, width, options.process));
+    let single;
+    let (system, columns): (&Geometry, Vec<(Option<usize>, &Geometry)>) = match &several {
+        Some(b) => (
+            &b.system,
+            b.columns.iter().map(|(i, g)| (Some(*i), g)).collect(),
+        ),
+        None => {
+            single = Geometry::new(width, geometry::Sizes::of_picture(picture));
+            (&single, vec![(None, &single)])
+        }
+    };
+    let (width, height) = several
+        .as_ref()
+        .map_or((system.width, system.height), |b| (b.width, b.height));
+    let mut shapes = Vec::with_capacity(64 + 8 * (system.frames.len() + system.slots.len()));
     shapes.push(Shape::Box {
-        rect: Rect::new(0.0, 0.0, g.width, g.height),
+        rect: Rect::new(0.0, 0.0, width, height),
         fill: Ink::Background,
         pattern: Pattern::Solid,
         stroke: None,
         highlight: false,
     });
-    space::shapes(&g, frame, options.window, &mut shapes);
-    split::shapes(&g, frame, &mut shapes);
-    walk::shapes(&g, frame, progress, &mut shapes);
-    tlb::shapes(&g, frame, &mut shapes);
-    working_set::shapes(&g, frame, &mut shapes);
-    memory::shapes(&g, frame, progress, &mut shapes);
-    legend::shapes(&g, &mut shapes);
-    motion::shapes(&g, frame, progress, &mut shapes);
-    Scene {
-        width: g.width,
-        height: g.height,
-        shapes,
+    if let Some(b) = &several {
+        board::bar(b, frame, &mut shapes);
     }
-}
-
-/// The layout of a machine with several processes: the process bar, a column per shown
-/// process, and the system's sections under them (see [`board`]).
-fn layout_board(frame: Frame<'_>, width: f64, options: Options) -> Scene {
-    let picture = frame.picture;
-    let progress = options.progress();
-    let b = board::Board::of(picture, width, options.process);
-    let mut shapes = Vec::with_capacity(64 + 8 * (b.system.frames.len() + b.system.slots.len()));
-    shapes.push(Shape::Box {
-        rect: Rect::new(0.0, 0.0, b.width, b.height),
-        fill: Ink::Background,
-        pattern: Pattern::Solid,
-        stroke: None,
-        highlight: false,
-    });
-    board::bar(&b, frame, &mut shapes);
     let running = board::running_id(picture);
-    let mut seen = Vec::with_capacity(b.columns.len());
-    for (i, g) in &b.columns {
-        let mine = board::projection(picture, *i);
-        let id = picture.processes[*i].id;
-        let before = frame.previous.and_then(|prev| {
-            let j = prev.processes.iter().position(|p| p.id == id)?;
-            Some(board::projection(prev, j))
-        });
-        // Only the running process acts, so only its column shows the step's events.
+    let mut seen = Vec::with_capacity(columns.len());
+    for (index, g) in columns {
+        let (mine, before, step) = match index {
+            Some(i) => {
+                let id = picture.processes[i].id;
+                let before = frame.previous.and_then(|prev| {
+                    let j = prev.processes.iter().position(|p| p.id == id)?;
+                    Some(board::projection(prev, j))
+                });
+                // Only the running process acts, so only its column shows the step's events.
+                let step = frame.step.filter(|_| running == Some(id));
+                (board::projection(picture, i), before, step)
+            }
+            None => (
+                std::borrow::Cow::Borrowed(picture),
+                frame.previous.map(std::borrow::Cow::Borrowed),
+                frame.step,
+            ),
+        };
         let column = Frame {
             picture: &mine,
             previous: before.as_deref(),
-            step: frame.step.filter(|_| running == Some(id)),
+            step,
         };
         space::shapes(g, column, options.window, &mut shapes);
         split::shapes(g, column, &mut shapes);
         walk::shapes(g, column, progress, &mut shapes);
         working_set::shapes(g, column, &mut shapes);
-        seen.push(mine);
+        seen.push((g, mine));
     }
-    let g = &b.system;
-    tlb::shapes(g, frame, &mut shapes);
-    memory::shapes(g, frame, progress, &mut shapes);
-    legend::shapes(g, &mut shapes);
-    board::share_lines(&b, frame, &seen, options.window, &mut shapes);
-    motion::shapes(g, frame, progress, &mut shapes);
+    tlb::shapes(system, frame, &mut shapes);
+    memory::shapes(system, frame, progress, &mut shapes);
+    legend::shapes(system, &mut shapes);
+    if several.is_some() {
+        board::share_lines(system, frame, &seen, options.window, &mut shapes);
+    }
+    motion::shapes(system, frame, progress, &mut shapes);
     Scene {
-        width: b.width,
-        height: b.height,
+        width,
+        height,
         shapes,
     }
 }

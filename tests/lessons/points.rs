@@ -657,7 +657,11 @@ fn two_processes(run: &Run) {
     assert_eq!(allocs.len(), 2, "one allocation per process");
     assert_eq!(allocs[0].1, allocs[1].1, "the same address in both");
     let frames = frames_of(run, vpn_of(allocs[0].1));
-    assert_eq!(frames.len(), 2, "made valid once in each process: {frames:?}");
+    assert_eq!(
+        frames.len(),
+        2,
+        "made valid once in each process: {frames:?}"
+    );
     assert_ne!(frames[0], frames[1], "in two different frames");
     let switches = run
         .events()
@@ -665,6 +669,12 @@ fn two_processes(run: &Run) {
         .count();
     assert!(switches >= 2, "the CPU switches there and back: {switches}");
     let printed = run.printed();
-    assert!(printed.contains("main again: p still holds \"main's bytes\""), "{printed}");
-    assert!(printed.contains("reader again: q still holds \"reader's bytes\""), "{printed}");
+    assert!(
+        printed.contains("main again: p still holds \"main's bytes\""),
+        "{printed}"
+    );
+    assert!(
+        printed.contains("reader again: q still holds \"reader's bytes\""),
+        "{printed}"
+    );
 }

@@ -6,7 +6,7 @@ use std::fmt::Write;
 
 use crate::sim::addr::Owner;
 use crate::sim::picture::{FrameView, ProcessState};
-use crate::sim::{FrameList, Picture};
+use crate::sim::{FrameList, Picture, Pte};
 
 use super::board::state_name;
 use super::Frame;
@@ -70,6 +70,31 @@ fn shown(p: &Picture) -> String {
         if !shared.is_empty() {
             let _ = write!(text, " Shared frames: {}.", shared.join(", "));
         }
+    }
+    for s in &p.sections {
+        let pages: Vec<String> = s
+            .prototypes
+            .iter()
+            .enumerate()
+            .map(|(i, pte)| match pte {
+                Pte::Valid { pfn, .. } => format!("page {i} in frame {}", pfn.0),
+                Pte::PageFile { slot } => format!("page {i} in page-file slot {}", slot.0),
+                Pte::Transition { pfn } => format!("page {i} in transition in frame {}", pfn.0),
+                Pte::DemandZero => format!("page {i} demand-zero"),
+                _ => format!("page {i} not read yet"),
+            })
+            .collect();
+        let _ = write!(
+            text,
+            " Section {}{}: {} views, prototype PTEs: {}.",
+            s.id,
+            s.name
+                .as_deref()
+                .map(|n| format!(" \"{n}\""))
+                .unwrap_or_default(),
+            s.views,
+            pages.join(", ")
+        );
     }
     text
 }

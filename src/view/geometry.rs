@@ -72,6 +72,10 @@ pub const DENSE_WS: usize = 32;
 pub const DENSE_FRAME: (f64, f64) = (26.0, 22.0);
 /// A dense slot or working-set cell.
 pub const DENSE_CELL: (f64, f64) = (16.0, 16.0);
+/// Narrowest prototype-PTE cell.
+pub const PROTO_MIN_W: f64 = 96.0;
+/// Most prototype PTEs drawn (a larger section shows its first ones).
+pub const MAX_PROTOTYPES: usize = 64;
 /// Narrowest canvas laid out; narrower requests are laid out at this width.
 pub const MIN_WIDTH: f64 = 260.0;
 /// Widest canvas laid out.
@@ -100,6 +104,8 @@ pub struct Sizes {
     pub tlb: usize,
     /// Working-set limit in pages.
     pub working_set: usize,
+    /// Prototype PTEs of every living section (0 draws no sections panel).
+    pub prototypes: usize,
 }
 
 impl Sizes {
@@ -110,6 +116,7 @@ impl Sizes {
             slots: config.pagefile as usize,
             tlb: config.tlb as usize,
             working_set: config.working_set_limits().max as usize,
+            prototypes: 0,
         }
     }
 
@@ -120,6 +127,7 @@ impl Sizes {
             slots: picture.slots.len(),
             tlb: picture.tlb.len(),
             working_set: (picture.working_set.limit as usize).max(picture.working_set.pages.len()),
+            prototypes: picture.sections.iter().map(|s| s.prototypes.len()).sum(),
         }
     }
 }
@@ -165,6 +173,10 @@ pub struct Geometry {
     pub ram_title: Rect,
     /// One cell per RAM frame, by frame number.
     pub frames: Vec<Rect>,
+    /// Title line of the sections panel (empty when no section lives).
+    pub sections_title: Rect,
+    /// One cell per prototype PTE, section after section.
+    pub prototypes: Vec<Rect>,
     /// Title line of the page-file section.
     pub pagefile_title: Rect,
     /// One cell per page-file slot, by slot number.
@@ -336,6 +348,7 @@ impl Geometry {
 
         let (mut ram_title, mut frame_cells, mut pagefile_title, mut slot_cells, mut legend) =
             (none, Vec::new(), none, Vec::new(), Vec::new());
+        let (mut sections_title, mut prototypes) = (none, Vec::new());
         let dense_frames = sizes.frames > DENSE_FRAMES;
         let dense_slots = sizes.slots > DENSE_SLOTS;
         if has_system {
@@ -349,6 +362,15 @@ impl Geometry {
             let bottom;
             (frame_cells, bottom) = grid(PAD, y, avail, sizes.frames, fw, fh);
             y = bottom + SECTION_GAP;
+
+            // Under RAM, so a prototype PTE's line to its frame stays short.
+            if sizes.prototypes > 0 {
+                sections_title = row(y, TITLE_H);
+                y += TITLE_H;
+                let n = sizes.prototypes.min(MAX_PROTOTYPES);
+                (prototypes, y) = grid(PAD, y, avail, n, PROTO_MIN_W, ENTRY_H);
+                y += SECTION_GAP;
+            }
 
             pagefile_title = row(y, TITLE_H);
             y += TITLE_H;
@@ -384,6 +406,8 @@ impl Geometry {
             ws,
             ram_title,
             frames: frame_cells,
+            sections_title,
+            prototypes,
             pagefile_title,
             slots: slot_cells,
             legend,
@@ -412,6 +436,7 @@ impl Geometry {
             &mut self.tlb_title,
             &mut self.ws_title,
             &mut self.ram_title,
+            &mut self.sections_title,
             &mut self.pagefile_title,
         ] {
             moved(r);
@@ -422,6 +447,7 @@ impl Geometry {
             .chain(&mut self.tlb)
             .chain(&mut self.ws)
             .chain(&mut self.frames)
+            .chain(&mut self.prototypes)
             .chain(&mut self.slots)
             .chain(&mut self.legend)
         {
@@ -440,6 +466,7 @@ mod tests {
             slots,
             tlb: 8,
             working_set: 8,
+            prototypes: 0,
         }
     }
 

@@ -12,6 +12,7 @@ pub mod legend;
 pub mod memory;
 pub mod motion;
 pub mod palette;
+pub mod sections;
 pub mod shape;
 pub mod space;
 pub mod split;
@@ -202,6 +203,7 @@ pub fn layout_with(frame: Frame<'_>, width: f64, options: Options) -> Scene {
     }
     tlb::shapes(system, frame, &mut shapes);
     memory::shapes(system, frame, progress, &mut shapes);
+    sections::shapes(system, frame, &mut shapes);
     legend::shapes(system, &mut shapes);
     if several.is_some() {
         board::share_lines(system, frame, &seen, options.window, &mut shapes);

@@ -86,6 +86,7 @@ fn sizes() -> geometry::Sizes {
         slots: 32,
         tlb: 8,
         working_set: 8,
+        prototypes: 0,
     }
 }
 

@@ -169,3 +169,75 @@ fn one_process_keeps_the_one_process_layout() {
     assert_eq!(scene.height, g.height);
     assert!(texts(&scene).contains(&"Virtual address space"));
 }
+
+/// The pictures of a script's run, with its machine.
+fn run_script(text: &str) -> (Machine, Vec<Picture>) {
+    let program = crate::script::parse(text).expect("the script parses");
+    let mut m = Machine::with_recording(
+        crate::script::machine_config(&program),
+        crate::sim::Recording::Pictures,
+    );
+    let mut runner = crate::script::Runner::new(program);
+    while runner.step(&mut m).is_some() {}
+    let h = m.history();
+    let mut pictures = vec![h.initial_picture().clone()];
+    pictures.extend((0..h.len()).filter_map(|i| h.picture_after(i)));
+    (m, pictures)
+}
+
+#[test]
+fn a_shared_page_shows_its_prototype_pte_its_share_count_and_lines_to_both_ptes() {
+    let (m, pictures) = run_script(include_str!(
+        "../../../tests/scripts/shared_memory_by_name.c"
+    ));
+    // The first picture in which two PTEs map the section's page.
+    let at = pictures
+        .iter()
+        .position(|p| p.frames.iter().any(|f| f.share_count == 2))
+        .expect("a frame shared by both processes");
+    let f = frame_at(&m, &pictures, at);
+    let pfn = f
+        .picture
+        .frames
+        .iter()
+        .position(|f| f.share_count == 2)
+        .expect("shared");
+    let scene = layout(f, 1280.0);
+    let b = Board::of(f.picture, 1280.0, None);
+    let t = texts(&scene);
+    assert!(t.iter().any(|s| s.starts_with("shared ×2")), "{t:?}");
+    let section = f.picture.sections[0].id;
+    let tag = format!("S{section} p0");
+    assert_eq!(
+        t.iter().filter(|s| **s == tag).count(),
+        2,
+        "the frame and the prototype PTE name the page: {t:?}"
+    );
+    assert!(
+        t.iter()
+            .any(|s| s.starts_with("Sections' prototype PTEs: S")),
+        "{t:?}"
+    );
+    assert!(t.contains(&format!("valid → #{pfn}").as_str()), "{t:?}");
+    let cell = b.system.frames[pfn];
+    let up_from_frame = scene
+        .shapes
+        .iter()
+        .filter(|s| matches!(s, Shape::Line { x1, y1, .. } if *x1 == cell.cx() && *y1 == cell.y))
+        .count();
+    assert_eq!(up_from_frame, 2, "a line to each process's PTE");
+    let to_frame = scene
+        .shapes
+        .iter()
+        .filter(
+            |s| matches!(s, Shape::Line { x2, y2, .. } if *x2 == cell.cx() && *y2 == cell.bottom()),
+        )
+        .count();
+    assert_eq!(to_frame, 1, "a line from the prototype PTE");
+    let words = describe(f);
+    assert!(words.contains("share count 2"), "{words}");
+    assert!(
+        words.contains(&format!("prototype PTEs: page 0 in frame {pfn}")),
+        "{words}"
+    );
+}

@@ -13,7 +13,7 @@ use pagelab::sim::{Event, FaultKind};
 use run::{index, run_entry, source};
 
 /// Every concept the course must teach, in teaching order (issue 10).
-const CONCEPTS: [&str; 20] = [
+const CONCEPTS: [&str; 21] = [
     "virtual and physical addresses",
     "48-bit canonical addresses",
     "pages and frames",
@@ -34,7 +34,8 @@ const CONCEPTS: [&str; 20] = [
     "working sets and replacement",
     "thrashing",
     "processes and context switches",
-    // Memory-mapped files and shared pages come with sections and views (DESIGN §9).
+    "shared pages",
+    // "memory-mapped files, persisted and not" comes with file-backed sections (DESIGN §9).
 ];
 
 #[test]

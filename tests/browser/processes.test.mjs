@@ -117,3 +117,60 @@ test('on a phone one process at a time: the tabs are buttons, by keyboard too', 
     await browser.close();
   }
 });
+
+test('the shared-memory lesson, stepped: both processes, a context switch, and the shared frame\'s share count', async () => {
+  const browser = await launch({ viewport: { width: 1280, height: 800 }, reducedMotion: 'reduce' });
+  try {
+    const { page, errors } = await open(browser.context, `${server.url}?lesson=shared-memory`);
+    await page.focus('[data-pagelab]');
+    const root = '[data-pagelab]';
+    const cursor = async () => Number(await page.getAttribute(root, 'data-cursor'));
+    const steps = Number(await page.getAttribute(root, 'data-steps'));
+    assert.ok(steps > 20, `the lesson runs (${steps} steps)`);
+    let sawFirstRunning = false;
+    let switchedAt = -1;
+    let sharedAt = -1;
+    let previous = null;
+    const sharedFrame = () => page.evaluate(() => {
+      const root = document.querySelector('[data-pagelab]');
+      const sim = root.pagelab.simulator;
+      const pfn = sim.picture(Number(root.dataset.cursor)).frames.findIndex((f) => f.owner?.kind === 'shared');
+      const width = parseFloat(root.querySelector('[data-role=canvas]').style.width);
+      return pfn < 0 ? null : sim.frame_rect(pfn, width);
+    });
+    while ((await cursor()) < steps && sharedAt < 0) {
+      const at = await cursor();
+      // Step with the key; a question in the way is skipped (which plays its statement).
+      if (await page.isVisible('[data-role=question]')) await page.click('[data-action=skip-question]');
+      else await page.keyboard.press('ArrowRight');
+      await page.focus(root);
+      await page.waitForFunction((c) => Number(document.querySelector('[data-pagelab]').dataset.cursor) !== c
+        || document.querySelector('[data-role=question]:not([hidden])'), at);
+      await settle(page);
+      const text = await words(page);
+      const rect = await sharedFrame();
+      const shown = rect ? await pixels(page, rect) : null;
+      if (/Processes: main \(PID \d+, running\), second/.test(text)) sawFirstRunning = true;
+      if (switchedAt < 0 && /context switch: second runs now/.test(text)) {
+        switchedAt = await cursor();
+        assert.match(text, /second \(PID \d+, running\)/);
+        assert.match(text, /main \(PID \d+, waiting\)/);
+      }
+      if (/share count 2/.test(text)) {
+        sharedAt = await cursor();
+        assert.match(previous?.text ?? '', /share count 1/, 'the frame was mapped once before');
+        assert.notDeepEqual(shown, previous.shown, 'the frame cell is redrawn with its new share count');
+        assert.match(text, /Section \d+ "Local\\MyFileMappingObject": 2 views/);
+      }
+      previous = { text, shown };
+    }
+    assert.ok(sawFirstRunning, 'the first process ran first');
+    assert.ok(switchedAt > 0, 'a context switch made the second process run');
+    assert.ok(sharedAt > switchedAt, 'the second process maps the shared frame after the switch');
+    assert.equal((await tabs(page)).length, 2, 'a tab per process');
+    await screenshot(page, 'shared-memory-desktop.png');
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});

@@ -45,6 +45,7 @@ pub fn check_point(e: &Entry, run: &Run) {
         "canonical-addresses" => canonical_addresses(run),
         "granularity" => granularity(run),
         "two-processes" => two_processes(run),
+        "shared-memory" => shared_memory(run),
         other => panic!("lesson '{other}' has no check of its point in tests/lessons/points.rs"),
     }
 }
@@ -676,5 +677,29 @@ fn two_processes(run: &Run) {
     assert!(
         printed.contains("reader again: q still holds \"reader's bytes\""),
         "{printed}"
+    );
+}
+
+/// Shared memory: both processes' views reach one frame, whose share count reaches 2, and
+/// the second process reads what the first wrote.
+fn shared_memory(run: &Run) {
+    let views = run.calls("MapViewOfFile");
+    assert_eq!(views.len(), 2, "one view per process");
+    let first = frames_of(run, vpn_of(views[0].1));
+    let second = frames_of(run, vpn_of(views[1].1));
+    assert!(
+        !first.is_empty() && !second.is_empty(),
+        "both views are touched"
+    );
+    assert_eq!(first[0], second[0], "one frame behind both views");
+    assert!(
+        run.events()
+            .any(|e| matches!(e, Event::ContextSwitch { .. })),
+        "the second process runs while the first waits"
+    );
+    assert!(
+        run.printed().contains("Message from first process."),
+        "{}",
+        run.printed()
     );
 }

@@ -151,6 +151,7 @@ impl Machine {
     }
 
     /// Run one API call as one step: `Call`, the changes `body` makes, `Return`, narration.
+    /// Generic only in what the call hands back; the step itself is [`Machine::api_return`].
     fn api_step<T>(
         &mut self,
         name: &'static str,
@@ -163,32 +164,40 @@ impl Machine {
         });
         match body(self) {
             Ok(done) => {
-                // Success leaves GetLastError() unchanged, as on Windows.
-                self.emit(Event::Return {
-                    value: done.value,
-                    last_error: self.last_error(),
-                });
-                let story = done.story;
-                self.end_step(|| story);
+                self.api_return(name, Ok((done.value, done.story)));
                 Some(done.out)
             }
             Err(refusal) => {
-                self.set_last_error(refusal.error.code());
-                self.emit(Event::Return {
-                    value: 0,
-                    last_error: self.last_error(),
-                });
-                self.end_step(|| {
-                    format!(
-                        "{name} fails with {} ({}): {}.",
-                        refusal.error.name(),
-                        refusal.error.code(),
-                        refusal.why
-                    )
-                });
+                self.api_return(name, Err(refusal));
                 None
             }
         }
+    }
+
+    /// Close a call's step: `Return` with the value (0 on failure) and the last error, and
+    /// the narration, `story` or why the call failed.
+    fn api_return(&mut self, name: &'static str, result: Result<(u64, String), Refusal>) {
+        let value = match &result {
+            // Success leaves GetLastError() unchanged, as on Windows.
+            Ok((value, _)) => *value,
+            Err(refusal) => {
+                self.set_last_error(refusal.error.code());
+                0
+            }
+        };
+        self.emit(Event::Return {
+            value,
+            last_error: self.last_error(),
+        });
+        self.end_step(|| match result {
+            Ok((_, story)) => story,
+            Err(refusal) => format!(
+                "{name} fails with {} ({}): {}.",
+                refusal.error.name(),
+                refusal.error.code(),
+                refusal.why
+            ),
+        });
     }
 
     /// `VirtualAlloc`: the page-aligned base, or 0 with the last error set (reference §3).

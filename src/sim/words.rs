@@ -33,7 +33,8 @@ pub fn bytes(n: u64) -> String {
         .find(|(unit, _)| n >= *unit)
         .unwrap_or((1 << 10, "KB"));
     // One decimal, rounded, in integer arithmetic (keeps float formatting out of the wasm).
-    let tenths = (n as u128 * 10 + unit as u128 / 2) / unit as u128;
+    // With n = q·unit + r the tenths are 10q + (10r + unit/2)/unit, and nothing overflows.
+    let tenths = n / unit * 10 + (n % unit * 10 + unit / 2) / unit;
     format!(
         "{n:#x} bytes (about {}.{} {name})",
         tenths / 10,

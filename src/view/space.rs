@@ -101,7 +101,8 @@ pub fn about(n: u64) -> String {
         scale *= 1024;
         unit += 1;
     }
-    let tenths = (n as u128 * 10 + scale as u128 / 2) / scale as u128;
+    // With n = q·scale + r the tenths are 10q + (10r + scale/2)/scale; q < 2^24.
+    let tenths = n / scale * 10 + (n % scale * 10 + scale / 2) / scale;
     if tenths >= 100 || tenths.is_multiple_of(10) {
         format!("{} {}", (tenths + 5) / 10, UNITS[unit])
     } else {

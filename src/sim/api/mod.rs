@@ -155,13 +155,10 @@ impl Machine {
     fn api_step<T>(
         &mut self,
         name: &'static str,
-        args: Vec<u64>,
+        args: &[u64],
         body: impl FnOnce(&mut Machine) -> Result<Done<T>, Refusal>,
     ) -> Option<T> {
-        self.emit(Event::Call {
-            name: name.to_string(),
-            args,
-        });
+        self.api_call(name, args);
         match body(self) {
             Ok(done) => {
                 self.api_return(name, Ok((done.value, done.story)));
@@ -172,6 +169,14 @@ impl Machine {
                 None
             }
         }
+    }
+
+    /// Open a call's step: `Call` with the name and the arguments.
+    fn api_call(&mut self, name: &'static str, args: &[u64]) {
+        self.emit(Event::Call {
+            name: name.to_string(),
+            args: args.to_vec(),
+        });
     }
 
     /// Close a call's step: `Return` with the value (0 on failure) and the last error, and
@@ -208,8 +213,8 @@ impl Machine {
         allocation_type: u32,
         protect: u32,
     ) -> u64 {
-        let args = vec![address, size, allocation_type as u64, protect as u64];
-        self.api_step("VirtualAlloc", args, |m| {
+        let args = [address, size, allocation_type as u64, protect as u64];
+        self.api_step("VirtualAlloc", &args, |m| {
             m.alloc(address, size, allocation_type, protect)
         })
         .unwrap_or(0)
@@ -217,8 +222,8 @@ impl Machine {
 
     /// `VirtualFree`: TRUE, or FALSE with the last error set (reference §4).
     pub fn virtual_free(&mut self, address: u64, size: u64, free_type: u32) -> bool {
-        let args = vec![address, size, free_type as u64];
-        self.api_step("VirtualFree", args, |m| m.free(address, size, free_type))
+        let args = [address, size, free_type as u64];
+        self.api_step("VirtualFree", &args, |m| m.free(address, size, free_type))
             .is_some()
     }
 
@@ -232,8 +237,8 @@ impl Machine {
         new_protect: u32,
         old_out: bool,
     ) -> Option<u32> {
-        let args = vec![address, size, new_protect as u64, old_out as u64];
-        self.api_step("VirtualProtect", args, |m| {
+        let args = [address, size, new_protect as u64, old_out as u64];
+        self.api_step("VirtualProtect", &args, |m| {
             m.protect(address, size, new_protect, old_out)
         })
     }
@@ -241,8 +246,8 @@ impl Machine {
     /// `VirtualQuery`: the structure, or `None` (the call returns 0) with the last error set
     /// (reference §6). `length` is the caller's buffer size.
     pub fn virtual_query(&mut self, address: u64, length: u64) -> Option<MemoryBasicInformation> {
-        let args = vec![address, length];
-        self.api_step("VirtualQuery", args, |m| m.query(address, length))
+        let args = [address, length];
+        self.api_step("VirtualQuery", &args, |m| m.query(address, length))
     }
 }
 

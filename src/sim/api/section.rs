@@ -80,13 +80,13 @@ impl Machine {
         size_low: u32,
         name: Option<&str>,
     ) -> u64 {
-        let args = vec![
+        let args = [
             file,
             u64::from(protect),
             u64::from(size_high),
             u64::from(size_low),
         ];
-        self.api_step("CreateFileMapping", args, |m| {
+        self.api_step("CreateFileMapping", &args, |m| {
             m.create_mapping(file, protect, size_high, size_low, name)
         })
         .unwrap_or(0)
@@ -238,8 +238,8 @@ impl Machine {
 
     /// `OpenFileMapping(access, inherit, name)`: a handle, or 0 with the last error (§3).
     pub fn open_file_mapping(&mut self, access: u32, name: &str) -> u64 {
-        let args = vec![u64::from(access)];
-        self.api_step("OpenFileMapping", args, |m| {
+        let args = [u64::from(access)];
+        self.api_step("OpenFileMapping", &args, |m| {
             let Some(id) = m
                 .system()
                 .sections
@@ -279,13 +279,13 @@ impl Machine {
         size: u64,
         base: u64,
     ) -> u64 {
-        let args = vec![handle, u64::from(access), offset, size, base];
+        let args = [handle, u64::from(access), offset, size, base];
         let name = if base == 0 {
             "MapViewOfFile"
         } else {
             "MapViewOfFileEx"
         };
-        self.api_step(name, args, |m| {
+        self.api_step(name, &args, |m| {
             m.map_view(handle, access, offset, size, base)
         })
         .unwrap_or(0)
@@ -421,7 +421,7 @@ impl Machine {
 
     /// `UnmapViewOfFile(p)`: TRUE, or FALSE with the last error set (§5).
     pub fn unmap_view_of_file(&mut self, address: u64) -> bool {
-        self.api_step("UnmapViewOfFile", vec![address], |m| {
+        self.api_step("UnmapViewOfFile", &[address], |m| {
             let Some(link) = m.space().view_at(Vpn::of(address)).copied() else {
                 return refuse(
                     Win32Error::InvalidAddress,
@@ -479,7 +479,7 @@ impl Machine {
 
     /// `CloseHandle(h)`: TRUE, or FALSE with ERROR_INVALID_HANDLE (§6).
     pub fn close_handle(&mut self, handle: u64) -> bool {
-        self.api_step("CloseHandle", vec![handle], |m| {
+        self.api_step("CloseHandle", &[handle], |m| {
             let Some(id) = m.close(handle) else {
                 return refuse(
                     Win32Error::InvalidHandle,
@@ -501,7 +501,7 @@ impl Machine {
 
     /// `FlushViewOfFile(p, n)`: TRUE, or FALSE with the last error set (§6).
     pub fn flush_view_of_file(&mut self, address: u64, size: u64) -> bool {
-        self.api_step("FlushViewOfFile", vec![address, size], |m| {
+        self.api_step("FlushViewOfFile", &[address, size], |m| {
             if m.space().view_at(Vpn::of(address)).is_none() {
                 return refuse(
                     Win32Error::InvalidAddress,

@@ -7,8 +7,6 @@
 //! The tables remember which PTEs were written and which tables were created since the
 //! recorder last asked ([`PageTables::take_changes`]), for the picture delta.
 
-use std::collections::BTreeMap;
-
 use crate::sim::addr::{AddressSplit, Level, Vpn};
 use crate::sim::changes::Changed;
 use crate::sim::event::Pte;
@@ -53,8 +51,10 @@ pub struct Walk {
 #[derive(Clone, Debug)]
 pub struct PageTables {
     nodes: Vec<Node>,
-    /// Page tables by page-table number (vpn >> 9), for range work and pictures.
-    leaves: BTreeMap<u64, u32>,
+    /// Page tables as (page-table number = vpn >> 9, node), sorted by number, for range
+    /// work and pictures. A sorted list rather than a `BTreeMap`: a process has few page
+    /// tables, and the wasm module keeps one B-tree type fewer (the download budget).
+    leaves: Vec<(u64, u32)>,
     /// Every table that exists, sorted by level then address (walk order).
     views: Vec<TableView>,
     /// Non-empty leaf PTEs.
@@ -96,7 +96,7 @@ impl PageTables {
     pub fn new() -> PageTables {
         PageTables {
             nodes: vec![Node::Upper(Box::new([NONE; ENTRIES]))],
-            leaves: BTreeMap::new(),
+            leaves: Vec::new(),
             views: vec![TableView {
                 level: Level::Pml4,
                 covers: 0,
@@ -164,8 +164,8 @@ impl PageTables {
 
     /// The leaf PTE of `vpn` (`Empty` when its page table does not exist).
     pub fn pte(&self, vpn: Vpn) -> Pte {
-        match self.leaves.get(&(vpn.0 >> 9)) {
-            Some(&node) => match &self.nodes[node as usize] {
+        match self.leaf(vpn) {
+            Some(node) => match &self.nodes[node as usize] {
                 Node::Leaf(ptes) => ptes[(vpn.0 & 0x1FF) as usize],
                 Node::Upper(_) => Pte::Empty,
             },
@@ -197,7 +197,9 @@ impl PageTables {
                     children[index] = new_index;
                 }
                 if next_level == Level::Pt {
-                    self.leaves.insert(vpn.0 >> 9, new_index);
+                    let table = vpn.0 >> 9;
+                    let at = self.leaf_position(table);
+                    self.leaves.insert(at, (table, new_index));
                 }
                 let view = TableView {
                     level: next_level,
@@ -219,7 +221,7 @@ impl PageTables {
     /// Set `vpn`'s PTE, returning the old one. The page table must exist ([`Self::ensure`]);
     /// setting a non-empty PTE without it is a bug, so it is refused (returns `None`).
     pub fn set(&mut self, vpn: Vpn, pte: Pte) -> Option<Pte> {
-        let node = *self.leaves.get(&(vpn.0 >> 9))?;
+        let node = self.leaf(vpn)?;
         let Node::Leaf(ptes) = &mut self.nodes[node as usize] else {
             return None;
         };
@@ -244,7 +246,10 @@ impl PageTables {
         if count == 0 {
             return out;
         }
-        for (&table, &node) in self.leaves.range(first.0 >> 9..=(end - 1) >> 9) {
+        let (low, high) = (first.0 >> 9, (end - 1) >> 9);
+        let from = self.leaf_position(low);
+        let tables = self.leaves[from..].iter().take_while(|&&(t, _)| t <= high);
+        for &(table, node) in tables {
             if let Node::Leaf(ptes) = &self.nodes[node as usize] {
                 for (i, pte) in ptes.iter().enumerate() {
                     let vpn = (table << 9) | i as u64;
@@ -262,7 +267,7 @@ impl PageTables {
         if self.used == 0 {
             return;
         }
-        for (&table, &node) in &self.leaves {
+        for &(table, node) in &self.leaves {
             if let Node::Leaf(ptes) = &self.nodes[node as usize] {
                 for (i, pte) in ptes.iter().enumerate() {
                     if *pte != Pte::Empty {
@@ -271,6 +276,20 @@ impl PageTables {
                 }
             }
         }
+    }
+
+    /// The node of the page table holding `vpn`'s PTE, if that table exists.
+    fn leaf(&self, vpn: Vpn) -> Option<u32> {
+        let table = vpn.0 >> 9;
+        match self.leaves.get(self.leaf_position(table)) {
+            Some(&(t, node)) if t == table => Some(node),
+            _ => None,
+        }
+    }
+
+    /// Where page table number `table` is, or would go, in `leaves`.
+    fn leaf_position(&self, table: u64) -> usize {
+        self.leaves.partition_point(|&(t, _)| t < table)
     }
 
     /// Every table that exists, in walk order.

@@ -10,8 +10,6 @@
 //! `PageOut` returns, say); OPT then still follows the recorded string, which is no
 //! longer exactly the future.
 
-use std::collections::BTreeMap;
-
 use crate::sim::addr::{ProcessId, Vpn};
 
 /// The reference strings: being recorded, consulted, or neither.
@@ -27,17 +25,26 @@ enum Mode {
     Off,
     /// Every reference is noted, in order.
     Recording(Vec<(ProcessId, Vpn)>),
-    /// Each process's recorded references, and how many it has made so far.
-    Known(BTreeMap<ProcessId, Known>),
+    /// Each process's recorded references, and how many it has made so far (processes
+    /// in the order of their first reference).
+    Known(Vec<(ProcessId, Known)>),
 }
 
-/// One process's recorded reference string, indexed by page.
+/// One process's recorded reference string, indexed by page. Sorted lists rather than
+/// `BTreeMap`s: the wasm module keeps fewer B-tree types (the page's download budget).
 #[derive(Clone, Debug, Default)]
 struct Known {
-    /// For each page, the indices (0-based) of its references, ascending.
-    positions: BTreeMap<Vpn, Vec<u64>>,
+    /// For each page, sorted by page, the indices (0-based) of its references, ascending.
+    positions: Vec<(Vpn, Vec<u64>)>,
     /// References made so far in this run: the index of the next one.
     now: u64,
+}
+
+impl Known {
+    /// Where `vpn`'s entry is in `positions` (`Err`: where it would go).
+    fn position(&self, vpn: Vpn) -> Result<usize, usize> {
+        self.positions.binary_search_by_key(&vpn, |(v, _)| *v)
+    }
 }
 
 impl Future {
@@ -50,13 +57,24 @@ impl Future {
 
     /// A future known from `references`, as [`Future::references`] gave them.
     pub fn known(references: &[(ProcessId, Vpn)]) -> Future {
-        let mut known: BTreeMap<ProcessId, Known> = BTreeMap::new();
+        let mut known: Vec<(ProcessId, Known)> = Vec::new();
         for &(pid, vpn) in references {
-            let k = known.entry(pid).or_default();
-            k.positions.entry(vpn).or_default().push(k.now);
+            let i = match known.iter().position(|(p, _)| *p == pid) {
+                Some(i) => i,
+                None => {
+                    known.push((pid, Known::default()));
+                    known.len() - 1
+                }
+            };
+            let k = &mut known[i].1;
+            let now = k.now;
+            match k.position(vpn) {
+                Ok(at) => k.positions[at].1.push(now),
+                Err(at) => k.positions.insert(at, (vpn, vec![now])),
+            }
             k.now += 1;
         }
-        for k in known.values_mut() {
+        for (_, k) in &mut known {
             k.now = 0;
         }
         Future {
@@ -76,7 +94,7 @@ impl Future {
             Mode::Off => {}
             Mode::Recording(all) => all.push((pid, vpn)),
             Mode::Known(known) => {
-                if let Some(k) = known.get_mut(&pid) {
+                if let Some((_, k)) = known.iter_mut().find(|(p, _)| *p == pid) {
                     k.now += 1;
                 }
             }
@@ -90,8 +108,8 @@ impl Future {
         let Mode::Known(known) = &self.mode else {
             return None;
         };
-        let k = known.get(&pid)?;
-        let at = k.positions.get(&vpn)?;
+        let (_, k) = known.iter().find(|(p, _)| *p == pid)?;
+        let (_, at) = &k.positions[k.position(vpn).ok()?];
         at.get(at.partition_point(|&i| i < k.now)).copied()
     }
 

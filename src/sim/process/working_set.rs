@@ -237,7 +237,7 @@ impl WorkingSet {
             Policy::Opt => {
                 // Furthest next use first; among pages never used again, the newest. Each
                 // page's age is looked up once (it searches the reference string).
-                let aged: Vec<(u64, u64, bool, usize)> = self
+                let aged: Vec<Aged> = self
                     .pages
                     .iter()
                     .enumerate()
@@ -248,16 +248,22 @@ impl WorkingSet {
                     .collect();
                 let &(next, loaded, _, at) =
                     aged.iter().filter(|a| a.2).max_by_key(|a| (a.0, a.1))?;
-                let mut passed: Vec<(u64, u64, bool, usize)> = aged
-                    .iter()
-                    .copied()
-                    .filter(|a| !a.2 && (a.0, a.1) > (next, loaded))
+                // The pages passed over, in that same order (ties: the later in the list
+                // first): stable sorts by the least significant key first, each largest
+                // first, from the list's reverse order.
+                let descending = |order: Vec<usize>, key: fn(&Aged) -> u64| -> Vec<usize> {
+                    let keys: Vec<u64> = order.iter().map(|&j| !key(&aged[j])).collect();
+                    stable_order(&keys).into_iter().map(|k| order[k]).collect()
+                };
+                let passed: Vec<usize> = (0..aged.len())
+                    .rev()
+                    .filter(|&j| !aged[j].2 && (aged[j].0, aged[j].1) > (next, loaded))
                     .collect();
-                passed.sort_unstable_by(|a, b| b.cmp(a));
+                let passed = descending(descending(passed, |a| a.1), |a| a.0);
                 self.hand = at;
                 (
                     self.pages[at],
-                    passed.into_iter().map(|a| self.pages[a.3]).collect(),
+                    passed.into_iter().map(|j| self.pages[j]).collect(),
                 )
             }
             Policy::Clock => {
@@ -306,26 +312,38 @@ impl WorkingSet {
     }
 }
 
-/// The pages of `keyed` ordered by key, pages with equal keys in their given order (a
-/// stable sort). Done as a counting sort over the sorted distinct keys, so the wasm module
-/// needs no stable sort routine of its own (the page's download budget).
+/// A page's age for OPT: (next use, loaded, can leave, place in the list).
+type Aged = (u64, u64, bool, usize);
+
+/// The pages of `keyed` ordered by key, pages with equal keys in their given order.
 fn in_key_order(keyed: &[(u64, Vpn)]) -> Vec<Vpn> {
-    let mut keys: Vec<u64> = keyed.iter().map(|(k, _)| *k).collect();
-    keys.sort_unstable();
-    keys.dedup();
-    let rank = |k: &u64| keys.binary_search(k).unwrap_or(0);
-    // next[r]: where the next page of rank r goes.
-    let mut next = vec![0usize; keys.len() + 1];
-    for (k, _) in keyed {
+    let keys: Vec<u64> = keyed.iter().map(|(k, _)| *k).collect();
+    stable_order(&keys)
+        .into_iter()
+        .map(|i| keyed[i].1)
+        .collect()
+}
+
+/// The positions of `keys` in ascending key order, equal keys in their given order (a
+/// stable sort). Done as a counting sort over the sorted distinct keys, so the wasm module
+/// needs no sort routine but the one for numbers (the page's download budget).
+fn stable_order(keys: &[u64]) -> Vec<usize> {
+    let mut distinct = keys.to_vec();
+    distinct.sort_unstable();
+    distinct.dedup();
+    let rank = |k: &u64| distinct.binary_search(k).unwrap_or(0);
+    // next[r]: where the next key of rank r goes.
+    let mut next = vec![0usize; distinct.len() + 1];
+    for k in keys {
         next[rank(k) + 1] += 1;
     }
     for r in 1..next.len() {
         next[r] += next[r - 1];
     }
-    let mut out = vec![Vpn(0); keyed.len()];
-    for (k, p) in keyed {
+    let mut out = vec![0; keys.len()];
+    for (i, k) in keys.iter().enumerate() {
         let r = rank(k);
-        out[next[r]] = *p;
+        out[next[r]] = i;
         next[r] += 1;
     }
     out
@@ -422,6 +440,36 @@ mod tests {
             ..ages(&[])(v)
         });
         assert_eq!(c.map(|c| c.victim), Some(Vpn(2)));
+    }
+
+    #[test]
+    fn opt_passes_over_pages_furthest_use_then_newest_then_latest_in_the_list() {
+        // Pages 1–6 cannot leave; page 7 can (used next at 2). Pages 2, 3 and 5 are never
+        // used again; 3 and 5 were loaded together (one cluster read).
+        let next = [0, 5, NEVER, NEVER, 9, NEVER, 4, 2];
+        let loaded = [0, 1, 2, 6, 3, 6, 4, 5];
+        let age = |v: Vpn| PageAge {
+            accessed: false,
+            loaded: loaded[v.0 as usize],
+            last_use: 0,
+            can_leave: v.0 == 7,
+            next_use: next[v.0 as usize],
+        };
+        let mut ws = WorkingSet::new(hard(7), Policy::Opt);
+        for v in 1..=7 {
+            ws.insert(Vpn(v));
+        }
+        let c = ws.choose(&mut SplitMix64::new(1), age).unwrap();
+        assert_eq!(c.victim, Vpn(7));
+        // What a descending sort of (next use, loaded, place in the list) gives.
+        let mut expected: Vec<(u64, u64, usize)> = (1..=6)
+            .map(|v| (next[v], loaded[v], v))
+            .filter(|a| (a.0, a.1) > (2, 5))
+            .collect();
+        expected.sort_unstable_by(|a, b| b.cmp(a));
+        let expected: Vec<Vpn> = expected.iter().map(|a| Vpn(a.2 as u64)).collect();
+        assert_eq!(expected, [5, 3, 2, 4, 1, 6].map(Vpn));
+        assert_eq!(c.passed, expected);
     }
 
     #[test]

@@ -57,18 +57,21 @@ pub use error::{ScriptError, MAX_ERRORS};
 pub use limits::{LimitHit, Limits};
 pub use runner::{run, Ending, Runner, StatementResult, DEFAULT_STATEMENT_LIMIT};
 
+use std::rc::Rc;
+
 use crate::sim::{Config, Machine, Policy, Recording};
 use ast::Instr;
 use check::{Function, SlotInfo};
 use error::Errors;
 use lexer::PragmaItem;
 
-/// A parsed and checked script, ready to run.
+/// A parsed and checked script, ready to run. Its code is shared, never changed: a clone
+/// (each run takes one) copies no instruction.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Program {
-    code: Vec<Instr>,
-    functions: Vec<Function>,
-    slots: Vec<SlotInfo>,
+    code: Rc<[Instr]>,
+    functions: Rc<[Function]>,
+    slots: Rc<[SlotInfo]>,
     has_try: bool,
     config: Config,
     /// The name of the process that runs it (`main` unless the script names it).
@@ -141,9 +144,9 @@ fn parse_one(text: &str, name: &str) -> Result<Program, Vec<ScriptError>> {
         return Err(errors.into_sorted());
     }
     Ok(Program {
-        code,
-        functions,
-        slots,
+        code: code.into(),
+        functions: functions.into(),
+        slots: slots.into(),
         has_try,
         config,
         name: name.to_string(),

@@ -87,6 +87,13 @@ impl<V: Vad> Engine<'_, V> {
         };
         let r = f(&mut owner);
         let held = owner.held.take().unwrap_or_default();
+        self.record_owner_steps(earlier, held);
+        Some(r)
+    }
+
+    /// After [`Engine::as_owner`]: record the owner's `held` steps as whole-picture steps,
+    /// the running process's `earlier` events staying with its own step.
+    fn record_owner_steps(&mut self, earlier: Vec<Event>, held: Vec<(Vec<Event>, Option<String>)>) {
         let rest = self.rec.take_pending();
         for e in earlier {
             self.rec.emit(e);
@@ -105,7 +112,6 @@ impl<V: Vad> Engine<'_, V> {
             self.rec.emit(e);
         }
         self.others_changed = true;
-        Some(r)
     }
 
     /// Close the step being built as a whole-picture step: another process changed too.

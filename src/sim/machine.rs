@@ -242,6 +242,10 @@ impl Machine {
     /// taken against the whole picture, and every process's change lists are drained.
     pub(crate) fn end_process_step(&mut self, narration: impl FnOnce() -> String) {
         let narration = self.recording().then(narration);
+        self.close_process_step(narration);
+    }
+
+    fn close_process_step(&mut self, narration: Option<String>) {
         let entries: Vec<ProcessPicture> = self.processes.iter().map(entry_of).collect();
         self.recorder.set_processes(entries);
         for (i, p) in self.processes.iter_mut().enumerate() {

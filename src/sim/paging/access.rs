@@ -287,19 +287,17 @@ impl<V: Vad> Engine<'_, V> {
         access: Access,
         narration: impl FnOnce() -> String,
     ) -> ExceptionRecord {
+        let record = self.raise_violation(va, access);
+        let info = record.info;
+        self.end_step(move || abandoned(narration(), info));
+        record
+    }
+
+    /// Count an access violation at `va` and emit it; the record it raises.
+    fn raise_violation(&mut self, va: u64, access: Access) -> ExceptionRecord {
         let record = ExceptionRecord::access_violation(access, va);
         self.mmu.counters.access_violation += 1;
         self.fault_raises(va, FaultKind::AccessViolation, access, &record);
-        let info = record.info;
-        self.end_step(move || {
-            format!(
-                "{} Exception STATUS_ACCESS_VIOLATION (0xC0000005), information [{}, {:#x}]; \
-                 the statement is abandoned.",
-                narration(),
-                info[0],
-                info[1]
-            )
-        });
         record
     }
 
@@ -547,6 +545,15 @@ enum StringEnd {
 }
 
 /// `1 byte`, `4 bytes`.
+/// The narration of an access violation: `why`, then the exception and its information.
+fn abandoned(why: String, info: [u64; 2]) -> String {
+    format!(
+        "{why} Exception STATUS_ACCESS_VIOLATION (0xC0000005), information [{}, {:#x}]; the \
+         statement is abandoned.",
+        info[0], info[1]
+    )
+}
+
 fn bytes_word(n: usize) -> String {
     format!("{n} byte{}", plural(n))
 }

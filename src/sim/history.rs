@@ -75,17 +75,26 @@ impl History {
             return;
         }
         if let (Recording::Pictures, Some(delta)) = (self.mode, delta) {
-            self.delta_bytes += delta.heap_bytes() + std::mem::size_of::<PictureDelta>();
-            self.deltas.push(delta);
-            let since = self.deltas.len() - self.checkpoints.last().map_or(0, |c| c.0);
-            if since >= CHECKPOINT_INTERVAL && 2 * self.delta_bytes >= self.checkpoint_bytes {
-                let picture = picture();
-                self.checkpoint_bytes = picture_bytes(&picture);
-                self.delta_bytes = 0;
-                self.checkpoints.push((self.deltas.len(), picture));
+            if self.push_delta(delta) {
+                self.push_checkpoint(picture());
             }
         }
         self.steps.push(step);
+    }
+
+    /// Keep `delta`; true when a checkpoint is due after it.
+    fn push_delta(&mut self, delta: PictureDelta) -> bool {
+        self.delta_bytes += delta.heap_bytes() + std::mem::size_of::<PictureDelta>();
+        self.deltas.push(delta);
+        let since = self.deltas.len() - self.checkpoints.last().map_or(0, |c| c.0);
+        since >= CHECKPOINT_INTERVAL && 2 * self.delta_bytes >= self.checkpoint_bytes
+    }
+
+    /// Keep `picture`, the whole picture after the last delta, as a checkpoint.
+    fn push_checkpoint(&mut self, picture: Picture) {
+        self.checkpoint_bytes = picture_bytes(&picture);
+        self.delta_bytes = 0;
+        self.checkpoints.push((self.deltas.len(), picture));
     }
 
     /// Number of recorded steps, forgotten ones included.

@@ -176,51 +176,132 @@ impl fmt::Display for Ty {
     }
 }
 
-fn int(size: u8, signed: bool) -> Ty {
+const fn int(size: u8, signed: bool) -> Ty {
     Ty::Int { size, signed }
 }
 
-fn ptr(t: Ty) -> Ty {
-    Ty::Ptr(Box::new(t))
-}
-
 /// Every type name a script may use (besides the C keywords `char`, `short`, `int`,
-/// `long`, `signed`, `unsigned`, `void`), with its type.
+/// `long`, `signed`, `unsigned`, `void`): the names, the type, and whether the name is a
+/// pointer to that type.
+const NAMED_TYPES: &[(&[&str], Ty, bool)] = &[
+    (&["CHAR", "CCHAR", "INT8", "int8_t"], int(1, true), false),
+    (
+        &["BYTE", "UCHAR", "BOOLEAN", "UINT8", "uint8_t"],
+        int(1, false),
+        false,
+    ),
+    (&["SHORT", "INT16", "int16_t"], int(2, true), false),
+    (
+        &["WORD", "USHORT", "UINT16", "WCHAR", "wchar_t", "uint16_t"],
+        int(2, false),
+        false,
+    ),
+    (
+        &["INT", "LONG", "BOOL", "INT32", "int32_t"],
+        int(4, true),
+        false,
+    ),
+    (
+        &["DWORD", "UINT", "ULONG", "UINT32", "DWORD32", "uint32_t"],
+        int(4, false),
+        false,
+    ),
+    (
+        &[
+            "LONGLONG",
+            "INT64",
+            "LONG64",
+            "__int64",
+            "INT_PTR",
+            "LONG_PTR",
+            "SSIZE_T",
+            "ptrdiff_t",
+            "intptr_t",
+            "int64_t",
+        ],
+        int(8, true),
+        false,
+    ),
+    (
+        &[
+            "ULONGLONG",
+            "UINT64",
+            "ULONG64",
+            "DWORD64",
+            "QWORD",
+            "SIZE_T",
+            "size_t",
+            "ULONG_PTR",
+            "UINT_PTR",
+            "DWORD_PTR",
+            "uintptr_t",
+            "uint64_t",
+        ],
+        int(8, false),
+        false,
+    ),
+    (&["LPVOID", "PVOID", "LPCVOID", "HANDLE"], Ty::Void, true),
+    (&["VOID"], Ty::Void, false),
+    // PageLab compiles as if UNICODE were not defined: TCHAR is char.
+    (&["TCHAR", "_TCHAR"], int(1, true), false),
+    (
+        &["LPTSTR", "LPCTSTR", "PTSTR", "PCTSTR", "PTCHAR"],
+        int(1, true),
+        true,
+    ),
+    (&["LPWSTR", "LPCWSTR", "PWSTR"], int(2, false), true),
+    (
+        &["SYSTEM_INFO", "_SYSTEM_INFO"],
+        Ty::Record(Record::SystemInfo),
+        false,
+    ),
+    (&["LPSYSTEM_INFO"], Ty::Record(Record::SystemInfo), true),
+    (
+        &["EXCEPTION_POINTERS", "_EXCEPTION_POINTERS"],
+        Ty::Record(Record::ExceptionPointers),
+        false,
+    ),
+    (
+        &["PEXCEPTION_POINTERS", "LPEXCEPTION_POINTERS"],
+        Ty::Record(Record::ExceptionPointers),
+        true,
+    ),
+    (
+        &["EXCEPTION_RECORD", "_EXCEPTION_RECORD"],
+        Ty::Record(Record::ExceptionRecord),
+        false,
+    ),
+    (
+        &["PEXCEPTION_RECORD"],
+        Ty::Record(Record::ExceptionRecord),
+        true,
+    ),
+    (&["LPBYTE", "PBYTE"], int(1, false), true),
+    (
+        &["LPSTR", "LPCSTR", "PSTR", "PCSTR", "PCHAR"],
+        int(1, true),
+        true,
+    ),
+    (&["LPDWORD", "PDWORD"], int(4, false), true),
+    (&["PSIZE_T"], int(8, false), true),
+    (
+        &["MEMORY_BASIC_INFORMATION", "_MEMORY_BASIC_INFORMATION"],
+        Ty::Mbi,
+        false,
+    ),
+    (&["PMEMORY_BASIC_INFORMATION"], Ty::Mbi, true),
+];
+
+/// The type a script's type name stands for (see [`NAMED_TYPES`]).
 pub fn named_type(name: &str) -> Option<Ty> {
-    let t = match name {
-        "CHAR" | "CCHAR" | "INT8" | "int8_t" => int(1, true),
-        "BYTE" | "UCHAR" | "BOOLEAN" | "UINT8" | "uint8_t" => int(1, false),
-        "SHORT" | "INT16" | "int16_t" => int(2, true),
-        "WORD" | "USHORT" | "UINT16" | "WCHAR" | "wchar_t" | "uint16_t" => int(2, false),
-        "INT" | "LONG" | "BOOL" | "INT32" | "int32_t" => int(4, true),
-        "DWORD" | "UINT" | "ULONG" | "UINT32" | "DWORD32" | "uint32_t" => int(4, false),
-        "LONGLONG" | "INT64" | "LONG64" | "__int64" | "INT_PTR" | "LONG_PTR" | "SSIZE_T"
-        | "ptrdiff_t" | "intptr_t" | "int64_t" => int(8, true),
-        "ULONGLONG" | "UINT64" | "ULONG64" | "DWORD64" | "QWORD" | "SIZE_T" | "size_t"
-        | "ULONG_PTR" | "UINT_PTR" | "DWORD_PTR" | "uintptr_t" | "uint64_t" => int(8, false),
-        "LPVOID" | "PVOID" | "LPCVOID" | "HANDLE" => ptr(Ty::Void),
-        "VOID" => Ty::Void,
-        // PageLab compiles as if UNICODE were not defined: TCHAR is char.
-        "TCHAR" | "_TCHAR" => int(1, true),
-        "LPTSTR" | "LPCTSTR" | "PTSTR" | "PCTSTR" | "PTCHAR" => ptr(int(1, true)),
-        "LPWSTR" | "LPCWSTR" | "PWSTR" => ptr(int(2, false)),
-        "SYSTEM_INFO" | "_SYSTEM_INFO" => Ty::Record(Record::SystemInfo),
-        "LPSYSTEM_INFO" => ptr(Ty::Record(Record::SystemInfo)),
-        "EXCEPTION_POINTERS" | "_EXCEPTION_POINTERS" => Ty::Record(Record::ExceptionPointers),
-        "PEXCEPTION_POINTERS" | "LPEXCEPTION_POINTERS" => {
-            ptr(Ty::Record(Record::ExceptionPointers))
-        }
-        "EXCEPTION_RECORD" | "_EXCEPTION_RECORD" => Ty::Record(Record::ExceptionRecord),
-        "PEXCEPTION_RECORD" => ptr(Ty::Record(Record::ExceptionRecord)),
-        "LPBYTE" | "PBYTE" => ptr(int(1, false)),
-        "LPSTR" | "LPCSTR" | "PSTR" | "PCSTR" | "PCHAR" => ptr(int(1, true)),
-        "LPDWORD" | "PDWORD" => ptr(int(4, false)),
-        "PSIZE_T" => ptr(int(8, false)),
-        "MEMORY_BASIC_INFORMATION" | "_MEMORY_BASIC_INFORMATION" => Ty::Mbi,
-        "PMEMORY_BASIC_INFORMATION" => ptr(Ty::Mbi),
-        _ => return None,
-    };
-    Some(t)
+    let (_, ty, pointer) = NAMED_TYPES
+        .iter()
+        .find(|(names, ..)| names.contains(&name))?;
+    Some(if *pointer {
+        Ty::Ptr(Box::new(ty.clone()))
+    } else {
+        ty.clone()
+    })
 }
 
 /// The named types, for "did you mean" hints.
@@ -330,6 +411,10 @@ impl TypeWords {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn ptr(t: Ty) -> Ty {
+        Ty::Ptr(Box::new(t))
+    }
 
     fn build(words: &[&str]) -> Ty {
         let mut w = TypeWords::default();

@@ -33,23 +33,48 @@ pub fn distance(a: &str, b: &str) -> usize {
 /// The candidate closest to `name`, if it is close enough to be a plausible typo.
 /// A match that differs only in letter case always wins. Ties go to the earlier candidate.
 pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let lower = name.to_ascii_lowercase();
-    let allowed = (name.chars().count() / 3).max(1);
-    let mut best: Option<(usize, &'a str)> = None;
+    let mut best = Closest::to(name);
     for candidate in candidates {
-        if candidate == name {
-            continue;
-        }
-        let d = if candidate.to_ascii_lowercase() == lower {
-            0
-        } else {
-            distance(name, candidate)
-        };
-        if d <= allowed && best.is_none_or(|(b, _)| d < b) {
-            best = Some((d, candidate));
+        best.offer(candidate);
+    }
+    best.found
+}
+
+/// The search of [`closest`], candidate by candidate (not generic: one copy in the wasm
+/// module whatever the list of candidates).
+struct Closest<'n, 'a> {
+    name: &'n str,
+    lower: String,
+    allowed: usize,
+    best: Option<usize>,
+    found: Option<&'a str>,
+}
+
+impl<'n, 'a> Closest<'n, 'a> {
+    fn to(name: &'n str) -> Self {
+        Closest {
+            name,
+            lower: name.to_ascii_lowercase(),
+            allowed: (name.chars().count() / 3).max(1),
+            best: None,
+            found: None,
         }
     }
-    best.map(|(_, c)| c)
+
+    fn offer(&mut self, candidate: &'a str) {
+        if candidate == self.name {
+            return;
+        }
+        let d = if candidate.to_ascii_lowercase() == self.lower {
+            0
+        } else {
+            distance(self.name, candidate)
+        };
+        if d <= self.allowed && self.best.is_none_or(|b| d < b) {
+            self.best = Some(d);
+            self.found = Some(candidate);
+        }
+    }
 }
 
 /// `" — did you mean 'x'?"` when a close candidate exists, else the empty string.

@@ -159,16 +159,6 @@ impl Checker<'_> {
                         );
                     }
                 }
-                (Builtin::Puts | Builtin::Strlen, 1)
-                | (Builtin::Strcpy, 2)
-                | (Builtin::MessageBox, 2 | 3)
-                | (Builtin::CreateFileMapping, 6)
-                | (Builtin::OpenFileMapping, 3) => {
-                    self.expr(arg);
-                    if arg.ty != Ty::Str {
-                        self.scalar(arg, &format!("argument {position} of {name}"));
-                    }
-                }
                 (Builtin::Printf, 1) => {
                     self.expr(arg);
                     if !matches!(arg.kind, ExprKind::Str(_)) {
@@ -178,7 +168,13 @@ impl Checker<'_> {
                         );
                     }
                 }
-                (
+                // A string or a number: a name, text to print, a source to copy.
+                (Builtin::Puts | Builtin::Strlen, 1)
+                | (Builtin::Strcpy, 2)
+                | (Builtin::MessageBox, 2 | 3)
+                | (Builtin::CreateFileMapping, 6)
+                | (Builtin::OpenFileMapping, 3)
+                | (
                     Builtin::Memmove | Builtin::Memcpy | Builtin::CopyMemory | Builtin::MoveMemory,
                     2,
                 )

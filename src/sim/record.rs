@@ -11,6 +11,8 @@
 //! Uses: the system, a process's [`Mmu`], the address space through [`RegionSource`],
 //! the history. Used by the paging engine and the machine.
 
+use std::collections::BTreeMap;
+
 use super::addr::Vpn;
 use super::config::Policy;
 use super::event::{Event, Pte, Step};
@@ -42,10 +44,6 @@ pub fn process_entry(
     name: &str,
     state: ProcessState,
 ) -> ProcessPicture {
-    let mut ptes = std::collections::BTreeMap::new();
-    mmu.tables.for_each(|vpn, pte| {
-        ptes.insert(vpn.0, pte);
-    });
     ProcessPicture {
         id: mmu.pid,
         name: name.to_string(),
@@ -53,8 +51,17 @@ pub fn process_entry(
         state,
         regions: regions.region_views(),
         working_set: mmu.ws.pages().to_vec(),
-        ptes,
+        ptes: pte_map(mmu),
     }
+}
+
+/// Every non-empty PTE of `mmu`'s tables, by page number.
+fn pte_map(mmu: &Mmu) -> BTreeMap<u64, Pte> {
+    let mut ptes = BTreeMap::new();
+    mmu.tables.for_each(|vpn, pte| {
+        ptes.insert(vpn.0, pte);
+    });
+    ptes
 }
 
 /// The whole picture of `system` and the running process with `mmu`, `regions` and
@@ -67,15 +74,11 @@ pub fn whole_picture(
     name: &str,
     processes: &[ProcessPicture],
 ) -> Picture {
-    let mut ptes = std::collections::BTreeMap::new();
-    mmu.tables.for_each(|vpn, pte| {
-        ptes.insert(vpn.0, pte);
-    });
     let ws = &mmu.ws;
     Picture {
         regions: regions.region_views(),
         tables: mmu.tables.views().to_vec(),
-        ptes,
+        ptes: pte_map(mmu),
         tlb: mmu.tlb.views(),
         frames: system.frames.views(),
         lists: system.frames.lists_view(),

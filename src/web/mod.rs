@@ -10,6 +10,8 @@ mod canvas;
 mod compare;
 mod course;
 mod crossing;
+#[cfg(feature = "compare")]
+mod homework;
 mod paint;
 mod processes;
 mod session;

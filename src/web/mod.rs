@@ -11,6 +11,8 @@ mod compare;
 mod course;
 mod crossing;
 #[cfg(feature = "compare")]
+mod detail;
+#[cfg(feature = "compare")]
 mod homework;
 mod paint;
 mod processes;
@@ -21,7 +23,7 @@ use wasm_bindgen::prelude::*;
 use web_sys::HtmlCanvasElement;
 
 use crate::sim::consts::{MEM_COMMIT, MEM_RESERVE, NAMED};
-use crate::sim::{Event, ExceptionRecord, Machine, Picture, Step, Win32Error};
+use crate::sim::{ExceptionRecord, Machine, Picture, Step, Win32Error};
 use crate::view::{self, Frame, Theme};
 
 /// Largest integer a JS number holds exactly (2^53 - 1).
@@ -78,7 +80,9 @@ impl From<&ExceptionRecord> for ExceptionView {
     }
 }
 
-/// One position of the player: the step that led to it, with its narration.
+/// One position of the player: the step that led to it, with its narration. The step's
+/// typed events stay in Rust: the page shows the narration, and the full module's
+/// `events(cursor)` (`detail.rs`) gives them to tools.
 #[derive(Serialize)]
 struct StepView<'a> {
     /// Position: 0 is before any step, `n` is after step `n - 1`.
@@ -91,8 +95,6 @@ struct StepView<'a> {
     line: Option<u32>,
     /// `fault`, `pageout` or `exception` for the scrubber, if the step is one.
     marker: Option<&'static str>,
-    /// The step's events in order.
-    events: &'a [Event],
 }
 
 /// The counters at one position (DESIGN §4).
@@ -171,6 +173,10 @@ fn error_name(code: u32) -> Option<&'static str> {
 /// for (let c = 0; c <= sim.step_count(); c++) console.log(sim.step(c).narration);
 /// const height = sim.paint(canvas, sim.step_count(), canvas.clientWidth, devicePixelRatio, false);
 /// ```
+///
+/// The index page's module leaves out what the page never reads: the module built with the
+/// `compare` feature (`www/pkg/compare.js`) has the same `Simulator` plus a step's typed
+/// events and the whole picture (`detail.rs`).
 #[wasm_bindgen]
 pub struct Simulator {
     machine: Machine,
@@ -358,19 +364,13 @@ impl Simulator {
         to_js(&list)
     }
 
-    /// The picture of the machine as it is now (regions, frames, slots, counters, …);
-    /// `ptes` is an object from virtual page number (as a decimal string) to entry.
-    pub fn snapshot(&self) -> Result<JsValue, JsError> {
-        to_js(&self.machine.picture())
-    }
-
     /// Steps recorded so far.
     pub fn step_count(&self) -> usize {
         self.machine.history().len()
     }
 
     /// The step that leads to position `cursor`: `{cursor, step_count, narration, line,
-    /// marker, events}`. Cursor 0 has an opening narration and no events.
+    /// marker}`. Cursor 0 has an opening narration.
     pub fn step(&self, cursor: usize) -> Result<JsValue, JsError> {
         let history = self.machine.history();
         let cursor = cursor.min(history.len());
@@ -381,7 +381,6 @@ impl Simulator {
             narration: step.map_or(START, |s| s.narration.as_str()),
             line: step.and_then(|s| s.line),
             marker: step.and_then(Step::marker),
-            events: step.map_or(&[], |s| s.events.as_slice()),
         })
     }
 
@@ -417,11 +416,6 @@ impl Simulator {
             slots_used: p.slots.iter().flatten().count(),
             slots: p.slots.len(),
         })
-    }
-
-    /// The picture at position `cursor` (clamped to the last step).
-    pub fn picture(&self, cursor: usize) -> Result<JsValue, JsError> {
-        to_js(&self.picture_at(cursor))
     }
 
     /// Paint position `cursor` on `canvas`, `css_width` CSS pixels wide at `dpr` device

@@ -80,15 +80,11 @@ impl From<&ExceptionRecord> for ExceptionView {
     }
 }
 
-/// One position of the player: the step that led to it, with its narration. The step's
-/// typed events stay in Rust: the page shows the narration, and the full module's
-/// `events(cursor)` (`detail.rs`) gives them to tools.
+/// A step as the page shows it: in the step log (`steps_summary`) and at one position of
+/// the player (`step`). The step's typed events stay in Rust: the page shows the
+/// narration, and the full module's `events(cursor)` (`detail.rs`) gives them to tools.
 #[derive(Serialize)]
 struct StepView<'a> {
-    /// Position: 0 is before any step, `n` is after step `n - 1`.
-    cursor: usize,
-    /// Steps recorded in all.
-    step_count: usize,
     /// What happened and why.
     narration: &'a str,
     /// The script line, if a script is running.
@@ -97,10 +93,25 @@ struct StepView<'a> {
     marker: Option<&'static str>,
 }
 
-/// The counters at one position (DESIGN §4).
+impl<'a> StepView<'a> {
+    fn of(step: &'a Step) -> Self {
+        StepView {
+            narration: &step.narration,
+            line: step.line,
+            marker: step.marker(),
+        }
+    }
+}
+
+/// The counters at one position, as the page's counter panel shows them (DESIGN §4).
 #[derive(Serialize)]
 struct CountersView {
-    counters: crate::sim::picture::Counters,
+    demand_zero: u64,
+    transition: u64,
+    hard: u64,
+    access_violation: u64,
+    tlb_hits: u64,
+    tlb_misses: u64,
     commit_charge: u64,
     commit_limit: u64,
     working_set: usize,
@@ -109,26 +120,23 @@ struct CountersView {
     slots: usize,
 }
 
+/// The settings a page's settings panel shows (the `#pragma pagelab` knobs).
+#[derive(Serialize)]
+struct SettingsView {
+    frames: u32,
+    pagefile: u32,
+    working_set: Option<u32>,
+    policy: &'static str,
+    cluster: u32,
+    tlb: u32,
+    standby: bool,
+}
+
 /// One scrubber marker.
 #[derive(Serialize)]
 struct Marker {
     cursor: usize,
     kind: &'static str,
-}
-
-/// One entry of the step log: what a batch of `steps_summary` holds per step.
-#[derive(Serialize)]
-struct StepSummary<'a> {
-    narration: &'a str,
-    line: Option<u32>,
-    marker: Option<&'static str>,
-}
-
-/// A protection constant that the page offers.
-#[derive(Serialize)]
-struct Named {
-    name: &'static str,
-    value: u64,
 }
 
 /// The narration shown before anything has happened.
@@ -228,17 +236,14 @@ impl Simulator {
         Ok(total as f64)
     }
 
-    /// The `PAGE_*` protection constants, as `[{name, value}]`, for a picker.
+    /// The names of the `PAGE_*` protection constants, for a picker.
     pub fn protections() -> Result<JsValue, JsError> {
-        let list: Vec<Named> = NAMED
+        let names: Vec<&str> = NAMED
             .iter()
-            .filter(|(name, _)| name.starts_with("PAGE_"))
-            .map(|(name, value)| Named {
-                name,
-                value: *value,
-            })
+            .map(|(name, _)| *name)
+            .filter(|name| name.starts_with("PAGE_"))
             .collect();
-        to_js(&list)
+        to_js(&names)
     }
 
     /// `VirtualAlloc(address, size, MEM_RESERVE, protect)`: reserve address space.
@@ -338,10 +343,20 @@ impl Simulator {
         }
     }
 
-    /// The settings of the current machine: `{frames, pagefile, working_set, policy,
-    /// cluster, tlb, standby, base, seed, modified_threshold}` (for a settings panel).
+    /// The settings of the current machine that its `#pragma pagelab` line sets, for a
+    /// settings panel: `{frames, pagefile, working_set, policy, cluster, tlb, standby}`
+    /// (`working_set` is null for the soft default limits).
     pub fn config(&self) -> Result<JsValue, JsError> {
-        to_js(self.machine.config())
+        let c = self.machine.config();
+        to_js(&SettingsView {
+            frames: c.frames,
+            pagefile: c.pagefile,
+            working_set: c.working_set,
+            policy: c.policy.name(),
+            cluster: c.cluster,
+            tlb: c.tlb,
+            standby: c.standby,
+        })
     }
 
     /// Narration, script line and marker of the steps leading to positions `from..=to`
@@ -351,15 +366,11 @@ impl Simulator {
         let steps = self.machine.history().steps();
         let from = from.max(1);
         let to = to.min(steps.len());
-        let list: Vec<StepSummary> = steps
+        let list: Vec<StepView> = steps
             .get(from - 1..to)
             .unwrap_or_default()
             .iter()
-            .map(|s| StepSummary {
-                narration: &s.narration,
-                line: s.line,
-                marker: s.marker(),
-            })
+            .map(StepView::of)
             .collect();
         to_js(&list)
     }
@@ -369,19 +380,20 @@ impl Simulator {
         self.machine.history().len()
     }
 
-    /// The step that leads to position `cursor`: `{cursor, step_count, narration, line,
-    /// marker}`. Cursor 0 has an opening narration.
+    /// The step that leads to position `cursor` (clamped to the last step): `{narration,
+    /// line, marker}`, as one entry of `steps_summary`. Cursor 0 has an opening narration.
     pub fn step(&self, cursor: usize) -> Result<JsValue, JsError> {
         let history = self.machine.history();
         let cursor = cursor.min(history.len());
         let step = cursor.checked_sub(1).and_then(|i| history.step(i));
-        to_js(&StepView {
-            cursor,
-            step_count: history.len(),
-            narration: step.map_or(START, |s| s.narration.as_str()),
-            line: step.and_then(|s| s.line),
-            marker: step.and_then(Step::marker),
-        })
+        to_js(&step.map_or(
+            StepView {
+                narration: START,
+                line: None,
+                marker: None,
+            },
+            StepView::of,
+        ))
     }
 
     /// The scrubber markers: `[{cursor, kind}]` for every fault, page-out and exception step.
@@ -402,13 +414,19 @@ impl Simulator {
         to_js(&list)
     }
 
-    /// The counters at position `cursor`: `{counters: {demand_zero, transition, hard,
-    /// access_violation, guard, tlb_hits, tlb_misses, pagefile_reads, pagefile_writes},
-    /// commit_charge, commit_limit, working_set, working_set_limit, slots_used, slots}`.
+    /// The counters at position `cursor`: `{demand_zero, transition, hard,
+    /// access_violation, tlb_hits, tlb_misses, commit_charge, commit_limit, working_set,
+    /// working_set_limit, slots_used, slots}`.
     pub fn counters(&self, cursor: usize) -> Result<JsValue, JsError> {
         let p = self.picture_at(cursor);
+        let c = &p.counters;
         to_js(&CountersView {
-            counters: p.counters,
+            demand_zero: c.demand_zero,
+            transition: c.transition,
+            hard: c.hard,
+            access_violation: c.access_violation,
+            tlb_hits: c.tlb_hits,
+            tlb_misses: c.tlb_misses,
             commit_charge: p.commit.charge,
             commit_limit: p.commit.limit,
             working_set: p.working_set.pages.len(),

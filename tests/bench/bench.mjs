@@ -117,16 +117,18 @@ async function paintTimes(page, positions) {
   }, { positions, SAMPLES, PER_SAMPLE, WIDTH });
 }
 
-/** The default machine, running the tutorial's demand-paging story through the API. */
+/** The default machine, running the tutorial's demand-paging story as a script. */
 async function defaultScenario(page) {
   return page.evaluate(() => {
     const { simulator: sim, player } = document.querySelector('[data-pagelab]').pagelab;
-    const rw = Number(sim.constructor.parse_number('PAGE_READWRITE'));
-    const a = sim.commit(0, 8 * 4096, rw).value;
-    for (let i = 0; i < 8; i++) sim.access(a + i * 4096, true, i);
-    const b = sim.commit(0, 16 * 4096, rw).value;
-    for (let i = 0; i < 16; i++) sim.access(b + i * 4096, true, i);
-    for (let i = 0; i < 4; i++) sim.access(a + i * 4096, false, 0);
+    const run = sim.load_script([
+      'char *a = VirtualAlloc(NULL, 8 * 4096, MEM_COMMIT, PAGE_READWRITE);',
+      'for (int i = 0; i < 8; i++) a[i * 4096] = i;',
+      'char *b = VirtualAlloc(NULL, 16 * 4096, MEM_COMMIT, PAGE_READWRITE);',
+      'for (int i = 0; i < 16; i++) b[i * 4096] = i;',
+      'for (int i = 0; i < 4; i++) read(a + i * 4096, 1);',
+    ].join('\n'));
+    if (run.errors.length) throw new Error(`the default scenario does not parse: ${JSON.stringify(run.errors[0])}`);
     player.setCount(sim.step_count());
     let walk = 1;
     for (let c = 1; c <= sim.step_count(); c++) {

@@ -1,6 +1,7 @@
 //! One operation at a time, for API users (README, "The JavaScript API"): `reserve`,
 //! `commit`, `access` and `page_out` each run one call on the machine and record its steps,
-//! and `parse_number` reads their arguments as C writes them. The page never calls them:
+//! `create_process`, `wait_process` and `switch_process` drive its processes, and
+//! `parse_number` reads the arguments as C writes them. The page never calls them:
 //! its forms write statements into the script, which `load_script` runs. So they are built
 //! into the full module only (`www/pkg/compare.js`, the `compare` feature), beside the
 //! step's events and the picture (`detail.rs`), and the index page's module leaves them out.
@@ -183,6 +184,25 @@ impl Simulator {
             step_count: self.machine.history().len(),
             message,
         })
+    }
+
+    /// `CreateProcess`, one call at a time: a new process called
+    /// `name`, ready to run (a step). Returns its process id.
+    pub fn create_process(&mut self, name: &str) -> u32 {
+        self.machine.create_process(name).0
+    }
+
+    /// The running process stops in a waiting call (`_getch`, `Sleep`, …): the next
+    /// `switch_process` may take the CPU.
+    pub fn wait_process(&mut self) {
+        self.machine.wait();
+    }
+
+    /// Switch the CPU to the process at `index` (creation order): a step in which CR3 is
+    /// reloaded and the TLB flushed. False when there is no such process, it has ended
+    /// or it already runs.
+    pub fn switch_process(&mut self, index: usize) -> bool {
+        self.machine.switch_to(index)
     }
 }
 

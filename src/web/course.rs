@@ -10,9 +10,9 @@ use crate::course;
 #[wasm_bindgen]
 impl Simulator {
     /// Study `text` for the page: `{intro, notes: [{line, text}], takeaway, statements:
-    /// [[first, end]], questions: [{line, prompt, about, choices, ask, reveal, answer,
-    /// explanation, hint}], errors: [{line, col, message}]}`. It runs the script once more
-    /// without pictures, so call it once per run, not per step.
+    /// [[first, end]], questions: [{prompt, choices, ask, reveal, answer, explanation,
+    /// hint}]}`. It runs the script once more without pictures, so call it once per run,
+    /// not per step.
     pub fn study(text: &str) -> Result<JsValue, JsError> {
         to_js(&course::study(text))
     }

@@ -134,7 +134,8 @@ build_wasm() {
 }
 
 # The Compare view's module (www/pkg/compare.js and compare_bg.wasm): the crate with the
-# `compare` feature, loaded only by www/compare.html's worker, so it stays out of the index
+# `compare` feature, loaded only by www/compare.html's worker and by the homework of
+# `index.html?quiz=SEED` (www/homework.js imports it then), so it stays out of the index
 # page's download budget. Built before the page's own module, which then leaves
 # target/…/pagelab.wasm as build_wasm expects it.
 build_compare_wasm() {

@@ -8,7 +8,6 @@ import { mount } from './widget.js';
 import { readLocation, decodeScript, parseStep, ShareError } from './share.js';
 import { loadIndex, loadLesson, DEFAULT_SCRIPT } from './lessons.js';
 import { finishedLessons } from './course.js';
-import { showHomework } from './homework.js';
 import { reportHeight } from './embed-height.js';
 
 const root = document.querySelector('[data-pagelab]');
@@ -116,7 +115,13 @@ try {
     showSummary(null);
   });
   const quiz = new URLSearchParams(window.location.search).get('quiz');
-  if (quiz !== null) showHomework(document.querySelector('[data-role=homework]'), Simulator, quiz);
+  // The homework and its module load only when asked for (www/homework.js).
+  if (quiz !== null) {
+    const section = document.querySelector('[data-role=homework]');
+    import(new URL('./homework.js', import.meta.url).href)
+      .then(({ showHomework }) => showHomework(section, quiz))
+      .catch((error) => widget.notify(`The homework could not be loaded (${error.message}).`, 'error'));
+  }
 
   picker?.addEventListener('change', async () => {
     const entry = index.find((l) => l.name === picker.value);

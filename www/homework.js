@@ -1,20 +1,40 @@
-// Homework (`?quiz=SEED`): the problems of Simulator.quiz(seed), the same as
+// Homework (`?quiz=SEED`): the problems of homework(seed), the same as
 // `pagelab quiz --seed SEED`. Each answer stays hidden until the student checks it or asks
-// to see it; checking is Simulator.quiz_check (numbers by value, names without case).
+// to see it; checking is homework_check (numbers by value, names without case).
+// Both come from the Compare view's module (www/pkg/compare.js, built with the `compare`
+// feature), not the index page's: app.js imports this file, and this file that module,
+// only when the address asks for homework, so a reader opening a lesson downloads neither.
+
+/** A heading and one sentence in `section`. */
+function say(section, title, text) {
+  const heading = document.createElement('h2');
+  heading.textContent = title;
+  const p = document.createElement('p');
+  p.textContent = text;
+  section.replaceChildren(heading, p);
+}
 
 /** Show the homework set of `seedText` in `section` (a bad seed says so). */
-export function showHomework(section, Simulator, seedText) {
+export async function showHomework(section, seedText) {
   if (!section) return;
   section.hidden = false;
-  const heading = document.createElement('h2');
   if (!/^\d{1,15}$/.test(seedText)) {
-    heading.textContent = 'Homework';
-    const p = document.createElement('p');
-    p.textContent = 'The quiz number must be a whole number, like ?quiz=42.';
-    section.replaceChildren(heading, p);
+    say(section, 'Homework', 'The quiz number must be a whole number, like ?quiz=42.');
     return;
   }
-  const set = Simulator.quiz(Number(seedText));
+  let homework;
+  let isRight;
+  try {
+    const module = await import(new URL('./pkg/compare.js', import.meta.url).href);
+    await module.default();
+    homework = module.homework;
+    isRight = module.homework_check;
+  } catch (error) {
+    say(section, 'Homework', `The homework could not be loaded (${error.message ?? error}).`);
+    return;
+  }
+  const set = homework(Number(seedText));
+  const heading = document.createElement('h2');
   heading.textContent = `Homework ${set.seed}`;
   const parts = [heading];
   set.problems.forEach((problem, i) => {
@@ -45,7 +65,7 @@ export function showHomework(section, Simulator, seedText) {
     form.append(fieldset);
     form.addEventListener('submit', (event) => {
       event.preventDefault();
-      const wrong = problem.fields.filter((f, k) => !Simulator.quiz_check(f.answer, inputs[k].value)).map((f) => f.name);
+      const wrong = problem.fields.filter((f, k) => !isRight(f.answer, inputs[k].value)).map((f) => f.name);
       result.textContent = wrong.length ? `Not yet: check ${wrong.join(', ')}.` : `All right. ${problem.explanation}`;
     });
     show.addEventListener('click', () => {

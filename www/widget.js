@@ -73,7 +73,7 @@ export function mount(root, options) {
 
   const protect = allocForm?.elements.protect;
   if (protect && protect.options.length === 0) {
-    for (const { name } of Simulator.protections()) {
+    for (const name of Simulator.protections()) {
       const option = document.createElement('option');
       option.value = name;
       option.textContent = name;
@@ -191,9 +191,9 @@ export function mount(root, options) {
   function showCounters(cursor) {
     const c = sim.counters(cursor);
     const set = (name, text) => setText(root.querySelector(`[data-counter=${name}]`), text);
-    for (const name of ['demand_zero', 'transition', 'hard', 'access_violation']) set(name, String(c.counters[name]));
-    const lookups = c.counters.tlb_hits + c.counters.tlb_misses;
-    set('tlb', lookups ? `${Math.round((100 * c.counters.tlb_hits) / lookups)}% of ${lookups}` : '–');
+    for (const name of ['demand_zero', 'transition', 'hard', 'access_violation']) set(name, String(c[name]));
+    const lookups = c.tlb_hits + c.tlb_misses;
+    set('tlb', lookups ? `${Math.round((100 * c.tlb_hits) / lookups)}% of ${lookups}` : '–');
     set('working_set', `${c.working_set} of ${c.working_set_limit} pages`);
     set('pagefile', `${c.slots_used} of ${c.slots} slots`);
     set('commit', `${c.commit_charge} of ${c.commit_limit} pages`);

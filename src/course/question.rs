@@ -138,11 +138,13 @@ pub struct Answer {
 /// A question, resolved against a run.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Question {
-    /// 1-based line of the statement it asks about.
+    /// 1-based line of the statement it asks about (the page asks by position: not sent).
+    #[serde(skip)]
     pub line: u32,
     /// The question.
     pub prompt: String,
-    /// The answer name (`faults`, `tlb`, …).
+    /// The answer name (`faults`, `tlb`, …); not sent to the page, which shows `choices`.
+    #[serde(skip)]
     pub about: &'static str,
     /// The choices, or empty for a number.
     pub choices: Vec<&'static str>,

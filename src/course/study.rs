@@ -36,7 +36,9 @@ pub struct Study {
     pub statements: Vec<(usize, usize)>,
     /// The questions, in the order they are asked.
     pub questions: Vec<Question>,
-    /// Problems with `//?` lines (the rest of the lesson still works).
+    /// Problems with `//?` lines (the rest of the lesson still works); for the lesson
+    /// checks, not sent to the page.
+    #[serde(skip)]
     pub errors: Vec<LessonError>,
 }
 

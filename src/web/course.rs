@@ -1,5 +1,6 @@
-//! The course's exports (DESIGN §10): a script's prose, statements and questions, and the
-//! homework problems of `?quiz=SEED`. Each forwards to the pure `crate::course` in a line.
+//! The course's exports (DESIGN §10): a script's prose, statements and questions. Each
+//! forwards to the pure `crate::course` in a line. The homework of `?quiz=SEED` is in
+//! `homework.rs`, built into the Compare view's module only.
 
 use wasm_bindgen::prelude::*;
 
@@ -9,9 +10,9 @@ use crate::course;
 #[wasm_bindgen]
 impl Simulator {
     /// Study `text` for the page: `{intro, notes: [{line, text}], takeaway, statements:
-    /// [[first, end]], questions: [{line, prompt, about, choices, ask, reveal, answer,
-    /// explanation, hint}], errors: [{line, col, message}]}`. It runs the script once more
-    /// without pictures, so call it once per run, not per step.
+    /// [[first, end]], questions: [{prompt, choices, ask, reveal, answer, explanation,
+    /// hint}]}`. It runs the script once more without pictures, so call it once per run,
+    /// not per step.
     pub fn study(text: &str) -> Result<JsValue, JsError> {
         to_js(&course::study(text))
     }
@@ -41,15 +42,5 @@ impl Simulator {
             }
         }
         band.map(|(top, bottom)| vec![top, bottom])
-    }
-
-    /// The homework set of `seed` (the same as `pagelab quiz --seed SEED`).
-    pub fn quiz(seed: f64) -> Result<JsValue, JsError> {
-        to_js(&course::quiz::homework(seed as u64))
-    }
-
-    /// Whether `given` is the homework `answer` (numbers by value, names without case).
-    pub fn quiz_check(answer: &str, given: &str) -> bool {
-        course::quiz::check(answer, given)
     }
 }

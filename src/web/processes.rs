@@ -75,25 +75,3 @@ impl Simulator {
         changed
     }
 }
-
-#[wasm_bindgen]
-impl Simulator {
-    /// `CreateProcess` for the page's own controls and tests: a new process called
-    /// `name`, ready to run (a step). Returns its process id.
-    pub fn create_process(&mut self, name: &str) -> u32 {
-        self.machine.create_process(name).0
-    }
-
-    /// The running process stops in a waiting call (`_getch`, `Sleep`, …): the next
-    /// `switch_process` may take the CPU.
-    pub fn wait_process(&mut self) {
-        self.machine.wait();
-    }
-
-    /// Switch the CPU to the process at `index` (creation order): a step in which CR3 is
-    /// reloaded and the TLB flushed. False when there is no such process, it has ended
-    /// or it already runs.
-    pub fn switch_process(&mut self, index: usize) -> bool {
-        self.machine.switch_to(index)
-    }
-}

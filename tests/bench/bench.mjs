@@ -117,20 +117,22 @@ async function paintTimes(page, positions) {
   }, { positions, SAMPLES, PER_SAMPLE, WIDTH });
 }
 
-/** The default machine, running the tutorial's demand-paging story through the API. */
+/** The default machine, running the tutorial's demand-paging story as a script. */
 async function defaultScenario(page) {
   return page.evaluate(() => {
     const { simulator: sim, player } = document.querySelector('[data-pagelab]').pagelab;
-    const rw = Number(sim.constructor.parse_number('PAGE_READWRITE'));
-    const a = sim.commit(0, 8 * 4096, rw).value;
-    for (let i = 0; i < 8; i++) sim.access(a + i * 4096, true, i);
-    const b = sim.commit(0, 16 * 4096, rw).value;
-    for (let i = 0; i < 16; i++) sim.access(b + i * 4096, true, i);
-    for (let i = 0; i < 4; i++) sim.access(a + i * 4096, false, 0);
+    const run = sim.load_script([
+      'char *a = VirtualAlloc(NULL, 8 * 4096, MEM_COMMIT, PAGE_READWRITE);',
+      'for (int i = 0; i < 8; i++) a[i * 4096] = i;',
+      'char *b = VirtualAlloc(NULL, 16 * 4096, MEM_COMMIT, PAGE_READWRITE);',
+      'for (int i = 0; i < 16; i++) b[i * 4096] = i;',
+      'for (int i = 0; i < 4; i++) read(a + i * 4096, 1);',
+    ].join('\n'));
+    if (run.errors.length) throw new Error(`the default scenario does not parse: ${JSON.stringify(run.errors[0])}`);
     player.setCount(sim.step_count());
     let walk = 1;
     for (let c = 1; c <= sim.step_count(); c++) {
-      if (sim.step(c).events.some((e) => e.kind === 'walk')) walk = c;
+      if (/The walk reads/.test(sim.step(c).narration)) walk = c;
     }
     return { last: sim.step_count(), walk };
   });
@@ -144,19 +146,20 @@ async function largeScenario(page, script) {
     const run = sim.load_script(script);
     if (run.errors?.length) throw new Error(`the large script does not parse: ${JSON.stringify(run.errors[0])}`);
     player.setCount(sim.step_count());
-    const picture = sim.picture(sim.step_count());
     let move = sim.step_count();
     for (let c = sim.step_count(); c >= 1; c--) {
-      if (sim.step(c).events.some((e) => e.kind === 'page_file_write' || e.kind === 'page_file_read')) { move = c; break; }
+      if (/page-file slot \d+/.test(sim.step(c).narration)) { move = c; break; }
     }
+    // The counts, as the canvas's text alternative says them.
+    const words = sim.describe(sim.step_count());
+    const slots = words.match(/page file: (\d+) of (\d+) slots?/) ?? [];
     return {
       last: sim.step_count(),
       move,
-      frames: picture.frames.length,
-      slots: picture.slots.length,
-      slotsUsed: picture.slots.filter((s) => s !== null).length,
-      regions: picture.regions.length,
-      ptes: picture.ptes.size ?? Object.keys(picture.ptes).length,
+      frames: sim.config().frames,
+      slots: Number(slots[2]),
+      slotsUsed: Number(slots[1]),
+      regions: Number(words.match(/shows (\d+) regions?/)?.[1]),
     };
   }, script);
 }
@@ -173,9 +176,9 @@ async function twoProcesses(page) {
     let switched = 1;
     let walk = 1;
     for (let c = 1; c <= sim.step_count(); c++) {
-      const kinds = sim.step(c).events.map((e) => e.kind);
-      if (kinds.includes('context_switch') && switched === 1) switched = c;
-      if (kinds.includes('walk')) walk = c;
+      const { narration } = sim.step(c);
+      if (narration.startsWith('Context switch') && switched === 1) switched = c;
+      if (/The walk reads/.test(narration)) walk = c;
     }
     return { last: sim.step_count(), switched, walk };
   }, script);

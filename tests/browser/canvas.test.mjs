@@ -17,17 +17,16 @@ after(async () => {
 
 /**
  * Commit 8 pages and write the first two: the second write walks all four levels (the
- * first made the tables). Returns the cursor of that walk step.
+ * first made the tables). Returns the cursor of that walk step, found by its narration.
  */
 async function fullWalk(page) {
   return page.evaluate(() => {
-    const { simulator: sim, player } = document.querySelector('[data-pagelab]').pagelab;
-    const base = sim.commit(0, 0x8000, Number(sim.constructor.parse_number('PAGE_READWRITE'))).value;
-    sim.access(base, true, 0x41);
-    sim.access(base + 0x1000, true, 0x42);
-    player.setCount(sim.step_count());
+    const widget = document.querySelector('[data-pagelab]').pagelab;
+    widget.load('char *p = VirtualAlloc(NULL, 0x8000, MEM_COMMIT, PAGE_READWRITE);\nwrite(p, 0x41, 1);\nwrite(p + 0x1000, 0x42, 1);\n');
+    const sim = widget.simulator;
+    // The narration of a four-level walk: "The walk reads PML4[i] → PDPT[j] → PD[k] → PT[l]".
     for (let c = sim.step_count(); c >= 1; c--) {
-      if (sim.step(c).events.filter((e) => e.kind === 'walk').length === 4) return c;
+      if (/PML4\[\d+\] → PDPT\[\d+\] → PD\[\d+\] → PT\[\d+\]/.test(sim.step(c).narration)) return c;
     }
     return -1;
   });

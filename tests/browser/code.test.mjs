@@ -33,18 +33,16 @@ test('?lesson= opens that lesson; stepping to its demand-zero fault changes that
   assert.equal(await page.inputValue('[data-role=lessons]'), 'reserve-then-commit', 'the picker names it');
   assert.equal(await page.getAttribute('[data-pagelab]', 'data-cursor'), '0');
 
-  // The first demand-zero fault, found from the steps' events.
+  // The first demand-zero fault, found from the step log's markers and narration, and the
+  // frame it takes, from the canvas's text alternative ("frame N: zeroed → active (…)").
   const found = await page.evaluate(() => {
     const sim = document.querySelector('[data-pagelab]').pagelab.simulator;
-    for (let c = 1; c <= sim.step_count(); c++) {
-      const step = sim.step(c);
-      if (step.events.some((e) => e.kind === 'page_fault' && e.fault === 'demand_zero')) {
-        // The first later position where a frame is active: the fault's frame is in use.
-        for (let d = c; d <= sim.step_count(); d++) {
-          const pfn = sim.picture(d).frames.findIndex((f) => f.list === 'active');
-          if (pfn >= 0) return { fault: c, taken: d, pfn, line: step.line };
-        }
-      }
+    const log = sim.steps_summary(1, sim.step_count());
+    const fault = log.findIndex((s) => s.marker === 'fault' && /demand-zero fault/i.test(s.narration)) + 1;
+    if (fault < 1) return null;
+    for (let d = fault; d <= sim.step_count(); d++) {
+      const taken = sim.describe(d).match(/frame (\d+): [^;]*→ active/);
+      if (taken) return { fault, taken: d, pfn: Number(taken[1]), line: log[fault - 1].line };
     }
     return null;
   });
@@ -68,6 +66,7 @@ test('?lesson= opens that lesson; stepping to its demand-zero fault changes that
 
   for (let c = found.fault; c < found.taken; c++) await page.click('[data-action=step]');
   assert.equal(await settle(page), found.taken);
+  assert.match(await page.textContent('[data-role=picture-text]'), new RegExp(`frame ${found.pfn}: [^;]*→ active`));
   const after = await pixels(page, rect);
   assert.ok(!after.equals(before), `frame ${found.pfn}'s pixels changed once the page is in it`);
   await screenshot(page, 'code-demand-zero.png');
@@ -219,10 +218,22 @@ test('hostile numbers (2^64 - 1 sizes, kernel addresses) give Win32 errors and e
   assert.ok(steps > 4, `the run recorded its steps (${steps})`);
   // Every step, including those whose arguments pass 2^53, can be shown.
   for (let cursor = 1; cursor <= steps; cursor++) await goTo(page, cursor);
-  const first = await page.evaluate(() => document.querySelector('[data-pagelab]').pagelab.simulator.step(1));
-  const call = first.events.find((e) => e.kind === 'call');
+  // The page tells the true size; it never rounds it to a JS number.
+  await goTo(page, 1);
+  const narration = await page.textContent('[data-role=narration]');
+  assert.match(narration, /0xffffffffffffffff bytes/, 'the narration names the exact size');
+  assert.match(narration, /ERROR_INVALID_PARAMETER|ERROR_NOT_ENOUGH_MEMORY/);
+  // The full module's typed events carry it as an exact hex string.
+  const call = await page.evaluate(async (script) => {
+    const full = await import('/www/pkg/compare.js');
+    await full.default();
+    const sim = new full.Simulator();
+    sim.load_script(script);
+    const found = sim.events(1).find((e) => e.kind === 'call');
+    sim.free();
+    return found;
+  }, script);
   assert.equal(call.args[1], '0xffffffffffffffff', 'a size past 2^53 crosses as an exact hex string');
-  assert.match(first.narration, /ERROR_INVALID_PARAMETER|ERROR_NOT_ENOUGH_MEMORY/);
   assert.match(await page.textContent('[data-role=narration]'), /\S/);
   assert.deepEqual(errors, []);
 });

@@ -5,6 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { serve, launch, open, settle, screenshot, ROOT } from './harness.mjs';
 import { encode } from './fixtures.mjs';
 
@@ -160,6 +161,40 @@ test('a <page-lab> in a blog post asks the same questions', async () => {
   assert.equal(await host.locator('[data-pagelab]').getAttribute('data-cursor'), before, 'Step waits for the answer');
   await host.locator('[data-action=skip-question]').click();
   assert.match(await host.locator('[data-role=question-result]').textContent(), /^The answer: miss\./);
+  assert.deepEqual(errors, []);
+});
+
+test('?quiz=SEED shows the problems and answers of `pagelab quiz --seed SEED --answers`, byte for byte, from the homework module only', async () => {
+  // The command line's text: "N. prompt", then "   name: answer" lines and "   Why: …".
+  const cli = execFileSync('cargo', ['run', '--quiet', '--bin', 'pagelab', '--', 'quiz', '--seed', '11', '--answers'], { cwd: ROOT, encoding: 'utf8' });
+  const problems = cli.split('\n\n').slice(1).map((block) => {
+    const [first, ...rest] = block.split('\n').filter(Boolean);
+    const fields = rest.filter((l) => !l.startsWith('   Why: ')).map((l) => l.trim());
+    const why = rest.find((l) => l.startsWith('   Why: ')).slice('   Why: '.length);
+    return { legend: first, answers: `${fields.join('; ')}. ${why}` };
+  });
+  assert.equal(problems.length, 3, cli);
+
+  const loaded = [];
+  const { page, errors } = await open(browser.context, `${server.url}?lesson=demand-paging`);
+  page.on('request', (request) => loaded.push(new URL(request.url()).pathname));
+  await page.goto(`${server.url}?lesson=demand-paging`);
+  await page.waitForSelector('[data-pagelab][data-ready=true]');
+  await settle(page);
+  assert.ok(!loaded.some((p) => /homework|compare/.test(p)), `a lesson loads no homework code: ${loaded.join(' ')}`);
+
+  await page.goto(`${server.url}?quiz=11`);
+  await page.waitForSelector('[data-role=homework] form.problem');
+  assert.ok(loaded.includes('/www/homework.js') && loaded.includes('/www/pkg/compare_bg.wasm'), loaded.join(' '));
+  assert.equal(await page.textContent('[data-role=homework] h2'), 'Homework 11');
+  const forms = page.locator('[data-role=homework] form.problem');
+  assert.equal(await forms.count(), problems.length);
+  for (let i = 0; i < problems.length; i++) {
+    const form = forms.nth(i);
+    assert.equal(await form.locator('legend').textContent(), problems[i].legend);
+    await form.locator('button', { hasText: 'Show the answers' }).click();
+    assert.equal(await form.locator('[aria-live]').textContent(), problems[i].answers);
+  }
   assert.deepEqual(errors, []);
 });
 

@@ -29,8 +29,9 @@ async function twoProcesses(page) {
     if (report.errors.length) throw new Error(report.errors[0].message);
     const sim = widget.simulator;
     const switches = [];
+    // A switch from one process to another: 'Context switch: "main" waits, so "reader" … runs.'
     for (let c = 1; c <= sim.step_count(); c++) {
-      if (sim.step(c).events.some((e) => e.kind === 'context_switch' && e.from !== null)) switches.push(c);
+      if (/^Context switch: "[^"]+" waits/.test(sim.step(c).narration)) switches.push(c);
     }
     return { switched: switches[0], back: switches[1], last: sim.step_count() };
   });
@@ -134,7 +135,9 @@ test('the shared-memory lesson, stepped: both processes, a context switch, and t
     const sharedFrame = () => page.evaluate(() => {
       const root = document.querySelector('[data-pagelab]');
       const sim = root.pagelab.simulator;
-      const pfn = sim.picture(Number(root.dataset.cursor)).frames.findIndex((f) => f.owner?.kind === 'shared');
+      // The text alternative lists the shared frames: "Shared frames: frame N (…)".
+      const shared = sim.describe(Number(root.dataset.cursor)).match(/Shared frames: frame (\d+) \(/);
+      const pfn = shared ? Number(shared[1]) : -1;
       const width = parseFloat(root.querySelector('[data-role=canvas]').style.width);
       return pfn < 0 ? null : sim.frame_rect(pfn, width);
     });

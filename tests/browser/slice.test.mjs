@@ -65,10 +65,17 @@ test('commit then access: demand-zero fault, RAM pixels change, back restores th
   assert.ok(accessSteps.some((text) => /demand[- ]zero/i.test(text)),
     `a step of the access mentions the demand-zero fault:\n${accessSteps.join('\n')}`);
 
-  // (2) The frame that now holds the page is painted in the active colour, and was not before.
-  const snapshot = await page.evaluate(() => document.querySelector('[data-pagelab]').pagelab.simulator.snapshot());
-  const pfn = snapshot.frames.findIndex((f) => f.list === 'active');
-  assert.ok(pfn >= 0, 'a frame is active after the access');
+  // (2) The frame that now holds the page, as the canvas's text alternative names it
+  // ("frame N: zeroed → active (…)"), is painted in the active colour, and was not before.
+  const pfn = await page.evaluate(([from, to]) => {
+    const sim = document.querySelector('[data-pagelab]').pagelab.simulator;
+    for (let c = to; c > from; c--) {
+      const taken = sim.describe(c).match(/frame (\d+): [^;]*→ active/);
+      if (taken) return Number(taken[1]);
+    }
+    return -1;
+  }, [afterCommit, end]);
+  assert.ok(pfn >= 0, 'a frame became active during the access');
   const [x, y, w, h] = frames[pfn];
   const probe = [x + w - 8, y + Math.round(h / 2)];
   const ACTIVE = [0x00, 0x72, 0xb2];

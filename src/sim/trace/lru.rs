@@ -73,12 +73,15 @@ impl Lru {
 impl Replacer for Lru {
     #[inline]
     fn access(&mut self, page: u64) -> Outcome {
-        if let Some(frame) = self.table.find(page) {
-            self.touch(frame);
-            return Outcome::Hit;
-        }
+        let at = match self.table.find(page) {
+            Ok(frame) => {
+                self.touch(frame);
+                return Outcome::Hit;
+            }
+            Err(at) => at,
+        };
         if self.table.filled() < self.frames {
-            let frame = self.table.push(page);
+            let frame = self.table.push(page, at);
             self.links.push(Link {
                 newer: NIL,
                 older: self.newest,
@@ -92,7 +95,7 @@ impl Replacer for Lru {
             return Outcome::Miss { evicted: None };
         }
         let frame = self.oldest;
-        let victim = self.table.replace(frame, page);
+        let victim = self.table.replace(frame, page, at);
         self.touch(frame);
         Outcome::Miss {
             evicted: Some(victim),

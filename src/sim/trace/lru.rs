@@ -94,9 +94,21 @@ impl Replacer for Lru {
             self.newest = frame;
             return Outcome::Miss { evicted: None };
         }
+        // The least recently used frame takes the page and becomes the most recent: it
+        // leaves the back of the list for the front (unless it is the only frame).
         let frame = self.oldest;
         let victim = self.table.replace(frame, page, at);
-        self.touch(frame);
+        if frame != self.newest {
+            let newer = self.links[frame as usize].newer;
+            self.links[newer as usize].older = NIL;
+            self.oldest = newer;
+            self.links[frame as usize] = Link {
+                newer: NIL,
+                older: self.newest,
+            };
+            self.links[self.newest as usize].newer = frame;
+            self.newest = frame;
+        }
         Outcome::Miss {
             evicted: Some(victim),
         }

@@ -43,7 +43,7 @@ async function shared() {
 
 /** A trace lesson is the Compare view on its bundled trace (the name checked by loadIndex). */
 function openTrace(entry, replace) {
-  window.location[replace ? 'replace' : 'assign'](`www/compare.html#trace=${entry.trace}&frames=8&max=40`);
+  window.location[replace ? 'replace' : 'assign'](`www/compare.html#trace=${entry.trace}&frames=8&max=40${state.embed ? '&embed=1' : ''}`);
 }
 
 async function lessonScenario(index) {

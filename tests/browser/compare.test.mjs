@@ -259,6 +259,12 @@ test("the simulator's link opens the Compare view on the script's page reference
   assert.match(await page.inputValue('[data-role=share-link]'), /#s=[A-Za-z0-9_-]+&/);
   assert.deepEqual(errors, []);
   await page.close();
+  // A damaged or hostile script in the fragment is a sentence, shown as text.
+  const bad = await openCompare('#s=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E');
+  assert.match(await bad.page.textContent('[data-role=status]'), /Could not read the reference string: The shared link is damaged/);
+  assert.equal(await bad.page.locator('img').count(), 0);
+  assert.deepEqual(bad.errors, []);
+  await bad.page.close();
 });
 
 test('the trace lesson: picked in the simulator, it opens the Compare view on the bundled trace with its provenance', async () => {

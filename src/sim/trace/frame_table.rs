@@ -1,10 +1,12 @@
 //! The resident pages of one memory, found by page: the hot path of every online policy.
 //!
 //! Each frame holds one page. A hash table of chains threads through the frames
-//! themselves: `heads[bucket]` is the first frame whose page hashes there and `next[frame]`
-//! the following one. With at least four buckets per frame most chains are empty or hold
-//! one frame, so a lookup is a load of the head and one comparison, and replacing a
-//! frame's page relinks two short chains; nothing is ever probed, shifted or tombstoned.
+//! themselves: `heads[bucket]` is the first frame whose page hashes there and each frame's
+//! record (page, next frame of its chain, its page's bucket: 16 bytes) the following one.
+//! With at least four buckets per frame most chains are empty or hold one frame, so a
+//! lookup is a load of the head and one comparison; a miss hands its bucket on to the load
+//! that follows, and replacing a frame's page relinks two short chains without hashing
+//! either page again; nothing is ever probed, shifted or tombstoned.
 //! The table lives in `frames × 16 + buckets × 4` bytes, so at the frame counts of a
 //! lesson or a benchmark it stays in the first-level cache.
 //!

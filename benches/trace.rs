@@ -10,31 +10,15 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use pagelab::sim::trace::{self, naive, PageReader, SplitMix64};
+
+#[path = "common/reference_string.rs"]
+mod reference_string;
+use pagelab::sim::trace::{self, naive, PageReader};
 use pagelab::sim::Policy;
+use reference_string::reference_string;
 
 const ACCESSES: usize = 1_000_000;
 const FRAMES: [u64; 2] = [64, 1024];
-
-/// A deterministic reference string with locality: phases of 50,000 accesses, each around
-/// its own base page; in a phase 80% of references fall in a hot set of 512 pages, 15% in
-/// a warm set of 8192, and 5% anywhere in 2^30 pages.
-fn reference_string(len: usize) -> Vec<u64> {
-    let mut rng = SplitMix64::new(0x5eed);
-    let mut base = 0;
-    (0..len)
-        .map(|i| {
-            if i % 50_000 == 0 {
-                base = rng.below(1 << 20);
-            }
-            match rng.below(100) {
-                0..=79 => base + rng.below(512),
-                80..=94 => base + rng.below(8192),
-                _ => rng.below(1 << 30),
-            }
-        })
-        .collect()
-}
 
 fn run(policy: Policy, frames: u64, pages: &[u64]) -> trace::Summary {
     trace::simulate(policy, frames, 1, pages.iter().copied(), |_, _| {}).unwrap_or_default()

@@ -5,7 +5,7 @@
 
 import init, { Simulator } from './pkg/pagelab.js';
 import { mount } from './widget.js';
-import { readLocation, decodeScript, parseStep, ShareError } from './share.js';
+import { readLocation, decodeScript, parseStep, ShareError, shareLink } from './share.js';
 import { loadIndex, loadLesson, DEFAULT_SCRIPT } from './lessons.js';
 import { finishedLessons } from './course.js';
 import { reportHeight } from './embed-height.js';
@@ -40,6 +40,11 @@ async function shared() {
   }
 }
 
+/** A trace lesson is the Compare view on its bundled trace (the name checked by loadIndex). */
+function openTrace(entry, replace) {
+  window.location[replace ? 'replace' : 'assign'](`www/compare.html#trace=${entry.trace}&frames=8&max=40${state.embed ? '&embed=1' : ''}`);
+}
+
 async function lessonScenario(index) {
   let entry = null;
   if (state.lesson !== null) {
@@ -50,7 +55,8 @@ async function lessonScenario(index) {
     }
   }
   entry ??= index[0] ?? null;
-  if (entry) {
+  if (entry?.trace) openTrace(entry, true);
+  else if (entry) {
     try {
       return { script: await loadLesson(entry), title: entry.title, lesson: entry };
     } catch (error) {
@@ -114,6 +120,14 @@ try {
     fillPicker(index, null);
     showSummary(null);
   });
+  // The Compare view replays the page references of the script on show (sent as in a share
+  // link; that view runs it), with the working set's hard limit as its frames.
+  root.querySelector('[data-role=compare-script]')?.addEventListener('click', async (event) => {
+    event.preventDefault();
+    const frames = Number.parseInt(root.querySelector('[name=working_set]')?.value, 10);
+    const link = await shareLink(new URL('www/compare.html', window.location.href), widget.ran(), 0);
+    window.location.assign(frames > 0 ? `${link}&frames=${Math.min(frames, 64)}` : link);
+  });
   const quiz = new URLSearchParams(window.location.search).get('quiz');
   // The homework and its module load only when asked for (www/homework.js).
   if (quiz !== null) {
@@ -125,7 +139,8 @@ try {
 
   picker?.addEventListener('change', async () => {
     const entry = index.find((l) => l.name === picker.value);
-    if (!entry) return;
+    if (entry?.trace) openTrace(entry, false);
+    if (!entry || entry.trace) return;
     try {
       const text = await loadLesson(entry);
       fillPicker(index, entry);

@@ -2,11 +2,12 @@
 // page stays responsive while five policies run at every frame count. Messages in:
 //   { id, op: 'parse', text, format, pageSize }   read a typed or imported string
 //   { id, op: 'generate', seed, length, universe } a seeded random string
+//   { id, op: 'script', text }                    a script's page references, in order
 //   { id, op: 'curves', max, seed }               faults of every policy, 1..max frames
 //   { id, op: 'lanes', frames, seed, start, len, upto } the five lanes over a window
 // Each reply is { id, ... } or { id, error } with a sentence for the reader.
 
-import init, { trace_detect, trace_parse, trace_curves, trace_lane, trace_faults } from './pkg/compare.js';
+import init, { trace_detect, trace_parse, trace_curves, trace_lane, trace_faults, script_references } from './pkg/compare.js';
 
 /** The most accesses the page keeps: longer traces are cut here, and the page says so. */
 export const LIMIT = 200_000;
@@ -38,6 +39,9 @@ const handlers = {
   parse({ text, format, pageSize }) {
     const used = format || trace_detect(text.slice(0, 65536), pageSize);
     return { ...keep(trace_parse(text, used, pageSize)), format: used };
+  },
+  script({ text }) {
+    return keep(script_references(text));
   },
   generate({ seed, length, universe }) {
     const rng = splitmix(seed);

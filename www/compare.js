@@ -6,6 +6,7 @@
 import { drawCurves } from './compare-curve.js';
 import { drawLanes } from './compare-lanes.js';
 import { reportHeight } from './embed-height.js';
+import { decodeScript } from './share.js';
 
 const BELADY = '1 2 3 4 1 2 5 1 2 3 4 5';
 const WINDOW = 16;
@@ -36,7 +37,7 @@ function ask(op, fields = {}) {
   });
 }
 
-const state = { source: 'typed', text: BELADY, seed: 1, length: 40, universe: 8, frames: 3, max: 8, step: 0, length_: 0, embed: false };
+const state = { source: 'typed', encoded: '', text: BELADY, seed: 1, length: 40, universe: 8, frames: 3, max: 8, step: 0, length_: 0, embed: false };
 
 function clampInt(text, low, high, fallback) {
   const n = Number.parseInt(String(text), 10);
@@ -48,6 +49,14 @@ function readFragment() {
   const params = new URLSearchParams(window.location.hash.slice(1));
   const source = params.get('src');
   if (source === 'gen' || source === 'typed' || source === 'example') state.source = source;
+  // A trace lesson of the index page names its bundled trace (the one there is).
+  if (params.get('trace') === 'matrix-walk') state.source = 'example';
+  // A script from the index page (its share encoding): the view replays its page references.
+  const encoded = params.get('s');
+  if (encoded !== null) {
+    state.source = 'script';
+    state.encoded = encoded;
+  }
   const ref = params.get('ref');
   if (ref !== null) state.text = ref.slice(0, 10_000);
   state.seed = clampInt(params.get('seed'), 0, 2 ** 31, state.seed);
@@ -66,7 +75,8 @@ function readFragment() {
 /** The share link of what is on screen (an imported file cannot travel in a link). */
 function shareLink() {
   const params = new URLSearchParams();
-  params.set('src', state.source === 'file' ? 'typed' : state.source);
+  if (state.source === 'script') params.set('s', state.encoded);
+  else params.set('src', state.source === 'file' ? 'typed' : state.source);
   if (state.source === 'typed') params.set('ref', state.text);
   if (state.source === 'gen') {
     params.set('seed', state.seed);
@@ -107,6 +117,9 @@ async function load(fileText = null) {
     let reply;
     if (state.source === 'gen') {
       reply = await ask('generate', { seed: state.seed, length: state.length, universe: state.universe });
+    } else if (state.source === 'script') {
+      reply = await ask('script', { text: await decodeScript(state.encoded) });
+      reply.format = 'the script\'s page references';
     } else if (state.source === 'example') {
       const response = await fetch(new URL('./traces/matrix-walk.trace', import.meta.url));
       if (!response.ok) throw new Error('the example trace could not be fetched');
@@ -159,6 +172,7 @@ function go(step) {
 
 function readControls() {
   state.source = $('source').value;
+  if (state.source === 'script' && !state.encoded) state.source = 'typed';
   state.text = $('ref').value;
   state.seed = clampInt($('seed').value, 0, 2 ** 31, 1);
   state.length = clampInt($('length').value, 1, 200_000, 40);

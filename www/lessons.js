@@ -1,5 +1,6 @@
 // Bundled lessons: www/lessons/index.json lists `{name, title, summary, file}` entries and
-// each file is a script. The index is checked before use: names and files are plain words,
+// each file is a script; an entry with `trace` instead of `file` opens the Compare view on
+// that bundled trace (www/traces/NAME.trace). The index is checked before use: names and files are plain words,
 // so a `?lesson=` value can only ever pick one of the listed lessons.
 
 const INDEX = new URL('lessons/index.json', import.meta.url);
@@ -30,8 +31,8 @@ export async function loadIndex() {
   if (!response.ok) throw new Error(`the lesson list could not be loaded (HTTP ${response.status})`);
   const list = await response.json();
   if (!Array.isArray(list)) throw new Error('the lesson list is not a list');
-  return list.filter((l) => l && typeof l.title === 'string' && NAME.test(l.name ?? '') && FILE.test(l.file ?? ''))
-    .map(({ name, title, summary, file }) => ({ name, title, summary: typeof summary === 'string' ? summary : '', file }));
+  return list.filter((l) => l && typeof l.title === 'string' && NAME.test(l.name ?? '') && (FILE.test(l.file ?? '') || NAME.test(l.trace ?? '')))
+    .map(({ name, title, summary, file, trace }) => ({ name, title, summary: typeof summary === 'string' ? summary : '', file, trace }));
 }
 
 /** The script of lesson `entry` (from loadIndex). */

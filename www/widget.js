@@ -604,6 +604,8 @@ export function mount(root, options) {
     load,
     /** The script in the editor (or the one that ran, without an editor). */
     script: scriptText,
+    /** The script whose steps are on show (as it last ran). */
+    ran: () => ranText,
     /** Show a message in the status line (`kind` is 'ok' or 'error'). */
     notify: say,
     destroy() {

@@ -1,12 +1,14 @@
 //! The wasm exports of the Compare view (`www/compare*.js`): read a reference string in any
-//! trace format, compute every policy's faults-against-frames curve, and describe one
-//! policy's lane over a window. Thin forwards to `sim::trace`; numbers cross as
-//! `Float64Array`s, pages as JS numbers (exact below 2^53).
+//! trace format or take a script's page references, compute every policy's
+//! faults-against-frames curve, and describe one policy's lane over a window. Thin
+//! forwards to `sim::trace` and `script`; numbers cross as `Float64Array`s, pages as JS
+//! numbers (exact below 2^53).
 //!
 //! ```js
 //! const pages = trace_parse('1 2 3 4 1 2 5 1 2 3 4 5', '', 4096);
 //! const curves = trace_curves(pages, 16, 1); // 5 policies × 16 frame counts
 //! const lane = trace_lane(pages, 'clock', 3, 1, 0, 12);
+//! const references = script_references('char *p = VirtualAlloc(NULL, 8192, MEM_COMMIT, PAGE_READWRITE);\np[0] = 1;');
 //! ```
 
 use wasm_bindgen::prelude::*;
@@ -141,4 +143,21 @@ pub fn trace_faults(
     )
     .map_err(|e| JsError::new(&e.to_string()))?;
     Ok(summary.misses as f64)
+}
+
+/// The page reference string of a script (its first process's page references, in
+/// order: what `pagelab trace` replays to compare with the script's own page faults), for
+/// the index page's "compare this script" link. A script that does not parse gives its
+/// first error, with line and column.
+#[wasm_bindgen]
+pub fn script_references(text: &str) -> Result<Vec<f64>, JsError> {
+    let program = crate::script::parse(text).map_err(|errors| {
+        let first = errors.first().map(ToString::to_string).unwrap_or_default();
+        JsError::new(&format!("the script has an error at line {first}"))
+    })?;
+    // Page numbers of 48-bit addresses: below 2^36, exact as JS numbers.
+    Ok(crate::script::page_references(&program)
+        .into_iter()
+        .map(|page| page as f64)
+        .collect())
 }

@@ -1,11 +1,14 @@
 // The Compare view (www/compare.html) on the real build: Belady's string gives FIFO 9
 // faults with 3 frames and 10 with 4, the curve circles the rise and explains it, five
 // lanes with totals and policy state, stepping, share links, hostile fragments, imports in
-// each format (malformed lines named), and the bundled real-program trace.
+// each format (malformed lines named), the bundled real-program trace, and a lesson's
+// script opened here from the simulator (its page references, FIFO agreeing with
+// `pagelab trace`).
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, open } from './harness.mjs';
+import { execFileSync } from 'node:child_process';
+import { serve, launch, open, ROOT } from './harness.mjs';
 
 let server;
 let browser;
@@ -215,4 +218,83 @@ test('the replacement-policy lessons link to the Compare view with the bundled r
   assert.match(await page.locator('[data-role=note]').textContent(), /^32,656 accesses/);
   assert.equal(await page.locator('.curve-table tbody tr').count(), 32);
   assert.deepEqual(errors, []);
+});
+
+/** `pagelab trace --policy P --frames N` on `pages`, through the command line's own build. */
+function pagelabTrace(policy, frames, pages) {
+  const out = execFileSync('cargo', ['run', '--quiet', '--', 'trace', '--policy', policy, '--frames', String(frames)], {
+    cwd: ROOT, input: pages.join(' '), encoding: 'utf8', timeout: 600_000,
+  });
+  return JSON.parse(out.trim().split('\n').at(-1));
+}
+
+test("the simulator's link opens the Compare view on the script's page references; FIFO agrees with pagelab trace", { timeout: 700_000 }, async () => {
+  const { page, errors } = await open(browser.context, `${server.url}?lesson=policy-fifo`);
+  const control = page.locator('[data-role=compare-script]');
+  // A real link beside the policy menu, reached by the keyboard.
+  assert.equal(await control.evaluate((a) => a.tagName), 'A');
+  assert.equal(await control.evaluate((a) => a.previousElementSibling.querySelector('[name=policy]') !== null), true);
+  await page.locator('[name=policy]').focus();
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset.role), 'compare-script');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/compare\.html#s=/);
+  await idle(page);
+  assert.equal(await page.inputValue('[data-role=source]'), 'script');
+  // The lesson's working set (3 pages) became the lanes' frames.
+  assert.equal(await page.inputValue('[data-role=frames]'), '3');
+  assert.match(await page.textContent('[data-role=note]'), /^16 accesses \(read as the script's page references\)/);
+  // The lanes show the lesson's string: the hot page between each of four cold pages, twice.
+  await page.click('[data-action=end]');
+  await idle(page);
+  const pages = await page.$$eval('.lane[data-policy=fifo] thead tr:first-child th', (cells) => cells.slice(1).map((c) => Number(c.textContent)));
+  const hot = pages[0];
+  assert.deepEqual(pages, [1, 2, 3, 4, 1, 2, 3, 4].flatMap((c) => [hot, hot + c]));
+  // FIFO's total equals the command line's misses on the same string (and the lesson's 11).
+  const cli = pagelabTrace('fifo', 3, pages);
+  assert.deepEqual([cli.accesses, cli.misses], [16, 11]);
+  const t = await totals(page);
+  assert.match(t.fifo, new RegExp(`; ${cli.misses} in all$`));
+  // The view's own link keeps the script.
+  assert.match(await page.inputValue('[data-role=share-link]'), /#s=[A-Za-z0-9_-]+&/);
+  assert.deepEqual(errors, []);
+  await page.close();
+  // A damaged or hostile script in the fragment is a sentence, shown as text.
+  const bad = await openCompare('#s=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E');
+  assert.match(await bad.page.textContent('[data-role=status]'), /Could not read the reference string: The shared link is damaged/);
+  assert.equal(await bad.page.locator('img').count(), 0);
+  assert.deepEqual(bad.errors, []);
+  await bad.page.close();
+});
+
+test('the trace lesson: picked in the simulator, it opens the Compare view on the bundled trace with its provenance', async () => {
+  const { page, errors } = await open(browser.context, server.url);
+  const option = page.locator('[data-role=lessons] option[value=real-program-trace]');
+  assert.equal(await option.textContent(), "Policies on a real program's memory trace");
+  await page.selectOption('[data-role=lessons]', 'real-program-trace');
+  await page.waitForURL(/compare\.html#trace=matrix-walk/);
+  await idle(page);
+  assert.equal(await page.inputValue('[data-role=source]'), 'example');
+  assert.match(await page.locator('[data-role=note]').textContent(), /^32,656 accesses/);
+  // The provenance, shown: the program, the tools and commands, and the full record.
+  const provenance = page.locator('[data-role=provenance]');
+  assert.equal(await provenance.isVisible(), true);
+  const text = await provenance.textContent();
+  assert.match(text, /valgrind --tool=lackey --trace-mem=yes/);
+  assert.match(text, /gcc 12\.2\.0 and Valgrind 3\.19\.0/);
+  for (const file of ['matrix-walk.c', 'matrix-walk.md', 'matrix-walk.trace']) {
+    const href = await provenance.locator(`a[href="traces/${file}"]`).getAttribute('href');
+    const response = await page.request.get(new URL(href, page.url()).href);
+    assert.equal(response.status(), 200, file);
+  }
+  // Its curve: LRU's knee where the whole matrix, the code and the stack fit (35 frames).
+  const table = await faultTable(page);
+  assert.equal(table.lru.length, 40);
+  assert.deepEqual([table.lru[33], table.lru[34]], [101, 35]);
+  // ?lesson= opens it too, in place of the simulator.
+  await page.goto(`${server.url}?lesson=real-program-trace`);
+  await page.waitForURL(/compare\.html#trace=matrix-walk/);
+  await idle(page);
+  assert.deepEqual(errors, []);
+  await page.close();
 });

@@ -51,6 +51,10 @@ impl Clock {
     #[inline(always)]
     fn sweep(&mut self) -> usize {
         let mut frame = self.hand;
+        // Most often the hand already points at a clear bit: that frame is the victim.
+        if self.used[frame / 64] & (1 << (frame % 64)) == 0 {
+            return frame;
+        }
         loop {
             let (word, bit) = (frame / 64, frame % 64);
             // Frames of this word from `frame` on (the last word may be partly unused).
@@ -80,15 +84,18 @@ impl Clock {
 impl Replacer for Clock {
     #[inline]
     fn access(&mut self, page: u64) -> Outcome {
-        if let Some(frame) = self.table.find(page) {
-            // A hit sets the use bit.
-            self.set_used(frame as usize);
-            return Outcome::Hit;
-        }
+        let at = match self.table.find(page) {
+            Ok(frame) => {
+                // A hit sets the use bit.
+                self.set_used(frame as usize);
+                return Outcome::Hit;
+            }
+            Err(at) => at,
+        };
         let filled = self.table.filled();
         if filled < self.frames {
             // Frames fill in order, use bit set on load; the hand stays at frame 0.
-            self.table.push(page);
+            self.table.push(page, at);
             if filled.is_multiple_of(64) {
                 self.used.push(0);
             }
@@ -96,7 +103,7 @@ impl Replacer for Clock {
             return Outcome::Miss { evicted: None };
         }
         let frame = self.sweep();
-        let victim = self.table.replace(frame as u32, page);
+        let victim = self.table.replace(frame as u32, page, at);
         self.set_used(frame);
         // The hand moves one past the frame just loaded.
         self.hand = if frame + 1 == self.frames {

@@ -1,11 +1,13 @@
 //! The resident pages of one memory, found by page: the hot path of every online policy.
 //!
 //! Each frame holds one page. A hash table of chains threads through the frames
-//! themselves: `heads[bucket]` is the first frame whose page hashes there and `next[frame]`
-//! the following one. With at least four buckets per frame most chains are empty or hold
-//! one frame, so a lookup is a load of the head and one comparison, and replacing a
-//! frame's page relinks two short chains; nothing is ever probed, shifted or tombstoned.
-//! The table lives in `frames × (8 + 4) + buckets × 4` bytes, so at the frame counts of a
+//! themselves: `heads[bucket]` is the first frame whose page hashes there and each frame's
+//! record (page, next frame of its chain, its page's bucket: 16 bytes) the following one.
+//! With at least four buckets per frame most chains are empty or hold one frame, so a
+//! lookup is a load of the head and one comparison; a miss hands its bucket on to the load
+//! that follows, and replacing a frame's page relinks two short chains without hashing
+//! either page again; nothing is ever probed, shifted or tombstoned.
+//! The table lives in `frames × 16 + buckets × 4` bytes, so at the frame counts of a
 //! lesson or a benchmark it stays in the first-level cache.
 //!
 //! It never iterates over its buckets, so their order can never leak into any output.
@@ -19,13 +21,24 @@ const FIBONACCI: u64 = 0x9E37_79B9_7F4A_7C15;
 /// Fewest buckets per filled frame before the table doubles.
 const BUCKETS_PER_FRAME: usize = 4;
 
+/// One filled frame: its page, the next frame of its chain, and its page's bucket (kept so
+/// that replacing the page unlinks it without hashing it again). 16 bytes, one load.
+#[derive(Clone, Copy, Debug)]
+struct Frame {
+    page: u64,
+    next: u32,
+    bucket: u32,
+}
+
+/// Where a page that is not resident would go: its bucket, from [`FrameTable::find`].
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Absent(u32);
+
 /// Resident pages by frame, with a page → frame index.
 #[derive(Clone, Debug)]
 pub(crate) struct FrameTable {
-    /// The page held by each filled frame; frames fill in order.
-    pages: Vec<u64>,
-    /// The next frame of the same chain.
-    next: Vec<u32>,
+    /// Each filled frame; frames fill in order.
+    frames: Vec<Frame>,
     /// The first frame of each bucket's chain; the length is a power of two.
     heads: Vec<u32>,
     /// `64 - log2(heads.len())`: the hash keeps the top bits of the product.
@@ -37,8 +50,7 @@ impl FrameTable {
     pub(crate) fn with_capacity(expected: usize) -> FrameTable {
         let buckets = Self::buckets_for(expected);
         FrameTable {
-            pages: Vec::with_capacity(expected),
-            next: Vec::with_capacity(expected),
+            frames: Vec::with_capacity(expected),
             heads: vec![NIL; buckets],
             shift: 64 - buckets.trailing_zeros(),
         }
@@ -52,87 +64,96 @@ impl FrameTable {
     }
 
     #[inline(always)]
-    fn bucket(&self, page: u64) -> usize {
-        (page.wrapping_mul(FIBONACCI) >> self.shift) as usize
+    fn bucket(&self, page: u64) -> u32 {
+        (page.wrapping_mul(FIBONACCI) >> self.shift) as u32
     }
 
     /// How many frames hold a page.
     #[inline(always)]
     pub(crate) fn filled(&self) -> usize {
-        self.pages.len()
+        self.frames.len()
     }
 
     /// The page held by `frame` (below [`FrameTable::filled`]).
     #[cfg(test)]
     fn page(&self, frame: usize) -> u64 {
-        self.pages[frame]
+        self.frames[frame].page
     }
 
-    /// The frame holding `page`, if it is resident.
+    /// The frame holding `page` if it is resident, or else where it would go (for
+    /// [`FrameTable::push`] or [`FrameTable::replace`], before any other change).
     #[inline(always)]
-    pub(crate) fn find(&self, page: u64) -> Option<u32> {
-        let mut frame = self.heads[self.bucket(page)];
+    pub(crate) fn find(&self, page: u64) -> Result<u32, Absent> {
+        let bucket = self.bucket(page);
+        let mut frame = self.heads[bucket as usize];
         while frame != NIL {
-            if self.pages[frame as usize] == page {
-                return Some(frame);
+            let Frame {
+                page: held, next, ..
+            } = self.frames[frame as usize];
+            if held == page {
+                return Ok(frame);
             }
-            frame = self.next[frame as usize];
+            frame = next;
         }
-        None
+        Err(Absent(bucket))
     }
 
-    /// Load `page` (not resident) into the next empty frame, whose index it returns.
+    /// Load `page` (absent, at `at`) into the next empty frame, whose index it returns.
     #[inline]
-    pub(crate) fn push(&mut self, page: u64) -> u32 {
-        let frame = self.pages.len() as u32;
-        if self.pages.len() * BUCKETS_PER_FRAME >= self.heads.len() {
-            self.pages.push(page);
-            self.next.push(NIL);
+    pub(crate) fn push(&mut self, page: u64, at: Absent) -> u32 {
+        let frame = self.frames.len() as u32;
+        let bucket = at.0;
+        self.frames.push(Frame {
+            page,
+            next: self.heads[bucket as usize],
+            bucket,
+        });
+        self.heads[bucket as usize] = frame;
+        if self.frames.len() * BUCKETS_PER_FRAME > self.heads.len() {
             self.rehash();
-        } else {
-            let bucket = self.bucket(page);
-            self.pages.push(page);
-            self.next.push(self.heads[bucket]);
-            self.heads[bucket] = frame;
         }
         frame
     }
 
-    /// Load `page` (not resident) into `frame` (filled), returning the page it evicts.
+    /// Load `page` (absent, at `at`) into `frame` (filled), returning the page it evicts.
     #[inline(always)]
-    pub(crate) fn replace(&mut self, frame: u32, page: u64) -> u64 {
+    pub(crate) fn replace(&mut self, frame: u32, page: u64, at: Absent) -> u64 {
         let index = frame as usize;
-        let old = std::mem::replace(&mut self.pages[index], page);
+        let old = self.frames[index];
         // Unlink `frame` from its old chain: most often it is the head.
-        let after = self.next[index];
-        let old_bucket = self.bucket(old);
-        let mut at = self.heads[old_bucket];
-        if at == frame {
-            self.heads[old_bucket] = after;
+        let head = &mut self.heads[old.bucket as usize];
+        if *head == frame {
+            *head = old.next;
         } else {
-            while self.next[at as usize] != frame {
-                at = self.next[at as usize];
+            let mut at = *head;
+            while self.frames[at as usize].next != frame {
+                at = self.frames[at as usize].next;
             }
-            self.next[at as usize] = after;
+            self.frames[at as usize].next = old.next;
         }
-        let bucket = self.bucket(page);
-        self.next[index] = self.heads[bucket];
-        self.heads[bucket] = frame;
-        old
+        let bucket = at.0;
+        self.frames[index] = Frame {
+            page,
+            next: self.heads[bucket as usize],
+            bucket,
+        };
+        self.heads[bucket as usize] = frame;
+        old.page
     }
 
     /// Double the buckets until there are [`BUCKETS_PER_FRAME`] per filled frame, and
     /// rebuild every chain.
     #[cold]
     fn rehash(&mut self) {
-        let buckets = Self::buckets_for(self.pages.len()).max(self.heads.len() * 2);
+        let buckets = Self::buckets_for(self.frames.len()).max(self.heads.len() * 2);
         self.heads.clear();
         self.heads.resize(buckets, NIL);
         self.shift = 64 - buckets.trailing_zeros();
-        for frame in 0..self.pages.len() {
-            let bucket = self.bucket(self.pages[frame]);
-            self.next[frame] = self.heads[bucket];
-            self.heads[bucket] = frame as u32;
+        for frame in 0..self.frames.len() {
+            let bucket = self.bucket(self.frames[frame].page);
+            self.frames[frame].bucket = bucket;
+            self.frames[frame].next = self.heads[bucket as usize];
+            self.heads[bucket as usize] = frame as u32;
         }
     }
 }
@@ -156,27 +177,29 @@ mod tests {
                 // Few distinct keys, some strided by 2^40, so chains collide.
                 let page = (x % 97) << if x & 1 == 0 { 0 } else { 40 };
                 let expected = resident.iter().position(|&p| p == page);
-                assert_eq!(
-                    table.find(page).map(|f| f as usize),
-                    expected,
-                    "step {step}"
-                );
-                if expected.is_some() {
-                    continue;
-                }
+                let at = match table.find(page) {
+                    Ok(frame) => {
+                        assert_eq!(Some(frame as usize), expected, "step {step}");
+                        continue;
+                    }
+                    Err(at) => {
+                        assert_eq!(expected, None, "step {step}");
+                        at
+                    }
+                };
                 if resident.len() < frames {
-                    assert_eq!(table.push(page) as usize, resident.len());
+                    assert_eq!(table.push(page, at) as usize, resident.len());
                     resident.push(page);
                 } else {
                     let frame = (x >> 32) as usize % frames;
-                    let gone = table.replace(frame as u32, page);
+                    let gone = table.replace(frame as u32, page, at);
                     assert_eq!(gone, std::mem::replace(&mut resident[frame], page));
-                    assert_eq!(table.find(gone), None);
+                    assert!(table.find(gone).is_err());
                 }
                 assert_eq!(table.filled(), resident.len());
                 for (frame, &page) in resident.iter().enumerate() {
                     assert_eq!(table.page(frame), page);
-                    assert_eq!(table.find(page), Some(frame as u32));
+                    assert_eq!(table.find(page).ok(), Some(frame as u32));
                 }
             }
         }

@@ -35,14 +35,14 @@ impl InPlace {
     /// page it held. `victim` is called only for an eviction.
     #[inline]
     pub(super) fn access(&mut self, page: u64, victim: impl FnOnce() -> usize) -> Outcome {
-        if self.table.find(page).is_some() {
+        let Err(at) = self.table.find(page) else {
             return Outcome::Hit;
-        }
+        };
         if self.table.filled() < self.frames {
-            self.table.push(page);
+            self.table.push(page, at);
             return Outcome::Miss { evicted: None };
         }
-        let evicted = self.table.replace(victim() as u32, page);
+        let evicted = self.table.replace(victim() as u32, page, at);
         Outcome::Miss {
             evicted: Some(evicted),
         }

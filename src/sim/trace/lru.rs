@@ -73,12 +73,15 @@ impl Lru {
 impl Replacer for Lru {
     #[inline]
     fn access(&mut self, page: u64) -> Outcome {
-        if let Some(frame) = self.table.find(page) {
-            self.touch(frame);
-            return Outcome::Hit;
-        }
+        let at = match self.table.find(page) {
+            Ok(frame) => {
+                self.touch(frame);
+                return Outcome::Hit;
+            }
+            Err(at) => at,
+        };
         if self.table.filled() < self.frames {
-            let frame = self.table.push(page);
+            let frame = self.table.push(page, at);
             self.links.push(Link {
                 newer: NIL,
                 older: self.newest,
@@ -91,9 +94,21 @@ impl Replacer for Lru {
             self.newest = frame;
             return Outcome::Miss { evicted: None };
         }
+        // The least recently used frame takes the page and becomes the most recent: it
+        // leaves the back of the list for the front (unless it is the only frame).
         let frame = self.oldest;
-        let victim = self.table.replace(frame, page);
-        self.touch(frame);
+        let victim = self.table.replace(frame, page, at);
+        if frame != self.newest {
+            let newer = self.links[frame as usize].newer;
+            self.links[newer as usize].older = NIL;
+            self.oldest = newer;
+            self.links[frame as usize] = Link {
+                newer: NIL,
+                older: self.newest,
+            };
+            self.links[self.newest as usize].newer = frame;
+            self.newest = frame;
+        }
         Outcome::Miss {
             evicted: Some(victim),
         }

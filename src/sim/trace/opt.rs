@@ -105,6 +105,8 @@ impl Opt {
         mut on_access: F,
     ) {
         let end = start + pages.len() as u64;
+        // Counted in locals, added to the summary once per block.
+        let mut hits = 0u64;
         self.pending.clear();
         self.pending.resize(pages.len(), 0);
         for (frame, resident) in self.residents.iter().enumerate() {
@@ -161,9 +163,13 @@ impl Opt {
             if next_use < end {
                 self.pending[(next_use - start) as usize] = frame as u32 + 1;
             }
-            self.summary.record(outcome);
+            hits += u64::from(outcome.is_hit());
             on_access(page, outcome);
         }
+        let block = Summary::of_hits(pages.len() as u64, hits);
+        self.summary.accesses += block.accesses;
+        self.summary.hits += block.hits;
+        self.summary.misses += block.misses;
     }
 }
 

@@ -52,6 +52,7 @@ use serde::Serialize;
 use super::addr::{Vpn, MAX_USER_ADDRESS, PAGE_SHIFT};
 use super::error::Win32Error;
 use super::event::Event;
+use super::journal::Op;
 use super::machine::Machine;
 
 /// `MEMORY_BASIC_INFORMATION` as `VirtualQuery` fills it (reference §6).
@@ -173,7 +174,7 @@ impl Machine {
                 Some(done.out)
             }
             Err(refusal) => {
-                self.set_last_error(refusal.error.code());
+                self.process_mut().last_error = refusal.error.code();
                 self.emit(Event::Return {
                     value: 0,
                     last_error: self.last_error(),
@@ -200,6 +201,7 @@ impl Machine {
         protect: u32,
     ) -> u64 {
         let args = vec![address, size, allocation_type as u64, protect as u64];
+        self.note(Op::VirtualAlloc, &args, &[]);
         self.api_step("VirtualAlloc", args, |m| {
             m.alloc(address, size, allocation_type, protect)
         })
@@ -209,6 +211,7 @@ impl Machine {
     /// `VirtualFree`: TRUE, or FALSE with the last error set (reference §4).
     pub fn virtual_free(&mut self, address: u64, size: u64, free_type: u32) -> bool {
         let args = vec![address, size, free_type as u64];
+        self.note(Op::VirtualFree, &args, &[]);
         self.api_step("VirtualFree", args, |m| m.free(address, size, free_type))
             .is_some()
     }
@@ -224,6 +227,7 @@ impl Machine {
         old_out: bool,
     ) -> Option<u32> {
         let args = vec![address, size, new_protect as u64, old_out as u64];
+        self.note(Op::VirtualProtect, &args, &[]);
         self.api_step("VirtualProtect", args, |m| {
             m.protect(address, size, new_protect, old_out)
         })
@@ -233,6 +237,7 @@ impl Machine {
     /// (reference §6). `length` is the caller's buffer size.
     pub fn virtual_query(&mut self, address: u64, length: u64) -> Option<MemoryBasicInformation> {
         let args = vec![address, length];
+        self.note(Op::VirtualQuery, &args, &[]);
         self.api_step("VirtualQuery", args, |m| m.query(address, length))
     }
 }

@@ -129,8 +129,14 @@ build_wasm() {
     # minified, since they count in the page's download budget.
     bundle_js www/page-lab.js "$out/page-lab.js" || return 1
     step "single-file <page-lab>: $(size_line "$out/page-lab.js")"
-    bundle_js www/app.js "$out/app.js" || return 1
+    # The index page and its run worker import the glue (www/pkg/pagelab.js) rather than
+    # each holding a copy: a reader downloads it once.
+    bundle_js www/app.js "$out/app.js" www/pkg/pagelab.js || return 1
     step "single-file index page: $(size_line "$out/app.js")"
+    # The worker both run their scripts in (a file of its own: a strict CSP refuses
+    # blob: workers), next to page-lab.js and app.js.
+    bundle_js www/run-worker.js "$out/run-worker.js" www/pkg/pagelab.js || return 1
+    step "single-file run worker: $(size_line "$out/run-worker.js")"
 }
 
 # The Compare view's module (www/pkg/compare.js and compare_bg.wasm): the crate with the
@@ -153,10 +159,11 @@ build_compare_wasm() {
     step "$(size_line "$out/compare_bg.wasm") (the Compare view's module)"
 }
 
-# One minified module from an entry and everything it imports: bundle_js ENTRY OUTPUT.
+# One minified module from an entry and everything it imports but the EXTERNAL modules
+# (comma-separated), which it imports: bundle_js ENTRY OUTPUT [EXTERNAL].
 bundle_js() {
-    local entry=$1 output=$2
-    node scripts/single-file.mjs "$entry" "$output" || return 1
+    local entry=$1 output=$2 external=${3:-}
+    node scripts/single-file.mjs "$entry" "$output" "$external" || return 1
     terser "$output" --module --compress --mangle -o "$output.min" || return 1
     mv "$output.min" "$output" || return 1
     node --check "$output" || return 1

@@ -16,8 +16,18 @@ import { attachCanvas } from './canvas-input.js';
 import { attachSwitcher } from './switcher.js';
 import { attachCourse } from './course.js';
 import { loadGlossary, indexGlossary, linkTerms, toggleDefinition, fillGlossary } from './glossary.js';
+import { RunClient } from './worker-client.js';
 
 const hex = (n) => `0x${n.toString(16)}`;
+/** What a run that did not happen reports (parse errors, or nothing yet). */
+const NO_RUN = Object.freeze({
+  steps: 0, statements: 0, output: [], errors: [], stopped: null, last: null,
+  study: { intro: '', notes: [], takeaway: null, statements: [], questions: [] },
+});
+/** Most milliseconds one slice of replay holds the page's thread (a long task is 50). */
+const SLICE_MS = 8;
+/** Steps replayed between two looks at the clock. */
+const REPLAY_STEPS = 32;
 /** A variable name or a number, as the forms accept for an address. */
 const ADDRESS = /^([A-Za-z_][A-Za-z0-9_]*|0[xX][0-9a-fA-F]+|\d+)$/;
 
@@ -34,9 +44,12 @@ const ADDRESS = /^([A-Za-z_][A-Za-z0-9_]*|0[xX][0-9a-fA-F]+|\d+)$/;
  *   title?: string,          // the scenario's name (for the embed snippet)
  *   lesson?: string,         // the bundled lesson's name (course progress), if it is one
  *   shareBase?: string,      // the page that share links open (default: the app page)
+ *   worker?: {module, url},  // run scripts in a Web Worker (worker-client.js); without it
+ *                            // they run on the calling thread and load() returns at once
  * }} options
  * @returns {{ simulator: any, player: Player, destroy: () => void, load: Function,
- *             script: () => string, notify: Function }}
+ *             script: () => string, notify: Function, stop: () => void,
+ *             ready: Promise<object | null> }}
  */
 export function mount(root, options) {
   const { Simulator } = options;
@@ -93,6 +106,14 @@ export function mount(root, options) {
   let drawQueued = 0;
   let marksQueued = 0;
   let destroyed = false;
+  // Runs in a worker (when the page gave one): the run on its way, if any, whose calls
+  // this thread replays a slice at a time (slices follow each other through `ticker`).
+  const runs = options.worker ? new RunClient(options.worker) : null;
+  let pending = null;
+  const ticker = runs ? new MessageChannel() : null;
+  if (ticker) ticker.port1.onmessage = () => slice();
+  /** Resolves to the first run's report once it has ended (null without a script). */
+  let ready = Promise.resolve(null);
 
   const player = new Player(() => show());
   const course = attachCourse(root, { player });
@@ -270,10 +291,159 @@ export function mount(root, options) {
   /**
    * Run `text`: on success the new steps replace the old ones and the player goes to
    * `step` (or plays on from `playFrom`); on parse errors they are shown and the steps on
-   * show stay as they were. Returns the run's report.
+   * show stay as they were. Returns the run's report (with a worker, a promise of it).
    */
-  function run(text, { step = 0, playFrom = null, autoplay = false, own = false } = {}) {
-    const report = sim.load_script(text);
+  function run(text, how = {}) {
+    if (runs) return runInWorker(text, how);
+    return finish(text, sim.load_script(text), how);
+  }
+
+  /**
+   * Run `text` in the worker: this thread replays the engine calls it makes, a slice of
+   * at most SLICE_MS at a time, so the steps show as they come and the page stays
+   * responsive; after about 200 ms a progress line and Stop appear. Resolves to the run's
+   * report when it ends, fails or is stopped; a failed or stopped run keeps its steps.
+   */
+  function runInWorker(text, how) {
+    stopRun();
+    const errors = sim.begin_replay(text);
+    if (errors.length) return Promise.resolve(finish(text, { ...NO_RUN, errors }, how));
+    return new Promise((resolve) => {
+      const run = { text, how, resolve, statements: 0, output: [], report: null, failure: null, queued: false, drawn: 0 };
+      pending = run;
+      root.dataset.running = 'true';
+      root.dataset.runner = 'worker';
+      run.timer = setTimeout(() => showProgress(run, true), 200);
+      transcript = run.output;
+      shownOutput = -1;
+      markers = [];
+      log?.reset(0);
+      const name = text === loadedText ? lessonName : null;
+      course.load(text, Simulator, name, NO_RUN.study);
+      player.load(0, 0);
+      runs.run(text, {
+        study(study) {
+          course.load(text, Simulator, name, study);
+          show();
+        },
+        calls(bytes, output, statements) {
+          sim.queue_calls(bytes);
+          for (const entry of output) run.output.push(entry);
+          run.statements = statements;
+          queueSlice(run);
+        },
+        done(report) {
+          if (report.study) course.load(text, Simulator, name, report.study);
+          run.report = report;
+          queueSlice(run);
+        },
+        failed(message, { unavailable }) {
+          if (unavailable && pending === run && sim.step_count() === 0) {
+            // No worker here (a policy refused its file): run on this thread instead.
+            root.dataset.runner = 'page';
+            endRun(run, finish(text, sim.load_script(text), how));
+            return;
+          }
+          run.failure = message;
+          queueSlice(run);
+        },
+      });
+    });
+  }
+
+  function queueSlice(run) {
+    if (pending !== run || run.queued) return;
+    run.queued = true;
+    ticker.port2.postMessage(0);
+  }
+
+  /** Replay the calls that came, for at most SLICE_MS; end the run once all are in. */
+  function slice() {
+    const run = pending;
+    if (!run) return;
+    run.queued = false;
+    const before = sim.step_count();
+    const start = performance.now();
+    let more = false;
+    try {
+      do more = sim.replay(REPLAY_STEPS); while (more && performance.now() - start < SLICE_MS);
+    } catch (error) {
+      runs.stop();
+      endRun(run, finish(run.text, partialReport(run, `its steps could not be replayed (${error.message ?? error})`), run.how, true));
+      return;
+    }
+    const count = sim.step_count();
+    if (count > before) {
+      for (const m of sim.markers_between(before, count)) markers.push(m);
+      player.setCount(count);
+      showProgress(run, false);
+    }
+    if (sim.replay_full()) {
+      runs.stop();
+      const mb = Math.round(sim.history_bytes() / 2 ** 20);
+      endRun(run, finish(run.text, partialReport(run, `their pictures reached ${mb} MB, the most a page keeps; make the script do less`), run.how, true));
+    } else if (more) {
+      queueSlice(run);
+    } else if (run.report) {
+      endRun(run, finish(run.text, run.report, run.how, true));
+    } else if (run.failure) {
+      const why = `the run failed inside the simulator (${run.failure}); the steps before it are shown`;
+      endRun(run, finish(run.text, partialReport(run, why), run.how, true));
+    }
+  }
+
+  /** The report of a run that did not reach its end: what arrived, and why it stopped. */
+  function partialReport(run, why) {
+    const steps = sim.step_count();
+    const line = steps ? sim.step(steps).line ?? 1 : 1;
+    return {
+      ...NO_RUN,
+      steps,
+      statements: run.statements,
+      output: run.output,
+      stopped: { line, col: 1, message: `stopped after ${steps} steps: ${why}` },
+    };
+  }
+
+  function endRun(run, report) {
+    clearTimeout(run.timer);
+    if (pending === run) pending = null;
+    root.dataset.running = 'false';
+    setHidden('stop', true);
+    run.resolve(report);
+  }
+
+  /** Stop the run on its way, if any: the steps replayed so far stay viewable. */
+  function stopRun() {
+    const run = pending;
+    if (!run) return;
+    runs.stop();
+    endRun(run, finish(run.text, partialReport(run, 'you pressed Stop'), { step: player.cursor }, true));
+  }
+
+  function showProgress(run, due) {
+    if (pending !== run) return;
+    const now = performance.now();
+    if (!due && (root.dataset.slow !== 'true' || now - run.drawn < 100)) return;
+    run.drawn = now;
+    root.dataset.slow = 'true';
+    setHidden('stop', false);
+    show();
+    const steps = player.count;
+    say(`Running… ${steps} step${steps === 1 ? '' : 's'} so far (${run.statements} statement${run.statements === 1 ? '' : 's'}); Stop keeps them.`);
+  }
+
+  function setHidden(action, hidden) {
+    const b = button(action);
+    if (b) b.hidden = hidden;
+  }
+
+  /**
+   * Show a run's report: its errors, or its steps with the player at `step`. `streamed`:
+   * the run came from the worker, which sent its markers and study along the way.
+   */
+  function finish(text, report, { step = 0, playFrom = null, autoplay = false, own = false } = {}, streamed = false) {
+    delete root.dataset.slow;
     if (report.errors.length) {
       showErrors(report.errors);
       const first = report.errors[0];
@@ -287,10 +457,12 @@ export function mount(root, options) {
     root.dataset.edited = 'false';
     transcript = report.output;
     shownOutput = -1;
-    markers = sim.markers();
+    if (!streamed) {
+      markers = sim.markers();
+      course.load(text, Simulator, text === loadedText ? lessonName : null);
+    }
     if (marks) marks.setAttribute('aria-label', `Markers: ${describeMarks(markers)}`);
     log?.reset(report.steps);
-    course.load(text, Simulator, text === loadedText ? lessonName : null);
     fillSettings(settingsForm, sim.config());
     const statements = `${report.statements} statement${report.statements === 1 ? '' : 's'}`;
     let message = `Ran ${statements}: ${report.steps} step${report.steps === 1 ? '' : 's'}.`;
@@ -339,13 +511,16 @@ export function mount(root, options) {
       textarea.scrollTop = textarea.scrollHeight;
     }
     const oldCount = before === ranText ? player.count : 0;
+    const sayLast = (report) => {
+      if (!report.errors.length && report.last && !report.stopped) {
+        const value = report.last.value;
+        const shown = value === null || value === undefined ? '' : ` → ${value > 0xffff ? hex(value) : value}`;
+        say(`Line ${report.last.line}: ${report.last.text}${shown}`, report.last.last_error ? 'error' : 'ok');
+      }
+      return report;
+    };
     const report = run(text, { playFrom: oldCount + 1, own: true });
-    if (!report.errors.length && report.last) {
-      const value = report.last.value;
-      const shown = value === null || value === undefined ? '' : ` → ${value > 0xffff ? hex(value) : value}`;
-      say(`Line ${report.last.line}: ${report.last.text}${shown}`, report.last.last_error ? 'error' : 'ok');
-    }
-    return report;
+    return report instanceof Promise ? report.then(sayLast) : sayLast(report);
   }
 
   function freshVar() {
@@ -376,11 +551,15 @@ export function mount(root, options) {
       if (!/^(0[xX][0-9a-fA-F]+|\d+)$/.test(size)) throw new Error('Size: write a number of bytes, like 8 or 0x1000.');
       const name = freshVar();
       const type = kind === 'reserve' ? 'MEM_RESERVE' : 'MEM_COMMIT';
+      const done = (report) => {
+        if (report.errors.length || destroyed) return;
+        lastVar = name;
+        if (accessForm) accessForm.elements.address.value = name;
+        if (kind === 'reserve') form.address.value = name;
+      };
       const report = append(`${name} = VirtualAlloc(${address}, ${size}, ${type}, ${form.protect.value});`);
-      if (report.errors.length) return;
-      lastVar = name;
-      if (accessForm) accessForm.elements.address.value = name;
-      if (kind === 'reserve') form.address.value = name;
+      if (report instanceof Promise) report.then(done);
+      else done(report);
     } catch (error) {
       formError(error);
     }
@@ -476,6 +655,7 @@ export function mount(root, options) {
     access,
     'page-out': pageOut,
     run: runEditor,
+    stop: stopRun,
     reset,
     share: () => share(false),
     embed: () => share(true),
@@ -590,12 +770,19 @@ export function mount(root, options) {
       say(`Settings: ${error.message}`, 'error');
     }
     const report = load(text, { step: Math.max(0, Math.trunc(Number(options.step)) || 0), lesson: options.lesson ?? null });
-    if (report.errors.length) show();
-    else if (options.autoplay) player.run();
+    const first = (r) => {
+      if (destroyed) return r;
+      if (r.errors.length) show();
+      else if (options.autoplay) player.run();
+      root.dataset.ready = 'true';
+      return r;
+    };
+    ready = report instanceof Promise ? report.then(first) : Promise.resolve(first(report));
   } else {
     show();
+    root.dataset.ready = 'true';
   }
-  root.dataset.ready = 'true';
+  setHidden('stop', true);
 
   return {
     simulator: sim,
@@ -606,8 +793,16 @@ export function mount(root, options) {
     script: scriptText,
     /** Show a message in the status line (`kind` is 'ok' or 'error'). */
     notify: say,
+    /** Stop the run on its way (the steps replayed so far stay). */
+    stop: stopRun,
+    /** The first run's report, once it has ended. */
+    get ready() { return ready; },
     destroy() {
       destroyed = true;
+      if (pending) clearTimeout(pending.timer);
+      pending = null;
+      runs?.destroy();
+      ticker?.port1.close();
       player.pause();
       cancelAnimationFrame(drawQueued);
       cancelAnimationFrame(marksQueued);

@@ -222,10 +222,19 @@ impl Replay {
         let op = *OPS
             .get(byte as usize)
             .ok_or(JournalError::UnknownOp(byte))?;
+        // Every call but Foresee takes at most five integers: they go to `a`, Foresee's
+        // pairs to `pairs`.
         let n = get(&self.bytes, &mut at)?;
-        let mut args = Vec::with_capacity(n.min(64) as usize);
-        for _ in 0..n {
-            args.push(get(&self.bytes, &mut at)?);
+        let mut a = [0u64; 5];
+        let mut pairs = Vec::new();
+        for k in 0..n {
+            let v = get(&self.bytes, &mut at)?;
+            if let Some(slot) = a.get_mut(k as usize) {
+                *slot = v;
+            }
+            if op == Op::Foresee {
+                pairs.push(v);
+            }
         }
         let len = get(&self.bytes, &mut at)?;
         let end = usize::try_from(len)
@@ -233,42 +242,39 @@ impl Replay {
             .and_then(|l| at.checked_add(l))
             .filter(|&e| e <= self.bytes.len())
             .ok_or(JournalError::CutShort)?;
-        let data = self.bytes[at..end].to_vec();
+        let data = &self.bytes[at..end];
         self.at = end;
-        let arg = |i: usize| {
-            args.get(i)
-                .copied()
-                .ok_or(JournalError::MissingArgument(op))
-        };
-        let text = || String::from_utf8(data.clone()).map_err(|_| JournalError::NotText);
+        if n < arity(op) {
+            return Err(JournalError::MissingArgument(op));
+        }
+        let text = std::str::from_utf8(data).map_err(|_| JournalError::NotText);
+        // Results and exceptions are the machine's to record; a replay only makes the calls.
         match op {
-            Op::SetLine => m.set_line(arg(0)?.checked_sub(1).map(|l| l as u32)),
-            Op::SetLastError => m.set_last_error(arg(0)? as u32),
-            Op::Output => m.output(&text()?),
+            Op::SetLine => m.set_line(a[0].checked_sub(1).map(|l| l as u32)),
+            Op::SetLastError => m.set_last_error(a[0] as u32),
+            Op::Output => m.output(text?),
             Op::Read => {
-                let mut buf = vec![0; arg(1)?.min(1 << 24) as usize];
-                // The exception, if any, is the machine's to record; the replay only
-                // makes the same call.
-                let _ = m.read(arg(0)?, &mut buf);
+                let mut buf = vec![0; a[1].min(1 << 24) as usize];
+                let _ = m.read(a[0], &mut buf);
                 remember(&mut self.last, &buf);
             }
             Op::ReadCString => {
-                let _ = m.read_c_string(arg(0)?, arg(1)? as usize);
+                let _ = m.read_c_string(a[0], a[1] as usize);
             }
             Op::Write | Op::WriteFill | Op::WriteSame => {
                 let bytes = match op {
-                    Op::Write => data,
-                    Op::WriteFill => vec![arg(2)? as u8; arg(1)?.min(1 << 24) as usize],
+                    Op::Write => data.to_vec(),
+                    Op::WriteFill => vec![a[2] as u8; a[1].min(1 << 24) as usize],
                     _ => self.last.clone(),
                 };
-                let _ = m.write(arg(0)?, &bytes);
+                let _ = m.write(a[0], &bytes);
                 remember(&mut self.last, &bytes);
             }
             Op::Execute => {
-                let _ = m.execute(arg(0)?);
+                let _ = m.execute(a[0]);
             }
             Op::PageOut => {
-                m.page_out(arg(0)?, arg(1)?);
+                m.page_out(a[0], a[1]);
             }
             Op::EmptyWorkingSet => {
                 m.empty_working_set();
@@ -277,50 +283,48 @@ impl Replay {
                 m.write_modified_pages();
             }
             Op::VirtualAlloc => {
-                m.virtual_alloc(arg(0)?, arg(1)?, arg(2)? as u32, arg(3)? as u32);
+                m.virtual_alloc(a[0], a[1], a[2] as u32, a[3] as u32);
             }
             Op::VirtualFree => {
-                m.virtual_free(arg(0)?, arg(1)?, arg(2)? as u32);
+                m.virtual_free(a[0], a[1], a[2] as u32);
             }
             Op::VirtualProtect => {
-                m.virtual_protect(arg(0)?, arg(1)?, arg(2)? as u32, arg(3)? != 0);
+                m.virtual_protect(a[0], a[1], a[2] as u32, a[3] != 0);
             }
             Op::VirtualQuery => {
-                m.virtual_query(arg(0)?, arg(1)?);
+                m.virtual_query(a[0], a[1]);
             }
             Op::CreateProcess => {
-                m.create_process(&text()?);
+                m.create_process(text?);
             }
             Op::Wait => m.wait(),
             Op::SwitchTo => {
-                m.switch_to(arg(0)? as usize);
+                m.switch_to(a[0] as usize);
             }
             Op::ExitProcess => {
-                m.exit_process(arg(0)? as u32);
+                m.exit_process(a[0] as u32);
             }
             Op::CreateFileMapping => {
-                let name = if arg(4)? != 0 { Some(text()?) } else { None };
-                let (file, protect) = (arg(0)?, arg(1)? as u32);
-                let (high, low) = (arg(2)? as u32, arg(3)? as u32);
-                m.create_file_mapping(file, protect, high, low, name.as_deref());
+                let name = if a[4] != 0 { Some(text?) } else { None };
+                m.create_file_mapping(a[0], a[1] as u32, a[2] as u32, a[3] as u32, name);
             }
             Op::OpenFileMapping => {
-                m.open_file_mapping(arg(0)? as u32, &text()?);
+                m.open_file_mapping(a[0] as u32, text?);
             }
             Op::MapViewOfFile => {
-                m.map_view_of_file(arg(0)?, arg(1)? as u32, arg(2)?, arg(3)?, arg(4)?);
+                m.map_view_of_file(a[0], a[1] as u32, a[2], a[3], a[4]);
             }
             Op::UnmapViewOfFile => {
-                m.unmap_view_of_file(arg(0)?);
+                m.unmap_view_of_file(a[0]);
             }
             Op::CloseHandle => {
-                m.close_handle(arg(0)?);
+                m.close_handle(a[0]);
             }
             Op::FlushViewOfFile => {
-                m.flush_view_of_file(arg(0)?, arg(1)?);
+                m.flush_view_of_file(a[0], a[1]);
             }
             Op::Foresee => {
-                let references: Vec<(ProcessId, Vpn)> = args
+                let references: Vec<(ProcessId, Vpn)> = pairs
                     .chunks_exact(2)
                     .map(|c| (ProcessId(c[0] as u32), Vpn(c[1])))
                     .collect();
@@ -328,6 +332,32 @@ impl Replay {
             }
         }
         Ok(())
+    }
+}
+
+/// How many integers `op` takes (at least: [`Op::Foresee`] takes any number of pairs).
+fn arity(op: Op) -> u64 {
+    match op {
+        Op::EmptyWorkingSet
+        | Op::WriteModifiedPages
+        | Op::Wait
+        | Op::Output
+        | Op::CreateProcess
+        | Op::Foresee => 0,
+        Op::SetLine
+        | Op::SetLastError
+        | Op::Write
+        | Op::WriteSame
+        | Op::Execute
+        | Op::SwitchTo
+        | Op::ExitProcess
+        | Op::OpenFileMapping
+        | Op::UnmapViewOfFile
+        | Op::CloseHandle => 1,
+        Op::Read | Op::ReadCString | Op::PageOut | Op::VirtualQuery | Op::FlushViewOfFile => 2,
+        Op::WriteFill | Op::VirtualFree => 3,
+        Op::VirtualAlloc | Op::VirtualProtect => 4,
+        Op::CreateFileMapping | Op::MapViewOfFile => 5,
     }
 }
 

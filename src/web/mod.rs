@@ -13,6 +13,7 @@ mod crossing;
 mod paint;
 mod processes;
 mod session;
+mod worker;
 
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -174,6 +175,8 @@ pub struct Simulator {
     machine: Machine,
     /// The canvas's zoom and pan (see `canvas.rs`).
     view: canvas::CanvasView,
+    /// Calls of a run in the worker, waiting to be replayed (see `worker.rs`).
+    replay: crate::sim::journal::Replay,
 }
 
 impl Default for Simulator {
@@ -190,6 +193,7 @@ impl Simulator {
         Simulator {
             machine: Machine::new(Default::default()),
             view: Default::default(),
+            replay: Default::default(),
         }
     }
 
@@ -319,6 +323,7 @@ impl Simulator {
         match session::run_script(text) {
             Ok(run) => {
                 self.machine = run.machine;
+                self.replay = Default::default();
                 // A new machine: the strip zooms to its allocations again.
                 self.view = Default::default();
                 to_js(&run.report)
@@ -385,20 +390,7 @@ impl Simulator {
 
     /// The scrubber markers: `[{cursor, kind}]` for every fault, page-out and exception step.
     pub fn markers(&self) -> Result<JsValue, JsError> {
-        let list: Vec<Marker> = self
-            .machine
-            .history()
-            .steps()
-            .iter()
-            .enumerate()
-            .filter_map(|(i, s)| {
-                s.marker().map(|kind| Marker {
-                    cursor: i + 1,
-                    kind,
-                })
-            })
-            .collect();
-        to_js(&list)
+        self.markers_between(0, self.machine.history().len())
     }
 
     /// The counters at position `cursor`: `{counters: {demand_zero, transition, hard,

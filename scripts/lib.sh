@@ -117,10 +117,10 @@ build_wasm() {
         wasm-opt -Oz --converge --low-memory-unused --zero-filled-memory --strip-debug \
             --strip-producers "$out/pagelab_bg.wasm" -o "$out/pagelab_bg.wasm" || return 1
         # The generated glue shrinks to about half gzipped when minified; exports keep
-        # their names, so the page and embedders import it as before.
+        # their names, so the page and embedders import it as before. Its inline JS
+        # snippet goes inside it (one file: the page and its worker both import it).
         step "terser www/pkg/pagelab.js"
-        terser "$out/pagelab.js" --module --compress --mangle -o "$out/pagelab.min.js" || return 1
-        mv "$out/pagelab.min.js" "$out/pagelab.js" || return 1
+        bundle_js "$out/pagelab.js" "$out/pagelab.js" || return 1
         echo "$stamp" >"$out/.stamp"
     fi
     step "$(size_line "$out/pagelab_bg.wasm"); $(size_line "$out/pagelab.js")"
@@ -133,10 +133,12 @@ build_wasm() {
     # each holding a copy: a reader downloads it once.
     bundle_js www/app.js "$out/app.js" www/pkg/pagelab.js || return 1
     step "single-file index page: $(size_line "$out/app.js")"
-    # The worker both run their scripts in (a file of its own: a strict CSP refuses
-    # blob: workers), next to page-lab.js and app.js.
-    bundle_js www/run-worker.js "$out/run-worker.js" www/pkg/pagelab.js || return 1
-    step "single-file run worker: $(size_line "$out/run-worker.js")"
+    # The worker runs scripts in (a file of its own: a strict CSP refuses blob: workers):
+    # whole for <page-lab> (run-worker.js, copied beside page-lab.js), and for the index
+    # page importing the glue that app.js imports too (app-worker.js).
+    bundle_js www/run-worker.js "$out/run-worker.js" || return 1
+    bundle_js www/run-worker.js "$out/app-worker.js" www/pkg/pagelab.js || return 1
+    step "run workers: $(size_line "$out/run-worker.js"); $(size_line "$out/app-worker.js")"
 }
 
 # The Compare view's module (www/pkg/compare.js and compare_bg.wasm): the crate with the

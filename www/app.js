@@ -109,7 +109,8 @@ try {
   showSummary(scenario.lesson);
   // The handle stays on its root element, for tools and tests: root.pagelab.simulator.
   // Scripts run in a worker (run-worker.js), so none can freeze the page.
-  const worker = { module, url: new URL('./pkg/run-worker.js', import.meta.url) };
+  // (app-worker.js: the build's copy of run-worker.js that shares this page's glue.)
+  const worker = { module, url: new URL('./pkg/app-worker.js', import.meta.url) };
   const widget = mount(root, { Simulator, script: scenario.script, step, title: scenario.title, lesson: scenario.lesson?.name, embed: state.embed, worker });
   root.pagelab = widget;
   if (notices.length) widget.ready.then(() => widget.notify(notices.join(' '), 'error'));

@@ -16,7 +16,7 @@ import { attachCanvas } from './canvas-input.js';
 import { attachSwitcher } from './switcher.js';
 import { attachCourse } from './course.js';
 import { loadGlossary, indexGlossary, linkTerms, toggleDefinition, fillGlossary } from './glossary.js';
-import { RunClient } from './worker-client.js';
+import { runClient } from './worker-client.js';
 
 const hex = (n) => `0x${n.toString(16)}`;
 /** What a run that did not happen reports (parse errors, or nothing yet). */
@@ -108,7 +108,7 @@ export function mount(root, options) {
   let destroyed = false;
   // Runs in a worker (when the page gave one): the run on its way, if any, whose calls
   // this thread replays a slice at a time (slices follow each other through `ticker`).
-  const runs = options.worker ? new RunClient(options.worker) : null;
+  const runs = options.worker ? runClient(options.worker) : null;
   let pending = null;
   const ticker = runs ? new MessageChannel() : null;
   if (ticker) ticker.port1.onmessage = () => slice();
@@ -306,8 +306,8 @@ export function mount(root, options) {
    */
   function runInWorker(text, how) {
     stopRun();
-    const errors = sim.begin_replay(text);
-    if (errors.length) return Promise.resolve(finish(text, { ...NO_RUN, errors }, how));
+    // A script that does not parse runs nowhere: load_script reports its errors at once.
+    if (!sim.begin_replay(text)) return Promise.resolve(finish(text, sim.load_script(text), how));
     return new Promise((resolve) => {
       const run = { text, how, resolve, statements: 0, output: [], report: null, failure: null, queued: false, drawn: 0 };
       pending = run;
@@ -318,6 +318,7 @@ export function mount(root, options) {
       shownOutput = -1;
       markers = [];
       log?.reset(0);
+      fillSettings(settingsForm, sim.config());
       const name = text === loadedText ? lessonName : null;
       course.load(text, Simulator, name, NO_RUN.study);
       player.load(0, 0);
@@ -341,7 +342,7 @@ export function mount(root, options) {
           if (unavailable && pending === run && sim.step_count() === 0) {
             // No worker here (a policy refused its file): run on this thread instead.
             root.dataset.runner = 'page';
-            endRun(run, finish(text, sim.load_script(text), how));
+            endRun(run, sim.load_script(text), how, false);
             return;
           }
           run.failure = message;
@@ -364,61 +365,52 @@ export function mount(root, options) {
     run.queued = false;
     const before = sim.step_count();
     const start = performance.now();
-    let more = false;
+    // 1: calls wait; 0: none; 2: the steps reached the most a page keeps.
+    let more = 0;
     try {
-      do more = sim.replay(REPLAY_STEPS); while (more && performance.now() - start < SLICE_MS);
+      do more = sim.replay(REPLAY_STEPS); while (more === 1 && performance.now() - start < SLICE_MS);
     } catch (error) {
-      runs.stop();
-      endRun(run, finish(run.text, partialReport(run, `its steps could not be replayed (${error.message ?? error})`), run.how, true));
+      cut(run, `its steps could not be replayed (${error.message ?? error})`);
       return;
     }
     const count = sim.step_count();
     if (count > before) {
-      for (const m of sim.markers_between(before, count)) markers.push(m);
+      for (const m of sim.markers(before, count)) markers.push(m);
       player.setCount(count);
       showProgress(run, false);
     }
-    if (sim.replay_full()) {
-      runs.stop();
-      const mb = Math.round(sim.history_bytes() / 2 ** 20);
-      endRun(run, finish(run.text, partialReport(run, `their pictures reached ${mb} MB, the most a page keeps; make the script do less`), run.how, true));
+    if (more === 2) {
+      cut(run, `their pictures reached ${Math.round(sim.history_bytes() / 2 ** 20)} MB, the most a page keeps; make the script do less`);
     } else if (more) {
       queueSlice(run);
     } else if (run.report) {
-      endRun(run, finish(run.text, run.report, run.how, true));
+      endRun(run, run.report);
     } else if (run.failure) {
-      const why = `the run failed inside the simulator (${run.failure}); the steps before it are shown`;
-      endRun(run, finish(run.text, partialReport(run, why), run.how, true));
+      cut(run, `the run failed inside the simulator (${run.failure}); the steps before it are shown`);
     }
   }
 
-  /** The report of a run that did not reach its end: what arrived, and why it stopped. */
-  function partialReport(run, why) {
-    const steps = sim.step_count();
-    const line = steps ? sim.step(steps).line ?? 1 : 1;
-    return {
-      ...NO_RUN,
-      steps,
-      statements: run.statements,
-      output: run.output,
-      stopped: { line, col: 1, message: `stopped after ${steps} steps: ${why}` },
-    };
-  }
-
-  function endRun(run, report) {
+  /** End `run` with `report` (see `finish`). */
+  function endRun(run, report, how = run.how, streamed = true) {
     clearTimeout(run.timer);
     if (pending === run) pending = null;
     root.dataset.running = 'false';
     setHidden('stop', true);
-    run.resolve(report);
+    run.resolve(finish(run.text, report, how, streamed));
+  }
+
+  /** End `run` before its end (the worker goes) with what arrived, and why. */
+  function cut(run, why, how) {
+    runs.stop();
+    const steps = sim.step_count();
+    const line = steps ? sim.step(steps).line ?? 1 : 1;
+    const stopped = { line, col: 1, message: `stopped after ${steps} steps: ${why}` };
+    endRun(run, { ...NO_RUN, steps, statements: run.statements, output: run.output, stopped }, how);
   }
 
   /** Stop the run on its way, if any: the steps replayed so far stay viewable. */
   function stopRun() {
-    const run = pending;
-    if (!run) return;
-    runs.stop();
-    endRun(run, finish(run.text, partialReport(run, 'you pressed Stop'), { step: player.cursor }, true));
+    if (pending) cut(pending, 'you pressed Stop', { step: player.cursor });
   }
 
   function showProgress(run, due) {

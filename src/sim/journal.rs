@@ -12,8 +12,6 @@
 //! Written bytes are sent once: a write of the bytes last read or written (a copy, a
 //! loop of the same literal) is [`Op::WriteSame`], a `memset`'s page is [`Op::WriteFill`].
 
-use std::fmt;
-
 use super::addr::{ProcessId, Vpn};
 use super::machine::Machine;
 
@@ -120,17 +118,6 @@ pub enum JournalError {
     MissingArgument(Op),
     /// A name or printed text that is not UTF-8.
     NotText,
-}
-
-impl fmt::Display for JournalError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            JournalError::CutShort => f.write_str("the run's calls end in the middle of one"),
-            JournalError::UnknownOp(b) => write!(f, "the run's calls hold an unknown call ({b})"),
-            JournalError::MissingArgument(op) => write!(f, "the call {op:?} lacks an argument"),
-            JournalError::NotText => f.write_str("a name in the run's calls is not text"),
-        }
-    }
 }
 
 /// The calls made so far, not yet taken.

@@ -388,9 +388,21 @@ impl Simulator {
         })
     }
 
-    /// The scrubber markers: `[{cursor, kind}]` for every fault, page-out and exception step.
-    pub fn markers(&self) -> Result<JsValue, JsError> {
-        self.markers_between(0, self.machine.history().len())
+    /// The scrubber markers: `[{cursor, kind}]` for every fault, page-out and exception
+    /// step, or only for those leading to positions `from + 1..=to` (a slice of a run
+    /// being replayed, see `worker.rs`).
+    pub fn markers(&self, from: Option<usize>, to: Option<usize>) -> Result<JsValue, JsError> {
+        let history = self.machine.history();
+        let list: Vec<Marker> = (from.unwrap_or(0)..to.unwrap_or(usize::MAX).min(history.len()))
+            .filter_map(|i| {
+                let kind = history.step(i)?.marker()?;
+                Some(Marker {
+                    cursor: i + 1,
+                    kind,
+                })
+            })
+            .collect();
+        to_js(&list)
     }
 
     /// The counters at position `cursor`: `{counters: {demand_zero, transition, hard,

@@ -9,8 +9,8 @@
 
 use wasm_bindgen::prelude::*;
 
-use super::session::{self, ErrorView, ScriptRun};
-use super::{js_error, to_js, Marker, Simulator};
+use super::session::{self, ScriptRun};
+use super::{js_error, to_js, Simulator};
 use crate::script;
 use crate::sim::{Machine, Recording};
 
@@ -40,15 +40,11 @@ pub struct WorkerRun {
 #[wasm_bindgen]
 impl WorkerRun {
     /// Parse `text` and build its machine; nothing runs until [`WorkerRun::advance`].
-    /// Throws with the first parse error (the page parses first, so it has shown them).
+    /// Throws when it does not parse (the page parses first and shows the errors).
     #[wasm_bindgen(constructor)]
     pub fn new(text: &str) -> Result<WorkerRun, JsError> {
-        let run = ScriptRun::start(text, true).map_err(|errors| {
-            let first = errors.first();
-            js_error(first.map_or(String::new(), |e| {
-                format!("line {}:{}: {}", e.line, e.col, e.message)
-            }))
-        })?;
+        let run = ScriptRun::start(text, true)
+            .map_err(|_| js_error("the script does not parse: nothing runs"))?;
         Ok(WorkerRun {
             run,
             output_sent: 0,
@@ -95,19 +91,17 @@ impl WorkerRun {
 impl Simulator {
     /// Parse `text` and, when it parses, start a fresh machine with its settings, on
     /// which the calls of its run in the worker are replayed ([`Simulator::queue_calls`],
-    /// [`Simulator::replay`]); the steps on show are replaced. Returns the parse errors
-    /// `[{line, col, message}]`: when there are some, nothing changes.
-    pub fn begin_replay(&mut self, text: &str) -> Result<JsValue, JsError> {
-        match session::parse(text) {
-            Ok(program) => {
-                let config = script::machine_config(&program);
-                self.machine = Machine::with_recording(config, Recording::Pictures);
-                self.replay = Default::default();
-                self.view = Default::default();
-                to_js(&[] as &[ErrorView])
-            }
-            Err(errors) => to_js(&errors),
-        }
+    /// [`Simulator::replay`]); the steps on show are replaced. False when it does not
+    /// parse: nothing changes (`load_script` then reports the errors).
+    pub fn begin_replay(&mut self, text: &str) -> bool {
+        let Ok(program) = session::parse(text) else {
+            return false;
+        };
+        let config = script::machine_config(&program);
+        self.machine = Machine::with_recording(config, Recording::Pictures);
+        self.replay = Default::default();
+        self.view = Default::default();
+        true
     }
 
     /// Queue the calls of [`WorkerRun::take_calls`].
@@ -116,43 +110,26 @@ impl Simulator {
     }
 
     /// Replay queued calls until at least `steps` more steps are recorded, none are
-    /// left, or the steps reach [`MAX_REPLAY_BYTES`]; true while calls wait. Each call
-    /// is small (a `memset` arrives one page at a time), so a caller that checks the
-    /// clock between two of these keeps its thread free.
-    pub fn replay(&mut self, steps: usize) -> Result<bool, JsError> {
+    /// left, or the steps reach [`MAX_REPLAY_BYTES`]. Returns 1 while calls wait, 0 when
+    /// none do, and 2 once the steps have reached that bound (the run should stop there).
+    /// Each call is small (a `memset` arrives one page at a time), so a caller that
+    /// checks the clock between two of these keeps its thread free.
+    pub fn replay(&mut self, steps: usize) -> Result<u8, JsError> {
         let until = self.machine.history().len().saturating_add(steps);
-        while self.replay.pending() && self.machine.history().len() < until && !self.replay_full() {
+        while self.replay.pending() && self.machine.history().len() < until {
+            if self.machine.history().bytes() >= MAX_REPLAY_BYTES {
+                return Ok(2);
+            }
             self.replay
                 .next(&mut self.machine)
-                .map_err(|e| js_error(e.to_string()))?;
+                .map_err(|_| js_error("a call from the worker is broken"))?;
         }
-        Ok(self.replay.pending() && !self.replay_full())
-    }
-
-    /// True once the replayed steps reach [`MAX_REPLAY_BYTES`]: the run should stop.
-    pub fn replay_full(&self) -> bool {
-        self.machine.history().bytes() >= MAX_REPLAY_BYTES
+        Ok(u8::from(self.replay.pending()))
     }
 
     /// An estimate of the bytes the recorded steps take here (steps, picture deltas and
     /// checkpoints; see `History::bytes`).
     pub fn history_bytes(&self) -> usize {
         self.machine.history().bytes()
-    }
-
-    /// The markers of the steps leading to positions `from + 1..=to` (a slice of a run
-    /// being replayed), in the shape of [`Simulator::markers`].
-    pub fn markers_between(&self, from: usize, to: usize) -> Result<JsValue, JsError> {
-        let history = self.machine.history();
-        let list: Vec<Marker> = (from..to.min(history.len()))
-            .filter_map(|i| {
-                let kind = history.step(i)?.marker()?;
-                Some(Marker {
-                    cursor: i + 1,
-                    kind,
-                })
-            })
-            .collect();
-        to_js(&list)
     }
 }

@@ -41,7 +41,8 @@ let strict;
 let browser;
 
 before(async () => {
-  const worker = await readFile(path.join(ROOT, 'www', 'pkg', 'run-worker.js'), 'utf8');
+  // The index page's worker (app-worker.js: run-worker.js sharing the page's glue).
+  const worker = await readFile(path.join(ROOT, 'www', 'pkg', 'app-worker.js'), 'utf8');
   // The real worker, except that for a script marked TRAP its fourth message of calls
   // throws a RuntimeError inside the run, as a trap (a panic, memory that cannot grow) would.
   const trapping = `${worker}
@@ -58,7 +59,7 @@ self.onmessage = (event) => {
   realHandler(event);
 };
 `;
-  server = await serve({ files: { '/www/pkg/run-worker.js': trapping } });
+  server = await serve({ files: { '/www/pkg/app-worker.js': trapping } });
   const post = `<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,">
 <title>post</title><script type="module" src="/www/pkg/page-lab.js"></script></head>
 <body><page-lab id="a"><script type="text/plain">${NORMAL}</script></page-lab>

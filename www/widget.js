@@ -420,9 +420,14 @@ export function mount(root, options) {
     run.drawn = now;
     root.dataset.slow = 'true';
     setHidden('stop', false);
-    show();
+    // Only what the new steps change: the picture, its words and the log stay as they are.
     const steps = player.count;
     say(`Running… ${steps} step${steps === 1 ? '' : 's'} so far (${run.statements} statement${run.statements === 1 ? '' : 's'}); Stop keeps them.`);
+    setText(position, `step ${player.cursor} of ${steps}`);
+    if (scrubber) scrubber.max = String(steps);
+    for (const action of ['step', 'end', 'play']) setDisabled(action, player.cursor >= steps && action !== 'play');
+    root.dataset.steps = String(steps);
+    queueMarks();
   }
 
   function setHidden(action, hidden) {
@@ -740,7 +745,9 @@ export function mount(root, options) {
     player.guarded(Number(scrubber.value));
     if (Number(scrubber.value) !== player.cursor) scrubber.value = String(player.cursor);
   };
-  const onResize = () => { queueDraw(); queueMarks(); };
+  // While a run streams in, its progress line and Stop button may move the layout: the
+  // picture, which stays as it is, is redrawn once the run ends.
+  const onResize = () => { if (!pending) queueDraw(); queueMarks(); };
   const resize = new ResizeObserver(onResize);
 
   root.addEventListener('click', onClick);

@@ -40,12 +40,14 @@ let server;
 let strict;
 let browser;
 
-before(async () => {
-  // The index page's worker (app-worker.js: run-worker.js sharing the page's glue).
-  const worker = await readFile(path.join(ROOT, 'www', 'pkg', 'app-worker.js'), 'utf8');
-  // The real worker, except that for a script marked TRAP its fourth message of calls
-  // throws a RuntimeError inside the run, as a trap (a panic, memory that cannot grow) would.
-  const trapping = `${worker}
+/**
+ * The real worker file `name` (app-worker.js for the index page, run-worker.js for
+ * <page-lab>), except that for a script marked TRAP its fourth message of calls throws a
+ * RuntimeError inside the run, as a trap (a panic, memory that cannot grow) would.
+ */
+async function trapping(name) {
+  const worker = await readFile(path.join(ROOT, 'www', 'pkg', name), 'utf8');
+  return `${worker}
 const realHandler = self.onmessage;
 self.onmessage = (event) => {
   if (event.data.type === 'run' && event.data.text.startsWith(${JSON.stringify(TRAP)})) {
@@ -59,12 +61,19 @@ self.onmessage = (event) => {
   realHandler(event);
 };
 `;
-  server = await serve({ files: { '/www/pkg/app-worker.js': trapping } });
+}
+
+before(async () => {
+  server = await serve({ files: { '/www/pkg/app-worker.js': await trapping('app-worker.js') } });
   const post = `<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,">
 <title>post</title><script type="module" src="/www/pkg/page-lab.js"></script></head>
 <body><page-lab id="a"><script type="text/plain">${NORMAL}</script></page-lab>
-<page-lab id="b"><script type="text/plain">${KILLER}</script></page-lab></body></html>`;
-  strict = await serve({ files: { '/post.html': post }, headers: { 'content-security-policy': CSP } });
+<page-lab id="b"><script type="text/plain">${KILLER}</script></page-lab>
+<page-lab id="c"><script type="text/plain">${TRAP}${RUNAWAY}</script></page-lab></body></html>`;
+  strict = await serve({
+    files: { '/post.html': post, '/www/pkg/run-worker.js': await trapping('run-worker.js') },
+    headers: { 'content-security-policy': CSP },
+  });
   browser = await launch();
 });
 
@@ -243,5 +252,23 @@ test('<page-lab> elements run in their own workers under the strict CSP; one at 
   // The first element still steps.
   await tab.evaluate(() => document.getElementById('a').pagelab.player.step());
   assert.equal(await tab.evaluate(() => document.getElementById('a').pagelab.player.cursor), 1);
+  assert.deepEqual(errors, []);
+});
+
+test('a <page-lab> whose worker traps says so, the others go on, and it runs its next script', async () => {
+  const { tab, errors } = await openPage(browser.context, `${strict.url}post.html`);
+  await settled(tab, ['a', 'b', 'c']);
+  const status = (id) => tab.evaluate((id) => document.getElementById(id).shadowRoot.querySelector('[data-role=status]').textContent, id);
+  assert.match(await status('c'), /failed inside the simulator \(unreachable\)/);
+  const kept = await tab.evaluate(() => document.getElementById('c').pagelab.player.count);
+  assert.ok(kept > 0, `the steps before the trap are kept (${kept})`);
+  await tab.evaluate(() => document.getElementById('a').pagelab.player.step());
+  assert.equal(await tab.evaluate(() => document.getElementById('a').pagelab.player.cursor), 1, 'another element still steps');
+  const next = await tab.evaluate(async (text) => {
+    const report = await document.getElementById('c').pagelab.load(text);
+    return { steps: report.steps, stopped: report.stopped };
+  }, NORMAL);
+  assert.ok(next.steps > 5 && next.stopped === null, `a new worker runs the next script (${next.steps} steps)`);
+  assert.match(await status('c'), /^Ran 3 statements/);
   assert.deepEqual(errors, []);
 });

@@ -24,10 +24,11 @@ const NO_RUN = Object.freeze({
   steps: 0, statements: 0, output: [], errors: [], stopped: null, last: null,
   study: { intro: '', notes: [], takeaway: null, statements: [], questions: [] },
 });
-/** Most milliseconds one slice of replay holds the page's thread (a long task is 50). */
-const SLICE_MS = 8;
+/** Milliseconds of replay in one slice of the page's thread; with the markers of the steps
+ * replayed, a slice stays well under a long task (50 ms) even on a busy machine. */
+const SLICE_MS = 4;
 /** Steps replayed between two looks at the clock. */
-const REPLAY_STEPS = 32;
+const REPLAY_STEPS = 16;
 /** A variable name or a number, as the forms accept for an address. */
 const ADDRESS = /^([A-Za-z_][A-Za-z0-9_]*|0[xX][0-9a-fA-F]+|\d+)$/;
 

@@ -8,7 +8,9 @@
 // and prints the wall time of each, the long tasks (over 50 ms) seen by a
 // PerformanceObserver during each (count and longest), animation frames drawn during each,
 // the steps recorded, and the page history's estimated bytes per step; then the ratios
-// page / baseline.
+// page / baseline. For the page it also prints the longest slice of replay (the task that
+// replays calls) and the longest paint of the canvas, to tell the run's own tasks from
+// the drawing of a big picture (which every step shown costs, run or not).
 
 import { serve, launch } from '../browser/harness.mjs';
 
@@ -47,8 +49,23 @@ const ratio = (x, base) => (base > 0 ? `${(x / base).toFixed(2)}×` : (x > 0 ? '
 
 /** In the page: watch long tasks and frames until `stop()`; returns what was seen. */
 function watch() {
-  window.__watch = { tasks: [], frames: 0, on: true };
+  window.__watch = { tasks: [], frames: 0, on: true, paint: 0, replayed: 0 };
   const w = window.__watch;
+  // Time the page's replay slices and paints (its own simulator, wrapped once).
+  const sim = document.querySelector('[data-pagelab]').pagelab.simulator;
+  const proto = Object.getPrototypeOf(sim);
+  if (!proto.__timed) {
+    proto.__timed = true;
+    const { paint, replay } = proto;
+    proto.paint = function (...a) {
+      const t0 = performance.now();
+      try { return paint.apply(this, a); } finally { window.__watch.paint = Math.max(window.__watch.paint, performance.now() - t0); }
+    };
+    proto.replay = function (...a) {
+      const t0 = performance.now();
+      try { return replay.apply(this, a); } finally { window.__watch.replayed += performance.now() - t0; }
+    };
+  }
   w.observer = new PerformanceObserver((list) => {
     for (const e of list.getEntries()) w.tasks.push(e.duration);
   });
@@ -69,7 +86,7 @@ async function seen(page) {
     const w = window.__watch;
     w.on = false;
     w.observer.disconnect();
-    return { tasks: w.tasks.length, longest: Math.max(0, ...w.tasks), frames: w.frames };
+    return { tasks: w.tasks.length, longest: Math.max(0, ...w.tasks), frames: w.frames, paint: w.paint, replayed: w.replayed };
   });
 }
 
@@ -115,6 +132,7 @@ try {
     console.log(`  wall time     baseline ${ms(r.base.time)}   page ${ms(r.page.time)}   ${ratio(r.page.time, r.base.time)}`);
     console.log(`  long tasks    baseline ${r.baseSeen.tasks} (longest ${ms(r.baseSeen.longest)})   page ${r.pageSeen.tasks} (longest ${ms(r.pageSeen.longest)})   longest ${ratio(r.pageSeen.longest, r.baseSeen.longest)}`);
     console.log(`  frames drawn  baseline ${r.baseSeen.frames}   page ${r.pageSeen.frames}`);
+    console.log(`  page: replaying took ${ms(r.pageSeen.replayed)} in all (slices of about 4 ms); longest paint of the canvas ${ms(r.pageSeen.paint)}`);
   }
 } finally {
   await browser.close();

@@ -2,9 +2,10 @@
 // "Runs in a worker"). It gets the compiled wasm module once and instantiates its own
 // copy; for each run it sends `calls`: the engine calls the run made (bytes, see
 // src/sim/journal.rs) with what the program printed, which the page replays on its own
-// machine, then `done` with the report and the course's study of the script (its notes
-// and questions). A script with questions has its study sent first, in `study`, so that
-// they hold the player before their steps show. A run that fails inside the wasm reports `failed`,
+// machine, then `done` with the report, and `study`: the course's study of the script (its
+// notes and questions), which runs it once more. A script with questions has its study
+// sent first, so that they hold the player before their steps show; any other has it
+// after `done`, so that the run ends without waiting for it. A run that fails inside the wasm reports `failed`,
 // and the page replaces this worker (a trapped instance cannot be trusted again).
 // Protocol in worker-client.js.
 
@@ -25,7 +26,8 @@ function run(id, text) {
       const calls = job.take_calls();
       postMessage({ type: 'calls', id, calls, output: job.take_output(), statements: job.statements() }, [calls.buffer]);
     }
-    postMessage({ type: 'done', id, report: { ...job.report(), study: asks ? null : Simulator.study(text) } });
+    postMessage({ type: 'done', id, report: job.report(), more: !asks });
+    if (!asks) postMessage({ type: 'study', id, study: Simulator.study(text) });
   } finally {
     job.free();
   }

@@ -335,7 +335,6 @@ export function mount(root, options) {
           queueSlice(run);
         },
         done(report) {
-          if (report.study) course.load(text, Simulator, name, report.study);
           run.report = report;
           queueSlice(run);
         },

@@ -5,10 +5,11 @@
 // that the page compiled, so the wasm is fetched and compiled once.
 //
 // Messages from the worker, each with the run's `id`:
-//   {type: 'study', study}                   a script with questions: its study (Simulator.study), first
 //   {type: 'calls', calls, output, statements} the engine calls made (bytes, to replay), new
 //                                            transcript entries, statements run so far
-//   {type: 'done', report}                   the run ended (report.study: its study, unless sent first)
+//   {type: 'done', report, more}             the run ended; `more`: its study follows
+//   {type: 'study', study}                   its study (Simulator.study): first for a script
+//                                            with questions, else after `done`
 //   {type: 'failed', message}                the wasm trapped; this worker is replaced
 // Stop terminates the worker: whatever arrived before stays.
 
@@ -29,7 +30,7 @@ export async function compileWasm(init, url) {
  * A run client for the worker at `url`, given the compiled `module`.
  * `run(text, handlers)`: handlers get `study(study)`, `calls(bytes, output, statements)`,
  * `done(report)` and `failed(message, {unavailable})`; exactly one of done and failed ends
- * the run, and nothing is called after `stop()`. `stop()` ends the run on its way (the
+ * the run (a study may still follow done), and nothing is called after `stop()`. `stop()` ends the run on its way (the
  * worker is terminated; a new one serves the next run); `destroy()` ends the worker.
  * @param {{ module: WebAssembly.Module, url: URL | string }} options
  */
@@ -38,6 +39,8 @@ export function runClient({ module, url }) {
   let id = 0;
   let handlers = null;
   let started = false;
+  /** The run on its way has sent `done` (its study may follow). */
+  let done = false;
 
   const kill = () => {
     worker?.terminate();
@@ -56,10 +59,13 @@ export function runClient({ module, url }) {
     else if (handlers && data.id === id) {
       const h = handlers;
       try {
+        // The run's handlers stay until its last message: `done`, or the study after it.
+        const last = data.type === 'done' ? !data.more : data.type === 'study' && done;
+        if (last) handlers = null;
         if (data.type === 'study') h.study(data.study);
         else if (data.type === 'calls') h.calls(data.calls, data.output, data.statements);
         else if (data.type === 'done') {
-          handlers = null;
+          done = true;
           h.done(data.report);
         }
       } catch (error) {
@@ -100,6 +106,7 @@ export function runClient({ module, url }) {
     run(text, h) {
       stop();
       handlers = h;
+      done = false;
       id += 1;
       start()?.postMessage({ type: 'run', id, text });
     },

@@ -121,7 +121,7 @@ test('a runaway script leaves the page responsive, Stop keeps the steps so far v
     return seen;
   });
   assert.equal(during.running, 'true', 'still running when Stop is pressed');
-  assert.ok(during.frames - before >= 5, `animation frames go on during the run (${during.frames - before} in 0.5 s)`);
+  assert.ok(during.frames - before >= 3, `animation frames go on during the run (${during.frames - before} in 0.5 s)`);
   // The steps stream in while it runs.
   const streaming = during.steps;
   assert.ok(streaming > 0, `steps arrive while it runs (${streaming})`);

@@ -117,10 +117,10 @@ build_wasm() {
         wasm-opt -Oz --converge --low-memory-unused --zero-filled-memory --strip-debug \
             --strip-producers "$out/pagelab_bg.wasm" -o "$out/pagelab_bg.wasm" || return 1
         # The generated glue shrinks to about half gzipped when minified; exports keep
-        # their names, so the page and embedders import it as before.
+        # their names, so the page and embedders import it as before. Its inline JS
+        # snippet goes inside it (one file: the page and its worker both import it).
         step "terser www/pkg/pagelab.js"
-        terser "$out/pagelab.js" --module --compress --mangle -o "$out/pagelab.min.js" || return 1
-        mv "$out/pagelab.min.js" "$out/pagelab.js" || return 1
+        bundle_js "$out/pagelab.js" "$out/pagelab.js" || return 1
         echo "$stamp" >"$out/.stamp"
     fi
     step "$(size_line "$out/pagelab_bg.wasm"); $(size_line "$out/pagelab.js")"
@@ -129,8 +129,16 @@ build_wasm() {
     # minified, since they count in the page's download budget.
     bundle_js www/page-lab.js "$out/page-lab.js" || return 1
     step "single-file <page-lab>: $(size_line "$out/page-lab.js")"
-    bundle_js www/app.js "$out/app.js" || return 1
+    # The index page and its run worker import the glue (www/pkg/pagelab.js) rather than
+    # each holding a copy: a reader downloads it once.
+    bundle_js www/app.js "$out/app.js" www/pkg/pagelab.js || return 1
     step "single-file index page: $(size_line "$out/app.js")"
+    # The worker runs scripts in (a file of its own: a strict CSP refuses blob: workers):
+    # whole for <page-lab> (run-worker.js, copied beside page-lab.js), and for the index
+    # page importing the glue that app.js imports too (app-worker.js).
+    bundle_js www/run-worker.js "$out/run-worker.js" || return 1
+    bundle_js www/run-worker.js "$out/app-worker.js" www/pkg/pagelab.js || return 1
+    step "run workers: $(size_line "$out/run-worker.js"); $(size_line "$out/app-worker.js")"
 }
 
 # The Compare view's module (www/pkg/compare.js and compare_bg.wasm): the crate with the
@@ -154,10 +162,11 @@ build_compare_wasm() {
     step "$(size_line "$out/compare_bg.wasm") (the Compare view's module)"
 }
 
-# One minified module from an entry and everything it imports: bundle_js ENTRY OUTPUT.
+# One minified module from an entry and everything it imports but the EXTERNAL modules
+# (comma-separated), which it imports: bundle_js ENTRY OUTPUT [EXTERNAL].
 bundle_js() {
-    local entry=$1 output=$2
-    node scripts/single-file.mjs "$entry" "$output" || return 1
+    local entry=$1 output=$2 external=${3:-}
+    node scripts/single-file.mjs "$entry" "$output" "$external" || return 1
     terser "$output" --module --compress --mangle -o "$output.min" || return 1
     mv "$output.min" "$output" || return 1
     node --check "$output" || return 1

@@ -4,8 +4,10 @@
 // are returned, its `import … from` lines become reads of those scopes, and every
 // `new URL('…', import.meta.url)` is re-pointed from the module's folder to the output's.
 //
-// Usage: node scripts/single-file.mjs [entry] [output]
-// (defaults: www/page-lab.js → www/pkg/page-lab.js). Exits non-zero on anything it does
+// Usage: node scripts/single-file.mjs [entry] [output] [external,…]
+// (defaults: www/page-lab.js → www/pkg/page-lab.js). `external`: modules (paths from the
+// repository's root) left out and imported by the output instead, so that two outputs
+// (the index page and its run worker) share one copy. Exits non-zero on anything it does
 // not understand, rather than writing a broken file.
 
 import { readFile, writeFile } from 'node:fs/promises';
@@ -42,9 +44,9 @@ function pattern(clause, file) {
  * Read every module reachable from `entry`, dependencies first.
  * @returns {Promise<{file: string, source: string}[]>}
  */
-async function collect(entry) {
+async function collect(entry, external) {
   const order = [];
-  const seen = new Set();
+  const seen = new Set(external);
   async function visit(file, chain) {
     if (chain.includes(file)) throw new Error(`import cycle: ${[...chain, file].join(' → ')}`);
     if (seen.has(file)) return;
@@ -68,7 +70,7 @@ async function collect(entry) {
 function rewrite({ file, source }, scopes, outDir, isEntry) {
   const exports = [];
   let body = source.replace(IMPORT, (_, clause, _q, spec) => {
-    const scope = scopes.get(path.resolve(path.dirname(file), spec));
+    const scope = scopes.get(path.resolve(path.dirname(file), spec)).name;
     const p = pattern(clause.trim(), file);
     return p.ns ? `const ${p.ns} = ${scope};` : `const ${p.names} = ${scope};`;
   });
@@ -102,24 +104,32 @@ function rewrite({ file, source }, scopes, outDir, isEntry) {
     return `// ---- ${name}\n${body}\n${list ? `export { ${list} };\n` : ''}`;
   }
   const returned = exports.map(([n, local]) => (n === local ? n : `${JSON.stringify(n)}: ${local}`)).join(', ');
-  return `// ---- ${name}\nconst ${scopes.get(file)} = (() => {\n${body}\nreturn Object.freeze({ ${returned} });\n})();\n`;
+  return `// ---- ${name}\nconst ${scopes.get(file).name} = (() => {\n${body}\nreturn Object.freeze({ ${returned} });\n})();\n`;
 }
 
 /** Build the single file; returns its text. */
-export async function singleFile(entry, output) {
-  const modules = await collect(entry);
-  const scopes = new Map(modules.map(({ file }, i) => [file, `__module${i}`]));
+export async function singleFile(entry, output, external = []) {
+  const modules = await collect(entry, external);
+  const scopes = new Map(modules.map(({ file }, i) => [file, { name: `__module${i}` }]));
   const outDir = path.dirname(output);
+  // An external module is imported whole, once, and read like an inlined one.
+  const imports = external.map((file, i) => {
+    scopes.set(file, { name: `__external${i}` });
+    let rel = path.relative(outDir, file).split(path.sep).join('/');
+    if (!rel.startsWith('.')) rel = `./${rel}`;
+    return `import * as __external${i} from ${JSON.stringify(rel)};\n`;
+  });
   const parts = modules.map((m, i) => rewrite(m, scopes, outDir, i === modules.length - 1));
   return `// PageLab's <page-lab> element in one file, made by scripts/single-file.mjs from\n` +
-    `// ${path.relative(ROOT, entry)}; keep pagelab_bg.wasm beside it.\n${parts.join('\n')}`;
+    `// ${path.relative(ROOT, entry)}; keep pagelab_bg.wasm beside it.\n${imports.join('')}${parts.join('\n')}`;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   const entry = path.resolve(ROOT, process.argv[2] ?? 'www/page-lab.js');
   const output = path.resolve(ROOT, process.argv[3] ?? 'www/pkg/page-lab.js');
+  const external = (process.argv[4] ?? '').split(',').filter(Boolean).map((f) => path.resolve(ROOT, f));
   try {
-    await writeFile(output, await singleFile(entry, output));
+    await writeFile(output, await singleFile(entry, output, external));
   } catch (error) {
     console.error(`single-file: ${error.message}`);
     process.exit(1);

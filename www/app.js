@@ -5,6 +5,7 @@
 
 import init, { Simulator } from './pkg/pagelab.js';
 import { mount } from './widget.js';
+import { compileWasm } from './worker-client.js';
 import { readLocation, decodeScript, parseStep, ShareError, shareLink } from './share.js';
 import { loadIndex, loadLesson, DEFAULT_SCRIPT } from './lessons.js';
 import { finishedLessons } from './course.js';
@@ -94,8 +95,8 @@ function showSummary(lesson) {
 }
 
 try {
-  const [, index] = await Promise.all([
-    init(),
+  const [module, index] = await Promise.all([
+    compileWasm(init, new URL('./pkg/pagelab_bg.wasm', import.meta.url)),
     loadIndex().catch((error) => {
       notices.push(`The lessons are not available (${error.message}).`);
       return [];
@@ -112,9 +113,12 @@ try {
   fillPicker(index, scenario.lesson);
   showSummary(scenario.lesson);
   // The handle stays on its root element, for tools and tests: root.pagelab.simulator.
-  const widget = mount(root, { Simulator, script: scenario.script, step, title: scenario.title, lesson: scenario.lesson?.name, embed: state.embed });
+  // Scripts run in a worker (run-worker.js), so none can freeze the page.
+  // (app-worker.js: the build's copy of run-worker.js that shares this page's glue.)
+  const worker = { module, url: new URL('./pkg/app-worker.js', import.meta.url) };
+  const widget = mount(root, { Simulator, script: scenario.script, step, title: scenario.title, lesson: scenario.lesson?.name, embed: state.embed, worker });
   root.pagelab = widget;
-  if (notices.length) widget.notify(notices.join(' '), 'error');
+  if (notices.length) widget.ready.then(() => widget.notify(notices.join(' '), 'error'));
   // The reader ran a script of their own: the picker stops naming the lesson.
   root.addEventListener('pagelab:scenario', () => {
     fillPicker(index, null);

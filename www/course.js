@@ -178,11 +178,12 @@ export function attachCourse(root, { player }) {
   root.addEventListener('click', onClick);
 
   return {
-    /** A new run of `text` (the lesson `name`, or null for the reader's own script). */
-    load(text, Simulator, name) {
+    /** A new run of `text` (the lesson `name`, or null for the reader's own script);
+     * `given` is its study when the run's worker made it already. */
+    load(text, Simulator, name, given = undefined) {
       lesson = name ?? null;
       try {
-        study = Simulator.study(text);
+        study = given ?? Simulator.study(text);
       } catch {
         study = { intro: '', notes: [], takeaway: null, statements: [], questions: [] };
       }

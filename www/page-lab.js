@@ -5,19 +5,22 @@
 //
 // The wasm module is fetched next to this file (relative to import.meta.url) and started
 // once per page; every element then gets its own Simulator handle and its own widget in a
-// shadow root. Nothing is global but the element's definition and the shared module
+// shadow root, and runs its scripts in a worker of its own (run-worker.js, next to this
+// file), so no script can freeze the post. Nothing is global but the element's definition and the shared module
 // promise; no listener sits outside the element; removing the element frees its handle.
 
 import init, { Simulator } from './pkg/pagelab.js';
 import { mount } from './widget.js';
+import { compileWasm } from './worker-client.js';
 import { readOptions, readInlineScript, fetchScript } from './element/options.js';
 import { buildView, report, styleSheet } from './element/view.js';
 
 let started = null;
 
-/** Start the wasm module once for the page; a failed start may be retried. */
+/** Start the wasm module once for the page; a failed start may be retried. Resolves to
+ * the compiled module, which each element's worker instantiates for itself. */
 function start() {
-  started ??= init({ module_or_path: new URL('./pkg/pagelab_bg.wasm', import.meta.url) })
+  started ??= compileWasm(init, new URL('./pkg/pagelab_bg.wasm', import.meta.url))
     .catch((error) => {
       started = null;
       throw error;
@@ -170,9 +173,18 @@ export class PageLabElement extends HTMLElement {
     const knobs = Object.entries(options.settings).map(([key, value]) => `${key}=${value}`);
     if (knobs.length) text = `${text}\n#pragma pagelab ${knobs.join(' ')}\n`;
 
+    let module;
+    try {
+      module = await start();
+    } catch (error) {
+      if (generation === this.#generation) this.#fail(`PageLab: ${error.message ?? error}`);
+      return;
+    }
+    if (generation !== this.#generation || !this.isConnected) return;
     try {
       this.#handle = mount(view.root, {
         Simulator,
+        worker: { module, url: new URL('./pkg/run-worker.js', import.meta.url) },
         script: text,
         step: resume ?? options.step,
         autoplay: resume === null && options.autoplay,
@@ -182,7 +194,10 @@ export class PageLabElement extends HTMLElement {
       this.#fail(`PageLab could not start: ${error.message ?? error}`);
       return;
     }
-    const { player } = this.#handle;
+    const handle = this.#handle;
+    await handle.ready;
+    if (generation !== this.#generation || this.#handle !== handle) return;
+    const { player } = handle;
     if (resume === null && options.step > player.count) {
       report(view, `step=${options.step} is past the last step of this script (${player.count}); showing step ${player.cursor}.`);
     }

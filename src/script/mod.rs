@@ -164,11 +164,17 @@ pub fn machine_config(program: &Program) -> Config {
 /// consults them: OPT knows the future because a script is deterministic.
 pub fn machine_for(program: &Program, mode: Recording) -> Machine {
     let mut machine = Machine::with_recording(machine_config(program), mode);
+    prepare(program, &mut machine);
+    machine
+}
+
+/// Make a fresh machine built with `program`'s settings ready to run it: under
+/// `policy=opt`, it foresees the script's page references (see [`machine_for`]).
+pub fn prepare(program: &Program, machine: &mut Machine) {
     if program.config.policy == Policy::Opt {
         let first = first_run(program);
         machine.foresee(first.references());
     }
-    machine
 }
 
 /// The page reference string of `program`'s first process: the page number of every

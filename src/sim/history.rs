@@ -41,6 +41,8 @@ pub struct History {
     delta_bytes: usize,
     /// Estimated bytes of the last checkpoint.
     checkpoint_bytes: usize,
+    /// Estimated bytes of everything recorded, kept as steps come (see [`History::bytes`]).
+    bytes: usize,
 }
 
 impl History {
@@ -55,6 +57,7 @@ impl History {
             checkpoints: vec![(0, initial)],
             delta_bytes: 0,
             checkpoint_bytes,
+            bytes: checkpoint_bytes,
         }
     }
 
@@ -79,12 +82,15 @@ impl History {
                 self.push_checkpoint(picture());
             }
         }
+        self.bytes += step_bytes(&step) + std::mem::size_of::<Step>();
         self.steps.push(step);
     }
 
     /// Keep `delta`; true when a checkpoint is due after it.
     fn push_delta(&mut self, delta: PictureDelta) -> bool {
-        self.delta_bytes += delta.heap_bytes() + std::mem::size_of::<PictureDelta>();
+        let delta_bytes = delta.heap_bytes() + std::mem::size_of::<PictureDelta>();
+        self.delta_bytes += delta_bytes;
+        self.bytes += delta_bytes;
         self.deltas.push(delta);
         let since = self.deltas.len() - self.checkpoints.last().map_or(0, |c| c.0);
         since >= CHECKPOINT_INTERVAL && 2 * self.delta_bytes >= self.checkpoint_bytes
@@ -93,6 +99,7 @@ impl History {
     /// Keep `picture`, the whole picture after the last delta, as a checkpoint.
     fn push_checkpoint(&mut self, picture: Picture) {
         self.checkpoint_bytes = picture_bytes(&picture);
+        self.bytes += self.checkpoint_bytes;
         self.delta_bytes = 0;
         self.checkpoints.push((self.deltas.len(), picture));
     }
@@ -154,6 +161,13 @@ impl History {
             delta.apply(&mut picture);
         }
         Some(picture)
+    }
+
+    /// An estimate of the heap bytes of everything recorded (as [`History::heap_bytes`]
+    /// counts them, without spare capacity), kept as steps come: O(1), so a long run can
+    /// watch it. Forgotten steps still count.
+    pub fn bytes(&self) -> usize {
+        self.bytes
     }
 
     /// Checkpoints kept (the picture before any step counts as one).
@@ -293,6 +307,11 @@ mod tests {
         assert!(
             h.heap_bytes() > total as usize * 6,
             "at least the narrations"
+        );
+        let (kept, counted) = (h.heap_bytes(), h.bytes());
+        assert!(
+            counted <= kept && counted * 2 > kept,
+            "the running estimate is close to the full count: {counted} of {kept}"
         );
     }
 

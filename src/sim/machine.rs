@@ -17,6 +17,7 @@ use super::config::Config;
 use super::error::ExceptionRecord;
 use super::event::Event;
 use super::history::{History, Recording};
+use super::journal::{Journal, Op};
 use super::paging::{self, Engine, Others};
 use super::picture::{Picture, ProcessPicture, ProcessState};
 use super::process::Process;
@@ -37,6 +38,8 @@ pub struct Machine {
     current: usize,
     /// Steps and their pictures.
     recorder: Recorder,
+    /// The calls made, when another machine is to make them again (see `journal.rs`).
+    journal: Option<Box<Journal>>,
 }
 
 impl Machine {
@@ -67,6 +70,7 @@ impl Machine {
             processes: vec![main],
             current: 0,
             recorder,
+            journal: None,
         }
     }
 
@@ -82,6 +86,7 @@ impl Machine {
 
     /// `SetLastError(code)`.
     pub fn set_last_error(&mut self, code: u32) {
+        self.note(Op::SetLastError, &[code.into()], &[]);
         self.process_mut().last_error = code;
     }
 
@@ -93,6 +98,24 @@ impl Machine {
     /// The commit limit in pages: frames plus page-file slots (reference §8.6).
     pub fn commit_limit(&self) -> u64 {
         self.system.commit_limit
+    }
+
+    /// Keep a journal of the calls made from now on, for another machine built with the
+    /// same settings to make them again ([`super::journal::Replay`]).
+    pub fn start_journal(&mut self) {
+        self.journal.get_or_insert_with(Default::default);
+    }
+
+    /// The journal's bytes of the calls made since the last take (empty without one).
+    pub fn take_journal(&mut self) -> Vec<u8> {
+        self.journal.as_mut().map(|j| j.take()).unwrap_or_default()
+    }
+
+    /// Note a call in the journal, if one is kept.
+    pub(crate) fn note(&mut self, op: Op, args: &[u64], bytes: &[u8]) {
+        if let Some(j) = &mut self.journal {
+            j.note(op, args, bytes);
+        }
     }
 
     /// Everything recorded so far.
@@ -108,6 +131,7 @@ impl Machine {
 
     /// The script line that the following steps belong to.
     pub fn set_line(&mut self, line: Option<u32>) {
+        self.note(Op::SetLine, &[line.map_or(0, |l| u64::from(l) + 1)], &[]);
         self.recorder.set_line(line);
     }
 
@@ -188,6 +212,13 @@ impl Machine {
     /// Let OPT consult `references`, a first run's [`Machine::references`]: each
     /// process's n-th reference in this run is taken to be its n-th there.
     pub fn foresee(&mut self, references: &[(ProcessId, Vpn)]) {
+        if self.journal.is_some() {
+            let args: Vec<u64> = references
+                .iter()
+                .flat_map(|(p, v)| [u64::from(p.0), v.0])
+                .collect();
+            self.note(Op::Foresee, &args, &[]);
+        }
         self.system.future = Future::known(references);
     }
 
@@ -277,6 +308,7 @@ impl Machine {
 
     /// Record text printed by the script as a step of its own.
     pub fn output(&mut self, text: &str) {
+        self.note(Op::Output, &[], text.as_bytes());
         if self.recording() {
             self.emit(Event::Output {
                 text: text.to_string(),
@@ -287,38 +319,50 @@ impl Machine {
 
     /// A data read of `buf.len()` bytes at `va` (may cross pages; stops at the first exception).
     pub fn read(&mut self, va: u64, buf: &mut [u8]) -> Result<(), ExceptionRecord> {
-        self.engine().read(va, buf)
+        let result = self.engine().read(va, buf);
+        if let Some(j) = &mut self.journal {
+            j.read(va, buf);
+        }
+        result
     }
 
     /// A C string read at `va`, as `printf("%s")` does: the bytes up to and including the
     /// first NUL, at most `max` bytes. Each page's read records the bytes really read.
     /// Returns the string without its NUL.
     pub fn read_c_string(&mut self, va: u64, max: usize) -> Result<Vec<u8>, ExceptionRecord> {
+        self.note(Op::ReadCString, &[va, max as u64], &[]);
         self.engine().read_c_string(va, max)
     }
 
     /// A data write of `data` at `va` (may cross pages; stops at the first exception).
     pub fn write(&mut self, va: u64, data: &[u8]) -> Result<(), ExceptionRecord> {
+        if let Some(j) = &mut self.journal {
+            j.write(va, data);
+        }
         self.engine().write(va, data)
     }
 
     /// An instruction fetch at `va`.
     pub fn execute(&mut self, va: u64) -> Result<(), ExceptionRecord> {
+        self.note(Op::Execute, &[va], &[]);
         self.engine().execute(va)
     }
 
     /// `PageOut(addr, size)`: trim those resident pages from the working set; returns how many.
     pub fn page_out(&mut self, va: u64, size: u64) -> usize {
+        self.note(Op::PageOut, &[va, size], &[]);
         self.engine().page_out(va, size)
     }
 
     /// `EmptyWorkingSet()`: trim every page; returns how many.
     pub fn empty_working_set(&mut self) -> usize {
+        self.note(Op::EmptyWorkingSet, &[], &[]);
         self.engine().empty_working_set()
     }
 
     /// `WriteModifiedPages()`: run the modified page writer; returns pages written.
     pub fn write_modified_pages(&mut self) -> usize {
+        self.note(Op::WriteModifiedPages, &[], &[]);
         self.engine().write_modified_pages()
     }
 

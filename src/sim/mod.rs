@@ -14,6 +14,7 @@ pub mod consts;
 pub mod error;
 pub mod event;
 pub mod history;
+pub mod journal;
 pub mod machine;
 pub mod paging;
 pub mod picture;

@@ -19,6 +19,7 @@ mod operations;
 mod paint;
 mod processes;
 mod session;
+mod worker;
 
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -123,6 +124,8 @@ pub struct Simulator {
     machine: Machine,
     /// The canvas's zoom and pan (see `canvas.rs`).
     view: canvas::CanvasView,
+    /// Calls of a run in the worker, waiting to be replayed (see `worker.rs`).
+    replay: crate::sim::journal::Replay,
 }
 
 impl Default for Simulator {
@@ -139,6 +142,7 @@ impl Simulator {
         Simulator {
             machine: Machine::new(Default::default()),
             view: Default::default(),
+            replay: Default::default(),
         }
     }
 
@@ -171,6 +175,7 @@ impl Simulator {
         match session::run_script(text) {
             Ok(run) => {
                 self.machine = run.machine;
+                self.replay = Default::default();
                 // A new machine: the strip zooms to its allocations again.
                 self.view = Default::default();
                 to_js(&run.report)
@@ -235,16 +240,15 @@ impl Simulator {
         ))
     }
 
-    /// The scrubber markers: `[{cursor, kind}]` for every fault, page-out and exception step.
-    pub fn markers(&self) -> Result<JsValue, JsError> {
-        let list: Vec<Marker> = self
-            .machine
-            .history()
-            .steps()
-            .iter()
-            .enumerate()
-            .filter_map(|(i, s)| {
-                s.marker().map(|kind| Marker {
+    /// The scrubber markers: `[{cursor, kind}]` for every fault, page-out and exception
+    /// step, or only for those leading to positions `from + 1..=to` (a slice of a run
+    /// being replayed, see `worker.rs`).
+    pub fn markers(&self, from: Option<usize>, to: Option<usize>) -> Result<JsValue, JsError> {
+        let history = self.machine.history();
+        let list: Vec<Marker> = (from.unwrap_or(0)..to.unwrap_or(usize::MAX).min(history.len()))
+            .filter_map(|i| {
+                let kind = history.step(i)?.marker()?;
+                Some(Marker {
                     cursor: i + 1,
                     kind,
                 })

@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 
-use crate::script::{self, Runner, ScriptError};
+use crate::script::{self, Program, Runner, ScriptError, StatementResult};
 use crate::sim::{ExceptionRecord, Machine, Recording};
 
 /// Longest script the page runs, in bytes (the same bound the URL state has).
@@ -91,8 +91,16 @@ pub struct Session {
     pub report: RunReport,
 }
 
-/// Parse and run `text`. `Err` holds the parse errors (nothing ran).
+/// Parse and run `text` to its end on this thread. `Err` holds the parse errors (nothing ran).
 pub fn run_script(text: &str) -> Result<Session, Vec<ErrorView>> {
+    let mut run = ScriptRun::start(text, false)?;
+    while !run.advance(usize::MAX) {}
+    Ok(run.finish())
+}
+
+/// Parse `text` as the page runs it (at most [`MAX_SCRIPT_BYTES`]). `Err` holds the
+/// errors, sorted by position.
+pub fn parse(text: &str) -> Result<Program, Vec<ErrorView>> {
     if text.len() > MAX_SCRIPT_BYTES {
         return Err(vec![ErrorView {
             line: 1,
@@ -104,13 +112,86 @@ pub fn run_script(text: &str) -> Result<Session, Vec<ErrorView>> {
             ),
         }]);
     }
-    let program = script::parse(text)
-        .map_err(|errors| errors.iter().map(ErrorView::from).collect::<Vec<_>>())?;
-    let mut machine = script::machine_for(&program, Recording::Pictures);
-    let mut runner = Runner::new(program);
-    let mut report = RunReport::default();
-    let mut transcript_bytes = 0usize;
-    while let Some(result) = runner.step(&mut machine) {
+    script::parse(text).map_err(|errors| errors.iter().map(ErrorView::from).collect())
+}
+
+/// A script being run a slice at a time, so that the caller (the page's worker) can hand
+/// out what it did so far before it goes on.
+pub struct ScriptRun {
+    machine: Machine,
+    runner: Runner,
+    report: RunReport,
+    transcript_bytes: usize,
+    ended: bool,
+}
+
+impl ScriptRun {
+    /// Parse `text` and build the machine its `#pragma pagelab` asks for; nothing runs
+    /// yet. `for_replay`: the machine records steps without pictures and keeps a journal
+    /// of its calls, which another machine replays to record the pictures
+    /// (`crate::sim::journal`); otherwise it records the pictures itself. `Err` holds the
+    /// parse errors.
+    pub fn start(text: &str, for_replay: bool) -> Result<ScriptRun, Vec<ErrorView>> {
+        let program = parse(text)?;
+        let mode = if for_replay {
+            Recording::Steps
+        } else {
+            Recording::Pictures
+        };
+        let mut machine = Machine::with_recording(script::machine_config(&program), mode);
+        if for_replay {
+            machine.start_journal();
+        }
+        script::prepare(&program, &mut machine);
+        Ok(ScriptRun {
+            machine,
+            runner: Runner::new(program),
+            report: RunReport::default(),
+            transcript_bytes: 0,
+            ended: false,
+        })
+    }
+
+    /// Run statements until at least `steps` more steps are recorded or the run ends
+    /// (its end, or a limit); true once it has ended.
+    pub fn advance(&mut self, steps: usize) -> bool {
+        let until = self.machine.history().len().saturating_add(steps);
+        while !self.ended && self.machine.history().len() < until {
+            match self.runner.step(&mut self.machine) {
+                Some(result) => self.record(&result),
+                None => self.ended = true,
+            }
+        }
+        if self.ended {
+            if let Some(e) = self.runner.stopped() {
+                self.report.stopped = Some(ErrorView::from(e));
+            }
+        }
+        self.report.steps = self.machine.history().len();
+        self.ended
+    }
+
+    /// The machine, with the steps recorded so far.
+    pub fn machine_mut(&mut self) -> &mut Machine {
+        &mut self.machine
+    }
+
+    /// What the run has done so far.
+    pub fn report(&self) -> &RunReport {
+        &self.report
+    }
+
+    /// The machine and the report.
+    pub fn finish(self) -> Session {
+        Session {
+            machine: self.machine,
+            report: self.report,
+        }
+    }
+
+    /// Take in what one statement did: its transcript entries, and the step limit.
+    fn record(&mut self, result: &StatementResult) {
+        let report = &mut self.report;
         report.statements += 1;
         report.last = Some(LastStatement {
             line: result.line,
@@ -133,11 +214,11 @@ pub fn run_script(text: &str) -> Result<Session, Vec<ErrorView>> {
             ));
         }
         for (kind, text) in entries {
-            if transcript_bytes > MAX_TRANSCRIPT_BYTES {
+            if self.transcript_bytes > MAX_TRANSCRIPT_BYTES {
                 break;
             }
-            transcript_bytes += text.len();
-            let text = if transcript_bytes > MAX_TRANSCRIPT_BYTES {
+            self.transcript_bytes += text.len();
+            let text = if self.transcript_bytes > MAX_TRANSCRIPT_BYTES {
                 format!("{text}\n… (output cut here: more than 64 KB)\n")
             } else {
                 text
@@ -149,7 +230,7 @@ pub fn run_script(text: &str) -> Result<Session, Vec<ErrorView>> {
                 text,
             });
         }
-        if machine.history().len() >= MAX_STEPS {
+        if self.machine.history().len() >= MAX_STEPS {
             report.stopped = Some(ErrorView {
                 line: result.line,
                 col: result.col,
@@ -157,14 +238,9 @@ pub fn run_script(text: &str) -> Result<Session, Vec<ErrorView>> {
                     "stopped after {MAX_STEPS} steps: the script does too much to step through; make its loops shorter"
                 ),
             });
-            break;
+            self.ended = true;
         }
     }
-    if let Some(e) = runner.stopped() {
-        report.stopped = Some(ErrorView::from(e));
-    }
-    report.steps = machine.history().len();
-    Ok(Session { machine, report })
 }
 
 /// One line for an exception that aborted the statement on `line` (as `pagelab run`

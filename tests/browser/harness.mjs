@@ -118,14 +118,14 @@ export async function open(context, url, { ready = true } = {}) {
 }
 
 /**
- * Wait until the widget has stopped playing and the canvas shows the current step with its
- * animation finished.
+ * Wait until the widget's run (in its worker) has ended, it has stopped playing, and the
+ * canvas shows the current step with its animation finished.
  */
 export async function settle(page) {
   await page.waitForFunction(() => {
     const root = document.querySelector('[data-pagelab]');
     return root.dataset.playing === 'false' && root.dataset.painted === root.dataset.cursor
-      && root.dataset.moving !== 'true';
+      && root.dataset.moving !== 'true' && root.dataset.running !== 'true';
   }, null, { timeout: 15000 });
   return Number(await page.getAttribute('[data-pagelab]', 'data-cursor'));
 }

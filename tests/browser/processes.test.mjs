@@ -25,7 +25,7 @@ async function twoProcesses(page) {
   return page.evaluate(async () => {
     const text = await (await fetch('/tests/scripts/processes_round_robin.c')).text();
     const widget = document.querySelector('[data-pagelab]').pagelab;
-    const report = widget.load(text, { title: 'Two processes' });
+    const report = await widget.load(text, { title: 'Two processes' });
     if (report.errors.length) throw new Error(report.errors[0].message);
     const sim = widget.simulator;
     const switches = [];

@@ -58,6 +58,7 @@ button {
 }
 button:hover:not(:disabled) { border-color: var(--pl-accent); }
 button:disabled { opacity: 0.45; cursor: default; }
+button[hidden] { display: none; }
 button:focus-visible { outline: 3px solid var(--pl-accent); outline-offset: 1px; }
 output {
   margin-left: auto;
@@ -147,6 +148,7 @@ export function buildView({ height }) {
     button('back', '◀ Back', 'Back (←)'),
     button('play', '▶ Play', 'Play / pause (space)'),
     button('step', 'Step ▶', 'Step (→)'),
+    button('stop', '■ Stop', 'Stop the run: the steps recorded so far stay'),
     make('output', { 'data-role': 'position', 'aria-live': 'off', text: 'loading…' }));
   const narration = make('p', { class: 'narration', 'data-role': 'narration', 'aria-live': 'polite' });
   const status = make('p', { class: 'status', 'data-role': 'status', role: 'status' });

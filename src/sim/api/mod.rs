@@ -52,6 +52,7 @@ use serde::Serialize;
 use super::addr::{Vpn, MAX_USER_ADDRESS, PAGE_SHIFT};
 use super::error::Win32Error;
 use super::event::Event;
+use super::journal::Op;
 use super::machine::Machine;
 
 /// `MEMORY_BASIC_INFORMATION` as `VirtualQuery` fills it (reference §6).
@@ -186,7 +187,9 @@ impl Machine {
             // Success leaves GetLastError() unchanged, as on Windows.
             Ok((value, _)) => *value,
             Err(refusal) => {
-                self.set_last_error(refusal.error.code());
+                // The field, not set_last_error: that one is a call of its own, noted in
+                // the journal, and this one is part of the API call being noted.
+                self.process_mut().last_error = refusal.error.code();
                 0
             }
         };
@@ -214,6 +217,7 @@ impl Machine {
         protect: u32,
     ) -> u64 {
         let args = [address, size, allocation_type as u64, protect as u64];
+        self.note(Op::VirtualAlloc, &args, &[]);
         self.api_step("VirtualAlloc", &args, |m| {
             m.alloc(address, size, allocation_type, protect)
         })
@@ -223,6 +227,7 @@ impl Machine {
     /// `VirtualFree`: TRUE, or FALSE with the last error set (reference §4).
     pub fn virtual_free(&mut self, address: u64, size: u64, free_type: u32) -> bool {
         let args = [address, size, free_type as u64];
+        self.note(Op::VirtualFree, &args, &[]);
         self.api_step("VirtualFree", &args, |m| m.free(address, size, free_type))
             .is_some()
     }
@@ -238,6 +243,7 @@ impl Machine {
         old_out: bool,
     ) -> Option<u32> {
         let args = [address, size, new_protect as u64, old_out as u64];
+        self.note(Op::VirtualProtect, &args, &[]);
         self.api_step("VirtualProtect", &args, |m| {
             m.protect(address, size, new_protect, old_out)
         })
@@ -247,6 +253,7 @@ impl Machine {
     /// (reference §6). `length` is the caller's buffer size.
     pub fn virtual_query(&mut self, address: u64, length: u64) -> Option<MemoryBasicInformation> {
         let args = [address, length];
+        self.note(Op::VirtualQuery, &args, &[]);
         self.api_step("VirtualQuery", &args, |m| m.query(address, length))
     }
 }

@@ -8,6 +8,7 @@
 
 use super::super::addr::ProcessId;
 use super::super::event::Event;
+use super::super::journal::Op;
 use super::super::machine::Machine;
 use super::super::paging::Discarded;
 use super::super::picture::ProcessState;
@@ -18,6 +19,7 @@ impl Machine {
     /// Create a process named `name` with an empty address space; it is ready and runs
     /// when switched to. Its id is the next multiple of 4, as Windows' ids are.
     pub fn create_process(&mut self, name: &str) -> ProcessId {
+        self.note(Op::CreateProcess, &[], name.as_bytes());
         let next = self.processes().iter().map(|p| p.id.0).max().unwrap_or(0) + 4;
         let pid = ProcessId(next);
         let process = Process::new(pid, name, self.config());
@@ -37,6 +39,7 @@ impl Machine {
     /// Mark the running process as waiting in a waiting call (`_getch`, `Sleep`, …); the
     /// next context switch leaves it waiting instead of ready. No step.
     pub fn wait(&mut self) {
+        self.note(Op::Wait, &[], &[]);
         self.process_mut().state = ProcessState::Waiting;
     }
 
@@ -44,6 +47,7 @@ impl Machine {
     /// reloaded and the TLB flushed. False (and no step) when there is no such process,
     /// it has ended, or it already runs.
     pub fn switch_to(&mut self, index: usize) -> bool {
+        self.note(Op::SwitchTo, &[index as u64], &[]);
         let Some(next) = self.processes().get(index) else {
             return false;
         };
@@ -91,6 +95,7 @@ impl Machine {
     /// to the free list, slots freed, commit returned) and it is marked ended. The caller
     /// switches to another process. Returns what was freed.
     pub fn exit_process(&mut self, code: u32) -> usize {
+        self.note(Op::ExitProcess, &[code.into()], &[]);
         // Views are unmapped and handles closed first (docs/windows-sections.md §11.2).
         let views = self.space().views().to_vec();
         for link in views {

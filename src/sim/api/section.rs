@@ -10,6 +10,7 @@ use super::super::addr::{align_up, SectionId, Vpn, ALLOCATION_GRANULARITY, PAGE_
 use super::super::consts::*;
 use super::super::error::Win32Error;
 use super::super::event::Event;
+use super::super::journal::Op;
 use super::super::machine::Machine;
 use super::super::paging::free_section_frames;
 use super::super::process::Handle;
@@ -86,6 +87,8 @@ impl Machine {
             u64::from(size_high),
             u64::from(size_low),
         ];
+        let named = [&args[..], &[u64::from(name.is_some())]].concat();
+        self.note(Op::CreateFileMapping, &named, name.unwrap_or("").as_bytes());
         self.api_step("CreateFileMapping", &args, |m| {
             m.create_mapping(file, protect, size_high, size_low, name)
         })
@@ -155,7 +158,7 @@ impl Machine {
                     id,
                     access: FILE_MAP_ALL_ACCESS,
                 });
-                self.set_last_error(Win32Error::AlreadyExists.code());
+                self.process_mut().last_error = Win32Error::AlreadyExists.code();
                 return Ok(Done {
                     out: h,
                     value: h,
@@ -212,7 +215,7 @@ impl Machine {
             access: FILE_MAP_ALL_ACCESS,
         });
         // §2.4: a new object sets the last error to 0.
-        self.set_last_error(0);
+        self.process_mut().last_error = 0;
         let named = name.map_or(String::from("without a name"), |n| format!("named \"{n}\""));
         let charged_words = if reserve {
             "SEC_RESERVE charges nothing until pages are committed".to_string()
@@ -239,6 +242,7 @@ impl Machine {
     /// `OpenFileMapping(access, inherit, name)`: a handle, or 0 with the last error (§3).
     pub fn open_file_mapping(&mut self, access: u32, name: &str) -> u64 {
         let args = [u64::from(access)];
+        self.note(Op::OpenFileMapping, &args, name.as_bytes());
         self.api_step("OpenFileMapping", &args, |m| {
             let Some(id) = m
                 .system()
@@ -280,6 +284,7 @@ impl Machine {
         base: u64,
     ) -> u64 {
         let args = [handle, u64::from(access), offset, size, base];
+        self.note(Op::MapViewOfFile, &args, &[]);
         let name = if base == 0 {
             "MapViewOfFile"
         } else {
@@ -421,6 +426,7 @@ impl Machine {
 
     /// `UnmapViewOfFile(p)`: TRUE, or FALSE with the last error set (§5).
     pub fn unmap_view_of_file(&mut self, address: u64) -> bool {
+        self.note(Op::UnmapViewOfFile, &[address], &[]);
         self.api_step("UnmapViewOfFile", &[address], |m| {
             let Some(link) = m.space().view_at(Vpn::of(address)).copied() else {
                 return refuse(
@@ -479,6 +485,7 @@ impl Machine {
 
     /// `CloseHandle(h)`: TRUE, or FALSE with ERROR_INVALID_HANDLE (§6).
     pub fn close_handle(&mut self, handle: u64) -> bool {
+        self.note(Op::CloseHandle, &[handle], &[]);
         self.api_step("CloseHandle", &[handle], |m| {
             let Some(id) = m.close(handle) else {
                 return refuse(
@@ -501,6 +508,7 @@ impl Machine {
 
     /// `FlushViewOfFile(p, n)`: TRUE, or FALSE with the last error set (§6).
     pub fn flush_view_of_file(&mut self, address: u64, size: u64) -> bool {
+        self.note(Op::FlushViewOfFile, &[address, size], &[]);
         self.api_step("FlushViewOfFile", &[address, size], |m| {
             if m.space().view_at(Vpn::of(address)).is_none() {
                 return refuse(

@@ -1,0 +1,140 @@
+// PageLab's run benchmark (npm run bench:runtime): not a test, a report. With www/pkg built,
+// it opens the page in headless Chromium and, for each script below, measures in the same
+// run:
+//   - baseline: the script run on the main thread, as the page did before runs moved to a
+//     worker (Simulator.load_script in the page's thread);
+//   - the page: the script run with the Run button: in the worker, whose engine calls
+//     the page replays on its own machine a slice at a time;
+// and prints the wall time of each, the long tasks (over 50 ms) seen by a
+// PerformanceObserver during each (count and longest), animation frames drawn during each,
+// the steps recorded, and the page history's estimated bytes per step; then the ratios
+// page / baseline. For the page it also prints the longest slice of replay (the task that
+// replays calls) and the longest paint of the canvas, to tell the run's own tasks from
+// the drawing of a big picture (which every step shown costs, run or not).
+
+import { serve, launch } from '../browser/harness.mjs';
+
+const SCRIPTS = {
+  'the issue\'s script: 100 memsets of 16 MiB, 4096 frames': `#pragma pagelab frames=4096 working_set=4096
+char *p = VirtualAlloc(NULL, 4096 * 4096, MEM_COMMIT, PAGE_READWRITE);
+for (int i = 0; i < 100; i++) { memset(p, i, 4096 * 4096); }
+`,
+  'two processes taking turns over 1,000 pages each, 4096 frames': `#pragma pagelab frames=4096 working_set=4096
+char *p = VirtualAlloc(NULL, 1000 * 4096, MEM_COMMIT, PAGE_READWRITE);
+for (int i = 0; i < 20; i++) { memset(p, i, 1000 * 4096); Sleep(0); }
+#pragma pagelab process other
+char *q = VirtualAlloc(NULL, 1000 * 4096, MEM_COMMIT, PAGE_READWRITE);
+for (int i = 0; i < 20; i++) { memset(q, i, 1000 * 4096); Sleep(0); }
+`,
+  'one 16 MiB memset, 4096 frames': `#pragma pagelab frames=4096 working_set=4096 pagefile=65536
+char *p = VirtualAlloc(NULL, 16 * 1024 * 1024, MEM_COMMIT, PAGE_READWRITE);
+memset(p, 1, 16 * 1024 * 1024);
+`,
+  'a fault loop to the step limit, 16 frames': `#pragma pagelab frames=16 working_set=8 pagefile=1024
+char *p = VirtualAlloc(NULL, 256 * 4096, MEM_COMMIT, PAGE_READWRITE);
+for (int i = 0; i < 100000; i++) {
+    p[(i % 256) * 4096] = i;
+}
+`,
+  'loop of 17-page memsets to the step limit': `#pragma pagelab frames=16 pagefile=65536
+char *p = VirtualAlloc(NULL, 64 * 1024 * 1024, MEM_COMMIT, PAGE_READWRITE);
+for (int i = 0; i < 100000; i++) {
+    memset(p + (i % 900) * 17 * 4096, i, 17 * 4096);
+}
+`,
+};
+
+const ms = (x) => `${x.toFixed(0)} ms`;
+const ratio = (x, base) => (base > 0 ? `${(x / base).toFixed(2)}×` : (x > 0 ? '∞' : '–'));
+
+/** In the page: watch long tasks and frames until `stop()`; returns what was seen. */
+function watch() {
+  window.__watch = { tasks: [], frames: 0, on: true, paint: 0, replayed: 0 };
+  const w = window.__watch;
+  // Time the page's replay slices and paints (its own simulator, wrapped once).
+  const sim = document.querySelector('[data-pagelab]').pagelab.simulator;
+  const proto = Object.getPrototypeOf(sim);
+  if (!proto.__timed) {
+    proto.__timed = true;
+    const { paint, replay } = proto;
+    proto.paint = function (...a) {
+      const t0 = performance.now();
+      try { return paint.apply(this, a); } finally { window.__watch.paint = Math.max(window.__watch.paint, performance.now() - t0); }
+    };
+    proto.replay = function (...a) {
+      const t0 = performance.now();
+      try { return replay.apply(this, a); } finally { window.__watch.replayed += performance.now() - t0; }
+    };
+  }
+  w.observer = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) w.tasks.push(e.duration);
+  });
+  w.observer.observe({ type: 'longtask' });
+  const tick = () => {
+    if (!w.on) return;
+    w.frames += 1;
+    requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+  w.t0 = performance.now();
+}
+
+async function seen(page) {
+  // Long tasks are reported after they end: give the observer a moment.
+  await page.waitForTimeout(200);
+  return page.evaluate(() => {
+    const w = window.__watch;
+    w.on = false;
+    w.observer.disconnect();
+    return { tasks: w.tasks.length, longest: Math.max(0, ...w.tasks), frames: w.frames, paint: w.paint, replayed: w.replayed };
+  });
+}
+
+const server = await serve();
+const browser = await launch();
+try {
+  const page = browser.context.pages()[0] ?? (await browser.context.newPage());
+  await page.goto(`${server.url}index.html`);
+  await page.waitForSelector('[data-pagelab][data-ready=true]', { timeout: 30000 });
+  await page.evaluate(async () => {
+    const glue = await import('/www/pkg/pagelab.js');
+    await glue.default();
+    window.__Simulator = glue.Simulator;
+  });
+  const rows = [];
+  for (const [name, text] of Object.entries(SCRIPTS)) {
+    // Baseline: on the main thread.
+    await page.evaluate(watch);
+    // In a task of the page's own (a long task the observer sees), as a click would run it.
+    const base = await page.evaluate((text) => new Promise((resolve) => setTimeout(() => {
+      const sim = new window.__Simulator();
+      const t0 = performance.now();
+      const report = sim.load_script(text);
+      const time = performance.now() - t0;
+      sim.free();
+      resolve({ time, steps: report.steps });
+    }, 0)), text);
+    const baseSeen = await seen(page);
+    // The page: the Run button, in the worker.
+    await page.fill('[data-role=script]', text);
+    await page.evaluate(watch);
+    const t0 = await page.evaluate(() => performance.now());
+    await page.click('[data-action=run]');
+    await page.waitForFunction(() => document.querySelector('[data-pagelab]').dataset.running === 'false', null, { timeout: 600000, polling: 100 });
+    const t1 = await page.evaluate(() => performance.now());
+    const pageSeen = await seen(page);
+    const steps = Number(await page.getAttribute('[data-pagelab]', 'data-steps'));
+    const bytes = await page.evaluate(() => document.querySelector('[data-pagelab]').pagelab.simulator.history_bytes());
+    rows.push({ name, base, baseSeen, page: { time: t1 - t0, steps }, pageSeen, bytes });
+  }
+  for (const r of rows) {
+    console.log(`\n${r.name}: ${r.page.steps} steps (baseline ${r.base.steps}); page history ${(r.bytes / r.page.steps).toFixed(0)} bytes per step (${(r.bytes / 2 ** 20).toFixed(1)} MiB)`);
+    console.log(`  wall time     baseline ${ms(r.base.time)}   page ${ms(r.page.time)}   ${ratio(r.page.time, r.base.time)}`);
+    console.log(`  long tasks    baseline ${r.baseSeen.tasks} (longest ${ms(r.baseSeen.longest)})   page ${r.pageSeen.tasks} (longest ${ms(r.pageSeen.longest)})   longest ${ratio(r.pageSeen.longest, r.baseSeen.longest)}`);
+    console.log(`  frames drawn  baseline ${r.baseSeen.frames}   page ${r.pageSeen.frames}`);
+    console.log(`  page: replaying took ${ms(r.pageSeen.replayed)} in all (slices of about 4 ms); longest paint of the canvas ${ms(r.pageSeen.paint)}`);
+  }
+} finally {
+  await browser.close();
+  await server.close();
+}

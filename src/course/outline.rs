@@ -75,6 +75,13 @@ fn comment_start(line: &str) -> Option<usize> {
     None
 }
 
+/// The text before byte `at` and after the two-byte marker (`=>`, `//`) that starts there.
+/// `get`, not indexing: a slice that can panic brings the panic message's formatter (and its
+/// Unicode tables) into the page's wasm.
+fn split_around(text: &str, at: usize) -> Option<(&str, &str)> {
+    Some((text.get(..at)?, text.get(at + 2..)?))
+}
+
 /// Comment lines gathered into text: lines joined by spaces, empty lines as paragraph breaks.
 #[derive(Default)]
 struct Block {
@@ -116,15 +123,12 @@ pub fn outline(text: &str) -> Outline {
             // A byte search, not `str::rfind`: the page's wasm stays without the
             // substring searcher (see scripts/size).
             let arrow = rest.as_bytes().windows(2).rposition(|w| w == b"=>");
-            let (prompt, answer, col) = match arrow {
-                Some(at) => {
-                    let answer = rest[at + 2..].trim();
-                    let col = indent
-                        + 3
-                        + at
-                        + 2
-                        + (rest[at + 2..].len() - rest[at + 2..].trim_start().len());
-                    (rest[..at].trim(), answer, col as u32 + 1)
+            let (prompt, answer, col) = match arrow.and_then(|at| split_around(rest, at)) {
+                Some((before, after)) => {
+                    let answer = after.trim();
+                    let col =
+                        indent + 3 + before.len() + 2 + (after.len() - after.trim_start().len());
+                    (before.trim(), answer, col as u32 + 1)
                 }
                 None => (rest.trim(), "", (indent + 3 + rest.len()) as u32 + 1),
             };
@@ -153,8 +157,8 @@ pub fn outline(text: &str) -> Outline {
             }
             continue;
         }
-        let (code, trailing) = match comment_start(raw) {
-            Some(at) => (&raw[..at], Some(raw[at + 2..].trim())),
+        let (code, trailing) = match comment_start(raw).and_then(|at| split_around(raw, at)) {
+            Some((code, comment)) => (code, Some(comment.trim())),
             None => (raw, None),
         };
         if !seen_code && out.intro.is_empty() && !block.text.is_empty() {

@@ -37,7 +37,7 @@ impl Lexer<'_> {
     /// Record a `#define NAME value` line that starts at byte `start`; the value's own
     /// names are expanded by earlier defines at once, so a use never expands twice.
     pub(super) fn define(&mut self, start: usize, line: u32) {
-        let text = &self.src[start..self.pos];
+        let text = self.since(start);
         let body = text.trim_start_matches('#').trim_start();
         let Some(rest) = body.strip_prefix("define") else {
             return;
@@ -46,19 +46,20 @@ impl Lexer<'_> {
             return;
         }
         let name_start = start + text.len() - rest.trim_start().len();
-        let name_len = self.src[name_start..self.pos]
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-            .unwrap_or(self.pos - name_start);
-        let name = self.src[name_start..name_start + name_len].to_string();
-        let line_start = self.src[..start].rfind('\n').map_or(0, |i| i + 1);
-        let col = self.src[line_start..name_start].chars().count() as u32 + 1;
+        let name: String = self
+            .since(name_start)
+            .chars()
+            .take_while(|&c| c.is_ascii_alphanumeric() || c == '_')
+            .collect();
+        let name_len = name.len();
+        let col = self.column_from(self.line_start_of(start), name_start);
         if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
             self.errors
                 .at(line, col, "#define needs a name, like #define PAGELIMIT 80");
             return;
         }
         let value_start = name_start + name_len;
-        if self.src[value_start..].starts_with('(') {
+        if self.bytes.get(value_start) == Some(&b'(') {
             self.errors.at(
                 line,
                 col,
@@ -68,8 +69,8 @@ impl Lexer<'_> {
         }
         let value_col = col + name.chars().count() as u32;
         let mut sub = Lexer {
-            src: &self.src[..self.pos],
-            bytes: &self.bytes[..self.pos],
+            src: self.src.get(..self.pos).unwrap_or_default(),
+            bytes: self.bytes.get(..self.pos).unwrap_or_default(),
             pos: value_start,
             line,
             col: value_col,

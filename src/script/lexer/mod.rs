@@ -142,7 +142,31 @@ impl Lexer<'_> {
     }
 
     fn current_char(&self) -> char {
-        self.src[self.pos..].chars().next().unwrap_or('\0')
+        let rest = self.src.get(self.pos..).unwrap_or_default();
+        rest.chars().next().unwrap_or('\0')
+    }
+
+    /// The text from byte `start` to the current position. The lexer stops only between
+    /// characters; `get`, not indexing, because a slice that can panic brings the panic
+    /// message's formatter (and its Unicode tables) into the page's wasm.
+    fn since(&self, start: usize) -> &str {
+        self.src.get(start..self.pos).unwrap_or_default()
+    }
+
+    /// Where the line holding byte `at` starts.
+    fn line_start_of(&self, at: usize) -> usize {
+        let before = self.bytes.get(..at).unwrap_or_default();
+        before
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1)
+    }
+
+    /// The column of byte `at` on the line that starts at `line_start` (columns count
+    /// characters, as `bump` does).
+    fn column_from(&self, line_start: usize, at: usize) -> u32 {
+        let line = self.bytes.get(line_start..at).unwrap_or_default();
+        line.iter().filter(|&&b| b & 0xC0 != 0x80).count() as u32 + 1
     }
 
     fn push(&mut self, tok: Tok, start: usize, line: u32, col: u32) {
@@ -182,7 +206,7 @@ impl Lexer<'_> {
                     while matches!(self.peek(0), b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'_') {
                         self.bump();
                     }
-                    let name = self.src[start..self.pos].to_string();
+                    let name = self.since(start).to_string();
                     if matches!(name.as_str(), "L" | "u8") && self.peek(0) == b'"' {
                         // A wide or UTF-8 string literal of Windows samples: its bytes.
                         let bytes = self.string(b'"');
@@ -285,7 +309,7 @@ impl Lexer<'_> {
 
     /// Collect the settings of a `#pragma pagelab` directive that starts at byte `start`.
     fn pragma(&mut self, start: usize, line: u32) {
-        let text = &self.src[start..self.pos];
+        let text = self.since(start);
         let body = text.trim_start_matches('#').trim_start();
         let Some(rest) = body.strip_prefix("pragma") else {
             return;
@@ -296,8 +320,8 @@ impl Lexer<'_> {
         if !settings.is_empty() && !settings.starts_with(char::is_whitespace) {
             return;
         }
-        let line_start = self.src[..start].rfind('\n').map_or(0, |i| i + 1);
-        let column = |at: usize| self.src[line_start..at].chars().count() as u32 + 1;
+        let line_start = self.line_start_of(start);
+        let column = |at: usize| self.column_from(line_start, at);
         let settings_start = start + text.len() - settings.len();
         let mut items = Vec::new();
         let mut problems = Vec::new();
@@ -307,7 +331,7 @@ impl Lexer<'_> {
         for (i, c) in settings.char_indices().chain([(settings.len(), ' ')]) {
             match (c.is_whitespace(), word_start) {
                 (true, Some(s)) => {
-                    words.push((settings_start + s, &settings[s..i]));
+                    words.push((settings_start + s, settings.get(s..i).unwrap_or_default()));
                     word_start = None;
                 }
                 (false, None) => word_start = Some(i),
@@ -491,7 +515,7 @@ impl Lexer<'_> {
         while matches!(self.peek(0), b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'_' | b'.') {
             self.bump();
         }
-        let text = &self.src[start..self.pos];
+        let text = self.since(start);
         let value = match parse_int(text) {
             Ok(v) => v,
             Err(message) => {
@@ -507,7 +531,7 @@ impl Lexer<'_> {
 /// `u`/`l`/`ll` suffixes. The error is a sentence for the script author.
 pub fn parse_int(text: &str) -> Result<u64, String> {
     let body = text.trim_end_matches(['u', 'U', 'l', 'L']);
-    let suffix = &text[body.len()..];
+    let suffix = text.strip_prefix(body).unwrap_or_default();
     if suffix.len() > 3 {
         return Err(format!("'{text}' is not a number: bad suffix '{suffix}'"));
     }
@@ -519,8 +543,8 @@ pub fn parse_int(text: &str) -> Result<u64, String> {
     let (digits, radix) =
         if let Some(hex) = body.strip_prefix("0x").or_else(|| body.strip_prefix("0X")) {
             (hex, 16)
-        } else if body.len() > 1 && body.starts_with('0') {
-            (&body[1..], 8)
+        } else if let Some(octal) = body.strip_prefix('0').filter(|o| !o.is_empty()) {
+            (octal, 8)
         } else {
             (body, 10)
         };

@@ -402,6 +402,12 @@ fn every_lesson_step_says_only_what_its_events_did() {
                     assert_ne!(from, to, "{name}: a list move that moves nothing: {n}");
                 }
             }
+            // A string continuation that lost its backslash leaves a run of spaces; quoted
+            // program output may hold its own.
+            assert!(
+                n.split('"').step_by(2).all(|words| !words.contains("  ")),
+                "{name}: a run of spaces: {n}"
+            );
             assert!(!n.contains("standby or modified list"), "{name}: {n}");
             assert!(!n.contains("they get a second chance"), "{name}: {n}");
             assert!(!n.contains("any RAM or page-file slot"), "{name}: {n}");

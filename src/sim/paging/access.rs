@@ -228,14 +228,13 @@ impl<V: Vad> Engine<'_, V> {
                 });
                 return Ok((pfn, Path::Walked));
             }
-            Pte::Empty | Pte::DemandZero => FaultKind::DemandZero,
+            // A PTE pointing at a prototype PTE belongs to a view's page, which
+            // `resolve_fault` resolves through the section (docs/windows-sections.md §8.2)
+            // as it does the empty PTE of a view's first touch. PageLab leaves a view's PTE
+            // empty until that touch and valid after it, so it never writes this kind.
+            Pte::Empty | Pte::DemandZero | Pte::Prototype { .. } => FaultKind::DemandZero,
             Pte::Transition { .. } => FaultKind::Transition,
             Pte::PageFile { .. } => FaultKind::Hard,
-            Pte::Prototype { .. } => {
-                return Err(self.violation(va, access, move || {
-                    format!("{found} Shared sections are not simulated yet.")
-                }));
-            }
         };
         self.emit(Event::PageFault { va, fault, access });
         let protect = info.protect;
@@ -250,7 +249,8 @@ impl<V: Vad> Engine<'_, V> {
             let page = narrate::page(vpn);
             let kind = match (pte, view) {
                 (_, Some((section, _))) => format!(
-                    "The fault handler checks the region: page {page} lies in a view of section                      {} ({}), so what it holds is decided by the section's prototype PTE.",
+                    "The fault handler checks the region: page {page} lies in a view of section \
+                     {} ({}), so what it holds is decided by the section's prototype PTE.",
                     section.0,
                     protection_name(protect)
                 ),

@@ -171,6 +171,15 @@ pub struct Outcome {
     pub commit: u64,
 }
 
+/// A statement's value in decimal. The runner widens an `i64` or a `u64` to `i128`;
+/// formatting it back as one of those keeps 128-bit formatting out of the page's wasm.
+fn decimal(v: i128) -> String {
+    match i64::try_from(v) {
+        Ok(signed) => signed.to_string(),
+        Err(_) => (v as u64).to_string(),
+    }
+}
+
 fn fault_choice(kind: FaultKind) -> &'static str {
     match kind {
         FaultKind::DemandZero => FAULT_CHOICES[1],
@@ -310,7 +319,7 @@ pub fn evaluate(
         },
         AnswerKind::Value => match outcome.value {
             Some(v) => Ok(Answer {
-                text: v.to_string(),
+                text: decimal(v),
                 decided_by: steps.len().checked_sub(1).map(|i| start + i),
             }),
             None => {
@@ -363,6 +372,26 @@ mod tests {
             assert!(!kind.hint().is_empty());
         }
         assert_eq!(AnswerKind::named("nope"), None);
+    }
+
+    #[test]
+    fn values_are_written_in_full_in_both_signs() {
+        let value = |v: i128| {
+            let outcome = Outcome {
+                value: Some(v),
+                ..Outcome::default()
+            };
+            evaluate(AnswerKind::Value, &[], 0, outcome).map(|a| a.text)
+        };
+        assert_eq!(value(-1).as_deref(), Ok("-1"));
+        assert_eq!(
+            value(i128::from(i64::MIN)).as_deref(),
+            Ok("-9223372036854775808")
+        );
+        assert_eq!(
+            value(i128::from(u64::MAX)).as_deref(),
+            Ok("18446744073709551615")
+        );
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::outline::{outline, Note, Outline};
+use super::outline::{outline, Directive, Note, Outline};
 use super::question::{evaluate, AnswerKind, Outcome, Question, ANSWERS};
 use crate::script::{self, Runner};
 use crate::sim::{Recording, Step};
@@ -53,11 +53,16 @@ struct Ran {
 /// Study `text`: read its outline and, when it parses, run it with its steps recorded and
 /// answer each question from the run. A script that does not parse gives the outline only.
 pub fn study(text: &str) -> Study {
-    let o = outline(text);
+    let Outline {
+        intro,
+        notes,
+        takeaway,
+        directives,
+    } = outline(text);
     let mut s = Study {
-        intro: o.intro.clone(),
-        notes: o.notes.clone(),
-        takeaway: o.takeaway.clone(),
+        intro,
+        notes,
+        takeaway,
         ..Default::default()
     };
     let Ok(program) = script::parse(text) else {
@@ -86,16 +91,16 @@ pub fn study(text: &str) -> Study {
         .filter(|r| r.end > r.first)
         .map(|r| (r.first, r.end))
         .collect();
-    ask(&o, &ran, machine.history().steps(), &mut s);
+    ask(&directives, &ran, machine.history().steps(), &mut s);
     s
 }
 
-/// Resolve each `//?` line of `o` against the run.
-fn ask(o: &Outline, ran: &[Ran], steps: &[Step], s: &mut Study) {
+/// Resolve each `//?` line (`directives`) against the run.
+fn ask(directives: &[Directive], ran: &[Ran], steps: &[Step], s: &mut Study) {
     let mut fail =
         |line: u32, col: u32, message: String| s.errors.push(LessonError { line, col, message });
     let mut asked = Vec::new();
-    for d in &o.directives {
+    for d in directives {
         if d.prompt.is_empty() {
             fail(
                 d.at,

@@ -42,11 +42,29 @@ fn dword(v: u64) -> u32 {
     v as u32
 }
 
+/// A builtin call's arguments. The checker refuses a program in which any call has fewer
+/// arguments than its builtin's signature asks for (`Signature::arity_error`), so `at` finds
+/// every argument of a checked program. A missing one is a runtime error, not an index
+/// panic, whose message and location the page's wasm would carry for every argument.
+struct Args<'a> {
+    call: &'a Expr,
+    list: &'a [Expr],
+}
+
+impl<'a> Args<'a> {
+    /// Argument `i`.
+    fn at(&self, i: usize) -> Result<&'a Expr, Abort> {
+        let missing = || runtime_error(self.call, "this call is missing an argument");
+        self.list.get(i).ok_or_else(missing)
+    }
+
+    /// The integer value of argument `i`.
+    fn int(&self, env: &mut Env, m: &mut Machine, i: usize) -> Result<u64, Abort> {
+        env.int(m, self.at(i)?)
+    }
+}
+
 /// Run builtin `b` for the call expression `e` with `args`.
-///
-/// `args[i]` below never runs past the end: the checker refuses a program in which any call
-/// has fewer arguments than its builtin's signature asks for (`Signature::arity_error`), so
-/// only checked programs reach here.
 pub(crate) fn call(
     env: &mut Env,
     m: &mut Machine,
@@ -54,26 +72,30 @@ pub(crate) fn call(
     b: Builtin,
     args: &[Expr],
 ) -> Result<Value, Abort> {
+    let args = Args {
+        call: e,
+        list: args,
+    };
     let v = match b {
         Builtin::VirtualAlloc => {
-            let address = env.int(m, &args[0])?;
-            let size = env.int(m, &args[1])?;
-            let kind = dword(env.int(m, &args[2])?);
-            let protect = dword(env.int(m, &args[3])?);
+            let address = args.int(env, m, 0)?;
+            let size = args.int(env, m, 1)?;
+            let kind = dword(args.int(env, m, 2)?);
+            let protect = dword(args.int(env, m, 3)?);
             Value::Int(m.virtual_alloc(address, size, kind, protect))
         }
         Builtin::VirtualFree => {
-            let address = env.int(m, &args[0])?;
-            let size = env.int(m, &args[1])?;
-            let kind = dword(env.int(m, &args[2])?);
+            let address = args.int(env, m, 0)?;
+            let size = args.int(env, m, 1)?;
+            let kind = dword(args.int(env, m, 2)?);
             Value::Int(u64::from(m.virtual_free(address, size, kind)))
         }
         Builtin::VirtualProtect => {
-            let address = env.int(m, &args[0])?;
-            let size = env.int(m, &args[1])?;
-            let protect = dword(env.int(m, &args[2])?);
+            let address = args.int(env, m, 0)?;
+            let size = args.int(env, m, 1)?;
+            let protect = dword(args.int(env, m, 2)?);
             // `&old` or NULL: NULL makes the call fail with 998 (reference §5).
-            let out = match &args[3].kind {
+            let out = match &args.at(3)?.kind {
                 ExprKind::AddrOf(var) => Some(var),
                 _ => None,
             };
@@ -88,11 +110,11 @@ pub(crate) fn call(
             }
         }
         Builtin::VirtualQuery => {
-            let address = env.int(m, &args[0])?;
-            let length = env.int(m, &args[2])?;
+            let address = args.int(env, m, 0)?;
+            let length = args.int(env, m, 2)?;
             match m.virtual_query(address, length) {
                 Some(mbi) => {
-                    if let ExprKind::AddrOf(var) = &args[1].kind {
+                    if let ExprKind::AddrOf(var) = &args.at(1)?.kind {
                         env.set_var(&var.kind, Value::Mbi(mbi));
                     }
                     // It returns the bytes written: sizeof(MEMORY_BASIC_INFORMATION) (reference §6).
@@ -103,14 +125,14 @@ pub(crate) fn call(
         }
         Builtin::GetLastError => Value::Int(u64::from(m.last_error())),
         Builtin::SetLastError => {
-            let code = dword(env.int(m, &args[0])?);
+            let code = dword(args.int(env, m, 0)?);
             m.set_last_error(code);
             Value::Void
         }
         Builtin::ZeroMemory | Builtin::FillMemory => {
-            let dst = env.int(m, &args[0])?;
-            let n = count(env, m, &args[1], b)?;
-            let byte = match args.get(2) {
+            let dst = args.int(env, m, 0)?;
+            let n = count(env, m, args.at(1)?, b)?;
+            let byte = match args.list.get(2) {
                 Some(v) => env.int(m, v)? as u8,
                 None => 0,
             };
@@ -118,15 +140,15 @@ pub(crate) fn call(
             Value::Void
         }
         Builtin::CopyMemory | Builtin::MoveMemory | Builtin::Memmove | Builtin::Memcpy => {
-            let dst = env.int(m, &args[0])?;
-            let src = env.eval(m, &args[1])?;
-            let n = count(env, m, &args[2], b)?;
+            let dst = args.int(env, m, 0)?;
+            let src = env.eval(m, args.at(1)?)?;
+            let n = count(env, m, args.at(2)?, b)?;
             match &src {
                 Value::Str(bytes) => copy(env, m, dst, Source::Literal(bytes), n)?,
                 Value::Int(addr) => copy(env, m, dst, Source::Memory(*addr), n)?,
                 _ => {
                     return Err(runtime_error(
-                        &args[1],
+                        args.at(1)?,
                         "the source must be a string or an address",
                     ))
                 }
@@ -139,30 +161,30 @@ pub(crate) fn call(
             }
         }
         Builtin::Memset => {
-            let dst = env.int(m, &args[0])?;
+            let dst = args.int(env, m, 0)?;
             // memset converts its value to unsigned char.
-            let byte = env.int(m, &args[1])? as u8;
-            let n = count(env, m, &args[2], b)?;
+            let byte = args.int(env, m, 1)? as u8;
+            let n = count(env, m, args.at(2)?, b)?;
             fill(env, m, dst, byte, n)?;
             Value::Int(dst)
         }
         Builtin::Printf => {
-            let text = printf_call(env, m, e, args)?;
+            let text = printf_call(env, m, e, args.list)?;
             let len = text.len() as u64;
             print(env, m, &text);
             Value::Int(len)
         }
         Builtin::Read => {
-            let address = env.int(m, &args[0])?;
-            let n = small_count(env, m, &args[1], "read")?;
+            let address = args.int(env, m, 0)?;
+            let n = small_count(env, m, args.at(1)?, "read")?;
             let mut buf = [0u8; 8];
             env.read_mem(m, address, &mut buf[..n])?;
             Value::Int(u64::from_le_bytes(buf))
         }
         Builtin::Write => {
-            let address = env.int(m, &args[0])?;
-            let data = env.eval(m, &args[1])?;
-            match (data, args.get(2)) {
+            let address = args.int(env, m, 0)?;
+            let data = env.eval(m, args.at(1)?)?;
+            match (data, args.list.get(2)) {
                 // write(addr, "bytes"): exactly the literal's bytes, no NUL.
                 (Value::Str(bytes), None) => {
                     if !bytes.is_empty() {
@@ -188,13 +210,13 @@ pub(crate) fn call(
             Value::Void
         }
         Builtin::Execute => {
-            let address = env.int(m, &args[0])?;
+            let address = args.int(env, m, 0)?;
             env.execute_mem(m, address)?;
             Value::Void
         }
         Builtin::PageOut => {
-            let address = env.int(m, &args[0])?;
-            let size = match args.get(1) {
+            let address = args.int(env, m, 0)?;
+            let size = match args.list.get(1) {
                 Some(s) => env.int(m, s)?,
                 None => 1,
             };
@@ -202,7 +224,7 @@ pub(crate) fn call(
         }
         Builtin::EmptyWorkingSet => {
             // The process handle, if given, can only be this process: it is ignored.
-            if let Some(handle) = args.first() {
+            if let Some(handle) = args.list.first() {
                 env.int(m, handle)?;
             }
             Value::Int(m.empty_working_set() as u64)
@@ -211,7 +233,7 @@ pub(crate) fn call(
         Builtin::GetCurrentProcess => Value::Int(u64::MAX),
         Builtin::WriteModifiedPages => Value::Int(m.write_modified_pages() as u64),
         Builtin::Puts | Builtin::Putchar => {
-            let mut text = match (b, env.eval(m, &args[0])?) {
+            let mut text = match (b, env.eval(m, args.at(0)?)?) {
                 (Builtin::Putchar, Value::Int(c)) => vec![c as u8],
                 (_, Value::Str(bytes)) => bytes,
                 (_, Value::Int(addr)) => c_string(env, m, addr)?,
@@ -229,7 +251,7 @@ pub(crate) fn call(
             })
         }
         Builtin::Getch | Builtin::Getchar | Builtin::Sleep | Builtin::WaitForSingleObject => {
-            for a in args {
+            for a in args.list {
                 env.eval(m, a)?;
             }
             env.waiting = true;
@@ -243,7 +265,7 @@ pub(crate) fn call(
             }
         }
         Builtin::MessageBox => {
-            let mut text = match env.eval(m, &args[1])? {
+            let mut text = match env.eval(m, args.at(1)?)? {
                 Value::Str(bytes) => bytes,
                 Value::Int(0) => Vec::new(),
                 Value::Int(addr) => c_string(env, m, addr)?,
@@ -257,18 +279,18 @@ pub(crate) fn call(
         }
         Builtin::GetCurrentProcessId => Value::Int(u64::from(m.process().id.0)),
         Builtin::CreateFileMapping => {
-            let file = env.int(m, &args[0])?;
-            env.eval(m, &args[1])?;
-            let protect = dword(env.int(m, &args[2])?);
-            let high = dword(env.int(m, &args[3])?);
-            let low = dword(env.int(m, &args[4])?);
-            let name = name_arg(env, m, &args[5])?;
+            let file = args.int(env, m, 0)?;
+            env.eval(m, args.at(1)?)?;
+            let protect = dword(args.int(env, m, 2)?);
+            let high = dword(args.int(env, m, 3)?);
+            let low = dword(args.int(env, m, 4)?);
+            let name = name_arg(env, m, args.at(5)?)?;
             Value::Int(m.create_file_mapping(file, protect, high, low, name.as_deref()))
         }
         Builtin::OpenFileMapping => {
-            let access = dword(env.int(m, &args[0])?);
-            env.eval(m, &args[1])?;
-            match name_arg(env, m, &args[2])? {
+            let access = dword(args.int(env, m, 0)?);
+            env.eval(m, args.at(1)?)?;
+            match name_arg(env, m, args.at(2)?)? {
                 Some(name) => Value::Int(m.open_file_mapping(access, &name)),
                 None => {
                     // A NULL name: STATUS_OBJECT_PATH_SYNTAX_BAD → 87 in practice.
@@ -278,36 +300,36 @@ pub(crate) fn call(
             }
         }
         Builtin::MapViewOfFile | Builtin::MapViewOfFileEx => {
-            let h = env.int(m, &args[0])?;
-            let access = dword(env.int(m, &args[1])?);
-            let high = u64::from(dword(env.int(m, &args[2])?));
-            let low = u64::from(dword(env.int(m, &args[3])?));
-            let size = env.int(m, &args[4])?;
-            let base = match args.get(5) {
+            let h = args.int(env, m, 0)?;
+            let access = dword(args.int(env, m, 1)?);
+            let high = u64::from(dword(args.int(env, m, 2)?));
+            let low = u64::from(dword(args.int(env, m, 3)?));
+            let size = args.int(env, m, 4)?;
+            let base = match args.list.get(5) {
                 Some(a) => env.int(m, a)?,
                 None => 0,
             };
             Value::Int(m.map_view_of_file(h, access, (high << 32) | low, size, base))
         }
         Builtin::UnmapViewOfFile => {
-            let p = env.int(m, &args[0])?;
+            let p = args.int(env, m, 0)?;
             Value::Int(u64::from(m.unmap_view_of_file(p)))
         }
         Builtin::FlushViewOfFile => {
-            let p = env.int(m, &args[0])?;
-            let n = env.int(m, &args[1])?;
+            let p = args.int(env, m, 0)?;
+            let n = args.int(env, m, 1)?;
             Value::Int(u64::from(m.flush_view_of_file(p, n)))
         }
         Builtin::CloseHandle => {
-            let h = env.int(m, &args[0])?;
+            let h = args.int(env, m, 0)?;
             Value::Int(u64::from(m.close_handle(h)))
         }
         Builtin::Exit => {
-            let code = dword(env.int(m, &args[0])?);
+            let code = dword(args.int(env, m, 0)?);
             return Err(Abort::Exit(code));
         }
         Builtin::GetSystemInfo => {
-            if let ExprKind::AddrOf(var) = &args[0].kind {
+            if let ExprKind::AddrOf(var) = &args.at(0)?.kind {
                 env.set_var(
                     &var.kind,
                     Value::Record(RecordValue::SystemInfo { filled: true }),
@@ -316,8 +338,8 @@ pub(crate) fn call(
             Value::Void
         }
         Builtin::Strcpy => {
-            let dst = env.int(m, &args[0])?;
-            let mut bytes = match env.eval(m, &args[1])? {
+            let dst = args.int(env, m, 0)?;
+            let mut bytes = match env.eval(m, args.at(1)?)? {
                 Value::Str(bytes) => bytes,
                 Value::Int(addr) => env.c_string_mem(m, addr, MAX_COPY as usize)?,
                 _ => Vec::new(),
@@ -327,7 +349,7 @@ pub(crate) fn call(
             copy(env, m, dst, Source::Literal(&bytes), n)?;
             Value::Int(dst)
         }
-        Builtin::Strlen => match env.eval(m, &args[0])? {
+        Builtin::Strlen => match env.eval(m, args.at(0)?)? {
             Value::Str(bytes) => Value::Int(bytes.len() as u64),
             Value::Int(addr) => {
                 Value::Int(env.c_string_mem(m, addr, MAX_COPY as usize)?.len() as u64)
@@ -335,8 +357,8 @@ pub(crate) fn call(
             _ => Value::Int(0),
         },
         Builtin::VirtualLock | Builtin::VirtualUnlock => {
-            let address = env.int(m, &args[0])?;
-            let size = env.int(m, &args[1])?;
+            let address = args.int(env, m, 0)?;
+            let size = args.int(env, m, 1)?;
             Value::Int(u64::from(lock(
                 env,
                 m,

@@ -11,15 +11,13 @@
 //! Uses: the system, a process's [`Mmu`], the address space through [`RegionSource`],
 //! the history. Used by the paging engine and the machine.
 
-use std::collections::BTreeMap;
-
 use super::addr::Vpn;
 use super::config::Policy;
 use super::event::{Event, Pte, Step};
 use super::history::{History, Recording};
 use super::picture::{
     counter_changes, Change, CommitView, Counters, Picture, PictureDelta, ProcessPicture,
-    ProcessState, ProcessView, RegionSource, WorkingSetView, WsOp, WsPageView,
+    ProcessState, ProcessView, PteMap, RegionSource, WorkingSetView, WsOp, WsPageView,
 };
 use super::process::Mmu;
 use super::system::System;
@@ -56,8 +54,8 @@ pub fn process_entry(
 }
 
 /// Every non-empty PTE of `mmu`'s tables, by page number.
-fn pte_map(mmu: &Mmu) -> BTreeMap<u64, Pte> {
-    let mut ptes = BTreeMap::new();
+fn pte_map(mmu: &Mmu) -> PteMap {
+    let mut ptes = PteMap::default();
     mmu.tables.for_each(|vpn, pte| {
         ptes.insert(vpn.0, pte);
     });

@@ -4,15 +4,15 @@
 //! contents never live here. The recorder builds each delta from what the step changed
 //! (see `super::record`); [`PictureDelta::between`] diffs two whole pictures (for tests).
 
-use std::collections::BTreeMap;
-
 use serde::Serialize;
 
 mod delta;
+mod pte_map;
 
 pub(crate) use delta::process_bytes as delta_process_bytes;
 pub(crate) use delta::section_bytes as delta_section_bytes;
 pub use delta::{counter_changes, Change, ListOp, PictureDelta, WsOp};
+pub use pte_map::{Entries, PteMap};
 
 use super::addr::{Level, Owner, Pfn, ProcessId, Vpn};
 use super::config::Policy;
@@ -179,7 +179,7 @@ pub struct ProcessPicture {
     /// Its working set's pages, in clock order.
     pub working_set: Vec<Vpn>,
     /// Its leaf PTEs that are not empty, keyed by virtual page number.
-    pub ptes: BTreeMap<u64, Pte>,
+    pub ptes: PteMap,
 }
 
 /// One section object with its prototype PTEs (docs/windows-sections.md §8.2).
@@ -275,7 +275,7 @@ pub struct Picture {
     /// Page tables that exist, in walk order.
     pub tables: Vec<TableView>,
     /// Leaf PTEs that are not empty, keyed by virtual page number.
-    pub ptes: BTreeMap<u64, Pte>,
+    pub ptes: PteMap,
     /// TLB entries by slot.
     pub tlb: Vec<Option<TlbView>>,
     /// RAM frames by frame number.

@@ -214,7 +214,8 @@ fn step_bytes(step: &Step) -> usize {
 /// Estimated heap bytes of a whole picture.
 fn picture_bytes(p: &Picture) -> usize {
     use std::mem::size_of_val;
-    // A B-tree map entry costs its key and value plus about a third more in nodes.
+    // A PTE entry costs its key and value, plus about a third more for the spare capacity
+    // of the sorted list that holds it (PteMap).
     let ptes = p.ptes.len() * 4 * (8 + std::mem::size_of::<super::event::Pte>()) / 3;
     let lists = 4 * (p.lists.zeroed.len() + p.lists.free.len())
         + 4 * (p.lists.standby.len() + p.lists.modified.len());

@@ -17,9 +17,9 @@ pub const MAX_STRING: u64 = 4096;
 /// A name argument: a string literal, NULL (`None`), or a C string in simulated memory.
 fn name_arg(env: &mut Env, m: &mut Machine, e: &Expr) -> Result<Option<String>, Abort> {
     Ok(match env.eval(m, e)? {
-        Value::Str(bytes) => Some(String::from_utf8_lossy(&bytes).into_owned()),
+        Value::Str(bytes) => Some(printf::text(&bytes)),
         Value::Int(0) => None,
-        Value::Int(addr) => Some(String::from_utf8_lossy(&c_string(env, m, addr)?).into_owned()),
+        Value::Int(addr) => Some(printf::text(&c_string(env, m, addr)?)),
         _ => None,
     })
 }
@@ -515,7 +515,7 @@ fn c_string(env: &mut Env, m: &mut Machine, address: u64) -> Result<Vec<u8>, Abo
 /// Print `text`: a step of its own, and the statement's output.
 fn print(env: &mut Env, m: &mut Machine, text: &[u8]) {
     if !text.is_empty() {
-        m.output(&String::from_utf8_lossy(text));
+        m.output(&printf::text(text));
     }
     env.out.extend_from_slice(text);
 }

@@ -337,7 +337,7 @@ impl Env {
             last_error: m.last_error(),
             exception: None,
             error: None,
-            out: String::from_utf8_lossy(&out).into_owned(),
+            out: super::printf::text(&out),
             process: String::new(),
             steps: first_step.max(self.steps_mark).min(end)..end,
         };

@@ -201,6 +201,29 @@ pub fn format(pieces: &[Piece], args: &[Arg]) -> Vec<u8> {
     out
 }
 
+/// `bytes` of program output as text, each invalid UTF-8 sequence as U+FFFD: what
+/// `String::from_utf8_lossy` gives, built on `str::from_utf8` (which the wasm has anyway), so
+/// the page's wasm carries no second UTF-8 decoder.
+pub fn text(mut bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    loop {
+        match std::str::from_utf8(bytes) {
+            Ok(rest) => {
+                out.push_str(rest);
+                return out;
+            }
+            Err(e) => {
+                let (valid, rest) = bytes.split_at_checked(e.valid_up_to()).unwrap_or_default();
+                out.push_str(std::str::from_utf8(valid).unwrap_or_default());
+                out.push(char::REPLACEMENT_CHARACTER);
+                // `None`: the bytes end in the middle of a sequence.
+                let bad = e.error_len().unwrap_or(rest.len());
+                bytes = rest.get(bad..).unwrap_or_default();
+            }
+        }
+    }
+}
+
 fn truncate(value: u64, length: Length) -> (u64, i64) {
     match length {
         Length::Char => (value & 0xFF, i64::from(value as u8 as i8)),
@@ -298,6 +321,22 @@ mod tests {
     fn f(fmt: &str, args: &[Arg]) -> String {
         let p = pieces(fmt.as_bytes()).expect("format");
         String::from_utf8_lossy(&format(&p, args)).into_owned()
+    }
+
+    #[test]
+    fn text_replaces_bad_bytes_as_from_utf8_lossy_does() {
+        let cases: [&[u8]; 7] = [
+            b"plain",
+            b"caf\xC3\xA9",
+            b"a\xFFb",
+            b"\xF0\x9F\x98",
+            b"x\xE2\x82y\xC0\x80z",
+            b"\xED\xA0\x80!",
+            b"",
+        ];
+        for bytes in cases {
+            assert_eq!(text(bytes), String::from_utf8_lossy(bytes), "{bytes:?}");
+        }
     }
 
     #[test]

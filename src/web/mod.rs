@@ -29,6 +29,13 @@ use crate::sim::consts::NAMED;
 use crate::sim::{Machine, Picture, Step};
 use crate::view::{self, Frame, Theme};
 
+/// The wasm module's allocator: Talc in place of the standard library's dlmalloc, for the
+/// page's download budget (2.4 KB less gzipped). Measured in one run: as fast on a 16 MiB
+/// memset, about 10% slower on a 100,000-access fault loop. The module runs on one thread
+/// (a worker has its own instance), hence the allocator without a lock.
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 /// A step as the page shows it: in the step log (`steps_summary`) and at one position of
 /// the player (`step`). The step's typed events stay in Rust: the page shows the
 /// narration, and the full module's `events(cursor)` (`detail.rs`) gives them to tools.

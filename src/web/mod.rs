@@ -318,13 +318,6 @@ impl Simulator {
             step: cursor.checked_sub(1).and_then(|i| history.step(i)),
         })
     }
-
-    /// Where RAM frame `pfn` is drawn at `css_width`: `[x, y, width, height]` in CSS pixels,
-    /// or `undefined` when there is no such frame.
-    pub fn frame_rect(&self, pfn: u32, css_width: f64) -> Option<Vec<f64>> {
-        let g = self.system_geometry(css_width);
-        g.frames.get(pfn as usize).map(|r| vec![r.x, r.y, r.w, r.h])
-    }
 }
 
 impl Simulator {

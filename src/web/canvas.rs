@@ -18,6 +18,16 @@ pub struct CanvasView {
     pub process: Option<ProcessId>,
 }
 
+/// A zoomable part of the address-space section, as JavaScript receives it: a string.
+#[wasm_bindgen]
+#[derive(Clone, Copy)]
+pub enum SpacePart {
+    /// The strip, which shows the window.
+    Strip = "strip",
+    /// The overview of the whole user range above it.
+    Overview = "overview",
+}
+
 impl Simulator {
     /// Where the address space (the first column's, with several processes) and the
     /// system's sections (TLB, RAM, page file) are drawn at `css_width`: the same at every
@@ -121,17 +131,16 @@ impl Simulator {
     }
 
     /// Which zoomable part of the canvas is at (`x`, `y`) CSS pixels, painted at
-    /// `css_width`: `"strip"`, `"overview"` or `""`.
-    pub fn space_hit(&self, css_width: f64, x: f64, y: f64) -> String {
+    /// `css_width`: `"strip"`, `"overview"` or `undefined`.
+    pub fn space_hit(&self, css_width: f64, x: f64, y: f64) -> Option<SpacePart> {
         let g = self.geometry(css_width);
-        let hit = if g.strip.contains(x, y) {
-            "strip"
+        if g.strip.contains(x, y) {
+            Some(SpacePart::Strip)
         } else if g.overview.contains(x, y) {
-            "overview"
+            Some(SpacePart::Overview)
         } else {
-            ""
-        };
-        hit.to_string()
+            None
+        }
     }
 
     /// Where part `part` of the picture is drawn at `css_width`: `[x, y, width, height]`

@@ -56,7 +56,7 @@ export function attachCanvas(root, { sim, canvas, cursor, redraw }) {
   stage.append(controls);
 
   function placeControls() {
-    const [x, y, w, h] = sim.zoom_controls_rect(width());
+    const [x, y, w, h] = sim.part_rect('zoom_controls', 0, width());
     Object.assign(controls.style, { left: `${x}px`, top: `${y}px`, width: `${w}px`, height: `${h}px` });
     reset.disabled = !sim.space_zoomed();
   }

@@ -9,19 +9,10 @@ use crate::sim::picture::{FrameView, ProcessState};
 use crate::sim::{FrameList, Picture, Pte};
 
 use super::board::state_name;
-use super::Frame;
+use super::{count, Frame};
 
 /// Most changes named one by one; the rest are counted.
 const MAX_CHANGES: usize = 6;
-
-/// `n` and the noun, plural unless `n` is 1 (`-y` becomes `-ies`).
-fn count(n: usize, noun: &str) -> String {
-    match (n, noun.strip_suffix('y')) {
-        (1, _) => format!("1 {noun}"),
-        (_, Some(stem)) => format!("{n} {stem}ies"),
-        _ => format!("{n} {noun}s"),
-    }
-}
 
 /// The address of virtual page `vpn`.
 fn page(vpn: u64) -> String {
@@ -38,17 +29,17 @@ fn shown(p: &Picture) -> String {
     let free = on(p, FrameList::Free) + on(p, FrameList::Zeroed);
     let mut text = format!(
         "The picture shows {} of address space; RAM: {} in a working set, {} on standby, {} modified, {} free; page file: {} of {} in use; working set: {} of {}; TLB: {} of {} filled.",
-        count(p.regions.len(), "region"),
-        count(on(p, FrameList::Active), "frame"),
+        count(p.regions.len() as u64, "region", "regions"),
+        count(on(p, FrameList::Active) as u64, "frame", "frames"),
         on(p, FrameList::Standby),
         on(p, FrameList::Modified),
         free,
         p.slots.iter().flatten().count(),
-        count(p.slots.len(), "slot"),
+        count(p.slots.len() as u64, "slot", "slots"),
         p.working_set.pages.len(),
-        count(p.working_set.limit as usize, "page"),
+        count(u64::from(p.working_set.limit), "page", "pages"),
         p.tlb.iter().flatten().count(),
-        count(p.tlb.len(), "entry"),
+        count(p.tlb.len() as u64, "entry", "entries"),
     );
     if let Some(va) = p.focus {
         let _ = write!(text, " Current address: {va:#x}.");
@@ -144,8 +135,8 @@ fn changes(before: &Picture, after: &Picture) -> Vec<String> {
     if before.regions.len() != after.regions.len() {
         list.push(format!(
             "address space: {} → {}",
-            count(before.regions.len(), "region"),
-            count(after.regions.len(), "region")
+            count(before.regions.len() as u64, "region", "regions"),
+            count(after.regions.len() as u64, "region", "regions")
         ));
     } else if before.regions != after.regions {
         list.push("address space: a region changed state or protection".to_string());
@@ -208,7 +199,11 @@ pub fn describe(frame: Frame) -> String {
     let named = list.len().min(MAX_CHANGES);
     let _ = write!(text, " Changed: {}", list[..named].join("; "));
     if list.len() > named {
-        let _ = write!(text, "; and {}", count(list.len() - named, "more change"));
+        let _ = write!(
+            text,
+            "; and {}",
+            count((list.len() - named) as u64, "more change", "more changes")
+        );
     }
     text.push('.');
     text

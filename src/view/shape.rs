@@ -236,16 +236,7 @@ pub fn text_width(text: &str, size: f64, mono: bool) -> f64 {
 
 /// `text` shortened with an ellipsis so that it fits in `max` pixels; empty if nothing fits.
 pub fn fit(text: &str, max: f64, size: f64, mono: bool) -> String {
-    if text_width(text, size, mono) <= max {
-        return text.to_string();
-    }
-    let fits = (max / char_width(size, mono)).floor() as usize;
-    if fits < 2 {
-        return String::new();
-    }
-    let mut out: String = text.chars().take(fits - 1).collect();
-    out.push('…');
-    out
+    shorten(text, max, size, mono, false)
 }
 
 /// The first of `choices` (longest first) that fits in `max` pixels, else the last one
@@ -265,6 +256,12 @@ pub fn first_fit(choices: &[String], max: f64, size: f64, mono: bool) -> String 
 /// `text` shortened from the left (`…456700`) so that it fits in `max` pixels: for page
 /// numbers, whose last digits tell neighbours apart. Empty if nothing fits.
 pub fn fit_tail(text: &str, max: f64, size: f64, mono: bool) -> String {
+    shorten(text, max, size, mono, true)
+}
+
+/// `text` as it fits in `max` pixels: whole, or its first (or, with `keep_tail`, last)
+/// characters with an ellipsis on the cut side; empty if not even two characters fit.
+fn shorten(text: &str, max: f64, size: f64, mono: bool, keep_tail: bool) -> String {
     if text_width(text, size, mono) <= max {
         return text.to_string();
     }
@@ -272,10 +269,16 @@ pub fn fit_tail(text: &str, max: f64, size: f64, mono: bool) -> String {
     if fits < 2 {
         return String::new();
     }
-    let n = text.chars().count();
-    let mut out = String::from("…");
-    out.extend(text.chars().skip(n + 1 - fits));
-    out
+    if keep_tail {
+        let n = text.chars().count();
+        let mut out = String::from("…");
+        out.extend(text.chars().skip(n + 1 - fits));
+        out
+    } else {
+        let mut out: String = text.chars().take(fits - 1).collect();
+        out.push('…');
+        out
+    }
 }
 
 #[cfg(test)]

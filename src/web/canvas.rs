@@ -18,10 +18,21 @@ pub struct CanvasView {
     pub process: Option<ProcessId>,
 }
 
+/// A zoomable part of the address-space section, as JavaScript receives it: a string.
+#[wasm_bindgen]
+#[derive(Clone, Copy)]
+pub enum SpacePart {
+    /// The strip, which shows the window.
+    Strip = "strip",
+    /// The overview of the whole user range above it.
+    Overview = "overview",
+}
+
 impl Simulator {
-    /// Where the address space is drawn (the first column's, with several processes):
-    /// the same at every step of a run.
-    fn geometry(&self, css_width: f64) -> Geometry {
+    /// Where the address space (the first column's, with several processes) and the
+    /// system's sections (TLB, RAM, page file) are drawn at `css_width`: the same at every
+    /// step of a run. With one process they are one layout.
+    fn geometries(&self, css_width: f64) -> (Geometry, Option<Geometry>) {
         let last = self.picture_at(usize::MAX);
         if board::several(&last) {
             let shown = board::shown(&last, css_width, self.view.process);
@@ -32,10 +43,24 @@ impl Simulator {
                 &shown,
             );
             if let Some((_, column)) = b.columns.into_iter().next() {
-                return column;
+                return (column, Some(b.system));
             }
         }
-        Geometry::new(css_width, Sizes::of_config(self.machine.config()))
+        (
+            Geometry::new(css_width, Sizes::of_config(self.machine.config())),
+            None,
+        )
+    }
+
+    /// Where the address space is drawn at `css_width` (see [`Self::geometries`]).
+    fn geometry(&self, css_width: f64) -> Geometry {
+        self.geometries(css_width).0
+    }
+
+    /// Where the system's sections are drawn at `css_width` (see [`Self::geometries`]).
+    fn system_geometry(&self, css_width: f64) -> Geometry {
+        let (column, system) = self.geometries(css_width);
+        system.unwrap_or(column)
     }
 
     /// The window shown now at `cursor`.
@@ -106,38 +131,33 @@ impl Simulator {
     }
 
     /// Which zoomable part of the canvas is at (`x`, `y`) CSS pixels, painted at
-    /// `css_width`: `"strip"`, `"overview"` or `""`.
-    pub fn space_hit(&self, css_width: f64, x: f64, y: f64) -> String {
+    /// `css_width`: `"strip"`, `"overview"` or `undefined`.
+    pub fn space_hit(&self, css_width: f64, x: f64, y: f64) -> Option<SpacePart> {
         let g = self.geometry(css_width);
-        let hit = if g.strip.contains(x, y) {
-            "strip"
+        if g.strip.contains(x, y) {
+            Some(SpacePart::Strip)
         } else if g.overview.contains(x, y) {
-            "overview"
+            Some(SpacePart::Overview)
         } else {
-            ""
+            None
+        }
+    }
+
+    /// Where part `part` of the picture is drawn at `css_width`: `[x, y, width, height]`
+    /// in CSS pixels, or `undefined` when there is no such part. `part` is
+    /// `"zoom_controls"` (the page's zoom buttons), `"strip"` (the address-space strip),
+    /// `"walk_entry"` (the path entry of table `index`: 0 = PML4 … 3 = PT) or `"frame"`
+    /// (RAM frame `index`).
+    pub fn part_rect(&self, part: &str, index: usize, css_width: f64) -> Option<Vec<f64>> {
+        let r = match part {
+            "zoom_controls" => self.geometry(css_width).zoom_controls,
+            "strip" => self.geometry(css_width).strip,
+            "walk_entry" => {
+                crate::view::walk::path_row(self.geometry(css_width).tables.get(index)?)
+            }
+            "frame" => *self.system_geometry(css_width).frames.get(index)?,
+            _ => return None,
         };
-        hit.to_string()
-    }
-
-    /// Where the zoom buttons go at `css_width`: `[x, y, width, height]` in CSS pixels.
-    pub fn zoom_controls_rect(&self, css_width: f64) -> Vec<f64> {
-        let r = self.geometry(css_width).zoom_controls;
-        vec![r.x, r.y, r.w, r.h]
-    }
-
-    /// Where the address-space strip is at `css_width`: `[x, y, width, height]`.
-    pub fn space_strip_rect(&self, css_width: f64) -> Vec<f64> {
-        let r = self.geometry(css_width).strip;
-        vec![r.x, r.y, r.w, r.h]
-    }
-
-    /// Where the path entry of table `level` (0 = PML4 … 3 = PT) is drawn at
-    /// `css_width`: `[x, y, width, height]`, or `undefined` past the PT.
-    pub fn walk_entry_rect(&self, level: usize, css_width: f64) -> Option<Vec<f64>> {
-        let g = self.geometry(css_width);
-        g.tables.get(level).map(|card| {
-            let r = crate::view::walk::path_row(card);
-            vec![r.x, r.y, r.w, r.h]
-        })
+        Some(vec![r.x, r.y, r.w, r.h])
     }
 }

@@ -29,6 +29,13 @@ use crate::sim::consts::NAMED;
 use crate::sim::{Machine, Picture, Step};
 use crate::view::{self, Frame, Theme};
 
+/// The wasm module's allocator: Talc in place of the standard library's dlmalloc, for the
+/// page's download budget (2.4 KB less gzipped). Measured in one run: as fast on a 16 MiB
+/// memset, about 10% slower on a 100,000-access fault loop. The module runs on one thread
+/// (a worker has its own instance), hence the allocator without a lock.
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 /// A step as the page shows it: in the step log (`steps_summary`) and at one position of
 /// the player (`step`). The step's typed events stay in Rust: the page shows the
 /// narration, and the full module's `events(cursor)` (`detail.rs`) gives them to tools.
@@ -310,13 +317,6 @@ impl Simulator {
             previous: previous.as_ref(),
             step: cursor.checked_sub(1).and_then(|i| history.step(i)),
         })
-    }
-
-    /// Where RAM frame `pfn` is drawn at `css_width`: `[x, y, width, height]` in CSS pixels,
-    /// or `undefined` when there is no such frame.
-    pub fn frame_rect(&self, pfn: u32, css_width: f64) -> Option<Vec<f64>> {
-        let g = self.system_geometry(css_width);
-        g.frames.get(pfn as usize).map(|r| vec![r.x, r.y, r.w, r.h])
     }
 }
 

@@ -8,8 +8,6 @@ use wasm_bindgen::prelude::*;
 use super::{to_js, Simulator};
 use crate::sim::addr::ProcessId;
 use crate::view::board::{self, Board};
-use crate::view::geometry::Sizes;
-use crate::view::Geometry;
 
 /// One process's tab, as JavaScript receives it.
 #[derive(Serialize)]
@@ -24,20 +22,6 @@ struct TabView<'a> {
     shown: bool,
     /// Where its tab is drawn: `[x, y, width, height]` in CSS pixels.
     rect: [f64; 4],
-}
-
-impl Simulator {
-    /// Where the system's sections (TLB, RAM, page file) are drawn at `css_width`: the
-    /// same at every step of a run.
-    pub(super) fn system_geometry(&self, css_width: f64) -> Geometry {
-        let last = self.picture_at(usize::MAX);
-        if board::several(&last) {
-            let n = last.processes.len();
-            let shown = board::shown(&last, css_width, self.view.process);
-            return Board::new(css_width, Sizes::of_picture(&last), n, &shown).system;
-        }
-        Geometry::new(css_width, Sizes::of_config(self.machine.config()))
-    }
 }
 
 #[wasm_bindgen]

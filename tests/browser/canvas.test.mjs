@@ -20,9 +20,10 @@ after(async () => {
  * first made the tables). Returns the cursor of that walk step, found by its narration.
  */
 async function fullWalk(page) {
-  return page.evaluate(() => {
+  return page.evaluate(async () => {
     const widget = document.querySelector('[data-pagelab]').pagelab;
-    widget.load('char *p = VirtualAlloc(NULL, 0x8000, MEM_COMMIT, PAGE_READWRITE);\nwrite(p, 0x41, 1);\nwrite(p + 0x1000, 0x42, 1);\n');
+    // With the page's run worker, load() resolves once the run has ended.
+    await widget.load('char *p = VirtualAlloc(NULL, 0x8000, MEM_COMMIT, PAGE_READWRITE);\nwrite(p, 0x41, 1);\nwrite(p + 0x1000, 0x42, 1);\n');
     const sim = widget.simulator;
     // The narration of a four-level walk: "The walk reads PML4[i] → PDPT[j] → PD[k] → PT[l]".
     for (let c = sim.step_count(); c >= 1; c--) {
@@ -45,7 +46,7 @@ test('the walk lights up as the fault\'s walk step plays, and back restores it',
     await go(page, walk - 1);
     await settle(page);
     const width = await canvasWidth(page);
-    const entry = (level) => page.evaluate(([l, w]) => document.querySelector('[data-pagelab]').pagelab.simulator.walk_entry_rect(l, w), [level, width]);
+    const entry = (level) => page.evaluate(([l, w]) => document.querySelector('[data-pagelab]').pagelab.simulator.part_rect('walk_entry', l, w), [level, width]);
     const [pml4, pt] = [await entry(0), await entry(3)];
     const before = await pixels(page, pml4);
     const ptBefore = await pixels(page, pt);
@@ -80,7 +81,7 @@ test('zooming changes the strip and Fit restores it exactly', async () => {
     await go(page, walk);
     await settle(page);
     const width = await canvasWidth(page);
-    const strip = await page.evaluate((w) => document.querySelector('[data-pagelab]').pagelab.simulator.space_strip_rect(w), width);
+    const strip = await page.evaluate((w) => document.querySelector('[data-pagelab]').pagelab.simulator.part_rect('strip', 0, w), width);
     const original = await pixels(page, strip);
     const fit = page.locator('[data-pagelab] [data-zoom=reset]');
     assert.equal(await fit.isDisabled(), true, 'nothing to reset yet');

@@ -51,7 +51,7 @@ test('?lesson= opens that lesson; stepping to its demand-zero fault changes that
 
   const width = await canvasWidth(page);
   const rect = await page.evaluate(([pfn, width]) =>
-    Array.from(document.querySelector('[data-pagelab]').pagelab.simulator.frame_rect(pfn, width)), [found.pfn, width]);
+    Array.from(document.querySelector('[data-pagelab]').pagelab.simulator.part_rect('frame', pfn, width)), [found.pfn, width]);
 
   await goTo(page, found.fault - 1);
   const before = await pixels(page, rect);

@@ -94,7 +94,7 @@ test('on a phone one process at a time: the tabs are buttons, by keyboard too', 
     let list = await tabs(page);
     assert.deepEqual(list.map((t) => t.selected), ['false', 'true'], 'the running process is shown');
     const width = await canvasWidth(page);
-    const strip = await page.evaluate((w) => document.querySelector('[data-pagelab]').pagelab.simulator.space_strip_rect(w), width);
+    const strip = await page.evaluate((w) => document.querySelector('[data-pagelab]').pagelab.simulator.part_rect('strip', 0, w), width);
     const before = await pixels(page, strip);
 
     // Keyboard: focus the running tab, ← to main's, Enter picks it.
@@ -139,7 +139,7 @@ test('the shared-memory lesson, stepped: both processes, a context switch, and t
       const shared = sim.describe(Number(root.dataset.cursor)).match(/Shared frames: frame (\d+) \(/);
       const pfn = shared ? Number(shared[1]) : -1;
       const width = parseFloat(root.querySelector('[data-role=canvas]').style.width);
-      return pfn < 0 ? null : sim.frame_rect(pfn, width);
+      return pfn < 0 ? null : sim.part_rect('frame', pfn, width);
     });
     while ((await cursor()) < steps && sharedAt < 0) {
       const at = await cursor();

@@ -40,7 +40,7 @@ test('commit then access: demand-zero fault, RAM pixels change, back restores th
     const sim = document.querySelector('[data-pagelab]').pagelab.simulator;
     const rects = [];
     for (let pfn = 0; ; pfn++) {
-      const r = sim.frame_rect(pfn, width);
+      const r = sim.part_rect('frame', pfn, width);
       if (!r) break;
       rects.push(Array.from(r));
     }

@@ -212,8 +212,10 @@ test('hostile numbers (2^64 - 1 sizes, kernel addresses) give Win32 errors and e
     'write(r, 7, 1);',
   ].join('\n');
   await page.fill('[data-role=script]', script);
+  // The click starts the run at once (data-running is 'true' when it returns); wait for its end.
   await page.click('[data-action=run]');
-  await page.waitForFunction(() => document.querySelector('[data-pagelab]').dataset.errors === '0');
+  await page.waitForFunction(() => document.querySelector('[data-pagelab]').dataset.running === 'false');
+  assert.equal(await page.getAttribute('[data-pagelab]', 'data-errors'), '0');
   const steps = Number(await page.getAttribute('[data-pagelab]', 'data-steps'));
   assert.ok(steps > 4, `the run recorded its steps (${steps})`);
   // Every step, including those whose arguments pass 2^53, can be shown.

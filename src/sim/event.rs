@@ -38,7 +38,8 @@ pub enum Pte {
         /// The slot holding it.
         slot: Slot,
     },
-    /// Points at a prototype PTE of a shared section (mapped files; reserved for later).
+    /// Points at a prototype PTE of a section. Never written today: a view's PTE is empty until
+    /// its first touch and valid after it, and both are resolved through the section.
     Prototype {
         /// Index of the prototype PTE.
         index: u32,

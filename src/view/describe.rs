@@ -117,8 +117,18 @@ fn frame_text(p: &Picture, f: &FrameView) -> String {
 fn changes(before: &Picture, after: &Picture) -> Vec<String> {
     let mut list = Vec::new();
     if before.process.id != after.process.id && after.processes.len() > 1 {
+        // Loading CR3 (reference §2) drops every TLB entry: say so only when there were some.
+        let dropped = before.tlb.iter().flatten().count();
+        let tlb = if dropped == 0 {
+            "the TLB was empty".to_string()
+        } else {
+            format!(
+                "the TLB flushed ({})",
+                count(dropped as u64, "entry", "entries")
+            )
+        };
         list.push(format!(
-            "context switch: {} runs now, CR3 {:#x}, the TLB flushed",
+            "context switch: {} runs now, CR3 {:#x}, {tlb}",
             after.process.name, after.process.cr3
         ));
     }

@@ -147,7 +147,27 @@ fn a_context_switch_lights_cr3_flushes_the_tlb_and_moves_the_running_mark() {
         words.contains("context switch: writer runs now, CR3 0x"),
         "{words}"
     );
+    // main's write left its page in the TLB: the switch drops that one entry.
+    assert!(words.contains("the TLB flushed (1 entry)"), "{words}");
     assert!(words.contains("Processes: main (PID"), "{words}");
+}
+
+#[test]
+fn a_context_switch_with_an_empty_tlb_says_so_rather_than_a_flush() {
+    let mut m = Machine::new(Default::default());
+    m.create_process("idle");
+    m.wait();
+    assert!(m.switch_to(1), "the CPU switches to idle");
+    let h = m.history();
+    let mut pictures = vec![h.initial_picture().clone()];
+    pictures.extend((0..h.len()).filter_map(|i| h.picture_after(i)));
+    let words = describe(frame_at(&m, &pictures, switch_step(&m) + 1));
+    assert!(
+        words.contains("context switch: idle runs now, CR3 0x")
+            && words.contains("the TLB was empty"),
+        "{words}"
+    );
+    assert!(!words.contains("flushed"), "{words}");
 }
 
 #[test]

@@ -3,6 +3,7 @@
 
 use pagelab::sim::addr::Vpn;
 use pagelab::sim::consts::*;
+use pagelab::sim::event::{Event, FaultKind};
 use pagelab::sim::{Config, Machine, Pte};
 
 fn machine() -> Machine {
@@ -52,8 +53,22 @@ fn named_shared_memory_is_one_frame_for_both_processes() {
     assert_ne!(h2, 0);
     let v = m.map_view_of_file(h2, FILE_MAP_READ, 0, 0, 0);
     let mut buf = [0u8; 27];
+    let before = m.history().len();
     m.read(v, &mut buf).expect("read");
     assert_eq!(&buf, b"Message from first process.");
+    let faults: Vec<FaultKind> = (before..m.history().len())
+        .filter_map(|i| m.history().step(i))
+        .flat_map(|s| &s.events)
+        .filter_map(|e| match e {
+            Event::PageFault { fault, .. } => Some(*fault),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        faults,
+        [FaultKind::Transition],
+        "§8.2: the page is in RAM through the first view, so the second view's first touch is a soft fault"
+    );
     assert_eq!(
         m.process().mmu.tables.pte(Vpn::of(v)),
         Pte::Valid {

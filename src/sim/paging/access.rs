@@ -221,6 +221,7 @@ impl<V: Vad> Engine<'_, V> {
                 )
             }));
         }
+        let view = self.vad.view_page(vpn);
         let fault = match walk.pte {
             Pte::Valid { pfn, .. } => {
                 self.end_step(move || {
@@ -232,7 +233,22 @@ impl<V: Vad> Engine<'_, V> {
             // `resolve_fault` resolves through the section (docs/windows-sections.md §8.2)
             // as it does the empty PTE of a view's first touch. PageLab leaves a view's PTE
             // empty until that touch and valid after it, so it never writes this kind.
-            Pte::Empty | Pte::DemandZero | Pte::Prototype { .. } => FaultKind::DemandZero,
+            Pte::Empty | Pte::DemandZero | Pte::Prototype { .. } => match view {
+                // A view's page: the kind is the section's prototype PTE's (a soft fault
+                // when another view has the page in RAM, docs/windows-sections.md §8.2).
+                Some((section, index)) => {
+                    let proto = self
+                        .sys
+                        .section(section)
+                        .and_then(|s| s.prototypes.get(index as usize).copied());
+                    match proto {
+                        Some(Pte::Valid { .. } | Pte::Transition { .. }) => FaultKind::Transition,
+                        Some(Pte::PageFile { .. }) => FaultKind::Hard,
+                        _ => FaultKind::DemandZero,
+                    }
+                }
+                None => FaultKind::DemandZero,
+            },
             Pte::Transition { .. } => FaultKind::Transition,
             Pte::PageFile { .. } => FaultKind::Hard,
         };
@@ -244,7 +260,6 @@ impl<V: Vad> Engine<'_, V> {
             Pte::Transition { pfn } => self.sys.frames.get(pfn).list,
             _ => crate::sim::event::FrameList::Active,
         };
-        let view = self.vad.view_page(vpn);
         self.end_step(move || {
             let page = narrate::page(vpn);
             let kind = match (pte, view) {

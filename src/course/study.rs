@@ -8,8 +8,9 @@ use super::question::{evaluate, AnswerKind, Outcome, Question, ANSWERS};
 use crate::script::{self, Runner};
 use crate::sim::{Recording, Step};
 
-/// Most steps a study records, as the page's own run does: past it, the rest is not asked.
-pub const MAX_STEPS: usize = 200_000;
+/// Most steps a study records, as the page's own run does (the runner's step limit): past
+/// it, the rest is not asked.
+pub const MAX_STEPS: usize = crate::script::Limits::DEFAULT.steps;
 
 /// A problem with a `//?` line, with where it is.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

@@ -13,8 +13,8 @@ use crate::sim::{ExceptionRecord, Machine, Recording};
 pub const MAX_SCRIPT_BYTES: usize = 256 * 1024;
 
 /// Most steps one run records: past this the run stops, so a runaway script cannot
-/// exhaust the tab's memory. Statements are capped too (the runner's own limit).
-pub const MAX_STEPS: usize = 200_000;
+/// exhaust the tab's memory. It is the runner's step limit, the same on the command line.
+pub const MAX_STEPS: usize = crate::script::Limits::DEFAULT.steps;
 
 /// Most bytes of transcript kept; a chatty loop's output is cut with a note past this.
 const MAX_TRANSCRIPT_BYTES: usize = 64 * 1024;

@@ -36,6 +36,28 @@ pub enum Win32Error {
 }
 
 impl Win32Error {
+    /// Every error the simulator reports.
+    pub const ALL: [Win32Error; 13] = [
+        Win32Error::AccessDenied,
+        Win32Error::InvalidHandle,
+        Win32Error::NotEnoughMemory,
+        Win32Error::BadLength,
+        Win32Error::InvalidParameter,
+        Win32Error::PartialCopy,
+        Win32Error::InvalidAddress,
+        Win32Error::NoAccess,
+        Win32Error::MappedAlignment,
+        Win32Error::CommitmentLimit,
+        Win32Error::FileNotFound,
+        Win32Error::AlreadyExists,
+        Win32Error::BadExeFormat,
+    ];
+
+    /// The error with numeric code `code`, if the simulator reports it.
+    pub fn from_code(code: u32) -> Option<Win32Error> {
+        Win32Error::ALL.into_iter().find(|e| e.code() == code)
+    }
+
     /// The numeric code.
     pub fn code(self) -> u32 {
         match self {
@@ -150,5 +172,22 @@ impl ExceptionRecord {
             STATUS_GUARD_PAGE_VIOLATION => "STATUS_GUARD_PAGE_VIOLATION",
             _ => "STATUS_IN_PAGE_ERROR",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Win32Error;
+
+    #[test]
+    fn every_error_is_found_by_its_code_and_no_two_share_one() {
+        for e in Win32Error::ALL {
+            assert_eq!(Win32Error::from_code(e.code()), Some(e), "{}", e.name());
+        }
+        assert_eq!(
+            Win32Error::from_code(183).map(Win32Error::name),
+            Some("ERROR_ALREADY_EXISTS")
+        );
+        assert_eq!(Win32Error::from_code(0), None);
     }
 }

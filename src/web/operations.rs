@@ -24,20 +24,6 @@ use crate::sim::{ExceptionRecord, Win32Error};
 /// Largest integer a JS number holds exactly (2^53 - 1).
 const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
 
-/// Every Win32 error the simulator reports, to name a code.
-const ERRORS: [Win32Error; 10] = [
-    Win32Error::AccessDenied,
-    Win32Error::InvalidHandle,
-    Win32Error::NotEnoughMemory,
-    Win32Error::BadLength,
-    Win32Error::InvalidParameter,
-    Win32Error::PartialCopy,
-    Win32Error::InvalidAddress,
-    Win32Error::NoAccess,
-    Win32Error::MappedAlignment,
-    Win32Error::CommitmentLimit,
-];
-
 /// What an operation did, as JavaScript receives it.
 #[derive(Serialize)]
 struct Outcome {
@@ -87,7 +73,7 @@ fn to_u64(value: f64, what: &str) -> Result<u64, JsError> {
 }
 
 fn error_name(code: u32) -> Option<&'static str> {
-    ERRORS.iter().find(|e| e.code() == code).map(|e| e.name())
+    Win32Error::from_code(code).map(Win32Error::name)
 }
 
 #[wasm_bindgen]

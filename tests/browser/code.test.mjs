@@ -153,6 +153,8 @@ test('a script without a pragma gets one when a knob changes', async () => {
   const { page, errors } = await open(browser.context, server.url);
   await page.fill('[data-role=script]', '// hello\np = VirtualAlloc(NULL, 4096, MEM_COMMIT, PAGE_READWRITE);\n');
   await page.click('[data-action=run]');
+  // The run ends (in its worker) before a knob is touched: its end refills the settings.
+  await page.waitForFunction(() => document.querySelector('[data-pagelab]').dataset.running === 'false');
   await page.fill('[data-form=settings] [name=pagefile]', '3');
   await page.press('[data-form=settings] [name=pagefile]', 'Enter');
   await page.waitForFunction(() => document.querySelector('[data-role=script]').value.includes('pragma'));
@@ -166,6 +168,7 @@ test('policy=opt shows in the Policy menu; an empty working-set field asks for s
   const { page, errors } = await open(browser.context, server.url);
   await page.fill('[data-role=script]', '#pragma pagelab frames=8 policy=opt working_set=3\np = VirtualAlloc(NULL, 4096, MEM_COMMIT, PAGE_READWRITE);\n');
   await page.click('[data-action=run]');
+  await page.waitForFunction(() => document.querySelector('[data-pagelab]').dataset.running === 'false');
   await page.waitForFunction(() => document.querySelector('[data-form=settings] [name=working_set]').value === '3');
   assert.equal(await page.inputValue('[data-form=settings] [name=policy]'), 'opt', 'the menu is not blank');
   await page.fill('[data-form=settings] [name=working_set]', '');

@@ -52,6 +52,8 @@ test('a share link reproduces the scenario, its settings and its step, with equa
   await page.fill('[data-form=settings] [name=working_set]', '3');
   await page.press('[data-form=settings] [name=working_set]', 'Tab');
   await page.waitForFunction(() => document.querySelector('[data-role=script]').value.includes('working_set=3'));
+  // The knob re-runs the script in its worker: the steps are there once the run has ended.
+  await page.waitForFunction(() => document.querySelector('[data-pagelab]').dataset.running === 'false');
   await page.evaluate(() => document.querySelector('[data-pagelab]').pagelab.player.go(17));
   assert.equal(await settle(page), 17);
   const script = await page.inputValue('[data-role=script]');
@@ -183,6 +185,7 @@ test('the page works under the strict CSP header, with no violations', async () 
     await page.fill('[data-form=settings] [name=frames]', '9');
     await page.press('[data-form=settings] [name=frames]', 'Tab');
     await page.waitForFunction(() => document.querySelector('[data-role=script]').value.includes('frames=9'));
+    await page.waitForFunction(() => document.querySelector('[data-pagelab]').dataset.running === 'false');
     await page.click('[data-action=share]');
     await page.waitForFunction(() => document.querySelector('[data-role=share-link]').value !== '');
     await page.click('[data-action=commit]');

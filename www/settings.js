@@ -9,7 +9,8 @@ export function fillSettings(form, config) {
   if (!form) return;
   for (const key of KNOBS) {
     const field = form.elements[key];
-    if (!field) continue;
+    // A field the reader is typing in keeps what they typed until they commit it.
+    if (!field || field.dataset.typing) continue;
     const value = config[key];
     if (key === 'standby') field.value = value ? 'on' : 'off';
     // No working_set= means soft limits (null): the field stays empty.

@@ -703,7 +703,18 @@ export function mount(root, options) {
   }
 
   function onChange(event) {
-    if (settingsForm && event.target.form === settingsForm) applySetting(event.target);
+    if (settingsForm && event.target.form === settingsForm) {
+      delete event.target.dataset.typing;
+      applySetting(event.target);
+    }
+  }
+
+  // A knob left without a change shows the script's setting again.
+  function onFocusOut(event) {
+    if (event.target.dataset?.typing) {
+      delete event.target.dataset.typing;
+      fillSettings(settingsForm, sim.config());
+    }
   }
 
   // Keys act only while the widget has focus, and never while typing in a field
@@ -736,6 +747,8 @@ export function mount(root, options) {
       const edited = textarea.value !== ranText;
       root.dataset.edited = String(edited);
       if (edited) editor.setCurrentLine(null);
+    } else if (settingsForm && event.target.form === settingsForm) {
+      event.target.dataset.typing = 'true';
     }
   }
 
@@ -755,6 +768,7 @@ export function mount(root, options) {
   root.addEventListener('change', onChange);
   root.addEventListener('keydown', onKey);
   root.addEventListener('input', onInput);
+  root.addEventListener('focusout', onFocusOut);
   speed?.addEventListener('change', onSpeed);
   scrubber?.addEventListener('input', onScrub);
   dark.addEventListener('change', queueDraw);
@@ -811,6 +825,7 @@ export function mount(root, options) {
       root.removeEventListener('click', onClick);
       root.removeEventListener('submit', onSubmit);
       root.removeEventListener('change', onChange);
+      root.removeEventListener('focusout', onFocusOut);
       root.removeEventListener('keydown', onKey);
       root.removeEventListener('input', onInput);
       speed?.removeEventListener('change', onSpeed);

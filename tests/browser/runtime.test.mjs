@@ -170,6 +170,24 @@ test('the script that killed the widget stops at a limit with a message, and the
   assert.deepEqual(errors, []);
 });
 
+test('a knob typed during a run keeps what was typed when the run ends; Enter applies it', async () => {
+  const { page, errors } = await open(browser.context, `${server.url}index.html`);
+  await runScript(page, RUNAWAY);
+  assert.equal((await data(page)).running, 'true', 'the run is going');
+  // Typed, not yet committed (no change event): the run's end refills the other knobs only.
+  await page.fill('[data-form=settings] [name=tlb]', '4');
+  await idle(page);
+  assert.equal(await page.inputValue('[data-form=settings] [name=tlb]'), '4', 'what was typed stays');
+  assert.equal(await page.inputValue('[data-form=settings] [name=frames]'), '16', 'the script\'s frames are shown');
+  assert.doesNotMatch(await page.inputValue('[data-role=script]'), /tlb=4/);
+  await page.press('[data-form=settings] [name=tlb]', 'Enter');
+  await page.waitForFunction(() => document.querySelector('[data-role=script]').value.includes('tlb=4'));
+  await page.evaluate(() => document.querySelector('[data-action=stop]').click());
+  await idle(page);
+  assert.equal(await page.inputValue('[data-form=settings] [name=tlb]'), '4');
+  assert.deepEqual(errors, []);
+});
+
 test('a run that traps inside the worker ends with a message; a new worker runs the next script', async () => {
   const { page, errors } = await open(browser.context, `${server.url}index.html`);
   await runScript(page, `${TRAP}${RUNAWAY}`);

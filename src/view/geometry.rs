@@ -68,6 +68,10 @@ pub const DENSE_FRAMES: usize = 64;
 pub const DENSE_SLOTS: usize = 128;
 /// See [`DENSE_FRAMES`].
 pub const DENSE_WS: usize = 32;
+/// Most squares the page file is drawn with: a larger page file gives each square several
+/// slots, so its picture stays a few hundred pixels tall (65,536 slots one square each
+/// made a canvas taller than browsers draw) and a step paints in a frame's budget.
+pub const MAX_SLOT_CELLS: usize = 1024;
 /// A dense frame cell.
 pub const DENSE_FRAME: (f64, f64) = (26.0, 22.0);
 /// A dense slot or working-set cell.
@@ -179,8 +183,10 @@ pub struct Geometry {
     pub prototypes: Vec<Rect>,
     /// Title line of the page-file section.
     pub pagefile_title: Rect,
-    /// One cell per page-file slot, by slot number.
+    /// One cell per [`Geometry::slots_per_cell`] page-file slots, by slot number.
     pub slots: Vec<Rect>,
+    /// Page-file slots a cell stands for: 1 up to [`MAX_SLOT_CELLS`] slots.
+    pub slots_per_cell: usize,
     /// One box per legend entry (swatch and label).
     pub legend: Vec<Rect>,
     /// RAM frames drawn as small unlabelled squares (more than [`DENSE_FRAMES`]).
@@ -351,6 +357,7 @@ impl Geometry {
         let (mut sections_title, mut prototypes) = (none, Vec::new());
         let dense_frames = sizes.frames > DENSE_FRAMES;
         let dense_slots = sizes.slots > DENSE_SLOTS;
+        let slots_per_cell = sizes.slots.div_ceil(MAX_SLOT_CELLS).max(1);
         if has_system {
             ram_title = row(y, TITLE_H);
             y += TITLE_H;
@@ -379,7 +386,7 @@ impl Geometry {
             } else {
                 (SLOT_MIN_W, SLOT_H)
             };
-            (slot_cells, y) = grid(PAD, y, avail, sizes.slots, sw, sh);
+            (slot_cells, y) = grid(PAD, y, avail, sizes.slots.div_ceil(slots_per_cell), sw, sh);
             y += SECTION_GAP;
 
             (legend, y) = legend_boxes(PAD, y, avail);
@@ -410,11 +417,17 @@ impl Geometry {
             prototypes,
             pagefile_title,
             slots: slot_cells,
+            slots_per_cell,
             legend,
             dense_frames,
             dense_slots,
             dense_ws,
         }
+    }
+
+    /// The cell that shows page-file slot `slot`.
+    pub fn slot_cell(&self, slot: usize) -> Option<&Rect> {
+        self.slots.get(slot / self.slots_per_cell)
     }
 
     /// Every rectangle moved by (`dx`, `dy`): a part placed on a larger canvas.

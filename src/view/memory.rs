@@ -190,26 +190,28 @@ pub fn shapes(g: &Geometry, frame: Frame<'_>, progress: f64, out: &mut Vec<Shape
     }
 
     let in_use = picture.slots.iter().filter(|s| s.is_some()).count();
-    title(
-        &g.pagefile_title,
-        &format!(
-            "Page file: {in_use} of {} slots in use",
-            picture.slots.len()
-        ),
-        out,
+    let per = g.slots_per_cell;
+    let mut heading = format!(
+        "Page file: {in_use} of {} slots in use",
+        picture.slots.len()
     );
+    if per > 1 {
+        heading.push_str(&format!(" ({per} slots a square)"));
+    }
+    title(&g.pagefile_title, &heading, out);
     let touched = touched_slots(frame.step);
-    for (j, (cell, slot)) in g.slots.iter().zip(&picture.slots).enumerate() {
+    let mut before = frame.previous.map(|prev| prev.slots.chunks(per));
+    for (j, (cell, group)) in g.slots.iter().zip(picture.slots.chunks(per)).enumerate() {
+        // A square of several slots is in use when any of them is.
+        let slot = group.iter().find_map(|s| *s);
         let (ink, pattern) = match slot {
             Some(_) => (Ink::SlotUsed, Pattern::Solid),
             // Small squares: a plain panel, since hundreds of dashed outlines cost too much.
             None if g.dense_slots => (Ink::SlotFree, Pattern::Solid),
             None => (Ink::SlotFree, Pattern::Hollow),
         };
-        let changed = frame
-            .previous
-            .is_some_and(|prev| prev.slots.get(j) != Some(slot))
-            || touched.contains(&(j as u32));
+        let changed = before.as_mut().is_some_and(|b| b.next() != Some(group))
+            || touched.iter().any(|&t| t as usize / per == j);
         out.push(Shape::Box {
             rect: *cell,
             fill: ink,

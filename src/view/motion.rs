@@ -35,11 +35,11 @@ pub fn moves(g: &Geometry, frame: Frame<'_>) -> Vec<Move> {
         .filter_map(|e| match e {
             Event::PageFileWrite { slot, pfn, vpn } => Some((
                 g.frames.get(pfn.0 as usize)?,
-                g.slots.get(slot.0 as usize)?,
+                g.slot_cell(slot.0 as usize)?,
                 *vpn,
             )),
             Event::PageFileRead { slot, pfn, vpn } => Some((
-                g.slots.get(slot.0 as usize)?,
+                g.slot_cell(slot.0 as usize)?,
                 g.frames.get(pfn.0 as usize)?,
                 *vpn,
             )),

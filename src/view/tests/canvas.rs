@@ -416,3 +416,47 @@ fn hundreds_of_frames_and_slots_are_drawn_as_unlabelled_squares() {
     assert!(t.len() < 200, "{} texts", t.len());
     assert_inside(&s, "dense");
 }
+
+#[test]
+fn a_page_file_of_65536_slots_is_drawn_with_squares_of_several_slots() {
+    let mut p = walked();
+    p.slots = vec![None; 65_536];
+    let before = p.clone();
+    p.slots[65_000] = Some(Vpn(BASE >> 12));
+    let step = Step {
+        events: vec![Event::PageFileWrite {
+            slot: Slot(65_000),
+            pfn: Pfn(1),
+            vpn: Vpn(BASE >> 12),
+        }],
+        narration: String::new(),
+        line: None,
+    };
+    let g = Geometry::new(800.0, geometry::Sizes::of_picture(&p));
+    assert_eq!(g.slots_per_cell, 64);
+    assert_eq!(g.slots.len(), 1024);
+    assert!(
+        g.height < 2500.0,
+        "the canvas stays drawable: {} px",
+        g.height
+    );
+    let s = with(frame_of(&p, Some(&before), Some(&step)), 800.0, None, 1.0);
+    let square = &g.slots[65_000 / 64];
+    assert_eq!(
+        box_at(&s, square),
+        Some((Ink::SlotUsed, Pattern::Solid, true)),
+        "the square holding slot 65,000 is in use and changed"
+    );
+    assert_eq!(
+        box_at(&s, &g.slots[0]).map(|b| (b.0, b.2)),
+        Some((Ink::SlotFree, false))
+    );
+    assert!(texts(&s).contains(&"Page file: 1 of 65536 slots in use (64 slots a square)"));
+    // The page's arrow ends at the square that holds its slot.
+    let ends_there = s.shapes.iter().any(|sh| {
+        matches!(sh, Shape::Line { x2, y2, arrow: true, .. }
+            if *x2 == square.cx() && *y2 == square.y)
+    });
+    assert!(ends_there, "the arrow goes to slot 65,000's square");
+    assert_inside(&s, "65,536 slots");
+}

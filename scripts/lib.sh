@@ -99,7 +99,7 @@ size_line() {
 # command checks its status itself: callers run this inside `if`, where `set -e` is off.
 build_wasm() {
     local wasm="${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/release/pagelab.wasm" out=www/pkg stamp
-    build_compare_wasm || return 1
+    build_full_wasm || return 1
     step "cargo build --release --target wasm32-unknown-unknown"
     cargo build --quiet --lib --release --target wasm32-unknown-unknown || return 1
     stamp=$(cksum <"$wasm") || return 1
@@ -141,25 +141,25 @@ build_wasm() {
     step "run workers: $(size_line "$out/run-worker.js"); $(size_line "$out/app-worker.js")"
 }
 
-# The Compare view's module (www/pkg/compare.js and compare_bg.wasm): the crate with the
-# `compare` feature, loaded only by www/compare.html's worker and by the homework of
-# `index.html?quiz=SEED` (www/homework.js imports it then), so it stays out of the index
-# page's download budget. Built before the page's own module, which then leaves
+# The full module (www/pkg/pagelab-full.js and pagelab-full_bg.wasm): the crate with the
+# `full` feature, loaded only by www/compare.html's worker, by the homework of
+# `index.html?quiz=SEED` (www/homework.js imports it then) and by tools, so it stays out of
+# the index page's download budget. Built before the page's own module, which then leaves
 # target/…/pagelab.wasm as build_wasm expects it.
-build_compare_wasm() {
+build_full_wasm() {
     local wasm="${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/release/pagelab.wasm" out=www/pkg stamp
-    step "cargo build --release --target wasm32-unknown-unknown --features compare"
-    cargo build --quiet --lib --release --target wasm32-unknown-unknown --features compare || return 1
+    step "cargo build --release --target wasm32-unknown-unknown --features full"
+    cargo build --quiet --lib --release --target wasm32-unknown-unknown --features full || return 1
     stamp=$(cksum <"$wasm") || return 1
-    if [ -f "$out/.compare-stamp" ] && [ "$(cat "$out/.compare-stamp")" = "$stamp" ] && [ -f "$out/compare_bg.wasm" ]; then
+    if [ -f "$out/.full-stamp" ] && [ "$(cat "$out/.full-stamp")" = "$stamp" ] && [ -f "$out/pagelab-full_bg.wasm" ]; then
         return 0
     fi
-    rm -f "$out/.compare-stamp"
-    wasm-bindgen --target web --out-dir "$out" --out-name compare --remove-name-section --remove-producers-section "$wasm" || return 1
+    rm -f "$out/.full-stamp"
+    wasm-bindgen --target web --out-dir "$out" --out-name pagelab-full --remove-name-section --remove-producers-section "$wasm" || return 1
     wasm-opt -Oz --low-memory-unused --zero-filled-memory --strip-debug --strip-producers \
-        "$out/compare_bg.wasm" -o "$out/compare_bg.wasm" || return 1
-    echo "$stamp" >"$out/.compare-stamp"
-    step "$(size_line "$out/compare_bg.wasm") (the Compare view's module)"
+        "$out/pagelab-full_bg.wasm" -o "$out/pagelab-full_bg.wasm" || return 1
+    echo "$stamp" >"$out/.full-stamp"
+    step "$(size_line "$out/pagelab-full_bg.wasm") (the full module)"
 }
 
 # One minified module from an entry and everything it imports but the EXTERNAL modules

@@ -7,7 +7,7 @@
 //   { id, op: 'lanes', frames, seed, start, len, upto } the five lanes over a window
 // Each reply is { id, ... } or { id, error } with a sentence for the reader.
 
-import init, { trace_detect, trace_parse, trace_curves, trace_lane, trace_faults, script_references } from './pkg/compare.js';
+import init, { trace_detect, trace_parse, trace_curves, trace_lane, trace_faults, script_references } from './pkg/pagelab-full.js';
 
 /** The most accesses the page keeps: longer traces are cut here, and the page says so. */
 export const LIMIT = 200_000;

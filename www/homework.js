@@ -1,7 +1,7 @@
 // Homework (`?quiz=SEED`): the problems of homework(seed), the same as
 // `pagelab quiz --seed SEED`. Each answer stays hidden until the student checks it or asks
 // to see it; checking is homework_check (numbers by value, names without case).
-// Both come from the Compare view's module (www/pkg/compare.js, built with the `compare`
+// Both come from the full module (www/pkg/pagelab-full.js, built with the `full`
 // feature), not the index page's: app.js imports this file, and this file that module,
 // only when the address asks for homework, so a reader opening a lesson downloads neither.
 
@@ -25,7 +25,7 @@ export async function showHomework(section, seedText) {
   let homework;
   let isRight;
   try {
-    const module = await import(new URL('./pkg/compare.js', import.meta.url).href);
+    const module = await import(new URL('./pkg/pagelab-full.js', import.meta.url).href);
     await module.default();
     homework = module.homework;
     isRight = module.homework_check;

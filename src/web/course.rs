@@ -1,6 +1,6 @@
 //! The course's exports (DESIGN §10): a script's prose, statements and questions. Each
 //! forwards to the pure `crate::course` in a line. The homework of `?quiz=SEED` is in
-//! `homework.rs`, built into the Compare view's module only.
+//! `homework.rs`, built into the full module only.
 
 use wasm_bindgen::prelude::*;
 

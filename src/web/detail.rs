@@ -1,11 +1,11 @@
 //! The whole state for tools, in the full module only: a step's typed events and the
 //! picture at a position. The page shows the narration and paints the picture without
 //! either crossing to JavaScript, so the index page's module (`www/pkg/pagelab.js`) leaves
-//! them out; the module built with the `compare` feature (`www/pkg/compare.js`, the same
+//! them out; the full module (the `full` feature, `www/pkg/pagelab-full.js`, the same
 //! `Simulator`) has them.
 //!
 //! ```js
-//! import init, { Simulator } from "./pkg/compare.js";
+//! import init, { Simulator } from "./pkg/pagelab-full.js";
 //! await init();
 //! const sim = new Simulator();
 //! sim.load_script("p = VirtualAlloc(NULL, 8, MEM_COMMIT, PAGE_READWRITE);\n*p = 1;");

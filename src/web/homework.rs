@@ -1,10 +1,10 @@
 //! The homework's exports (`?quiz=SEED`, DESIGN §10): the problems of a seed and the
-//! check of an answer. They are built only into the Compare view's module
-//! (`www/pkg/compare_bg.wasm`, the `compare` feature), which `www/homework.js` imports when
+//! check of an answer. They are built only into the full module
+//! (`www/pkg/pagelab-full_bg.wasm`, the `full` feature), which `www/homework.js` imports when
 //! the address asks for homework, so the index page's own module stays without them.
 //!
 //! ```js
-//! const { default: init, homework, homework_check } = await import('./pkg/compare.js');
+//! const { default: init, homework, homework_check } = await import('./pkg/pagelab-full.js');
 //! await init();
 //! const set = homework(42); // {seed, problems: [{kind, prompt, fields: [{name, answer}], explanation}]}
 //! homework_check(set.problems[0].fields[0].answer, '1 2 5');

@@ -6,15 +6,15 @@
 //! every 48-bit address exactly.
 
 mod canvas;
-#[cfg(feature = "compare")]
+#[cfg(feature = "full")]
 mod compare;
 mod course;
 mod crossing;
-#[cfg(feature = "compare")]
+#[cfg(feature = "full")]
 mod detail;
-#[cfg(feature = "compare")]
+#[cfg(feature = "full")]
 mod homework;
-#[cfg(feature = "compare")]
+#[cfg(feature = "full")]
 mod operations;
 mod paint;
 mod processes;
@@ -123,7 +123,7 @@ fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
 /// ```
 ///
 /// The index page's module leaves out what the page never calls: the module built with the
-/// `compare` feature (`www/pkg/compare.js`) has the same `Simulator` plus one operation at a
+/// `full` feature (`www/pkg/pagelab-full.js`) has the same `Simulator` plus one operation at a
 /// time (`operations.rs`: `reserve`, `commit`, `access`, `page_out`, `parse_number`) and a
 /// step's typed events and the whole picture (`detail.rs`).
 #[wasm_bindgen]

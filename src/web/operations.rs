@@ -3,11 +3,11 @@
 //! `create_process`, `wait_process` and `switch_process` drive its processes, and
 //! `parse_number` reads the arguments as C writes them. The page never calls them:
 //! its forms write statements into the script, which `load_script` runs. So they are built
-//! into the full module only (`www/pkg/compare.js`, the `compare` feature), beside the
+//! into the full module only (`www/pkg/pagelab-full.js`, the `full` feature), beside the
 //! step's events and the picture (`detail.rs`), and the index page's module leaves them out.
 //!
 //! ```js
-//! import init, { Simulator } from "./pkg/compare.js";
+//! import init, { Simulator } from "./pkg/pagelab-full.js";
 //! await init();
 //! const sim = new Simulator();
 //! const alloc = sim.commit(0, 8, Simulator.parse_number("PAGE_READWRITE"));

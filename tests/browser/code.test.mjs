@@ -230,7 +230,7 @@ test('hostile numbers (2^64 - 1 sizes, kernel addresses) give Win32 errors and e
   assert.match(narration, /ERROR_INVALID_PARAMETER|ERROR_NOT_ENOUGH_MEMORY/);
   // The full module's typed events carry it as an exact hex string.
   const call = await page.evaluate(async (script) => {
-    const full = await import('/www/pkg/compare.js');
+    const full = await import('/www/pkg/pagelab-full.js');
     await full.default();
     const sim = new full.Simulator();
     sim.load_script(script);

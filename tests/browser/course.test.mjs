@@ -181,11 +181,11 @@ test('?quiz=SEED shows the problems and answers of `pagelab quiz --seed SEED --a
   await page.goto(`${server.url}?lesson=demand-paging`);
   await page.waitForSelector('[data-pagelab][data-ready=true]');
   await settle(page);
-  assert.ok(!loaded.some((p) => /homework|compare/.test(p)), `a lesson loads no homework code: ${loaded.join(' ')}`);
+  assert.ok(!loaded.some((p) => /homework|pagelab-full|compare/.test(p)), `a lesson loads no homework code: ${loaded.join(' ')}`);
 
   await page.goto(`${server.url}?quiz=11`);
   await page.waitForSelector('[data-role=homework] form.problem');
-  assert.ok(loaded.includes('/www/homework.js') && loaded.includes('/www/pkg/compare_bg.wasm'), loaded.join(' '));
+  assert.ok(loaded.includes('/www/homework.js') && loaded.includes('/www/pkg/pagelab-full_bg.wasm'), loaded.join(' '));
   assert.equal(await page.textContent('[data-role=homework] h2'), 'Homework 11');
   const forms = page.locator('[data-role=homework] form.problem');
   assert.equal(await forms.count(), problems.length);

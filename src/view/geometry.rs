@@ -76,6 +76,10 @@ pub const MAX_SLOT_CELLS: usize = 1024;
 pub const DENSE_FRAME: (f64, f64) = (26.0, 22.0);
 /// A dense slot or working-set cell.
 pub const DENSE_CELL: (f64, f64) = (16.0, 16.0);
+/// Tallest a grid of dense cells is laid out before its cells shrink.
+pub const MAX_DENSE_GRID_H: f64 = 480.0;
+/// Smallest side of a shrunk dense cell.
+pub const MIN_DENSE_SIDE: f64 = 6.0;
 /// Narrowest prototype-PTE cell.
 pub const PROTO_MIN_W: f64 = 96.0;
 /// Most prototype PTEs drawn (a larger section shows its first ones).
@@ -197,28 +201,55 @@ pub struct Geometry {
     pub dense_ws: bool,
 }
 
+/// The size of `n` dense cells of `cell` across `avail`: smaller, down to
+/// [`MIN_DENSE_SIDE`], when their grid would be taller than [`MAX_DENSE_GRID_H`] (4,096
+/// frames of full size made a canvas over 9,000 px tall, slow to paint and to composite).
+fn fitted(n: usize, avail: f64, (w, h): (f64, f64)) -> (f64, f64) {
+    let mut scale = 1.0;
+    loop {
+        let (cw, ch) = ((w * scale).floor(), (h * scale).floor());
+        let gap = gap_for(ch);
+        let per_row = ((avail + gap) / (cw + gap)).floor().max(1.0);
+        let rows = (n as f64 / per_row).ceil();
+        if rows * (ch + gap) <= MAX_DENSE_GRID_H || ch <= MIN_DENSE_SIDE {
+            return (cw, ch);
+        }
+        scale *= 0.9;
+    }
+}
+
+/// The space between cells `h` tall: shrunk dense cells sit closer.
+fn gap_for(h: f64) -> f64 {
+    if h < 12.0 {
+        2.0
+    } else {
+        GAP
+    }
+}
+
 /// `n` cells of at least `min_w` by `h` in rows from (`x`, `y`) across `avail`.
 /// Returns the cells and the bottom edge.
 fn grid(x: f64, y: f64, avail: f64, n: usize, min_w: f64, h: f64) -> (Vec<Rect>, f64) {
     if n == 0 {
         return (Vec::new(), y);
     }
-    let fit = ((avail + GAP) / (min_w + GAP)).floor().max(1.0) as usize;
+    let gap = gap_for(h);
+    let fit = ((avail + gap) / (min_w + gap)).floor().max(1.0) as usize;
     let mut cols = fit.min(n);
     let rows = n.div_ceil(cols);
     // Balance the rows so the last one is not nearly empty.
     cols = n.div_ceil(rows);
     // Whole-pixel cells that fill the row exactly: each column starts at its share.
-    let pitch = (avail + GAP) / cols as f64;
+    let pitch = (avail + gap) / cols as f64;
     let left = |c: usize| x + (c as f64 * pitch).round();
     let cells = (0..n)
         .map(|i| {
             let (r, c) = (i / cols, i % cols);
             let x0 = left(c);
-            Rect::new(x0, y + r as f64 * (h + GAP), left(c + 1) - GAP - x0, h)
+            Rect::new(x0, y + r as f64 * (h + gap), left(c + 1) - gap - x0, h)
         })
         .collect();
-    (cells, y + rows as f64 * (h + GAP) - GAP)
+    (cells, y + rows as f64 * (h + gap) - gap)
 }
 
 /// Legend entries flowed into rows across `avail`.
@@ -320,10 +351,12 @@ impl Geometry {
         // The working set is a process's; the TLB is the CPU's, holding the running
         // process's translations.
         let dense_ws = sizes.working_set > DENSE_WS;
-        let (ws_w, ws_h) = if dense_ws {
-            DENSE_CELL
-        } else {
-            (WS_MIN_W, ENTRY_H)
+        let ws_cell = |avail: f64| {
+            if dense_ws {
+                fitted(sizes.working_set, avail, DENSE_CELL)
+            } else {
+                (WS_MIN_W, ENTRY_H)
+            }
         };
         let (mut tlb_title, mut tlb, mut ws_title, mut ws) = (none, Vec::new(), none, Vec::new());
         if part == Part::All && width >= TWO_COLUMNS {
@@ -334,6 +367,7 @@ impl Geometry {
             let top = y + TITLE_H;
             let (cells, tlb_bottom) = grid(PAD, top, half, sizes.tlb, TLB_MIN_W, ENTRY_H);
             tlb = cells;
+            let (ws_w, ws_h) = ws_cell(ws_title.w);
             let (cells, ws_bottom) = grid(right, top, ws_title.w, sizes.working_set, ws_w, ws_h);
             ws = cells;
             y = tlb_bottom.max(ws_bottom) + SECTION_GAP;
@@ -346,6 +380,7 @@ impl Geometry {
             }
             if has_process {
                 ws_title = row(y, TITLE_H);
+                let (ws_w, ws_h) = ws_cell(avail);
                 let (cells, bottom) = grid(PAD, y + TITLE_H, avail, sizes.working_set, ws_w, ws_h);
                 ws = cells;
                 y = bottom + SECTION_GAP;
@@ -362,7 +397,7 @@ impl Geometry {
             ram_title = row(y, TITLE_H);
             y += TITLE_H;
             let (fw, fh) = if dense_frames {
-                DENSE_FRAME
+                fitted(sizes.frames, avail, DENSE_FRAME)
             } else {
                 (FRAME_MIN_W, FRAME_H)
             };
@@ -381,12 +416,13 @@ impl Geometry {
 
             pagefile_title = row(y, TITLE_H);
             y += TITLE_H;
+            let slot_cells_n = sizes.slots.div_ceil(slots_per_cell);
             let (sw, sh) = if dense_slots {
-                DENSE_CELL
+                fitted(slot_cells_n, avail, DENSE_CELL)
             } else {
                 (SLOT_MIN_W, SLOT_H)
             };
-            (slot_cells, y) = grid(PAD, y, avail, sizes.slots.div_ceil(slots_per_cell), sw, sh);
+            (slot_cells, y) = grid(PAD, y, avail, slot_cells_n, sw, sh);
             y += SECTION_GAP;
 
             (legend, y) = legend_boxes(PAD, y, avail);

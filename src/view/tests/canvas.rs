@@ -460,3 +460,30 @@ fn a_page_file_of_65536_slots_is_drawn_with_squares_of_several_slots() {
     assert!(ends_there, "the arrow goes to slot 65,000's square");
     assert_inside(&s, "65,536 slots");
 }
+
+#[test]
+fn four_thousand_frames_shrink_their_squares_instead_of_making_the_canvas_tall() {
+    let mut p = walked();
+    p.frames = vec![p.frames[1]; 4096];
+    p.working_set.limit = 4096;
+    let sizes = geometry::Sizes::of_picture(&p);
+    for width in [619.0, 1100.0] {
+        let g = Geometry::new(width, sizes);
+        assert_eq!(g.frames.len(), 4096, "one square a frame");
+        assert_eq!(g.ws.len(), 4096, "one square a working-set place");
+        let ram = g.frames.last().expect("frames").bottom() - g.frames[0].y;
+        // At the smallest squares the grid may pass MAX_DENSE_GRID_H a little (4,500 px before).
+        assert!(ram < 600.0, "RAM is {ram} px tall at {width}");
+        assert!(g
+            .frames
+            .iter()
+            .all(|f| f.h >= geometry::MIN_DENSE_SIDE && f.w >= f.h));
+        assert!(g.height < 2000.0, "{} px tall at {width}", g.height);
+        assert_inside(&scene(&p, None, None, width), "4096 frames");
+    }
+    // A few hundred frames keep the full-size squares.
+    let mut q = walked();
+    q.frames = vec![q.frames[1]; 256];
+    let g = Geometry::new(1100.0, geometry::Sizes::of_picture(&q));
+    assert_eq!(g.frames[0].h, geometry::DENSE_FRAME.1);
+}

@@ -96,10 +96,15 @@ impl WorkingSet {
         std::mem::take(&mut self.ops)
     }
 
-    /// Where `vpn` is in clock order. Searched from the newest end, where recent pages
-    /// usually are.
+    /// Where `vpn` is in clock order. Searched backwards from the hand, where pages are
+    /// inserted, so the page just added (what most steps touch) is found at once rather
+    /// than after a scan of thousands.
     pub fn position(&self, vpn: Vpn) -> Option<usize> {
-        self.pages.iter().rposition(|p| *p == vpn)
+        let (older, newer) = self.pages.split_at(self.hand.min(self.pages.len()));
+        older
+            .iter()
+            .rposition(|p| *p == vpn)
+            .or_else(|| Some(older.len() + newer.iter().rposition(|p| *p == vpn)?))
     }
 
     /// The policy in force.

@@ -6,7 +6,7 @@
 export const MAX_ENCODED = 350_000;
 /** Most bytes a script may inflate to; decompression stops as soon as it passes this. */
 export const MAX_SCRIPT_BYTES = 256 * 1024;
-/** Highest step number a URL may ask for (the simulator records at most 200,000). */
+/** Digits of the highest step number a URL may ask for (the simulator records at most 75,000 steps). */
 const MAX_STEP_DIGITS = 9;
 
 /** A problem with URL state, with a message meant for the reader. */

@@ -1,6 +1,6 @@
 // The step log: one entry per step, each a button that jumps to its step. A short run is
 // listed whole; a long one shows a window of entries around the cursor (with the right
-// numbers), so a 200,000-step run costs a few hundred elements, fetched in one call.
+// numbers), so a 75,000-step run costs a few hundred elements, fetched in one call.
 
 const WHOLE = 1500;
 const HALF = 150;

@@ -93,6 +93,18 @@ pub enum Builtin {
     FlushViewOfFile,
     /// `CloseHandle(h)`.
     CloseHandle,
+    /// `CreateFile(name, access, share, NULL, disposition, flags, NULL)`.
+    CreateFile,
+    /// `ReadFile(h, buf, n, &read, NULL)`.
+    ReadFile,
+    /// `WriteFile(h, buf or "text", n, &written, NULL)`.
+    WriteFile,
+    /// `SetFilePointer(h, distance, NULL, method)`.
+    SetFilePointer,
+    /// `GetFileSize(h, &high or NULL)`.
+    GetFileSize,
+    /// `DeleteFile(name)`.
+    DeleteFile,
 }
 
 impl Builtin {
@@ -320,6 +332,42 @@ pub const SIGNATURES: &[Signature] = &[
         "address, bytes",
     ),
     sig(Builtin::CloseHandle, "CloseHandle", 1, 1, "handle"),
+    sig(
+        Builtin::CreateFile,
+        "CreateFile",
+        7,
+        7,
+        "name, access, share, NULL, disposition, flags, NULL",
+    ),
+    sig(
+        Builtin::ReadFile,
+        "ReadFile",
+        5,
+        5,
+        "handle, buffer, bytes, &read, NULL",
+    ),
+    sig(
+        Builtin::WriteFile,
+        "WriteFile",
+        5,
+        5,
+        "handle, buffer, bytes, &written, NULL",
+    ),
+    sig(
+        Builtin::SetFilePointer,
+        "SetFilePointer",
+        4,
+        4,
+        "handle, distance, NULL, method",
+    ),
+    sig(
+        Builtin::GetFileSize,
+        "GetFileSize",
+        2,
+        2,
+        "handle, &high or NULL",
+    ),
+    sig(Builtin::DeleteFile, "DeleteFile", 1, 1, "name"),
 ];
 
 const fn sig(
@@ -353,6 +401,8 @@ impl Signature {
             "MessageBoxA" | "MessageBoxW" => "MessageBox",
             "CreateFileMappingA" | "CreateFileMappingW" => "CreateFileMapping",
             "OpenFileMappingA" | "OpenFileMappingW" => "OpenFileMapping",
+            "CreateFileA" | "CreateFileW" => "CreateFile",
+            "DeleteFileA" | "DeleteFileW" => "DeleteFile",
             other => other,
         };
         SIGNATURES.iter().find(|s| s.name == name)
@@ -411,10 +461,15 @@ impl Builtin {
             Builtin::CreateFileMapping
             | Builtin::OpenFileMapping
             | Builtin::MapViewOfFile
-            | Builtin::MapViewOfFileEx => Some(Ty::void_ptr()),
-            Builtin::UnmapViewOfFile | Builtin::FlushViewOfFile | Builtin::CloseHandle => {
-                Some(Ty::INT)
-            }
+            | Builtin::MapViewOfFileEx
+            | Builtin::CreateFile => Some(Ty::void_ptr()),
+            Builtin::UnmapViewOfFile
+            | Builtin::FlushViewOfFile
+            | Builtin::CloseHandle
+            | Builtin::ReadFile
+            | Builtin::WriteFile
+            | Builtin::DeleteFile => Some(Ty::INT),
+            Builtin::SetFilePointer | Builtin::GetFileSize => Some(Ty::DWORD),
             Builtin::Exit | Builtin::GetSystemInfo | Builtin::Sleep => None,
             Builtin::SetLastError
             | Builtin::Write

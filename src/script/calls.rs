@@ -324,6 +324,12 @@ pub(crate) fn call(
             let h = args.int(env, m, 0)?;
             Value::Int(u64::from(m.close_handle(h)))
         }
+        Builtin::CreateFile
+        | Builtin::ReadFile
+        | Builtin::WriteFile
+        | Builtin::SetFilePointer
+        | Builtin::GetFileSize
+        | Builtin::DeleteFile => file_call(env, m, &args, b)?,
         Builtin::Exit => {
             let code = dword(args.int(env, m, 0)?);
             return Err(Abort::Exit(code));
@@ -425,6 +431,86 @@ fn lock(env: &mut Env, m: &mut Machine, locking: bool, address: u64, size: u64) 
         }
     }
     true
+}
+
+/// The file calls (docs/windows-sections.md §7). `ReadFile` reads the file in its step
+/// and then copies the bytes into the buffer; `WriteFile` reads the buffer first.
+fn file_call(env: &mut Env, m: &mut Machine, args: &Args<'_>, b: Builtin) -> Result<Value, Abort> {
+    // An `&variable` argument receives `value`.
+    let out = |env: &mut Env, i: usize, value: u64| -> Result<(), Abort> {
+        if let ExprKind::AddrOf(var) = &args.at(i)?.kind {
+            env.set_var(&var.kind, Value::Int(var.ty.convert(value)));
+        }
+        Ok(())
+    };
+    Ok(Value::Int(match b {
+        Builtin::CreateFile => {
+            let name = name_arg(env, m, args.at(0)?)?.unwrap_or_default();
+            let access = dword(args.int(env, m, 1)?);
+            let share = dword(args.int(env, m, 2)?);
+            env.eval(m, args.at(3)?)?;
+            let disposition = dword(args.int(env, m, 4)?);
+            env.eval(m, args.at(5)?)?;
+            env.eval(m, args.at(6)?)?;
+            m.create_file(&name, access, share, disposition)
+        }
+        Builtin::ReadFile => {
+            let h = args.int(env, m, 0)?;
+            let buf = args.int(env, m, 1)?;
+            let n = count(env, m, args.at(2)?, b)?;
+            env.eval(m, args.at(4)?)?;
+            let Some(data) = m.read_file(h, n as u32) else {
+                out(env, 3, 0)?;
+                return Ok(Value::Int(0));
+            };
+            copy(env, m, buf, Source::Literal(&data), data.len() as u64)?;
+            out(env, 3, data.len() as u64)?;
+            1
+        }
+        Builtin::WriteFile => {
+            let h = args.int(env, m, 0)?;
+            let src = env.eval(m, args.at(1)?)?;
+            let n = count(env, m, args.at(2)?, b)?;
+            env.eval(m, args.at(4)?)?;
+            let mut data = vec![0u8; n as usize];
+            match src {
+                Value::Str(text) => {
+                    for (d, s) in data.iter_mut().zip(&text) {
+                        *d = *s;
+                    }
+                }
+                Value::Int(addr) => {
+                    for (k, chunk) in data.chunks_mut(CHUNK as usize).enumerate() {
+                        env.read_mem(m, addr.wrapping_add(k as u64 * CHUNK), chunk)?;
+                    }
+                }
+                _ => {}
+            }
+            let written = m.write_file(h, &data);
+            out(env, 3, written.map_or(0, u64::from))?;
+            u64::from(written.is_some())
+        }
+        Builtin::SetFilePointer => {
+            let h = args.int(env, m, 0)?;
+            // A LONG: the low 32 bits, signed.
+            let distance = i64::from(dword(args.int(env, m, 1)?) as i32);
+            env.eval(m, args.at(2)?)?;
+            let method = dword(args.int(env, m, 3)?);
+            let new = m.set_file_pointer(h, distance, method);
+            out(env, 2, new.map_or(0, |n| n >> 32))?;
+            new.map_or(0xFFFF_FFFF, |n| n & 0xFFFF_FFFF)
+        }
+        Builtin::GetFileSize => {
+            let h = args.int(env, m, 0)?;
+            let size = m.get_file_size(h);
+            out(env, 1, size.map_or(0, |n| n >> 32))?;
+            size.map_or(0xFFFF_FFFF, |n| n & 0xFFFF_FFFF)
+        }
+        _ => {
+            let name = name_arg(env, m, args.at(0)?)?.unwrap_or_default();
+            u64::from(m.delete_file(&name))
+        }
+    }))
 }
 
 /// A byte count of `memmove`, `memcpy`, `memset` or `write`, at most [`MAX_COPY`].

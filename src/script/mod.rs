@@ -78,12 +78,19 @@ pub struct Program {
     name: String,
     /// The programs of the script's other processes, in the order written (DESIGN §9).
     others: Vec<Program>,
+    /// The files `#pragma pagelab file` puts on the disk, in order.
+    files: Vec<lexer::file_pragma::FileItem>,
 }
 
 impl Program {
     /// The machine settings of its `#pragma pagelab` lines (defaults otherwise).
     pub fn config(&self) -> &Config {
         &self.config
+    }
+
+    /// The files its `#pragma pagelab file` lines put on the disk.
+    pub fn files(&self) -> &[lexer::file_pragma::FileItem] {
+        &self.files
     }
 
     /// The name of the process that runs it.
@@ -151,6 +158,7 @@ fn parse_one(text: &str, name: &str) -> Result<Program, Vec<ScriptError>> {
         config,
         name: name.to_string(),
         others: Vec::new(),
+        files: lexed.files,
     })
 }
 

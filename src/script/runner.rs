@@ -261,6 +261,9 @@ impl Runner {
 
     /// Create the script's other processes on the machine (the first is the machine's).
     fn start(&mut self, machine: &mut Machine) {
+        for f in self.procs[0].env.program.files() {
+            machine.put_file(&f.name, &f.bytes);
+        }
         if self.procs.len() == 1 {
             return;
         }

@@ -33,11 +33,23 @@ pub enum Win32Error {
     AlreadyExists,
     /// 193: `SEC_IMAGE` without a PE image (docs/windows-sections.md §2.1).
     BadExeFormat,
+    /// 32: an open handle did not share the access asked for (docs/windows-sections.md §7.1).
+    SharingViolation,
+    /// 80: `CREATE_NEW` on a file that exists (§7.1).
+    FileExists,
+    /// 112: the disk cannot hold the file (§2.3).
+    DiskFull,
+    /// 131: `SetFilePointer` before the start of the file (§7.2).
+    NegativeSeek,
+    /// 1006: mapping an empty file with size 0 (§2.3).
+    FileInvalid,
+    /// 1224: truncating a file that a section maps (§7.1).
+    UserMappedFile,
 }
 
 impl Win32Error {
     /// Every error the simulator reports.
-    pub const ALL: [Win32Error; 13] = [
+    pub const ALL: [Win32Error; 19] = [
         Win32Error::AccessDenied,
         Win32Error::InvalidHandle,
         Win32Error::NotEnoughMemory,
@@ -50,6 +62,12 @@ impl Win32Error {
         Win32Error::CommitmentLimit,
         Win32Error::FileNotFound,
         Win32Error::AlreadyExists,
+        Win32Error::SharingViolation,
+        Win32Error::FileExists,
+        Win32Error::DiskFull,
+        Win32Error::NegativeSeek,
+        Win32Error::FileInvalid,
+        Win32Error::UserMappedFile,
         Win32Error::BadExeFormat,
     ];
 
@@ -74,6 +92,12 @@ impl Win32Error {
             Win32Error::FileNotFound => 2,
             Win32Error::AlreadyExists => 183,
             Win32Error::BadExeFormat => 193,
+            Win32Error::SharingViolation => 32,
+            Win32Error::FileExists => 80,
+            Win32Error::DiskFull => 112,
+            Win32Error::NegativeSeek => 131,
+            Win32Error::FileInvalid => 1006,
+            Win32Error::UserMappedFile => 1224,
         }
     }
 
@@ -93,6 +117,12 @@ impl Win32Error {
             Win32Error::AlreadyExists => "ERROR_ALREADY_EXISTS",
             Win32Error::BadExeFormat => "ERROR_BAD_EXE_FORMAT",
             Win32Error::CommitmentLimit => "ERROR_COMMITMENT_LIMIT",
+            Win32Error::SharingViolation => "ERROR_SHARING_VIOLATION",
+            Win32Error::FileExists => "ERROR_FILE_EXISTS",
+            Win32Error::DiskFull => "ERROR_DISK_FULL",
+            Win32Error::NegativeSeek => "ERROR_NEGATIVE_SEEK",
+            Win32Error::FileInvalid => "ERROR_FILE_INVALID",
+            Win32Error::UserMappedFile => "ERROR_USER_MAPPED_FILE",
         }
     }
 }

@@ -355,6 +355,25 @@ pub enum Event {
         /// The section.
         section: SectionId,
     },
+    /// Bytes of a disk file were read: a mapped page's hard fault or `ReadFile`
+    /// (docs/windows-sections.md §7, §8.1).
+    FileRead {
+        /// The file's name.
+        file: String,
+        /// The first byte read.
+        offset: u64,
+        /// How many.
+        bytes: u64,
+    },
+    /// Bytes of a disk file were written: a mapped page written back, or `WriteFile`.
+    FileWrite {
+        /// The file's name.
+        file: String,
+        /// The first byte written.
+        offset: u64,
+        /// How many.
+        bytes: u64,
+    },
     /// A process ended: its private frames are freed, its views unmapped, its handles
     /// closed (DESIGN §9).
     ProcessExited {
@@ -384,7 +403,11 @@ impl Step {
             match e {
                 Event::Exception { .. } => return Some("exception"),
                 Event::PageFault { .. } => best = Some("fault"),
-                Event::PageTrimmed { .. } | Event::PageFileWrite { .. } if best.is_none() => {
+                Event::PageTrimmed { .. }
+                | Event::PageFileWrite { .. }
+                | Event::FileWrite { .. }
+                    if best.is_none() =>
+                {
                     best = Some("pageout")
                 }
                 _ => {}

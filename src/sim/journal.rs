@@ -73,10 +73,24 @@ pub enum Op {
     FlushViewOfFile,
     /// `Machine::foresee`: args `[pid, vpn, pid, vpn, …]`.
     Foresee,
+    /// `Machine::put_file`: args `[name length]`, the name then the contents in the bytes.
+    PutFile,
+    /// `Machine::create_file`: args `[access, share, disposition]`, the name in the bytes.
+    CreateFile,
+    /// `Machine::read_file`: args `[handle, n]`.
+    ReadFile,
+    /// `Machine::write_file`: args `[handle]`, the bytes written.
+    WriteFile,
+    /// `Machine::set_file_pointer`: args `[handle, distance, method]`.
+    SetFilePointer,
+    /// `Machine::get_file_size`: args `[handle]`.
+    GetFileSize,
+    /// `Machine::delete_file`: the name in the bytes.
+    DeleteFile,
 }
 
 /// Every op, by its byte.
-const OPS: [Op; 27] = [
+const OPS: [Op; 34] = [
     Op::SetLine,
     Op::SetLastError,
     Op::Output,
@@ -104,6 +118,13 @@ const OPS: [Op; 27] = [
     Op::CloseHandle,
     Op::FlushViewOfFile,
     Op::Foresee,
+    Op::PutFile,
+    Op::CreateFile,
+    Op::ReadFile,
+    Op::WriteFile,
+    Op::SetFilePointer,
+    Op::GetFileSize,
+    Op::DeleteFile,
 ];
 
 /// Why journal bytes could not be replayed (they come from our own worker, so this is a
@@ -317,6 +338,29 @@ impl Replay {
                     .collect();
                 m.foresee(&references);
             }
+            Op::PutFile => {
+                let (name, contents) = data.split_at(a[0].min(data.len() as u64) as usize);
+                let name = std::str::from_utf8(name).map_err(|_| JournalError::NotText)?;
+                m.put_file(name, contents);
+            }
+            Op::CreateFile => {
+                m.create_file(text?, a[0] as u32, a[1] as u32, a[2] as u32);
+            }
+            Op::ReadFile => {
+                m.read_file(a[0], a[1] as u32);
+            }
+            Op::WriteFile => {
+                m.write_file(a[0], data);
+            }
+            Op::SetFilePointer => {
+                m.set_file_pointer(a[0], a[1] as i64, a[2] as u32);
+            }
+            Op::GetFileSize => {
+                m.get_file_size(a[0]);
+            }
+            Op::DeleteFile => {
+                m.delete_file(text?);
+            }
         }
         Ok(())
     }
@@ -330,7 +374,8 @@ fn arity(op: Op) -> u64 {
         | Op::Wait
         | Op::Output
         | Op::CreateProcess
-        | Op::Foresee => 0,
+        | Op::Foresee
+        | Op::DeleteFile => 0,
         Op::SetLine
         | Op::SetLastError
         | Op::Write
@@ -340,9 +385,17 @@ fn arity(op: Op) -> u64 {
         | Op::ExitProcess
         | Op::OpenFileMapping
         | Op::UnmapViewOfFile
-        | Op::CloseHandle => 1,
-        Op::Read | Op::ReadCString | Op::PageOut | Op::VirtualQuery | Op::FlushViewOfFile => 2,
-        Op::WriteFill | Op::VirtualFree => 3,
+        | Op::CloseHandle
+        | Op::PutFile
+        | Op::WriteFile
+        | Op::GetFileSize => 1,
+        Op::Read
+        | Op::ReadCString
+        | Op::PageOut
+        | Op::VirtualQuery
+        | Op::FlushViewOfFile
+        | Op::ReadFile => 2,
+        Op::WriteFill | Op::VirtualFree | Op::CreateFile | Op::SetFilePointer => 3,
         Op::VirtualAlloc | Op::VirtualProtect => 4,
         Op::CreateFileMapping | Op::MapViewOfFile => 5,
     }

@@ -140,6 +140,17 @@ impl Checker<'_> {
                         }
                     }
                 }
+                (Builtin::ReadFile | Builtin::WriteFile, 4)
+                | (Builtin::GetFileSize, 2)
+                | (Builtin::SetFilePointer, 3) => {
+                    let what = format!("argument {position} of {name}");
+                    if !self.out_param(arg, Ty::DWORD, &what) {
+                        self.expr(arg);
+                        if !matches!(arg.kind, ExprKind::Int(0)) {
+                            self.err(arg, format!("{what} must be &variable (a DWORD) or NULL"));
+                        }
+                    }
+                }
                 (Builtin::VirtualQuery, 2) => {
                     if !self.out_param(arg, Ty::Mbi, "VirtualQuery's 2nd argument") {
                         self.expr(arg);
@@ -174,6 +185,8 @@ impl Checker<'_> {
                 | (Builtin::MessageBox, 2 | 3)
                 | (Builtin::CreateFileMapping, 6)
                 | (Builtin::OpenFileMapping, 3)
+                | (Builtin::CreateFile | Builtin::DeleteFile, 1)
+                | (Builtin::WriteFile, 2)
                 | (
                     Builtin::Memmove | Builtin::Memcpy | Builtin::CopyMemory | Builtin::MoveMemory,
                     2,

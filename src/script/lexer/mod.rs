@@ -2,6 +2,7 @@
 //! lines removed, `#pragma pagelab` lines collected.
 
 mod define;
+pub mod file_pragma;
 
 use super::error::Errors;
 use define::{expand, Define};
@@ -58,6 +59,8 @@ pub struct Lexed {
     pub tokens: Vec<Token>,
     /// Settings from `#pragma pagelab` lines, in order.
     pub pragmas: Vec<PragmaItem>,
+    /// Files from `#pragma pagelab file` lines, in order.
+    pub files: Vec<file_pragma::FileItem>,
 }
 
 /// Multi-character operators first, so the longest match wins.
@@ -321,6 +324,19 @@ impl Lexer<'_> {
             return;
         }
         let line_start = self.line_start_of(start);
+        let file = settings.trim_start().strip_prefix("file");
+        if let Some(rest) = file.filter(|r| r.is_empty() || r.starts_with(char::is_whitespace)) {
+            let rest_start = start + text.len() - rest.len();
+            match file_pragma::parse(rest) {
+                Ok(item) => self.out.files.push(item),
+                Err((at, message)) => {
+                    let col = self.column_from(line_start, rest_start + at);
+                    self.errors
+                        .at(line, col, format!("#pragma pagelab file: {message}"));
+                }
+            }
+            return;
+        }
         let column = |at: usize| self.column_from(line_start, at);
         let settings_start = start + text.len() - settings.len();
         let mut items = Vec::new();

@@ -40,7 +40,9 @@
 //!   (0x7FFF_FFFF_0000); an address from there up is above the highest user address: 87.
 
 mod alloc;
+mod file;
 mod free;
+mod mapped;
 mod process;
 mod protect;
 mod query;

@@ -121,13 +121,6 @@ impl Machine {
                 "SEC_RESERVE, SEC_COMMIT and SEC_IMAGE exclude each other",
             );
         }
-        if file != INVALID_HANDLE_VALUE {
-            // No file handles exist yet, so any other value names no open file.
-            return refuse(
-                Win32Error::InvalidHandle,
-                format!("{file:#x} is not an open file handle (INVALID_HANDLE_VALUE gives a page-file section)"),
-            );
-        }
         if attrs & SEC_IMAGE != 0 {
             return refuse(
                 Win32Error::BadExeFormat,
@@ -135,6 +128,9 @@ impl Machine {
             );
         }
         let size = (u64::from(size_high) << 32) | u64::from(size_low);
+        if file != INVALID_HANDLE_VALUE {
+            return self.create_file_section(file, protect, size, name);
+        }
         // §2.2: a page-file section needs a size, checked before the name.
         if size == 0 {
             return refuse(
@@ -142,35 +138,8 @@ impl Machine {
                 "a page-file-backed section needs a size greater than zero",
             );
         }
-        // §2.4: an existing name gives a new handle to that section, and 183.
-        if let Some(name) = name {
-            let existing = self
-                .system()
-                .sections
-                .iter()
-                .find(|s| s.name.as_deref() == Some(name))
-                .map(|s| (s.id, s.size));
-            if let Some((id, size)) = existing {
-                if let Some(s) = self.system_mut().section_mut(id) {
-                    s.handles += 1;
-                }
-                let h = self.process_mut().open_handle(Handle::Section {
-                    id,
-                    access: FILE_MAP_ALL_ACCESS,
-                });
-                self.process_mut().last_error = Win32Error::AlreadyExists.code();
-                return Ok(Done {
-                    out: h,
-                    value: h,
-                    story: format!(
-                        "CreateFileMapping finds a section named \"{name}\" already ({}): it returns \
-                         a new handle, {h:#x}, to that same section, whose pages every process that maps \
-                         it shares, and sets the last error to ERROR_ALREADY_EXISTS (183). The size \
-                         asked for is ignored.",
-                        bytes(size)
-                    ),
-                });
-            }
+        if let Some(done) = self.reopen_named(name) {
+            return Ok(done);
         }
         let pages = size.div_ceil(PAGE_SIZE);
         if pages > MAX_SECTION_PAGES {
@@ -237,6 +206,39 @@ impl Machine {
                 bytes(size)
             ),
         })
+    }
+
+    /// §2.4: an existing name gives a new handle to that section, and 183.
+    pub(super) fn reopen_named(&mut self, name: Option<&str>) -> Option<Done<u64>> {
+        let name = name?;
+        let existing = self
+            .system()
+            .sections
+            .iter()
+            .find(|s| s.name.as_deref() == Some(name))
+            .map(|s| (s.id, s.size));
+        if let Some((id, size)) = existing {
+            if let Some(s) = self.system_mut().section_mut(id) {
+                s.handles += 1;
+            }
+            let h = self.process_mut().open_handle(Handle::Section {
+                id,
+                access: FILE_MAP_ALL_ACCESS,
+            });
+            self.process_mut().last_error = Win32Error::AlreadyExists.code();
+            return Some(Done {
+                out: h,
+                value: h,
+                story: format!(
+                    "CreateFileMapping finds a section named \"{name}\" already ({}): it returns \
+                     a new handle, {h:#x}, to that same section, whose pages every process that maps \
+                     it shares, and sets the last error to ERROR_ALREADY_EXISTS (183). The size \
+                     asked for is ignored.",
+                    bytes(size)
+                ),
+            });
+        }
+        None
     }
 
     /// `OpenFileMapping(access, inherit, name)`: a handle, or 0 with the last error (§3).
@@ -472,7 +474,14 @@ impl Machine {
     /// Close `handle`, with the section's name going with its last handle (§2.4). Emits
     /// events, no step; false when it is not open.
     pub(crate) fn close(&mut self, handle: u64) -> Option<SectionId> {
-        let Handle::Section { id, .. } = self.process_mut().close_handle(handle)?;
+        let id = match self.process_mut().handle(handle)? {
+            Handle::Section { id, .. } => id,
+            Handle::File { .. } => {
+                let _ = self.close_file(handle);
+                return None;
+            }
+        };
+        self.process_mut().close_handle(handle);
         if let Some(s) = self.system_mut().section_mut(id) {
             s.handles = s.handles.saturating_sub(1);
             if s.handles == 0 {
@@ -487,6 +496,9 @@ impl Machine {
     pub fn close_handle(&mut self, handle: u64) -> bool {
         self.note(Op::CloseHandle, &[handle], &[]);
         self.api_step("CloseHandle", &[handle], |m| {
+            if let Some(Handle::File { .. }) = m.process().handle(handle) {
+                return m.close_file(handle);
+            }
             let Some(id) = m.close(handle) else {
                 return refuse(
                     Win32Error::InvalidHandle,
@@ -510,11 +522,19 @@ impl Machine {
     pub fn flush_view_of_file(&mut self, address: u64, size: u64) -> bool {
         self.note(Op::FlushViewOfFile, &[address, size], &[]);
         self.api_step("FlushViewOfFile", &[address, size], |m| {
-            if m.space().view_at(Vpn::of(address)).is_none() {
+            let Some(link) = m.space().view_at(Vpn::of(address)).copied() else {
                 return refuse(
                     Win32Error::InvalidAddress,
                     format!("{} is not inside a mapped view", addr(address)),
                 );
+            };
+            if m.system().backing_file(link.section).is_some() {
+                let story = m.flush_file_view(link, address, size);
+                return Ok(Done {
+                    out: (),
+                    value: 1,
+                    story,
+                });
             }
             Ok(Done {
                 out: (),
@@ -537,6 +557,9 @@ impl Machine {
             return;
         }
         let charged = s.charged;
+        // §8.1, §11.2: a file's changed pages reach the file before its frames go.
+        let pages = s.pages();
+        self.write_back_pages(id, 0..pages);
         let mut events = Vec::new();
         free_section_frames(self.system_mut(), id, &mut events);
         for e in events {

@@ -244,6 +244,9 @@ impl<V: Vad> Engine<'_, V> {
                     match proto {
                         Some(Pte::Valid { .. } | Pte::Transition { .. }) => FaultKind::Transition,
                         Some(Pte::PageFile { .. }) => FaultKind::Hard,
+                        Some(Pte::Empty) if self.sys.backing_file(section).is_some() => {
+                            FaultKind::Hard
+                        }
                         _ => FaultKind::DemandZero,
                     }
                 }

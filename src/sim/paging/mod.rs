@@ -27,6 +27,7 @@ mod balance;
 mod cluster;
 mod discard;
 mod fault;
+mod mapped;
 mod narrate;
 mod others;
 mod shared;

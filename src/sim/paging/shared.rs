@@ -35,6 +35,15 @@ impl<V: Vad> Engine<'_, V> {
             vpn: ctx.vpn,
             pte: proto,
         });
+        match proto {
+            Pte::Transition { pfn } => {
+                return Ok(self.mapped_soft_fault(ctx, (section, index), pfn, protect))
+            }
+            Pte::Empty if self.sys.backing_file(section).is_some() => {
+                return self.mapped_hard_fault(ctx, (section, index), protect)
+            }
+            _ => {}
+        }
         let writable = protection::writable(protect);
         if let Pte::Valid { pfn, .. } = proto {
             // Resident through another view: a soft fault (docs/windows-sections.md §8.2).
@@ -88,7 +97,7 @@ impl<V: Vad> Engine<'_, V> {
     }
 
     /// Make `vpn`'s PTE valid for the shared frame `pfn` (no step).
-    fn map_shared(&mut self, vpn: Vpn, pfn: Pfn, writable: bool, access: Access) {
+    pub(super) fn map_shared(&mut self, vpn: Vpn, pfn: Pfn, writable: bool, access: Access) {
         let now = self.sys.tick();
         let f = self.sys.frames.get_mut(pfn);
         f.last_use = now;
@@ -116,6 +125,9 @@ impl<V: Vad> Engine<'_, V> {
                 mapped += 1;
                 let f = self.sys.frames.get_mut(pfn);
                 f.share_count = f.share_count.saturating_sub(1);
+                if f.share_count == 0 {
+                    self.mapped_unused(pfn);
+                }
             }
             if self.mmu.tlb.flush(vpn) {
                 self.emit(Event::TlbFlush { vpn });
@@ -146,6 +158,7 @@ pub(crate) fn free_section_frames(
         .collect();
     for &pfn in &frames {
         let f = sys.frames.get_mut(pfn);
+        let from = f.list;
         f.owner = None;
         f.share_count = 0;
         f.modified = false;
@@ -153,7 +166,7 @@ pub(crate) fn free_section_frames(
         sys.frames.push_tail(pfn, FrameList::Free);
         events.push(Event::ListMove {
             pfn,
-            from: FrameList::Active,
+            from,
             to: FrameList::Free,
         });
     }

@@ -271,7 +271,7 @@ impl<V: Vad> Engine<'_, V> {
             return self.as_owner(pid, |e| e.unhook(pfn)).flatten();
         }
         let f = *self.sys.frames.get(pfn);
-        if f.list != FrameList::Standby {
+        if f.list != FrameList::Standby || self.unhook_mapped(pfn) {
             return None;
         }
         let owner = f.vpn()?;

@@ -81,6 +81,9 @@ impl<V: Vad> Engine<'_, V> {
     /// Write modified frame `pfn` to a slot and move it to standby, as one step. False
     /// when no slot can be found.
     pub(super) fn write_one(&mut self, pfn: Pfn, trigger: Trigger) -> bool {
+        if self.write_mapped(pfn, trigger) {
+            return true;
+        }
         if let Some(pid) = self.other_owner(pfn) {
             // The page (and the slot it gets) is another process's.
             return self

@@ -96,6 +96,17 @@ pub enum Handle {
         /// `FILE_MAP_*` rights of the handle.
         access: u32,
     },
+    /// An open file of the disk (docs/windows-sections.md §7).
+    File {
+        /// The file's number on the disk.
+        file: u32,
+        /// `GENERIC_*` rights of the handle.
+        access: u32,
+        /// `FILE_SHARE_*` modes it allows others.
+        share: u32,
+        /// Its file pointer.
+        pointer: u64,
+    },
 }
 
 impl Process {
@@ -112,6 +123,12 @@ impl Process {
         }
         let i = usize::try_from(value / 4 - 1).ok()?;
         self.handles.get(i).copied().flatten()
+    }
+
+    /// The handle `value`, to change (a file handle's pointer).
+    pub fn handle_mut(&mut self, value: u64) -> Option<&mut Handle> {
+        self.handle(value)?;
+        self.handles.get_mut((value / 4 - 1) as usize)?.as_mut()
     }
 
     /// Close handle `value`; returns what it referred to.

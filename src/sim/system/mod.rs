@@ -9,6 +9,7 @@
 pub mod disk;
 pub mod frames;
 pub mod future;
+pub mod mapped;
 pub mod pagefile;
 pub mod section;
 

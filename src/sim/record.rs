@@ -96,6 +96,7 @@ pub fn whole_picture(
         focus: mmu.focus,
         process: process_view(mmu, name),
         sections: system.section_pictures(),
+        files: system.file_pictures(),
         processes: processes
             .iter()
             .map(|p| match p.state {
@@ -370,6 +371,7 @@ impl Recorder {
             c.push(Change::Sections(
                 system.section_pictures().into_boxed_slice(),
             ));
+            c.push(Change::Files(system.file_pictures().into_boxed_slice()));
         }
         let tables = mmu.tables.take_changes();
         c.extend(tables.tables.iter().map(|t| Change::Table(*t)));

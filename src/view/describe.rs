@@ -197,6 +197,13 @@ fn changes(before: &Picture, after: &Picture) -> Vec<String> {
 /// The text alternative of `frame`: what is shown, then what changed since the step before.
 pub fn describe(frame: Frame) -> String {
     let mut text = shown(frame.picture);
+    for f in &frame.picture.files {
+        let _ = write!(text, " Disk file {}: {} bytes.", f.name, f.size);
+    }
+    for (file, page, written) in super::disk::touched(frame.step) {
+        let verb = if written { "writes" } else { "reads" };
+        let _ = write!(text, " This step {verb} page {page} of {file}.");
+    }
     let Some(before) = frame.previous else {
         text.push_str(" Nothing has happened yet.");
         return text;

@@ -114,6 +114,8 @@ pub struct Sizes {
     pub working_set: usize,
     /// Prototype PTEs of every living section (0 draws no sections panel).
     pub prototypes: usize,
+    /// Cells of the disk's files (0 draws no disk panel).
+    pub file_pages: usize,
 }
 
 impl Sizes {
@@ -125,6 +127,7 @@ impl Sizes {
             tlb: config.tlb as usize,
             working_set: config.working_set_limits().max as usize,
             prototypes: 0,
+            file_pages: 0,
         }
     }
 
@@ -136,6 +139,7 @@ impl Sizes {
             tlb: picture.tlb.len(),
             working_set: (picture.working_set.limit as usize).max(picture.working_set.pages.len()),
             prototypes: picture.sections.iter().map(|s| s.prototypes.len()).sum(),
+            file_pages: super::disk::cells(picture).count(),
         }
     }
 }
@@ -191,6 +195,10 @@ pub struct Geometry {
     pub slots: Vec<Rect>,
     /// Page-file slots a cell stands for: 1 up to [`MAX_SLOT_CELLS`] slots.
     pub slots_per_cell: usize,
+    /// Title line of the disk panel (empty when the disk has no file).
+    pub disk_title: Rect,
+    /// One cell per page of the disk's files.
+    pub disk: Vec<Rect>,
     /// One box per legend entry (swatch and label).
     pub legend: Vec<Rect>,
     /// RAM frames drawn as small unlabelled squares (more than [`DENSE_FRAMES`]).
@@ -390,6 +398,7 @@ impl Geometry {
         let (mut ram_title, mut frame_cells, mut pagefile_title, mut slot_cells, mut legend) =
             (none, Vec::new(), none, Vec::new(), Vec::new());
         let (mut sections_title, mut prototypes) = (none, Vec::new());
+        let (mut disk_title, mut disk) = (none, Vec::new());
         let dense_frames = sizes.frames > DENSE_FRAMES;
         let dense_slots = sizes.slots > DENSE_SLOTS;
         let slots_per_cell = sizes.slots.div_ceil(MAX_SLOT_CELLS).max(1);
@@ -424,6 +433,18 @@ impl Geometry {
             };
             (slot_cells, y) = grid(PAD, y, avail, slot_cells_n, sw, sh);
             y += SECTION_GAP;
+            if sizes.file_pages > 0 {
+                disk_title = row(y, TITLE_H);
+                (disk, y) = grid(
+                    PAD,
+                    y + TITLE_H,
+                    avail,
+                    sizes.file_pages,
+                    SLOT_MIN_W,
+                    ENTRY_H,
+                );
+                y += SECTION_GAP;
+            }
 
             (legend, y) = legend_boxes(PAD, y, avail);
         } else {
@@ -454,6 +475,8 @@ impl Geometry {
             pagefile_title,
             slots: slot_cells,
             slots_per_cell,
+            disk_title,
+            disk,
             legend,
             dense_frames,
             dense_slots,
@@ -487,6 +510,7 @@ impl Geometry {
             &mut self.ram_title,
             &mut self.sections_title,
             &mut self.pagefile_title,
+            &mut self.disk_title,
         ] {
             moved(r);
         }
@@ -498,6 +522,7 @@ impl Geometry {
             .chain(&mut self.frames)
             .chain(&mut self.prototypes)
             .chain(&mut self.slots)
+            .chain(&mut self.disk)
             .chain(&mut self.legend)
         {
             moved(r);
@@ -516,6 +541,7 @@ mod tests {
             tlb: 8,
             working_set: 8,
             prototypes: 0,
+            file_pages: 0,
         }
     }
 

@@ -7,6 +7,7 @@
 
 pub mod board;
 pub mod describe;
+pub mod disk;
 pub mod geometry;
 pub mod legend;
 pub mod memory;
@@ -204,6 +205,7 @@ pub fn layout_with(frame: Frame<'_>, width: f64, options: Options) -> Scene {
     tlb::shapes(system, frame, &mut shapes);
     memory::shapes(system, frame, progress, &mut shapes);
     sections::shapes(system, frame, &mut shapes);
+    disk::shapes(system, frame, &mut shapes);
     legend::shapes(system, &mut shapes);
     if several.is_some() {
         board::share_lines(system, frame, &seen, options.window, &mut shapes);

@@ -87,6 +87,7 @@ fn sizes() -> geometry::Sizes {
         tlb: 8,
         working_set: 8,
         prototypes: 0,
+        file_pages: 0,
     }
 }
 

@@ -155,6 +155,8 @@ pub enum Change {
     Processes(Box<[ProcessPicture]>),
     /// The sections, all of them (one was created, mapped, faulted in or deleted).
     Sections(Box<[SectionPicture]>),
+    /// The disk's files, all of them (one was created, written or deleted).
+    Files(Box<[super::FilePicture]>),
 }
 
 /// The change from one picture to the next, in the order to apply; small when little
@@ -194,6 +196,7 @@ impl PictureDelta {
                 Change::Tables(t) => std::mem::size_of_val(&**t),
                 Change::Processes(p) => p.iter().map(process_bytes).sum(),
                 Change::Sections(s) => s.iter().map(section_bytes).sum(),
+                Change::Files(f) => f.iter().map(|f| 32 + f.name.len()).sum(),
                 _ => 0,
             })
             .sum();
@@ -265,6 +268,9 @@ impl PictureDelta {
         if old.sections != new.sections {
             c.push(Change::Sections(new.sections.clone().into_boxed_slice()));
         }
+        if old.files != new.files {
+            c.push(Change::Files(new.files.clone().into_boxed_slice()));
+        }
         if old.processes != new.processes {
             // First, so that the top-level changes mirrored into the running entry
             // below find it in place.
@@ -292,6 +298,7 @@ impl PictureDelta {
                 }
                 Change::Tables(t) => picture.tables = t.to_vec(),
                 Change::Sections(s) => picture.sections = s.to_vec(),
+                Change::Files(f) => picture.files = f.to_vec(),
                 Change::Regions(r) => picture.regions = r.to_vec(),
                 Change::Table(t) => {
                     let at = picture.tables.partition_point(|v| v < t);

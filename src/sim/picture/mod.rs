@@ -298,6 +298,17 @@ pub struct Picture {
     pub processes: Vec<ProcessPicture>,
     /// The living sections, in creation order, with their prototype PTEs.
     pub sections: Vec<SectionPicture>,
+    /// The disk's files, in creation order (DESIGN §9).
+    pub files: Vec<FilePicture>,
+}
+
+/// One file of the disk: its name and size (its pages are the size in 4 KB pages).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct FilePicture {
+    /// Its name.
+    pub name: String,
+    /// Its size in bytes.
+    pub size: u64,
 }
 
 impl Picture {

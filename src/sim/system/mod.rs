@@ -139,6 +139,18 @@ impl System {
             .collect()
     }
 
+    /// The disk's files as the picture shows them.
+    pub fn file_pictures(&self) -> Vec<super::picture::FilePicture> {
+        self.disk
+            .files()
+            .iter()
+            .map(|f| super::picture::FilePicture {
+                name: f.name.clone(),
+                size: f.bytes.len() as u64,
+            })
+            .collect()
+    }
+
     /// One tick of the logical clock; returns the new time.
     pub fn tick(&mut self) -> u64 {
         self.now += 1;

@@ -1,0 +1,84 @@
+//! The disk's files beside the page file (DESIGN §9): one small cell per 4 KB page of each
+//! file, the first one named; the pages a step reads or writes are highlighted.
+
+use super::geometry::Geometry;
+use super::shape::{fit, Align, Ink, Pattern, Shape};
+use super::{title, Frame};
+use crate::sim::picture::FilePicture;
+use crate::sim::{Event, Picture, Step};
+
+/// Most file cells drawn.
+pub const MAX_FILE_CELLS: usize = 64;
+
+/// Every file page the picture shows: (file, page index); an empty file has one cell.
+pub fn cells(picture: &Picture) -> impl Iterator<Item = (&FilePicture, u64)> {
+    picture
+        .files
+        .iter()
+        .flat_map(|f| (0..f.size.div_ceil(4096).max(1)).map(move |i| (f, i)))
+        .take(MAX_FILE_CELLS)
+}
+
+/// The file pages the step's events read or written: (file, page, written).
+pub fn touched(step: Option<&Step>) -> Vec<(&str, u64, bool)> {
+    let mut out = Vec::new();
+    for e in step.map(|s| s.events.as_slice()).unwrap_or_default() {
+        let (file, offset, bytes, written) = match e {
+            Event::FileRead {
+                file,
+                offset,
+                bytes,
+            } => (file, offset, bytes, false),
+            Event::FileWrite {
+                file,
+                offset,
+                bytes,
+            } => (file, offset, bytes, true),
+            _ => continue,
+        };
+        let last = (offset + bytes.saturating_sub(1)) >> 12;
+        out.extend((offset >> 12..=last).map(|p| (file.as_str(), p, written)));
+    }
+    out
+}
+
+/// The disk panel's shapes.
+pub fn shapes(g: &Geometry, frame: Frame<'_>, out: &mut Vec<Shape>) {
+    if g.disk.is_empty() {
+        return;
+    }
+    let names: Vec<String> = frame
+        .picture
+        .files
+        .iter()
+        .map(|f| format!("{} ({} B)", f.name, f.size))
+        .collect();
+    title(&g.disk_title, &format!("Disk: {}", names.join("; ")), out);
+    let hot = touched(frame.step);
+    for (cell, (f, i)) in g.disk.iter().zip(cells(frame.picture)) {
+        let lit = hot.iter().any(|&(n, p, _)| n == f.name && p == i);
+        out.push(Shape::Box {
+            rect: *cell,
+            fill: Ink::SlotUsed,
+            pattern: Pattern::Solid,
+            stroke: Some(if lit { Ink::Focus } else { Ink::Grid }),
+            highlight: lit,
+        });
+        let words = if i == 0 {
+            f.name.clone()
+        } else {
+            format!("p{i}")
+        };
+        out.push(Shape::Text {
+            x: cell.cx(),
+            y: cell.cy(),
+            text: fit(&words, cell.w - 6.0, 10.0, true),
+            ink: Ink::Text,
+            on: Some(Ink::SlotUsed),
+            size: 10.0,
+            align: Align::Center,
+            bold: false,
+            mono: true,
+        });
+    }
+}

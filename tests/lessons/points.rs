@@ -46,6 +46,7 @@ pub fn check_point(e: &Entry, run: &Run) {
         "granularity" => granularity(run),
         "two-processes" => two_processes(run),
         "shared-memory" => shared_memory(run),
+        "persisted-mapped-file" => persisted_mapped_file(run),
         other => panic!("lesson '{other}' has no check of its point in tests/lessons/points.rs"),
     }
 }
@@ -699,6 +700,31 @@ fn shared_memory(run: &Run) {
     );
     assert!(
         run.printed().contains("Message from first process."),
+        "{}",
+        run.printed()
+    );
+}
+
+fn persisted_mapped_file(run: &Run) {
+    let events: Vec<&Event> = run.events().collect();
+    let read = events
+        .iter()
+        .position(|e| matches!(e, Event::FileRead { offset: 0, .. }))
+        .expect("the first touch reads the file");
+    let written = events
+        .iter()
+        .position(|e| matches!(e, Event::FileWrite { offset: 0, .. }))
+        .expect("the mapped page writer writes the page back");
+    assert!(read < written);
+    assert_eq!(run.faults(FaultKind::Hard), 1, "the view's first touch");
+    assert!(
+        !events
+            .iter()
+            .any(|e| matches!(e, Event::PageFileWrite { .. } | Event::PageFileRead { .. })),
+        "a mapped file's page never uses the page file"
+    );
+    assert!(
+        run.printed().contains("HELLO from the disk"),
         "{}",
         run.printed()
     );

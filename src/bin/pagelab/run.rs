@@ -102,6 +102,17 @@ pub(crate) fn cmd_run(args: &[String]) -> ExitCode {
         eprintln!("line {}: {}", e.line, e.message);
     }
     if options.summary && written.is_ok() {
+        summary.disk = machine
+            .system()
+            .disk
+            .files()
+            .iter()
+            .map(|f| DiskFile {
+                name: f.name.clone(),
+                size: f.bytes.len(),
+                text: String::from_utf8_lossy(&f.bytes).into_owned(),
+            })
+            .collect();
         let counters = machine.picture().counters;
         written = summary.write(&mut out, &counters, options.json);
     }
@@ -131,8 +142,8 @@ reported on standard error with its line.
               last_error, exception, out
   --steps     with --json: each row also holds the statement's steps (events and narration)
   --summary   after the run, the counts: statements, page faults by kind, page-file reads
-              and writes, TLB hits and misses with the hit rate, and the peak commit charge
-              (with --json, as one last object {\"summary\": {...}})
+              and writes, TLB hits and misses with the hit rate, the disk's files and the
+              peak commit charge (with --json, as one last object {\"summary\": {...}})
   -h, --help  this text
 
 Exit status: 0 when the script ran (exceptions included); 2 when it does not parse, the
@@ -184,6 +195,18 @@ struct Summary {
     peak_commit_pages: u64,
     /// The commit limit, in pages.
     commit_limit_pages: u64,
+    /// The disk's files when the run ended (DESIGN §9), if it has any.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    disk: Vec<DiskFile>,
+}
+
+/// One file of the disk at the end of the run.
+#[derive(serde::Serialize)]
+struct DiskFile {
+    name: String,
+    size: usize,
+    /// Its bytes as text (bytes that are not UTF-8 become U+FFFD).
+    text: String,
 }
 
 impl Summary {
@@ -251,6 +274,9 @@ impl Summary {
             "TLB: {} hits, {} misses ({rate})",
             c.tlb_hits, c.tlb_misses
         )?;
+        for f in &self.disk {
+            writeln!(out, "disk file {}: {} bytes: {:?}", f.name, f.size, f.text)?;
+        }
         writeln!(
             out,
             "peak commit charge: {} of {} pages",

@@ -100,6 +100,44 @@ fn scripts_with_exceptions_copies_and_paging_replay_step_for_step() {
 }
 
 #[test]
+fn files_and_file_backed_sections_replay_step_for_step() {
+    for path in [
+        "tests/scripts/files_all.c",
+        "www/lessons/persisted-mapped-file.c",
+    ] {
+        assert!(replayed_like_the_run(path, &file(path)) > 10, "{path}");
+    }
+    // Deletion pending on a handle, a seek back, a grown mapping flushed, a second
+    // process's ReadFile.
+    let text = r#"#pragma pagelab frames=6
+#pragma pagelab file a.bin size=5000
+#pragma pagelab file b.txt "bytes"
+HANDLE h = CreateFile("a.bin", GENERIC_READ | GENERIC_WRITE, FILE_SHARE_DELETE, NULL, OPEN_EXISTING, 0, NULL);
+HANDLE m = CreateFileMapping(h, NULL, PAGE_READWRITE, 0, 9000, "named");
+char *v = MapViewOfFile(m, FILE_MAP_ALL_ACCESS, 0, 0, 0);
+memset(v, 'z', 9000);
+FlushViewOfFile(v + 4096, 10);
+WriteFile(h, "head", 4, NULL, NULL);
+UnmapViewOfFile(v);
+WriteModifiedPages();
+CloseHandle(m);
+DeleteFile("b.txt");
+_getch();
+CloseHandle(h);
+#pragma pagelab process two
+HANDLE g = CreateFile("a.bin", GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_DELETE, NULL, OPEN_EXISTING, 0, NULL);
+char *buf = VirtualAlloc(NULL, 65536, MEM_COMMIT, PAGE_READWRITE);
+DWORD n;
+SetFilePointer(g, -10, NULL, FILE_END);
+ReadFile(g, buf, 64, &n, NULL);
+printf("%d %s %d\n", n, buf, GetFileSize(g, NULL));
+DeleteFile("a.bin");
+CloseHandle(g);
+"#;
+    assert!(replayed_like_the_run("files", text) > 20);
+}
+
+#[test]
 fn copies_fills_and_opt_replay_step_for_step() {
     let text = r#"#pragma pagelab frames=8 pagefile=64 policy=opt
 char *p = VirtualAlloc(NULL, 65536, MEM_COMMIT, PAGE_READWRITE);

@@ -1,0 +1,510 @@
+//! Files of the simulated disk and file-backed sections (docs/windows-sections.md; §
+//! numbers are that document's): every file call's success and error codes, the pages of a
+//! mapped file read from it and written back to it by each path (flush, the mapped page
+//! writer after unmap or trim by the standby lists, the last reference, process end),
+//! persistence after every process ended, coherence of ReadFile/WriteFile with views, and
+//! determinism.
+
+use std::process::Command;
+
+use pagelab::script;
+use pagelab::sim::addr::Vpn;
+use pagelab::sim::consts::*;
+use pagelab::sim::event::{Event, FaultKind, FrameList};
+use pagelab::sim::{Config, Machine, Pte, Recording};
+
+fn machine() -> Machine {
+    Machine::new(Config {
+        frames: 8,
+        pagefile: 8,
+        working_set: Some(4),
+        tlb: 4,
+        ..Config::default()
+    })
+}
+
+/// A machine with `data.txt` holding `bytes`.
+fn with_file(bytes: &[u8]) -> Machine {
+    let mut m = machine();
+    m.put_file("data.txt", bytes);
+    m
+}
+
+fn disk(m: &Machine, name: &str) -> Vec<u8> {
+    m.system()
+        .disk
+        .file(name)
+        .map(|f| f.bytes.clone())
+        .unwrap_or_else(|| panic!("{name} is on the disk"))
+}
+
+const RW: u32 = GENERIC_READ | GENERIC_WRITE;
+const SHARE_ALL: u32 = FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE;
+
+/// The events recorded since step `from`.
+fn events_since(m: &Machine, from: usize) -> Vec<Event> {
+    (from..m.history().len())
+        .filter_map(|i| m.history().step(i))
+        .flat_map(|s| s.events.clone())
+        .collect()
+}
+
+/// §7.1: the disposition table, with its last errors and INVALID_HANDLE_VALUE on failure.
+#[test]
+fn create_file_follows_the_disposition_table() {
+    let mut m = with_file(b"abc");
+    let cases = [
+        ("data.txt", CREATE_NEW, false, 80),
+        ("new1", CREATE_NEW, true, 0),
+        ("data.txt", OPEN_EXISTING, true, 0),
+        ("missing", OPEN_EXISTING, false, 2),
+        ("data.txt", OPEN_ALWAYS, true, 183),
+        ("new2", OPEN_ALWAYS, true, 0),
+        ("missing", TRUNCATE_EXISTING, false, 2),
+        ("new3", CREATE_ALWAYS, true, 0),
+    ];
+    for (name, disposition, ok, error) in cases {
+        m.set_last_error(0xdead);
+        let h = m.create_file(name, RW, SHARE_ALL, disposition);
+        assert_eq!(
+            (h != INVALID_HANDLE_VALUE, m.last_error()),
+            (ok, error),
+            "{name} {disposition}"
+        );
+        if ok {
+            assert_eq!(h % 4, 0);
+            assert!(m.close_handle(h));
+        }
+    }
+    assert_eq!(disk(&m, "data.txt"), b"abc", "opening keeps the bytes");
+    let h = m.create_file("DATA.TXT", RW, 0, CREATE_ALWAYS);
+    assert_eq!(
+        m.last_error(),
+        183,
+        "names ignore case; CREATE_ALWAYS truncates"
+    );
+    assert!(disk(&m, "data.txt").is_empty());
+    assert!(m.close_handle(h));
+    m.put_file("data.txt", b"abc");
+    let h = m.create_file("data.txt", GENERIC_READ, 0, TRUNCATE_EXISTING);
+    assert_eq!(
+        (h, m.last_error()),
+        (INVALID_HANDLE_VALUE, 87),
+        "needs GENERIC_WRITE"
+    );
+    let h = m.create_file("data.txt", GENERIC_WRITE, 0, TRUNCATE_EXISTING);
+    assert_ne!(h, INVALID_HANDLE_VALUE);
+    assert!(disk(&m, "data.txt").is_empty());
+    for bad in [0, 6] {
+        assert_eq!(m.create_file("x", RW, 0, bad), INVALID_HANDLE_VALUE);
+        assert_eq!(m.last_error(), 87);
+    }
+    assert_eq!(m.create_file("", RW, 0, OPEN_ALWAYS), INVALID_HANDLE_VALUE);
+}
+
+/// §7.1: share modes span processes; a writable section counts as a writer.
+#[test]
+fn share_modes_are_checked_across_processes() {
+    let mut m = with_file(b"abc");
+    let h = m.create_file("data.txt", GENERIC_READ, FILE_SHARE_READ, OPEN_EXISTING);
+    m.create_process("other");
+    m.wait();
+    assert!(m.switch_to(1));
+    let w = m.create_file("data.txt", GENERIC_WRITE, SHARE_ALL, OPEN_EXISTING);
+    assert_eq!((w, m.last_error()), (INVALID_HANDLE_VALUE, 32));
+    let r = m.create_file("data.txt", GENERIC_READ, FILE_SHARE_READ, OPEN_EXISTING);
+    assert_ne!(r, INVALID_HANDLE_VALUE, "readers sharing reads agree");
+    let r2 = m.create_file("data.txt", GENERIC_READ, 0, OPEN_EXISTING);
+    assert_eq!(
+        (r2, m.last_error()),
+        (INVALID_HANDLE_VALUE, 32),
+        "it must share what the others hold"
+    );
+    assert!(m.switch_to(0));
+    assert!(m.close_handle(h));
+}
+
+/// §7.2: pointers, reads at the end, writes that extend, negative seeks, bad handles.
+#[test]
+fn read_write_seek_and_size() {
+    let mut m = with_file(b"0123456789");
+    let h = m.create_file("data.txt", RW, 0, OPEN_EXISTING);
+    assert_eq!(m.read_file(h, 4).as_deref(), Some(&b"0123"[..]));
+    assert_eq!(m.read_file(h, 100).as_deref(), Some(&b"456789"[..]));
+    assert_eq!(
+        m.read_file(h, 100).as_deref(),
+        Some(&b""[..]),
+        "TRUE, 0 bytes"
+    );
+    assert_eq!(m.set_file_pointer(h, 12, FILE_BEGIN_METHOD), Some(12));
+    assert_eq!(
+        m.get_file_size(h),
+        Some(10),
+        "seeking past the end keeps the size"
+    );
+    assert_eq!(m.write_file(h, b"AB"), Some(2));
+    assert_eq!(
+        disk(&m, "data.txt"),
+        b"0123456789\0\0AB",
+        "the gap is zeros"
+    );
+    m.set_last_error(0);
+    assert_eq!(m.set_file_pointer(h, -100, 1), None);
+    assert_eq!(m.last_error(), 131, "ERROR_NEGATIVE_SEEK");
+    assert_eq!(m.set_file_pointer(h, -2, 2), Some(12), "from the end");
+    assert_eq!(m.set_file_pointer(h, 0, 7), None);
+    assert_eq!(m.last_error(), 87);
+    let r = m.create_file("other", GENERIC_READ, 0, CREATE_NEW);
+    assert_eq!(m.write_file(r, b"x"), None);
+    assert_eq!(m.last_error(), 5, "no GENERIC_WRITE");
+    let w = m.create_file("wo", GENERIC_WRITE, 0, CREATE_NEW);
+    assert_eq!(m.read_file(w, 1), None);
+    assert_eq!(m.last_error(), 5, "no GENERIC_READ");
+    for bad in [0, 3, 0x400, INVALID_HANDLE_VALUE] {
+        assert_eq!(m.read_file(bad, 1), None);
+        assert_eq!(m.last_error(), 6);
+        assert_eq!(m.write_file(bad, b"x"), None);
+        assert_eq!(m.get_file_size(bad), None);
+        assert_eq!(m.set_file_pointer(bad, 0, 0), None);
+        assert_eq!(m.last_error(), 6);
+        assert!(!m.close_handle(bad));
+    }
+    // A section handle is not a file handle.
+    let s = m.create_file_mapping(INVALID_HANDLE_VALUE, PAGE_READWRITE, 0, 4096, None);
+    assert_eq!(m.read_file(s, 1), None);
+    assert_eq!(m.last_error(), 6);
+    assert_eq!(m.set_file_pointer(h, 1 << 24, 0), Some(1 << 24));
+    assert_eq!(m.write_file(h, b"x"), None);
+    assert_eq!(m.last_error(), 112, "the disk holds 16 MB per file");
+}
+
+const FILE_BEGIN_METHOD: u32 = 0;
+
+/// §7.3: missing, mapped, shared without delete, pending deletion.
+#[test]
+fn delete_file_rules() {
+    let mut m = with_file(b"abc");
+    assert!(!m.delete_file("nope"));
+    assert_eq!(m.last_error(), 2);
+    let h = m.create_file("data.txt", GENERIC_READ, FILE_SHARE_READ, OPEN_EXISTING);
+    assert!(!m.delete_file("data.txt"));
+    assert_eq!(m.last_error(), 32, "a handle without FILE_SHARE_DELETE");
+    assert!(m.close_handle(h));
+    let h = m.create_file("data.txt", GENERIC_READ, FILE_SHARE_DELETE, OPEN_EXISTING);
+    assert!(m.delete_file("data.txt"), "every handle shares delete");
+    assert!(m.system().disk.file("data.txt").is_some(), "pending");
+    assert_eq!(
+        m.create_file("data.txt", GENERIC_READ, SHARE_ALL, OPEN_EXISTING),
+        INVALID_HANDLE_VALUE
+    );
+    assert_eq!(m.last_error(), 5, "a file being deleted cannot be opened");
+    assert!(m.close_handle(h));
+    assert!(
+        m.system().disk.file("data.txt").is_none(),
+        "gone with its handle"
+    );
+    m.put_file("data.txt", b"abc");
+    let h = m.create_file("data.txt", RW, SHARE_ALL, OPEN_EXISTING);
+    let s = m.create_file_mapping(h, PAGE_READONLY, 0, 0, None);
+    assert!(m.close_handle(h));
+    assert!(!m.delete_file("data.txt"));
+    assert_eq!(m.last_error(), 5, "a mapped file cannot be deleted");
+    assert!(m.close_handle(s));
+    assert!(m.delete_file("data.txt"));
+}
+
+/// §2.3: access, size 0, empty files, growth, read-only growth, disk full; §2.4 names.
+#[test]
+fn file_backed_create_file_mapping_rules() {
+    let mut m = with_file(&[7; 0x3456]);
+    m.put_file("empty", b"");
+    let ro = m.create_file("data.txt", GENERIC_READ, SHARE_ALL, OPEN_EXISTING);
+    assert_eq!(m.create_file_mapping(ro, PAGE_READWRITE, 0, 0, None), 0);
+    assert_eq!(
+        m.last_error(),
+        5,
+        "a read-only handle cannot map read/write"
+    );
+    let s = m.create_file_mapping(ro, PAGE_READONLY, 0, 0, None);
+    assert_ne!(s, 0);
+    assert_eq!(m.last_error(), 0);
+    let section = &m.system().sections[0];
+    assert_eq!(section.size, 0x3456, "size 0 is the file's size, in bytes");
+    assert_eq!(section.pages(), 4);
+    assert!(section.prototypes.iter().all(|p| *p == Pte::Empty));
+    assert_eq!(m.commit_charge(), 0, "a file-backed section is not charged");
+    assert!(m.close_handle(s));
+    assert_eq!(m.create_file_mapping(ro, PAGE_READONLY, 0, 0x3457, None), 0);
+    assert_eq!(
+        m.last_error(),
+        8,
+        "larger than the file without write access"
+    );
+    let e = m.create_file("empty", RW, SHARE_ALL, OPEN_EXISTING);
+    assert_eq!(m.create_file_mapping(e, PAGE_READWRITE, 0, 0, None), 0);
+    assert_eq!(m.last_error(), 1006, "ERROR_FILE_INVALID");
+    let g = m.create_file_mapping(e, PAGE_READWRITE, 0, 5000, Some("grown"));
+    assert_ne!(g, 0);
+    assert_eq!(
+        disk(&m, "empty"),
+        vec![0; 5000],
+        "the file grows to the section"
+    );
+    let again = m.create_file_mapping(e, PAGE_READWRITE, 0, 0, Some("grown"));
+    assert_eq!(m.last_error(), 183);
+    assert!(m.close_handle(again));
+    assert_eq!(m.create_file_mapping(e, PAGE_READWRITE, 1, 0, None), 0);
+    assert_eq!(m.last_error(), 112, "4 GB: the disk is full");
+    assert_eq!(m.create_file_mapping(0x1234, PAGE_READONLY, 0, 0, None), 0);
+    assert_eq!(m.last_error(), 6);
+    assert_eq!(m.create_file_mapping(ro, PAGE_NOACCESS, 0, 0, None), 0);
+    assert_eq!(m.last_error(), 87);
+    let t = m.create_file("empty", RW, SHARE_ALL, TRUNCATE_EXISTING);
+    assert_eq!((t, m.last_error()), (INVALID_HANDLE_VALUE, 1224));
+}
+
+/// §8.1: the first touch is a hard fault reading the file (zeros past its end), never
+/// the page file; FlushViewOfFile writes the changed page and only the file's bytes.
+#[test]
+fn first_touch_reads_the_file_and_flush_writes_it() {
+    let mut m = with_file(b"hello");
+    let h = m.create_file("data.txt", RW, 0, OPEN_EXISTING);
+    let s = m.create_file_mapping(h, PAGE_READWRITE, 0, 0, None);
+    let v = m.map_view_of_file(s, FILE_MAP_WRITE, 0, 0, 0);
+    assert_ne!(v, 0);
+    let before = m.history().len();
+    let mut buf = [1u8; 8];
+    m.read(v, &mut buf).expect("read");
+    assert_eq!(&buf, b"hello\0\0\0", "zeros past the end within the page");
+    let events = events_since(&m, before);
+    assert!(events.iter().any(|e| matches!(
+        e,
+        Event::PageFault {
+            fault: FaultKind::Hard,
+            ..
+        }
+    )));
+    assert!(events
+        .iter()
+        .any(|e| matches!(e, Event::FileRead { file, offset: 0, bytes: 5 } if file == "data.txt")));
+    m.write(v, b"HE").expect("write");
+    m.write(v + 100, b"past the end").expect("write");
+    assert_eq!(disk(&m, "data.txt"), b"hello", "a write stays in RAM");
+    assert!(m.flush_view_of_file(v, 0));
+    assert_eq!(
+        disk(&m, "data.txt"),
+        b"HEllo",
+        "only the file's bytes go back"
+    );
+    let before = m.history().len();
+    assert!(m.flush_view_of_file(v + 10, 1));
+    assert!(
+        !events_since(&m, before)
+            .iter()
+            .any(|e| matches!(e, Event::FileWrite { .. })),
+        "a clean page is not written again"
+    );
+    assert!(!m.flush_view_of_file(0x1234_0000, 0));
+    assert_eq!(m.last_error(), 487);
+    assert_eq!(
+        m.system().io.pagefile_writes + m.system().io.pagefile_reads,
+        0
+    );
+}
+
+/// §5, §8.1, §8.2: after unmap the changed page waits on the modified list (nothing
+/// written); the mapped page writer writes it to the file, not to the page file; a touch
+/// then is a soft fault; a clean page whose frame is reused is read from the file again.
+#[test]
+fn unmapped_pages_go_to_the_lists_and_the_writer_writes_the_file() {
+    let mut m = with_file(&[b'a'; 8192]);
+    let h = m.create_file("data.txt", RW, 0, OPEN_EXISTING);
+    let s = m.create_file_mapping(h, PAGE_READWRITE, 0, 0, None);
+    let v = m.map_view_of_file(s, FILE_MAP_WRITE, 0, 0, 0);
+    m.write(v, b"X").expect("write");
+    let mut b = [0u8; 1];
+    m.read(v + 4096, &mut b).expect("read the second page");
+    assert!(m.unmap_view_of_file(v));
+    let protos = m.system().sections[0].prototypes.clone();
+    let lists: Vec<FrameList> = protos
+        .iter()
+        .map(|p| match p {
+            Pte::Transition { pfn } => m.system().frames.get(*pfn).list,
+            other => panic!("transition expected, got {other:?}"),
+        })
+        .collect();
+    assert_eq!(lists, [FrameList::Modified, FrameList::Standby]);
+    assert_eq!(disk(&m, "data.txt")[0], b'a', "unmapping writes nothing");
+    assert_eq!(m.write_modified_pages(), 1);
+    assert_eq!(disk(&m, "data.txt")[0], b'X');
+    assert_eq!(m.system().io.pagefile_writes, 0, "never the page file");
+    let v = m.map_view_of_file(s, FILE_MAP_READ, 0, 0, 0);
+    let before = m.history().len();
+    m.read(v, &mut b).expect("read");
+    assert_eq!(b[0], b'X');
+    assert!(events_since(&m, before).iter().any(|e| matches!(
+        e,
+        Event::PageFault {
+            fault: FaultKind::Transition,
+            ..
+        }
+    )));
+    assert!(m.unmap_view_of_file(v));
+    // Fill RAM with private pages: the standby frames are reused.
+    let p = m.virtual_alloc(0, 12 * 4096, MEM_COMMIT, PAGE_READWRITE);
+    for i in 0..12 {
+        m.write(p + i * 4096, &[1]).expect("write");
+    }
+    assert!(
+        m.system().sections[0]
+            .prototypes
+            .iter()
+            .any(|p| *p == Pte::Empty),
+        "a reused standby frame forgets the file page"
+    );
+    let v = m.map_view_of_file(s, FILE_MAP_READ, 0, 0, 0);
+    let before = m.history().len();
+    m.read(v, &mut b).expect("read again");
+    assert_eq!(b[0], b'X', "read back from the file");
+    assert!(events_since(&m, before)
+        .iter()
+        .any(|e| matches!(e, Event::FileRead { .. })));
+}
+
+/// §6, §11.2: the last reference (CloseHandle after unmap) and process end write the
+/// changed pages; the file keeps them after every process ended.
+#[test]
+fn last_reference_and_process_end_write_back_and_the_file_persists() {
+    let mut m = with_file(b"old text");
+    let h = m.create_file("data.txt", RW, 0, OPEN_EXISTING);
+    let s = m.create_file_mapping(h, PAGE_READWRITE, 0, 0, None);
+    let v = m.map_view_of_file(s, FILE_MAP_WRITE, 0, 0, 0);
+    m.write(v, b"new").expect("write");
+    assert!(m.close_handle(s));
+    assert!(m.close_handle(h));
+    assert!(m.unmap_view_of_file(v), "the view held the section");
+    assert_eq!(disk(&m, "data.txt"), b"new text");
+    assert!(m.system().sections.is_empty());
+
+    // A process that ends with a view still mapped and dirty.
+    m.create_process("second");
+    let h = m.create_file("data.txt", RW, 0, OPEN_EXISTING);
+    let s = m.create_file_mapping(h, PAGE_READWRITE, 0, 0, None);
+    let v = m.map_view_of_file(s, FILE_MAP_WRITE, 0, 0, 0);
+    m.write(v + 4, b"TEXT").expect("write");
+    m.exit_process(0);
+    assert!(m.switch_to(1));
+    m.exit_process(0);
+    assert!(m.system().sections.is_empty());
+    assert_eq!(
+        disk(&m, "data.txt"),
+        b"new TEXT",
+        "persisted after both ended"
+    );
+    let free =
+        m.system().frames.count(FrameList::Free) + m.system().frames.count(FrameList::Zeroed);
+    assert_eq!(free, 8, "every frame is back");
+}
+
+/// §7.4: ReadFile sees a view's unwritten change; WriteFile reaches a resident page;
+/// a second mapping of the file shares the same pages.
+#[test]
+fn read_file_write_file_and_views_agree() {
+    let mut m = with_file(b"abcdef");
+    let h = m.create_file("data.txt", RW, SHARE_ALL, OPEN_EXISTING);
+    let s = m.create_file_mapping(h, PAGE_READWRITE, 0, 0, None);
+    let v = m.map_view_of_file(s, FILE_MAP_WRITE, 0, 0, 0);
+    m.write(v + 1, b"BC").expect("write");
+    assert_eq!(m.read_file(h, 6).as_deref(), Some(&b"aBCdef"[..]));
+    assert_eq!(m.set_file_pointer(h, 4, 0), Some(4));
+    assert_eq!(m.write_file(h, b"EF"), Some(2));
+    let mut buf = [0u8; 6];
+    m.read(v, &mut buf).expect("read");
+    assert_eq!(&buf, b"aBCdEF");
+    let h2 = m.create_file("data.txt", GENERIC_READ, SHARE_ALL, OPEN_EXISTING);
+    let s2 = m.create_file_mapping(h2, PAGE_READONLY, 0, 0, None);
+    assert_eq!(
+        m.system().sections.len(),
+        1,
+        "one set of prototype PTEs per file"
+    );
+    let w = m.map_view_of_file(s2, FILE_MAP_READ, 0, 0, 0);
+    let Pte::Valid { pfn: a, .. } = m.process().mmu.tables.pte(Vpn::of(v)) else {
+        panic!("valid");
+    };
+    m.read(w, &mut buf).expect("read");
+    let Pte::Valid { pfn: b, .. } = m.process().mmu.tables.pte(Vpn::of(w)) else {
+        panic!("valid");
+    };
+    assert_eq!((a, &buf), (b, b"aBCdEF"));
+}
+
+/// Scripts: `#pragma pagelab file` errors with line:col, 2^63 refused, no panic.
+#[test]
+fn file_pragmas_parse_with_positions() {
+    let bad = [
+        ("#pragma pagelab file\nint a;", 1, "needs a name"),
+        (
+            "#pragma pagelab file big size=9223372036854775808\n",
+            1,
+            "16 MiB",
+        ),
+        ("int a;\n#pragma pagelab file f \"open\n", 2, "closing"),
+        ("#pragma pagelab file f 12\n", 1, "\"text\" or size=N"),
+        ("#pragma pagelab file f size=x\n", 1, "not a number"),
+    ];
+    for (text, line, words) in bad {
+        let errors = script::parse(text).expect_err(text);
+        assert_eq!(errors[0].line, line, "{text}");
+        assert!(errors[0].col > 1, "{text}: {:?}", errors[0]);
+        assert!(errors[0].message.contains(words), "{:?}", errors[0]);
+    }
+    let big =
+        script::parse("#pragma pagelab file big size=9223372036854775808\n").expect_err("2^63");
+    assert_eq!(big[0].col, 31);
+    let ok =
+        script::parse("#pragma pagelab file a.txt \"x\\ty\"\n#pragma pagelab file b size=4097\n")
+            .expect("parses");
+    assert_eq!(ok.files()[0].bytes, b"x\ty");
+    assert_eq!(ok.files()[1].bytes.len(), 4097);
+}
+
+/// The same script gives the same steps, byte for byte, and the files end the same.
+#[test]
+fn file_scripts_are_deterministic() {
+    let text = std::fs::read_to_string("www/lessons/persisted-mapped-file.c").expect("lesson");
+    let program = script::parse(&text).expect("parses");
+    let run = || {
+        let mut m = script::machine_for(&program, Recording::Pictures);
+        script::run(&program, &mut m);
+        m
+    };
+    let (a, b) = (run(), run());
+    assert_eq!(a.history().steps(), b.history().steps());
+    assert_eq!(a.picture(), b.picture());
+    assert_eq!(disk(&a, "notes.txt"), b"HELLO from the disk");
+    assert_eq!(a.picture().files[0].size, 19);
+}
+
+/// The lesson from the command line: the summary lists the disk's final bytes.
+#[test]
+fn pagelab_run_shows_the_disk_after_the_run() {
+    let out = Command::new(env!("CARGO_BIN_EXE_pagelab"))
+        .args([
+            "run",
+            "www/lessons/persisted-mapped-file.c",
+            "--json",
+            "--summary",
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("pagelab runs");
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).expect("utf-8");
+    let last: serde_json::Value =
+        serde_json::from_str(text.lines().last().expect("a summary row")).expect("json");
+    let disk = &last["summary"]["disk"][0];
+    assert_eq!(disk["name"], "notes.txt");
+    assert_eq!(disk["text"], "HELLO from the disk");
+    assert!(text.contains("\"process\":\"reader\""));
+}

@@ -2,9 +2,8 @@
 //! `UnmapViewOfFile`, `FlushViewOfFile` and `CloseHandle`, with the rules and error codes
 //! of docs/windows-sections.md (§ numbers below are that document's).
 //!
-//! What PageLab does not model yet: file-backed sections (a file handle is refused with
-//! ERROR_INVALID_HANDLE, as any handle that is not a file's), `FILE_MAP_COPY` views
-//! (refused with ERROR_INVALID_PARAMETER and said so), and images.
+//! File-backed sections are in `mapped.rs`. What PageLab does not model yet:
+//! `FILE_MAP_COPY` views (refused with ERROR_INVALID_PARAMETER and said so), and images.
 
 use super::super::addr::{align_up, SectionId, Vpn, ALLOCATION_GRANULARITY, PAGE_SHIFT, PAGE_SIZE};
 use super::super::consts::*;

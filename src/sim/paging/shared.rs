@@ -4,9 +4,10 @@
 //! prototype PTE valid and maps the same frame (a soft fault that raises the frame's
 //! share count). Unmapping drops the share count; the frame is freed with its section.
 //!
-//! PageLab keeps a section's resident pages out of the working sets: they stay in RAM,
-//! valid in every view that touched them, until the section goes (a simplification of
-//! §8.2, where a page trimmed from every working set goes to transition).
+//! PageLab keeps a section's resident pages out of the working sets: a page-file
+//! section's pages stay in RAM, valid in every view that touched them, until the section
+//! goes (a simplification of §8.2, where a page trimmed from every working set goes to
+//! transition). A file's page goes to transition when no view maps it (`mapped.rs`).
 
 use super::{Engine, Vad};
 use crate::sim::addr::{Owner, Pfn, SectionId, Vpn};

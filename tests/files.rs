@@ -356,10 +356,7 @@ fn unmapped_pages_go_to_the_lists_and_the_writer_writes_the_file() {
         m.write(p + i * 4096, &[1]).expect("write");
     }
     assert!(
-        m.system().sections[0]
-            .prototypes
-            .iter()
-            .any(|p| *p == Pte::Empty),
+        m.system().sections[0].prototypes.contains(&Pte::Empty),
         "a reused standby frame forgets the file page"
     );
     let v = m.map_view_of_file(s, FILE_MAP_READ, 0, 0, 0);

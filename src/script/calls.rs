@@ -434,83 +434,90 @@ fn lock(env: &mut Env, m: &mut Machine, locking: bool, address: u64, size: u64) 
 }
 
 /// The file calls (docs/windows-sections.md §7). `ReadFile` reads the file in its step
-/// and then copies the bytes into the buffer; `WriteFile` reads the buffer first.
+/// and then copies the bytes into the buffer; `WriteFile` reads the buffer first. Every
+/// argument is evaluated first, in order (an `&variable` one is written at the end).
+#[inline(never)]
 fn file_call(env: &mut Env, m: &mut Machine, args: &Args<'_>, b: Builtin) -> Result<Value, Abort> {
-    // An `&variable` argument receives `value`.
-    let out = |env: &mut Env, i: usize, value: u64| -> Result<(), Abort> {
-        if let ExprKind::AddrOf(var) = &args.at(i)?.kind {
-            env.set_var(&var.kind, Value::Int(var.ty.convert(value)));
-        }
-        Ok(())
+    let mut v = Vec::with_capacity(args.list.len());
+    for a in args.list {
+        v.push(match a.kind {
+            ExprKind::AddrOf(_) => Value::Void,
+            _ => env.eval(m, a)?,
+        });
+    }
+    let int = |i: usize| match v.get(i) {
+        Some(Value::Int(n)) => *n,
+        _ => 0,
     };
-    Ok(Value::Int(match b {
+    // A name: a literal, or a C string in simulated memory.
+    let name = |env: &mut Env, m: &mut Machine| -> Result<String, Abort> {
+        Ok(printf::text(&match v.first() {
+            Some(Value::Str(s)) => s.clone(),
+            Some(Value::Int(a)) if *a != 0 => c_string(env, m, *a)?,
+            _ => Vec::new(),
+        }))
+    };
+    let (value, out_arg, out) = match b {
         Builtin::CreateFile => {
-            let name = name_arg(env, m, args.at(0)?)?.unwrap_or_default();
-            let access = dword(args.int(env, m, 1)?);
-            let share = dword(args.int(env, m, 2)?);
-            env.eval(m, args.at(3)?)?;
-            let disposition = dword(args.int(env, m, 4)?);
-            env.eval(m, args.at(5)?)?;
-            env.eval(m, args.at(6)?)?;
-            m.create_file(&name, access, share, disposition)
+            let name = name(env, m)?;
+            let h = m.create_file(&name, dword(int(1)), dword(int(2)), dword(int(4)));
+            (h, 0, 0)
         }
-        Builtin::ReadFile => {
-            let h = args.int(env, m, 0)?;
-            let buf = args.int(env, m, 1)?;
-            let n = count(env, m, args.at(2)?, b)?;
-            env.eval(m, args.at(4)?)?;
-            let Some(data) = m.read_file(h, n as u32) else {
-                out(env, 3, 0)?;
-                return Ok(Value::Int(0));
-            };
-            copy(env, m, buf, Source::Literal(&data), data.len() as u64)?;
-            out(env, 3, data.len() as u64)?;
-            1
-        }
+        Builtin::ReadFile => match m.read_file(int(0), dword(int(2))) {
+            Some(data) => {
+                copy(env, m, int(1), Source::Literal(&data), data.len() as u64)?;
+                (1, 3, data.len() as u64)
+            }
+            None => (0, 3, 0),
+        },
         Builtin::WriteFile => {
-            let h = args.int(env, m, 0)?;
-            let src = env.eval(m, args.at(1)?)?;
             let n = count(env, m, args.at(2)?, b)?;
-            env.eval(m, args.at(4)?)?;
             let mut data = vec![0u8; n as usize];
-            match src {
-                Value::Str(text) => {
-                    for (d, s) in data.iter_mut().zip(&text) {
+            match v.get(1) {
+                Some(Value::Str(text)) => {
+                    for (d, s) in data.iter_mut().zip(text) {
                         *d = *s;
                     }
                 }
-                Value::Int(addr) => {
+                _ => {
                     for (k, chunk) in data.chunks_mut(CHUNK as usize).enumerate() {
-                        env.read_mem(m, addr.wrapping_add(k as u64 * CHUNK), chunk)?;
+                        env.read_mem(m, int(1).wrapping_add(k as u64 * CHUNK), chunk)?;
                     }
                 }
-                _ => {}
             }
-            let written = m.write_file(h, &data);
-            out(env, 3, written.map_or(0, u64::from))?;
-            u64::from(written.is_some())
+            let written = m.write_file(int(0), &data);
+            (
+                u64::from(written.is_some()),
+                3,
+                written.map_or(0, u64::from),
+            )
         }
-        Builtin::SetFilePointer => {
-            let h = args.int(env, m, 0)?;
-            // A LONG: the low 32 bits, signed.
-            let distance = i64::from(dword(args.int(env, m, 1)?) as i32);
-            env.eval(m, args.at(2)?)?;
-            let method = dword(args.int(env, m, 3)?);
-            let new = m.set_file_pointer(h, distance, method);
-            out(env, 2, new.map_or(0, |n| n >> 32))?;
-            new.map_or(0xFFFF_FFFF, |n| n & 0xFFFF_FFFF)
-        }
-        Builtin::GetFileSize => {
-            let h = args.int(env, m, 0)?;
-            let size = m.get_file_size(h);
-            out(env, 1, size.map_or(0, |n| n >> 32))?;
-            size.map_or(0xFFFF_FFFF, |n| n & 0xFFFF_FFFF)
+        // A LONG distance: the low 32 bits, signed; the new position's high part goes to
+        // `&high`, as does the size's for GetFileSize.
+        Builtin::SetFilePointer | Builtin::GetFileSize => {
+            let pos = if b == Builtin::GetFileSize {
+                m.get_file_size(int(0))
+            } else {
+                m.set_file_pointer(int(0), i64::from(dword(int(1)) as i32), dword(int(3)))
+            };
+            let at = if b == Builtin::GetFileSize { 1 } else { 2 };
+            (
+                pos.map_or(0xFFFF_FFFF, |n| n & 0xFFFF_FFFF),
+                at,
+                pos.map_or(0, |n| n >> 32),
+            )
         }
         _ => {
-            let name = name_arg(env, m, args.at(0)?)?.unwrap_or_default();
-            u64::from(m.delete_file(&name))
+            let name = name(env, m)?;
+            (u64::from(m.delete_file(&name)), 0, 0)
         }
-    }))
+    };
+    if let Some(ExprKind::AddrOf(var)) = args.list.get(out_arg).map(|a| &a.kind) {
+        if out_arg > 0 {
+            env.set_var(&var.kind, Value::Int(var.ty.convert(out)));
+        }
+    }
+    Ok(Value::Int(value))
 }
 
 /// A byte count of `memmove`, `memcpy`, `memset` or `write`, at most [`MAX_COPY`].

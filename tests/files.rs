@@ -479,7 +479,7 @@ fn file_scripts_are_deterministic() {
     let (a, b) = (run(), run());
     assert_eq!(a.history().steps(), b.history().steps());
     assert_eq!(a.picture(), b.picture());
-    assert_eq!(disk(&a, "notes.txt"), b"HELLO from the disk");
+    assert_eq!(disk(&a, "notes.txt"), b"Hello from the disk");
     assert_eq!(a.picture().files[0].size, 19);
 }
 
@@ -502,6 +502,6 @@ fn pagelab_run_shows_the_disk_after_the_run() {
         serde_json::from_str(text.lines().last().expect("a summary row")).expect("json");
     let disk = &last["summary"]["disk"][0];
     assert_eq!(disk["name"], "notes.txt");
-    assert_eq!(disk["text"], "HELLO from the disk");
+    assert_eq!(disk["text"], "Hello from the disk");
     assert!(text.contains("\"process\":\"reader\""));
 }

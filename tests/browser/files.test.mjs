@@ -61,6 +61,6 @@ test('persisted-mapped-file: the disk block shows notes.txt, lit when the fault 
   await screenshot(page, 'files-mapped-writer.png');
 
   await go(page, found.last);
-  assert.match(await page.textContent('[data-role=output]'), /HELLO from the disk/);
+  assert.match(await page.textContent('[data-role=output]'), /Hello from the disk/);
   assert.deepEqual(errors, []);
 });

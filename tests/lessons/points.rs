@@ -724,7 +724,7 @@ fn persisted_mapped_file(run: &Run) {
         "a mapped file's page never uses the page file"
     );
     assert!(
-        run.printed().contains("HELLO from the disk"),
+        run.printed().contains("Hello from the disk"),
         "{}",
         run.printed()
     );

@@ -23,7 +23,7 @@ char *pView = (char *) MapViewOfFile(hMap, FILE_MAP_WRITE, 0, 0, 0);
 //? What kind of fault does the first read through the view take? => fault
 printf("%s\n", pView);
 // Writing through the view changes the page in RAM: the file still holds the old bytes.
-CopyMemory(pView, "HELLO", 5);
+CopyMemory(pView, "Hello", 5);
 // Unmapping drops the page's share count to 0: the changed page goes to the modified
 // list, still not written.
 UnmapViewOfFile(pView);

@@ -505,3 +505,66 @@ fn pagelab_run_shows_the_disk_after_the_run() {
     assert_eq!(disk["text"], "Hello from the disk");
     assert!(text.contains("\"process\":\"reader\""));
 }
+
+/// §8.2, §8.1: trimming a mapped file's page from a working set (PageOut,
+/// EmptyWorkingSet) points its PTE at the prototype PTE; with another view still mapping
+/// it the frame stays active, at share count 0 it goes to modified, and the mapped page
+/// writer writes it to the file. A touch after the trim is a soft fault.
+#[test]
+fn trimmed_file_pages_reach_the_file_through_the_writer() {
+    let mut m = with_file(&[b'.'; 4096]);
+    let h = m.create_file("data.txt", RW, SHARE_ALL, OPEN_EXISTING);
+    let s = m.create_file_mapping(h, PAGE_READWRITE, 0, 0, Some("f"));
+    let v = m.map_view_of_file(s, FILE_MAP_WRITE, 0, 0, 0);
+    m.write(v, b"trim").expect("write");
+    m.create_process("other");
+    m.wait();
+    assert!(m.switch_to(1));
+    let s2 = m.open_file_mapping(FILE_MAP_READ, "f");
+    let w = m.map_view_of_file(s2, FILE_MAP_READ, 0, 0, 0);
+    let mut b = [0u8; 4];
+    m.read(w, &mut b).expect("read");
+    assert_eq!(&b, b"trim");
+    assert_eq!(m.page_out(w, 1), 1, "the other view's page is trimmed");
+    assert_eq!(
+        m.process().mmu.tables.pte(Vpn::of(w)),
+        Pte::Prototype { index: 0 }
+    );
+    let Pte::Valid { pfn, .. } = m.system().sections[0].prototypes[0] else {
+        panic!("still valid for the first process");
+    };
+    assert_eq!(
+        (
+            m.system().frames.get(pfn).list,
+            m.system().frames.get(pfn).share_count
+        ),
+        (FrameList::Active, 1)
+    );
+    let before = m.history().len();
+    m.read(w, &mut b).expect("read again");
+    assert!(events_since(&m, before).iter().any(|e| matches!(
+        e,
+        Event::PageFault {
+            fault: FaultKind::Transition,
+            ..
+        }
+    )));
+    assert_eq!(m.system().frames.get(pfn).share_count, 2);
+    assert_eq!(m.empty_working_set(), 1);
+    assert!(m.switch_to(0));
+    assert_eq!(m.empty_working_set(), 1);
+    assert_eq!(m.system().frames.get(pfn).list, FrameList::Modified);
+    assert_eq!(
+        &disk(&m, "data.txt")[..4],
+        b"....",
+        "trimming writes nothing"
+    );
+    m.write_modified_pages();
+    assert_eq!(
+        &disk(&m, "data.txt")[..4],
+        b"trim",
+        "the writer wrote the file"
+    );
+    assert_eq!(m.system().frames.get(pfn).list, FrameList::Standby);
+    assert_eq!(m.system().io.pagefile_writes, 0);
+}

@@ -5,7 +5,7 @@
 //! whose frame is reused is read from the file again.
 
 use super::{Engine, Vad};
-use crate::sim::addr::{Owner, Pfn, SectionId};
+use crate::sim::addr::{Owner, Pfn, SectionId, Vpn};
 use crate::sim::error::ExceptionRecord;
 use crate::sim::event::{Event, FrameList, Pte};
 use crate::sim::protection;
@@ -152,6 +152,45 @@ impl<V: Vad> Engine<'_, V> {
             )
         });
         true
+    }
+
+    /// `PageOut` or `EmptyWorkingSet` over pages `first..=last`: each resident page of a
+    /// mapped file leaves this process: its PTE points at the prototype PTE again and the
+    /// frame's share count drops, to the lists at 0 (§8.2). One step each; the pages.
+    pub(super) fn trim_views(&mut self, first: Vpn, last: Vpn, call: &'static str) -> usize {
+        let mut n = 0;
+        for (vpn, pte) in self.mmu.tables.in_range(first, last.0 - first.0 + 1) {
+            let (Pte::Valid { pfn, .. }, Some((section, index))) = (pte, self.vad.view_page(vpn))
+            else {
+                continue;
+            };
+            if self.sys.backing_file(section).is_none() {
+                continue;
+            }
+            if self.mmu.tlb.flush(vpn) {
+                self.emit(Event::TlbFlush { vpn });
+            }
+            self.set_pte(vpn, Pte::Prototype { index });
+            let f = self.sys.frames.get_mut(pfn);
+            f.share_count = f.share_count.saturating_sub(1);
+            let share = f.share_count;
+            if share == 0 {
+                self.mapped_unused(pfn);
+            }
+            let list = self.sys.frames.get(pfn).list.name();
+            n += 1;
+            self.end_step(move || {
+                format!(
+                    "{call} trims page {} of a mapped file's view: its PTE points at prototype                      PTE {index} again and frame {}'s share count drops to {share}{}.",
+                    narrate::page(vpn),
+                    pfn.0,
+                    if share == 0 { ", so it goes to the " } else { "" }.to_string()
+                        + if share == 0 { list } else { "" }
+                        + if share == 0 { " list" } else { "" }
+                )
+            });
+        }
+        n
     }
 
     /// Before standby frame `pfn` of a file page is reused, its prototype PTE forgets it:

@@ -503,6 +503,11 @@ impl<V: Vad> Engine<'_, V> {
                 .iter()
                 .filter(|v| **v >= first && **v <= last),
         );
+        let views = self.trim_views(first, last, "PageOut");
+        if pages.is_empty() && views > 0 {
+            self.writer_if_due();
+            return views;
+        }
         if pages.is_empty() {
             let bytes = (last.0 - first.0 + 1).saturating_mul(PAGE_SIZE);
             self.end_step(move || {
@@ -517,19 +522,25 @@ impl<V: Vad> Engine<'_, V> {
         }
         let n = self.trim_pages(&pages, "PageOut");
         self.writer_if_due();
-        n
+        n + views
     }
 
     /// `EmptyWorkingSet()`: trim every page, one step each.
     pub(super) fn trim_all(&mut self) -> usize {
         let pages = sorted(self.mmu.ws.pages().iter());
+        let user = Vpn(crate::sim::addr::MAX_USER_ADDRESS >> 12);
+        let views = self.trim_views(Vpn(0), user, "EmptyWorkingSet");
+        if pages.is_empty() && views > 0 {
+            self.writer_if_due();
+            return views;
+        }
         if pages.is_empty() {
             self.end_step(|| "EmptyWorkingSet: the working set is already empty.".into());
             return 0;
         }
         let n = self.trim_pages(&pages, "EmptyWorkingSet");
         self.writer_if_due();
-        n
+        n + views
     }
 
     fn trim_pages(&mut self, pages: &[Vpn], call: &'static str) -> usize {

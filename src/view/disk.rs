@@ -47,13 +47,7 @@ pub fn shapes(g: &Geometry, frame: Frame<'_>, out: &mut Vec<Shape>) {
     if g.disk.is_empty() {
         return;
     }
-    let names: Vec<String> = frame
-        .picture
-        .files
-        .iter()
-        .map(|f| format!("{} ({} B)", f.name, f.size))
-        .collect();
-    title(&g.disk_title, &format!("Disk: {}", names.join("; ")), out);
+    title(&g.disk_title, "Disk: each file's 4 KB pages", out);
     let hot = touched(frame.step);
     for (cell, (f, i)) in g.disk.iter().zip(cells(frame.picture)) {
         let lit = hot.iter().any(|&(n, p, _)| n == f.name && p == i);

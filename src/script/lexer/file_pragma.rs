@@ -27,7 +27,7 @@ pub fn parse(rest: &str) -> Result<FileItem, (usize, String)> {
             "#pragma pagelab file needs a name, then \"text\" or size=N".into(),
         ));
     }
-    if name.len() > MAX_NAME || name.contains(['"', '\\', '/', ':', '*', '?', '<', '>', '|']) {
+    if name.len() > MAX_NAME || name.bytes().any(|b| b"\"\\/:*?<>|".contains(&b)) {
         return Err((
             lead,
             format!("a file name is at most {MAX_NAME} characters without \" \\ / : * ? < > |"),

@@ -116,19 +116,23 @@ impl Machine {
 
     /// Every open handle to file `id`, in every process: (access, share).
     fn opens_of(&self, id: u32) -> Vec<(u32, u32)> {
-        self.processes()
-            .iter()
-            .flat_map(|p| p.handles.iter().flatten())
-            .filter_map(|h| match *h {
-                Handle::File {
+        let mut out = Vec::new();
+        for p in self.processes() {
+            for h in p.handles.iter().flatten() {
+                if let Handle::File {
                     file,
                     access,
                     share,
                     ..
-                } if file == id => Some((access, share)),
-                _ => None,
-            })
-            .collect()
+                } = *h
+                {
+                    if file == id {
+                        out.push((access, share));
+                    }
+                }
+            }
+        }
+        out
     }
 
     /// `CreateFile(name, access, share, NULL, disposition, flags, NULL)`: a handle, or
@@ -235,18 +239,18 @@ impl Machine {
             0
         };
         let what = match (existing, truncate) {
-            (None, _) => "creates the empty file".to_string(),
-            (Some(_), true) => "empties the file".to_string(),
-            (Some((_, _, size)), false) => format!("opens the file ({})", bytes(size)),
+            (None, _) => "creates",
+            (Some(_), true) => "empties",
+            _ => "opens",
         };
         Ok(Done {
             out: h,
             value: h,
             story: format!(
-                "CreateFile {what} \"{name}\" for {}: handle {h:#x}, its file pointer at 0. \
-                 The last error is {}.",
+                "CreateFile {what} \"{name}\" for {}: handle {h:#x}, file pointer 0; last \
+                 error {}.",
                 access_words(access),
-                if found { "183 (it existed)" } else { "0" }
+                self.last_error()
             ),
         })
     }
@@ -263,13 +267,11 @@ impl Machine {
             }
             let name = m.file_name(id);
             let file = m.system().disk.by_id(id).map_or(&[][..], |f| &f.bytes[..]);
+            let end = at.saturating_add(u64::from(n)).min(file.len() as u64);
             let mut data = file
-                .get(at.min(file.len() as u64) as usize..)
+                .get(at.min(end) as usize..end as usize)
                 .unwrap_or_default()
-                .iter()
-                .take(n as usize)
-                .copied()
-                .collect::<Vec<u8>>();
+                .to_vec();
             m.system_mut().sync_pages(&name, at, &mut data, false);
             let got = data.len() as u64;
             if let Some(Handle::File { pointer, .. }) = m.process_mut().handle_mut(h) {
@@ -286,14 +288,9 @@ impl Machine {
                 out: data,
                 value: 1,
                 story: format!(
-                    "ReadFile reads {} of \"{name}\" from offset {at}{}; the file pointer \
-                     moves to {}.",
+                    "ReadFile reads {} of \"{name}\" from offset {at}; the file pointer moves \
+                     to {}.",
                     bytes(got),
-                    if got < u64::from(n) {
-                        " (the end of the file stops it)"
-                    } else {
-                        ""
-                    },
                     at + got
                 ),
             })

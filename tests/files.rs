@@ -568,3 +568,39 @@ fn trimmed_file_pages_reach_the_file_through_the_writer() {
     assert_eq!(m.system().frames.get(pfn).list, FrameList::Standby);
     assert_eq!(m.system().io.pagefile_writes, 0);
 }
+
+/// One process writes through a view of a file and never unmaps it.
+const ONE_PROCESS: &str = "#pragma pagelab file out.txt size=8\n\
+         HANDLE f = CreateFile(\"out.txt\", GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);\n\
+         HANDLE m = CreateFileMapping(f, NULL, PAGE_READWRITE, 0, 0, NULL);\n\
+         char *p = MapViewOfFile(m, FILE_MAP_WRITE, 0, 0, 0);\n\
+         strcpy(p, \"written\");\n";
+
+/// §11.2: a one-process script is left running at its end, so the summary shows the disk
+/// as the process's end will leave it: the view's changed page written to the file.
+#[test]
+fn the_summary_shows_the_disk_once_every_process_ended() {
+    let script = std::env::temp_dir().join(format!("pagelab-files-{}.c", std::process::id()));
+    std::fs::write(&script, ONE_PROCESS).expect("a temporary script");
+    let out = Command::new(env!("CARGO_BIN_EXE_pagelab"))
+        .args(["run", "--summary"])
+        .arg(&script)
+        .output()
+        .expect("pagelab runs");
+    let _ = std::fs::remove_file(&script);
+    let text = String::from_utf8(out.stdout).expect("utf-8");
+    assert!(
+        text.contains(r#"disk file out.txt: 8 bytes: "written\0""#),
+        "{text}"
+    );
+    // The machine itself still holds the page unwritten: the process has not ended.
+    let program = script::parse(ONE_PROCESS).expect("parses");
+    let mut m = script::machine_for(&program, Recording::Steps);
+    script::run(&program, &mut m);
+    assert_eq!(disk(&m, "out.txt"), vec![0; 8]);
+    let at_exit = m.system().disk_at_exit();
+    assert_eq!(
+        at_exit.file("out.txt").map(|f| f.bytes.as_slice()),
+        Some(&b"written\0"[..])
+    );
+}

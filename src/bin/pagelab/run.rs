@@ -104,7 +104,7 @@ pub(crate) fn cmd_run(args: &[String]) -> ExitCode {
     if options.summary && written.is_ok() {
         summary.disk = machine
             .system()
-            .disk
+            .disk_at_exit()
             .files()
             .iter()
             .map(|f| DiskFile {
@@ -195,7 +195,7 @@ struct Summary {
     peak_commit_pages: u64,
     /// The commit limit, in pages.
     commit_limit_pages: u64,
-    /// The disk's files when the run ended (DESIGN §9), if it has any.
+    /// The disk's files once every process has ended (DESIGN §9), if it has any.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     disk: Vec<DiskFile>,
 }

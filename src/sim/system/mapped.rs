@@ -1,10 +1,11 @@
 //! Pages of file-backed sections and their file (docs/windows-sections.md §8.1): a page
 //! is read from its file on first touch and written back to it, never to the page file.
 
+use super::disk::Disk;
 use super::section::Backing;
 use super::{Owner, System};
 use crate::sim::addr::{Pfn, SectionId, PAGE_SHIFT};
-use crate::sim::event::{Event, FrameList};
+use crate::sim::event::{Event, FrameList, Pte};
 
 impl System {
     /// The file behind section `id`, if it is file-backed.
@@ -57,5 +58,35 @@ impl System {
             });
         }
         true
+    }
+
+    /// The disk as it will be once every process has ended (docs/windows-sections.md
+    /// §11.2): the changed pages of every living file section written to their files, and
+    /// the files pending deletion gone. A script with one process leaves it running, so
+    /// `pagelab run --summary` shows this.
+    pub fn disk_at_exit(&self) -> Disk {
+        let mut disk = self.disk.clone();
+        for s in &self.sections {
+            let Backing::File(name) = &s.backing else {
+                continue;
+            };
+            for (i, p) in s.prototypes.iter().enumerate() {
+                if let Pte::Valid { pfn, .. } | Pte::Transition { pfn } = *p {
+                    if self.frames.get(pfn).modified {
+                        disk.write_page(name, i as u32, self.frames.bytes(pfn));
+                    }
+                }
+            }
+        }
+        let gone: Vec<String> = disk
+            .files()
+            .iter()
+            .filter(|f| f.deleting)
+            .map(|f| f.name.clone())
+            .collect();
+        for name in gone {
+            disk.delete(&name);
+        }
+        disk
     }
 }

@@ -56,13 +56,14 @@ pub const ANSWERS: [(&str, AnswerKind); 13] = [
     ("pagefile_writes", AnswerKind::PageFileWrites),
 ];
 
-const FAULT_CHOICES: [&str; 6] = [
+const FAULT_CHOICES: [&str; 7] = [
     "no fault",
     "demand-zero fault",
     "soft fault (transition)",
     "hard fault",
     "access violation",
     "guard-page violation",
+    "copy-on-write fault",
 ];
 const LIST_CHOICES: [&str; 4] = ["standby", "modified", "free", "zeroed"];
 const EXCEPTION_CHOICES: [&str; 3] = [
@@ -187,6 +188,7 @@ fn fault_choice(kind: FaultKind) -> &'static str {
         FaultKind::Hard => FAULT_CHOICES[3],
         FaultKind::AccessViolation => FAULT_CHOICES[4],
         FaultKind::GuardPage => FAULT_CHOICES[5],
+        FaultKind::CopyOnWrite => FAULT_CHOICES[6],
     }
 }
 
@@ -240,12 +242,18 @@ pub fn evaluate(
         AnswerKind::Faults => Ok(count_faults(steps, start, |k| {
             matches!(
                 k,
-                FaultKind::DemandZero | FaultKind::Transition | FaultKind::Hard
+                FaultKind::DemandZero
+                    | FaultKind::Transition
+                    | FaultKind::Hard
+                    | FaultKind::CopyOnWrite
             )
         })),
         AnswerKind::HardFaults => Ok(count_faults(steps, start, |k| k == FaultKind::Hard)),
         AnswerKind::SoftFaults => Ok(count_faults(steps, start, |k| {
-            matches!(k, FaultKind::DemandZero | FaultKind::Transition)
+            matches!(
+                k,
+                FaultKind::DemandZero | FaultKind::Transition | FaultKind::CopyOnWrite
+            )
         })),
         AnswerKind::PageFileWrites => {
             let mut n = 0;

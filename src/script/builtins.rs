@@ -105,6 +105,14 @@ pub enum Builtin {
     GetFileSize,
     /// `DeleteFile(name)`.
     DeleteFile,
+    /// `SetProcessWorkingSetSize(h, min, max)`.
+    SetProcessWorkingSetSize,
+    /// `SetProcessWorkingSetSizeEx(h, min, max, flags)`.
+    SetProcessWorkingSetSizeEx,
+    /// `GetProcessWorkingSetSize(h, &min, &max)`.
+    GetProcessWorkingSetSize,
+    /// `GetModuleHandle(name | NULL)`.
+    GetModuleHandle,
 }
 
 impl Builtin {
@@ -368,6 +376,34 @@ pub const SIGNATURES: &[Signature] = &[
         "handle, &high or NULL",
     ),
     sig(Builtin::DeleteFile, "DeleteFile", 1, 1, "name"),
+    sig(
+        Builtin::SetProcessWorkingSetSize,
+        "SetProcessWorkingSetSize",
+        3,
+        3,
+        "process, minimum bytes, maximum bytes",
+    ),
+    sig(
+        Builtin::SetProcessWorkingSetSizeEx,
+        "SetProcessWorkingSetSizeEx",
+        4,
+        4,
+        "process, minimum bytes, maximum bytes, flags",
+    ),
+    sig(
+        Builtin::GetProcessWorkingSetSize,
+        "GetProcessWorkingSetSize",
+        3,
+        3,
+        "process, &minimum, &maximum",
+    ),
+    sig(
+        Builtin::GetModuleHandle,
+        "GetModuleHandle",
+        1,
+        1,
+        "module name or NULL",
+    ),
 ];
 
 const fn sig(
@@ -403,6 +439,7 @@ impl Signature {
             "OpenFileMappingA" | "OpenFileMappingW" => "OpenFileMapping",
             "CreateFileA" | "CreateFileW" => "CreateFile",
             "DeleteFileA" | "DeleteFileW" => "DeleteFile",
+            "GetModuleHandleA" | "GetModuleHandleW" => "GetModuleHandle",
             other => other,
         };
         SIGNATURES.iter().find(|s| s.name == name)
@@ -468,7 +505,11 @@ impl Builtin {
             | Builtin::CloseHandle
             | Builtin::ReadFile
             | Builtin::WriteFile
-            | Builtin::DeleteFile => Some(Ty::INT),
+            | Builtin::DeleteFile
+            | Builtin::SetProcessWorkingSetSize
+            | Builtin::SetProcessWorkingSetSizeEx
+            | Builtin::GetProcessWorkingSetSize => Some(Ty::INT),
+            Builtin::GetModuleHandle => Some(Ty::void_ptr()),
             Builtin::SetFilePointer | Builtin::GetFileSize => Some(Ty::DWORD),
             Builtin::Exit | Builtin::GetSystemInfo | Builtin::Sleep => None,
             Builtin::SetLastError

@@ -330,6 +330,37 @@ pub(crate) fn call(
         | Builtin::SetFilePointer
         | Builtin::GetFileSize
         | Builtin::DeleteFile => file_call(env, m, &args, b)?,
+        Builtin::SetProcessWorkingSetSize | Builtin::SetProcessWorkingSetSizeEx => {
+            let h = args.int(env, m, 0)?;
+            let min = args.int(env, m, 1)?;
+            let max = args.int(env, m, 2)?;
+            let ex = b == Builtin::SetProcessWorkingSetSizeEx;
+            let flags = if ex { dword(args.int(env, m, 3)?) } else { 0 };
+            Value::Int(u64::from(
+                m.set_process_working_set_size(h, min, max, flags, ex),
+            ))
+        }
+        Builtin::GetProcessWorkingSetSize => {
+            let h = args.int(env, m, 0)?;
+            match m.working_set_size(h) {
+                Some((min, max)) => {
+                    for (i, v) in [(1, min), (2, max)] {
+                        if let ExprKind::AddrOf(var) = &args.at(i)?.kind {
+                            env.set_var(&var.kind, Value::Int(var.ty.convert(v)));
+                        }
+                    }
+                    Value::Int(1)
+                }
+                None => {
+                    m.set_last_error(6);
+                    Value::Int(0)
+                }
+            }
+        }
+        Builtin::GetModuleHandle => {
+            let name = name_arg(env, m, args.at(0)?)?;
+            Value::Int(m.get_module_handle(name.as_deref()))
+        }
         Builtin::Exit => {
             let code = dword(args.int(env, m, 0)?);
             return Err(Abort::Exit(code));

@@ -45,11 +45,13 @@ pub enum Win32Error {
     FileInvalid,
     /// 1224: truncating a file that a section maps (§7.1).
     UserMappedFile,
+    /// 126: no module of that name is loaded (docs/windows-sections.md §10).
+    ModNotFound,
 }
 
 impl Win32Error {
     /// Every error the simulator reports.
-    pub const ALL: [Win32Error; 19] = [
+    pub const ALL: [Win32Error; 20] = [
         Win32Error::AccessDenied,
         Win32Error::InvalidHandle,
         Win32Error::NotEnoughMemory,
@@ -69,6 +71,7 @@ impl Win32Error {
         Win32Error::FileInvalid,
         Win32Error::UserMappedFile,
         Win32Error::BadExeFormat,
+        Win32Error::ModNotFound,
     ];
 
     /// The error with numeric code `code`, if the simulator reports it.
@@ -98,6 +101,7 @@ impl Win32Error {
             Win32Error::NegativeSeek => 131,
             Win32Error::FileInvalid => 1006,
             Win32Error::UserMappedFile => 1224,
+            Win32Error::ModNotFound => 126,
         }
     }
 
@@ -123,6 +127,7 @@ impl Win32Error {
             Win32Error::NegativeSeek => "ERROR_NEGATIVE_SEEK",
             Win32Error::FileInvalid => "ERROR_FILE_INVALID",
             Win32Error::UserMappedFile => "ERROR_USER_MAPPED_FILE",
+            Win32Error::ModNotFound => "ERROR_MOD_NOT_FOUND",
         }
     }
 }

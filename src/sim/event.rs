@@ -89,6 +89,9 @@ pub enum FaultKind {
     AccessViolation,
     /// The first touch of a `PAGE_GUARD` page.
     GuardPage,
+    /// The first write to a `PAGE_WRITECOPY` page: a private copy is made (soft;
+    /// docs/windows-sections.md §9).
+    CopyOnWrite,
 }
 
 /// One visible change or fact, in the order it happens (DESIGN §3).

@@ -87,10 +87,14 @@ pub enum Op {
     GetFileSize,
     /// `Machine::delete_file`: the name in the bytes.
     DeleteFile,
+    /// `Machine::set_process_working_set_size`: args `[process, min, max, flags, ex]`.
+    SetProcessWorkingSetSize,
+    /// `Machine::get_module_handle`: args `[named]`, the name in the bytes.
+    GetModuleHandle,
 }
 
 /// Every op, by its byte.
-const OPS: [Op; 34] = [
+const OPS: [Op; 36] = [
     Op::SetLine,
     Op::SetLastError,
     Op::Output,
@@ -125,6 +129,8 @@ const OPS: [Op; 34] = [
     Op::SetFilePointer,
     Op::GetFileSize,
     Op::DeleteFile,
+    Op::SetProcessWorkingSetSize,
+    Op::GetModuleHandle,
 ];
 
 /// Why journal bytes could not be replayed (they come from our own worker, so this is a
@@ -331,6 +337,13 @@ impl Replay {
             Op::FlushViewOfFile => {
                 m.flush_view_of_file(a[0], a[1]);
             }
+            Op::SetProcessWorkingSetSize => {
+                m.set_process_working_set_size(a[0], a[1], a[2], a[3] as u32, a[4] != 0);
+            }
+            Op::GetModuleHandle => {
+                let name = if a[0] != 0 { Some(text?) } else { None };
+                m.get_module_handle(name);
+            }
             Op::Foresee => {
                 let references: Vec<(ProcessId, Vpn)> = pairs
                     .chunks_exact(2)
@@ -388,7 +401,8 @@ fn arity(op: Op) -> u64 {
         | Op::CloseHandle
         | Op::PutFile
         | Op::WriteFile
-        | Op::GetFileSize => 1,
+        | Op::GetFileSize
+        | Op::GetModuleHandle => 1,
         Op::Read
         | Op::ReadCString
         | Op::PageOut
@@ -397,7 +411,7 @@ fn arity(op: Op) -> u64 {
         | Op::ReadFile => 2,
         Op::WriteFill | Op::VirtualFree | Op::CreateFile | Op::SetFilePointer => 3,
         Op::VirtualAlloc | Op::VirtualProtect => 4,
-        Op::CreateFileMapping | Op::MapViewOfFile => 5,
+        Op::CreateFileMapping | Op::MapViewOfFile | Op::SetProcessWorkingSetSize => 5,
     }
 }
 

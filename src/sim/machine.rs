@@ -52,6 +52,7 @@ impl Machine {
     pub fn with_recording(config: Config, mode: Recording) -> Machine {
         let mut system = System::new(&config);
         let mut main = Process::new(ProcessId(4), "main", &config);
+        super::api::map_kernel32(&mut system, &mut main.space);
         main.state = ProcessState::Running;
         let entries = vec![entry_of(&main)];
         let recorder = Recorder::new(

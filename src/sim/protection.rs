@@ -68,9 +68,26 @@ pub fn allows(protect: u32, access: Access) -> bool {
     }
 }
 
-/// Whether pages with `protect` are mapped writable in their PTE.
+/// Whether pages with `protect` are mapped writable in their PTE. A copy-on-write page's
+/// PTE is read-only: its first write faults and makes a private copy (reference §8.1
+/// software bits, §8.7; docs/windows-sections.md §9).
 pub fn writable(protect: u32) -> bool {
-    allows(protect, Access::Write)
+    allows(protect, Access::Write) && !is_writecopy(protect)
+}
+
+/// True for `PAGE_WRITECOPY` and `PAGE_EXECUTE_WRITECOPY` (MS-PROT).
+pub fn is_writecopy(protect: u32) -> bool {
+    matches!(base(protect), PAGE_WRITECOPY | PAGE_EXECUTE_WRITECOPY)
+}
+
+/// The protection a copy-on-write page has once copied: WRITECOPY → READWRITE,
+/// EXECUTE_WRITECOPY → EXECUTE_READWRITE (MS-PROT; docs/windows-sections.md §9).
+pub fn after_copy(protect: u32) -> u32 {
+    match base(protect) {
+        PAGE_WRITECOPY => (protect & !0xFF) | PAGE_READWRITE,
+        PAGE_EXECUTE_WRITECOPY => (protect & !0xFF) | PAGE_EXECUTE_READWRITE,
+        _ => protect,
+    }
 }
 
 #[cfg(test)]

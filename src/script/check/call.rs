@@ -151,6 +151,12 @@ impl Checker<'_> {
                         }
                     }
                 }
+                (Builtin::GetProcessWorkingSetSize, 2 | 3) => {
+                    if !self.out_param(arg, Ty::SIZE_T, "GetProcessWorkingSetSize's size") {
+                        self.expr(arg);
+                        self.err(arg, "GetProcessWorkingSetSize's 2nd and 3rd arguments must be &variable (a SIZE_T that receives the size)");
+                    }
+                }
                 (Builtin::VirtualQuery, 2) => {
                     if !self.out_param(arg, Ty::Mbi, "VirtualQuery's 2nd argument") {
                         self.expr(arg);
@@ -187,6 +193,7 @@ impl Checker<'_> {
                 | (Builtin::OpenFileMapping, 3)
                 | (Builtin::CreateFile | Builtin::DeleteFile, 1)
                 | (Builtin::WriteFile, 2)
+                | (Builtin::GetModuleHandle, 1)
                 | (
                     Builtin::Memmove | Builtin::Memcpy | Builtin::CopyMemory | Builtin::MoveMemory,
                     2,

@@ -42,13 +42,16 @@
 mod alloc;
 mod file;
 mod free;
+mod image;
 mod mapped;
 mod process;
 mod protect;
 mod query;
 mod reset;
 mod section;
+mod working_set;
 
+pub(crate) use image::map_kernel32;
 use serde::Serialize;
 
 use super::addr::{Vpn, MAX_USER_ADDRESS, PAGE_SHIFT};

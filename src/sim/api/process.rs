@@ -22,7 +22,9 @@ impl Machine {
         self.note(Op::CreateProcess, &[], name.as_bytes());
         let next = self.processes().iter().map(|p| p.id.0).max().unwrap_or(0) + 4;
         let pid = ProcessId(next);
-        let process = Process::new(pid, name, self.config());
+        let mut process = Process::new(pid, name, self.config());
+        // The loader maps kernel32.dll, at the same base in every process (§10).
+        super::map_kernel32(self.system_mut(), &mut process.space);
         let cr3 = process.mmu.cr3;
         self.push_process(process);
         self.emit(Event::ProcessCreated { pid, cr3 });

@@ -57,7 +57,8 @@ impl Machine {
             );
         };
         let allocation_protect = a.allocation_protect;
-        if a.kind == MEM_MAPPED {
+        let view = a.kind != MEM_PRIVATE;
+        if view {
             view_protection_allowed(allocation_protect, new_protect)?;
         }
         // Every page must be committed, or nothing changes: STATUS_NOT_COMMITTED → 487.
@@ -75,7 +76,16 @@ impl Machine {
         let old = runs.first().map_or(0, |r| r.attr.protect);
         // PAGE_NOCACHE belongs to the allocation (reference §5): kept when the allocation
         // has it, dropped when it does not.
-        let effective = effective_protect(allocation_protect, new_protect);
+        let mut effective = effective_protect(allocation_protect, new_protect);
+        // §12.1: on a copy-on-write view (FILE_MAP_COPY, an image), READWRITE becomes
+        // WRITECOPY: a write still makes a private copy (W-K32 test_mapping).
+        if view && crate::sim::protection::is_writecopy(allocation_protect) {
+            effective = match effective & 0xFF {
+                PAGE_READWRITE => (effective & !0xFF) | PAGE_WRITECOPY,
+                PAGE_EXECUTE_READWRITE => (effective & !0xFF) | PAGE_EXECUTE_WRITECOPY,
+                _ => effective,
+            };
+        }
         let changed: Vec<(Vpn, u64)> = runs
             .iter()
             .filter(|r| r.attr.protect != effective)
@@ -133,18 +143,13 @@ impl Machine {
 }
 
 /// docs/windows-sections.md §12.1: on a view, the new protection's rights (read, write,
-/// execute) must lie within the view's AllocationProtect, else 87. Copy-on-write
-/// protections are refused with 87 too: PageLab does not simulate copy-on-write views yet.
+/// execute) must lie within the view's AllocationProtect, else 87. (PAGE_WRITECOPY itself
+/// is refused before, with 87, by the private-memory check: PageLab does not turn a view
+/// copy-on-write by `VirtualProtect`.)
 fn view_protection_allowed(allocation_protect: u32, new_protect: u32) -> Result<(), Refusal> {
     use crate::sim::error::Access;
     use crate::sim::protection::allows;
     let base = new_protect & 0xFF;
-    if matches!(base, PAGE_WRITECOPY | PAGE_EXECUTE_WRITECOPY) {
-        return refuse(
-            Win32Error::InvalidParameter,
-            "copy-on-write protections on a view are not simulated yet by PageLab",
-        );
-    }
     let within = [Access::Read, Access::Write, Access::Execute]
         .into_iter()
         .all(|a| !allows(base, a) || allows(allocation_protect, a));

@@ -2,8 +2,8 @@
 //! `UnmapViewOfFile`, `FlushViewOfFile` and `CloseHandle`, with the rules and error codes
 //! of docs/windows-sections.md (§ numbers below are that document's).
 //!
-//! File-backed sections are in `mapped.rs`. What PageLab does not model yet:
-//! `FILE_MAP_COPY` views (refused with ERROR_INVALID_PARAMETER and said so), and images.
+//! File-backed sections are in `mapped.rs`. `FILE_MAP_COPY` views are copy-on-write (§9,
+//! `paging::shared`); the one image is kernel32.dll (`image.rs`).
 
 use super::super::addr::{align_up, SectionId, Vpn, ALLOCATION_GRANULARITY, PAGE_SHIFT, PAGE_SIZE};
 use super::super::consts::*;
@@ -59,11 +59,13 @@ fn view_protection(access: u32) -> Result<(u32, (bool, bool, bool)), Refusal> {
         };
         (p, (true, false, exec))
     } else if rest == FILE_MAP_COPY {
-        // §9: copy-on-write, which PageLab's sections do not model yet.
-        return refuse(
-            Win32Error::InvalidParameter,
-            "FILE_MAP_COPY views (copy-on-write) are not simulated yet by PageLab",
-        );
+        // §4.1, §9: exactly FILE_MAP_COPY is copy-on-write; it needs only read.
+        let p = if exec {
+            PAGE_EXECUTE_WRITECOPY
+        } else {
+            PAGE_WRITECOPY
+        };
+        (p, (true, false, exec))
     } else {
         (PAGE_NOACCESS, (true, false, false))
     })
@@ -386,6 +388,21 @@ impl Machine {
             }
             first
         };
+        // §2.2, reference §8.6: a copy-on-write view is charged in full now (MS-MVOF);
+        // past the commit limit it fails as a commit does **[derived]**.
+        let copy_charge = if crate::sim::protection::is_writecopy(protect) {
+            pages
+        } else {
+            0
+        };
+        let old_charge = self.commit_charge();
+        if old_charge + copy_charge > self.commit_limit() {
+            return refuse(
+                Win32Error::CommitmentLimit,
+                "a FILE_MAP_COPY view is charged in full, past the commit limit",
+            );
+        }
+        self.set_commit_charge(old_charge + copy_charge);
         let attr = if reserve {
             PageAttr::RESERVED
         } else {
@@ -416,11 +433,16 @@ impl Machine {
             story: format!(
                 "A view of section {} ({} from offset {offset:#x}) is mapped at {}: a region of \
                  type MEM_MAPPED, {}. Its PTEs are empty: the first touch of each page finds the \
-                 section's prototype PTE.",
+                 section's prototype PTE.{}",
                 id.0,
                 page_bytes(pages),
                 addr(at.base()),
-                protection_words(protect, reserve)
+                protection_words(protect, reserve),
+                if copy_charge > 0 {
+                    " A write will make a private copy; the view is charged now."
+                } else {
+                    ""
+                }
             ),
         })
     }
@@ -456,7 +478,20 @@ impl Machine {
     /// Unmap the view `link` and drop the section when nothing holds it. Emits events, no
     /// step; returns the pages that were mapped.
     pub(crate) fn unmap(&mut self, link: ViewLink) -> usize {
-        let mapped = self.engine().unmap_shared(link.base, link.pages);
+        // §5, §9: private copies made by copy-on-write are discarded, and a
+        // FILE_MAP_COPY view's charge is returned.
+        let copies = self.space().copied_in(&link);
+        for vpn in &copies {
+            self.engine().discard_pages(*vpn, 1);
+        }
+        let copy_view = self.space().allocation_at(link.base).is_some_and(|a| {
+            a.kind == MEM_MAPPED && crate::sim::protection::is_writecopy(a.allocation_protect)
+        });
+        if copy_view {
+            let old = self.commit_charge();
+            self.set_commit_charge(old.saturating_sub(link.pages));
+        }
+        let mapped = copies.len() + self.engine().unmap_shared(link.base, link.pages);
         self.space_mut().remove_view(link.base);
         self.emit(Event::ViewUnmapped {
             section: link.section,

@@ -122,8 +122,16 @@ impl<V: Vad> Engine<'_, V> {
                 pfn: entry.pfn,
             });
             // Protection is enforced on a hit too: the entry carries the writable and NX bits.
-            if protection::allows(entry.protect, access) {
+            // A copy-on-write page's entry is read-only: its first write faults (§8.7).
+            let copy = access == Access::Write && protection::is_writecopy(entry.protect);
+            if protection::allows(entry.protect, access) && !copy {
                 return Ok((entry.pfn, Path::Hit));
+            }
+            if copy {
+                self.end_step(|| {
+                    "The TLB entry is read-only (copy-on-write): the write faults.".into()
+                });
+                return self.walk_and_decode(va, vpn, access);
             }
             return Err(self.violation(va, access, move || {
                 format!(
@@ -222,6 +230,15 @@ impl<V: Vad> Engine<'_, V> {
             }));
         }
         let view = self.vad.view_page(vpn);
+        // The first write to a PAGE_WRITECOPY page of a view makes a private copy
+        // (docs/windows-sections.md §9, reference §8.2).
+        if let (Some(page), Access::Write) = (view, access) {
+            if protection::is_writecopy(info.protect) {
+                let ctx = super::fault::FaultCtx { va, vpn, access };
+                let pfn = self.copy_on_write(ctx, page, info.protect, walk.pte, found)?;
+                return Ok((pfn, Path::Restarted));
+            }
+        }
         let fault = match walk.pte {
             Pte::Valid { pfn, .. } => {
                 self.end_step(move || {
@@ -237,14 +254,16 @@ impl<V: Vad> Engine<'_, V> {
                 // A view's page: the kind is the section's prototype PTE's (a soft fault
                 // when another view has the page in RAM, docs/windows-sections.md §8.2).
                 Some((section, index)) => {
-                    let proto = self
-                        .sys
-                        .section(section)
-                        .and_then(|s| s.prototypes.get(index as usize).copied());
+                    let s = self.sys.section(section);
+                    let proto = s.and_then(|s| s.prototypes.get(index as usize).copied());
                     match proto {
                         Some(Pte::Valid { .. } | Pte::Transition { .. }) => FaultKind::Transition,
                         Some(Pte::PageFile { .. }) => FaultKind::Hard,
                         Some(Pte::Empty) if self.sys.backing_file(section).is_some() => {
+                            FaultKind::Hard
+                        }
+                        // An image page is read from its file (docs/windows-sections.md §10).
+                        _ if s.is_some_and(crate::sim::system::section::Section::is_image) => {
                             FaultKind::Hard
                         }
                         _ => FaultKind::DemandZero,

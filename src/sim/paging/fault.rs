@@ -62,7 +62,7 @@ impl<V: Vad> Engine<'_, V> {
     /// more. On a hard fault (`incoming`) a changed page may trade places with the
     /// faulting page; the frame it leaves, already holding the faulting page, is returned. When no page can leave (textbook model only), the
     /// working set passes its hard maximum, as a step of its own.
-    fn make_room_in_working_set(&mut self, incoming: Option<Incoming>) -> Option<Pfn> {
+    pub(super) fn make_room_in_working_set(&mut self, incoming: Option<Incoming>) -> Option<Pfn> {
         let mut swapped = None;
         while self.mmu.ws.is_full() {
             // Only one page can trade places with the faulting page.
@@ -221,7 +221,7 @@ impl<V: Vad> Engine<'_, V> {
     /// Make `vpn`'s PTE valid for `pfn` and put it in the working set (no step). A fresh
     /// demand-zero page (`born_modified`) gets a modified frame and, when writable, a
     /// dirty PTE, as `MiResolveDemandZeroFault` does (reference §8.2).
-    fn install_quiet(&mut self, vpn: Vpn, pfn: Pfn, protect: u32, born_modified: bool) {
+    pub(super) fn install_quiet(&mut self, vpn: Vpn, pfn: Pfn, protect: u32, born_modified: bool) {
         let now = self.sys.tick();
         let owner = self.owner(vpn);
         let writable = protection::writable(protect);

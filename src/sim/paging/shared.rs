@@ -66,28 +66,45 @@ impl<V: Vad> Engine<'_, V> {
             return Ok(pfn);
         }
         // First touch of the section page anywhere: a zeroed frame (§8.1: a page-file
-        // section's page is demand-zero, born modified).
-        self.mmu.counters.demand_zero += 1;
-        let taken = self.take_frame(ctx, Need::Zeroed, None)?;
-        let pfn = taken.pfn;
+        // section's page is demand-zero, born modified), or for an image, a hard fault
+        // that reads the page from the image file, clean (§8.1, §10).
+        let image = self
+            .sys
+            .section(section)
+            .is_some_and(crate::sim::system::section::Section::is_image);
+        let need = if image {
+            self.mmu.counters.hard += 1;
+            Need::Fill
+        } else {
+            self.mmu.counters.demand_zero += 1;
+            Need::Zeroed
+        };
+        let pfn = self.take_frame(ctx, need, None)?.pfn;
+        if image {
+            crate::sim::system::image::page_bytes(index, self.sys.frames.bytes_mut(pfn));
+        }
         let f = self.sys.frames.get_mut(pfn);
         f.owner = Some(Owner::Shared { section, index });
         f.share_count = 1;
-        f.modified = true;
+        f.modified = !image;
         if let Some(s) = self.sys.section_mut(section) {
             s.prototypes[index as usize] = Pte::Valid {
                 pfn,
                 accessed: true,
-                dirty: true,
-                writable: true,
+                dirty: !image,
+                writable: !image,
             };
         }
         self.map_shared(ctx.vpn, pfn, writable, ctx.access);
         self.end_step(move || {
+            let what = if image {
+                "not in RAM: a hard fault reads it from kernel32.dll into"
+            } else {
+                "demand-zero, no process has touched it yet. It becomes"
+            };
             format!(
                 "Page {} belongs to a view of a section, so the handler reads the section's \
-                 prototype PTE {index}: demand-zero, no process has touched it yet. Frame {} \
-                 of zeros becomes the section's page: the prototype PTE now points at it, the \
+                 prototype PTE {index}: {what} frame {}. The prototype PTE now points at it, the \
                  frame's owner is that prototype PTE (not this process), and this process's \
                  PTE maps it with share count 1.",
                 narrate::page(ctx.vpn),
@@ -95,6 +112,60 @@ impl<V: Vad> Engine<'_, V> {
             )
         });
         Ok(pfn)
+    }
+
+    /// A write to a `PAGE_WRITECOPY` page of a view (docs/windows-sections.md §9, MS-PROT):
+    /// the section's page is brought in if needed, then a new private frame gets a copy of
+    /// its bytes and this process's PTE maps that frame `PAGE_READWRITE`. The old frame's
+    /// share count drops; no other process sees the write. No commit is charged now (the
+    /// view was charged when it was mapped, reference §8.6).
+    pub(super) fn copy_on_write(
+        &mut self,
+        ctx: FaultCtx,
+        page: (SectionId, u32),
+        protect: u32,
+        pte: Pte,
+        found: String,
+    ) -> Result<Pfn, ExceptionRecord> {
+        let vpn = ctx.vpn;
+        self.emit(Event::PageFault {
+            va: ctx.va,
+            fault: crate::sim::event::FaultKind::CopyOnWrite,
+            access: ctx.access,
+        });
+        self.end_step(move || format!("{found} The page is copy-on-write: a copy-on-write fault."));
+        let shared = match pte {
+            Pte::Valid { pfn, .. } => pfn,
+            _ => self.shared_fault(ctx, page, protect)?,
+        };
+        self.make_room_in_working_set(None);
+        let copy = self.take_frame(ctx, Need::Fill, None)?.pfn;
+        let bytes = self.sys.frames.bytes(shared).to_vec();
+        self.sys.frames.bytes_mut(copy).copy_from_slice(&bytes);
+        let f = self.sys.frames.get_mut(shared);
+        f.share_count = f.share_count.saturating_sub(1);
+        let share = f.share_count;
+        let private = protection::after_copy(protect);
+        self.install_quiet(vpn, copy, private, true);
+        self.vad.mark_copied(vpn, private);
+        self.emit(Event::RegionChange {
+            base: vpn.base(),
+            size: crate::sim::addr::PAGE_SIZE,
+            state: crate::sim::consts::MEM_COMMIT,
+            protect: private,
+        });
+        if self.mmu.tlb.flush(vpn) {
+            self.emit(Event::TlbFlush { vpn });
+        }
+        self.end_step(move || {
+            format!(
+                "Copy-on-write: frame {} gets a copy of frame {}, private to this process, \
+                 PAGE_READWRITE; frame {} keeps the original for other views (share count \
+                 {share}).",
+                copy.0, shared.0, shared.0
+            )
+        });
+        Ok(copy)
     }
 
     /// Make `vpn`'s PTE valid for the shared frame `pfn` (no step).

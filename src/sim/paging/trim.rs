@@ -24,6 +24,9 @@ pub(super) enum TrimCause {
     /// The working set passed its hard maximum earlier, when no page could leave; now one
     /// can, so it is trimmed back.
     OverLimit,
+    /// `SetProcessWorkingSetSize(Ex)` lowered the maximum below the working set's size:
+    /// it is trimmed at once (docs/windows-sections.md §11.3).
+    NewLimit,
     /// Available memory is low: the working-set manager trims a working set that is above
     /// its minimum (soft limits, reference §8.4).
     MemoryLow,
@@ -249,6 +252,9 @@ impl<V: Vad> Engine<'_, V> {
                      The page's PTE is in that process's page tables.",
                     running.0, self_name, pid.0
                 ),
+                TrimCause::NewLimit => {
+                    format!("The new maximum is {limit}: the working set ({size}) is trimmed now.")
+                }
                 TrimCause::OverLimit => format!(
                     "The working set holds {size} pages, above its hard maximum of {limit}: it \
                      grew past it when no page could leave. Now one can, so the working set is \
@@ -351,6 +357,19 @@ impl<V: Vad> Engine<'_, V> {
     /// hard maximum when no page can leave (every page in it was changed and every
     /// page-file slot holds a page that is not in RAM). Trim it back as soon as pages can
     /// leave, one step each; nothing is recorded while none can.
+    /// Trim until the working set is no larger than its maximum, hard or soft (a new,
+    /// lower limit, docs/windows-sections.md §11.3); returns the pages trimmed.
+    pub(crate) fn trim_to_limit(&mut self) -> usize {
+        let mut n = 0;
+        while self.mmu.ws.len() > self.mmu.ws.limit() as usize {
+            if self.trim_one(TrimCause::NewLimit, None) != Trimmed::Left {
+                break;
+            }
+            n += 1;
+        }
+        n
+    }
+
     pub(super) fn trim_back_to_limit(&mut self) {
         while self.mmu.ws.over_hard_max() {
             if self.trim_one(TrimCause::OverLimit, None) != Trimmed::Left {

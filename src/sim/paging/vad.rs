@@ -21,6 +21,8 @@ pub trait Vad: RegionSource {
     fn mark_reset(&mut self, vpn: Vpn);
     /// The section page (prototype PTE) that page `vpn` of a view shows, if it is in one.
     fn view_page(&self, vpn: Vpn) -> Option<(SectionId, u32)>;
+    /// Copy-on-write made page `vpn` of a view private, with `protect` from now on.
+    fn mark_copied(&mut self, vpn: Vpn, protect: u32);
 }
 
 impl Vad for AddressSpace {
@@ -49,5 +51,9 @@ impl Vad for AddressSpace {
 
     fn view_page(&self, vpn: Vpn) -> Option<(SectionId, u32)> {
         AddressSpace::view_page(self, vpn)
+    }
+
+    fn mark_copied(&mut self, vpn: Vpn, protect: u32) {
+        AddressSpace::mark_copied(self, vpn, protect)
     }
 }

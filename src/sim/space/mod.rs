@@ -152,6 +152,8 @@ pub struct AddressSpace {
     reset: Vec<(u64, bool)>,
     /// Views of sections, by address (each also an allocation of type `MEM_MAPPED`).
     views: Vec<views::ViewLink>,
+    /// Pages of views made private by copy-on-write, sorted (docs/windows-sections.md §9).
+    copied: Vec<u64>,
     /// Bumped whenever an allocation or a page's attributes change (for the picture).
     version: u64,
 }
@@ -170,6 +172,7 @@ impl AddressSpace {
             placement_base: Vpn::of(config.base),
             reset: Vec::new(),
             views: Vec::new(),
+            copied: Vec::new(),
             version: 0,
         }
     }

@@ -30,6 +30,13 @@ impl AddressSpace {
         self.views.insert(i, link);
     }
 
+    /// Give the allocation at `base` the type `kind` (`MEM_IMAGE` for an image view).
+    pub fn set_kind(&mut self, base: Vpn, kind: u32) {
+        if let Some(a) = self.allocation_at_mut(base) {
+            a.kind = kind;
+        }
+    }
+
     /// The view that holds page `vpn`, if any.
     pub fn view_at(&self, vpn: Vpn) -> Option<&ViewLink> {
         let i = self
@@ -49,13 +56,38 @@ impl AddressSpace {
     pub fn remove_view(&mut self, base: Vpn) -> Option<(ViewLink, Allocation)> {
         let i = self.views.iter().position(|v| v.base == base)?;
         let link = self.views.remove(i);
+        let lo = self.copied.partition_point(|&v| v < base.0);
+        let hi = self.copied.partition_point(|&v| v < base.0 + link.pages);
+        self.copied.drain(lo..hi);
         let a = self.remove(base)?;
         Some((link, a))
     }
 
-    /// The section page shown at `vpn`, if `vpn` is in a view.
+    /// The section page shown at `vpn`, if `vpn` is in a view and not yet made private
+    /// by copy-on-write (docs/windows-sections.md §9: a copied page is private memory).
     pub fn view_page(&self, vpn: Vpn) -> Option<(SectionId, u32)> {
+        if self.copied.binary_search(&vpn.0).is_ok() {
+            return None;
+        }
         let v = self.view_at(vpn)?;
         Some((v.section, v.first + (vpn.0 - v.base.0) as u32))
+    }
+
+    /// Copy-on-write made page `vpn` of a view private, now with `protect` (its own
+    /// region, docs/windows-sections.md §9).
+    pub fn mark_copied(&mut self, vpn: Vpn, protect: u32) {
+        if let Err(i) = self.copied.binary_search(&vpn.0) {
+            self.copied.insert(i, vpn.0);
+        }
+        self.set(vpn, Vpn(vpn.0 + 1), PageAttr::committed(protect));
+    }
+
+    /// The pages of `link`'s view that copy-on-write made private.
+    pub fn copied_in(&self, link: &ViewLink) -> Vec<Vpn> {
+        self.copied
+            .iter()
+            .filter(|&&v| v >= link.base.0 && v < link.base.0 + link.pages)
+            .map(|&v| Vpn(v))
+            .collect()
     }
 }

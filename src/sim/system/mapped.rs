@@ -12,7 +12,7 @@ impl System {
     pub fn backing_file(&self, id: SectionId) -> Option<String> {
         match &self.section(id)?.backing {
             Backing::File(name) => Some(name.clone()),
-            Backing::PageFile => None,
+            Backing::PageFile | Backing::Image => None,
         }
     }
 

@@ -9,6 +9,7 @@
 pub mod disk;
 pub mod frames;
 pub mod future;
+pub mod image;
 pub mod mapped;
 pub mod pagefile;
 pub mod section;
@@ -75,7 +76,8 @@ pub struct System {
 }
 
 impl System {
-    /// RAM, page file and settings as `config` gives them; no sections, an empty disk.
+    /// RAM, page file and settings as `config` gives them; no sections but kernel32.dll's
+    /// image when `config.kernel32`; an empty disk.
     pub fn new(config: &Config) -> System {
         System {
             frames: FrameDb::new(config.frames),
@@ -90,7 +92,12 @@ impl System {
                 standby: config.standby,
                 modified_threshold: config.modified_threshold.max(1),
             },
-            sections: Vec::new(),
+            // kernel32.dll's image section, which every process maps (image.rs).
+            sections: if config.kernel32 {
+                vec![image::kernel32_section()]
+            } else {
+                Vec::new()
+            },
             disk: Disk::default(),
             future: Future::default(),
             next_section: 1,
@@ -125,12 +132,20 @@ impl System {
     pub fn section_pictures(&self) -> Vec<super::picture::SectionPicture> {
         self.sections
             .iter()
+            // The image is drawn once a page of it is in RAM (a script used it).
+            .filter(|s| {
+                !s.is_image()
+                    || s.prototypes
+                        .iter()
+                        .any(|p| matches!(p, crate::sim::event::Pte::Valid { .. }))
+            })
             .map(|s| super::picture::SectionPicture {
                 id: s.id.0,
                 name: s.name.clone(),
                 backing: match &s.backing {
                     section::Backing::PageFile => "pagefile".to_string(),
                     section::Backing::File(name) => name.clone(),
+                    section::Backing::Image => image::KERNEL32_NAME.to_string(),
                 },
                 prototypes: s.prototypes.clone(),
                 handles: s.handles,

@@ -15,6 +15,8 @@ pub enum Backing {
     PageFile,
     /// A file of the simulated disk, by name ("persisted").
     File(String),
+    /// kernel32.dll's image file, read on first use and never written (`super::image`).
+    Image,
 }
 
 /// One section object.
@@ -58,6 +60,12 @@ impl Section {
             views: 0,
             charged: 0,
         }
+    }
+
+    /// An image section (`kernel32.dll`): its pages are read from the image file on first
+    /// use, not demand-zero (docs/windows-sections.md §10).
+    pub fn is_image(&self) -> bool {
+        self.backing == Backing::Image
     }
 
     /// Pages in the section.

@@ -75,6 +75,7 @@ fn two_processes_and_sections_replay_step_for_step() {
         "tests/scripts/shared_memory_by_name.c",
         "www/lessons/two-processes.c",
         "www/lessons/shared-memory.c",
+        "www/lessons/shared-dll.c",
     ] {
         assert!(replayed_like_the_run(path, &file(path)) > 10, "{path}");
     }

@@ -13,7 +13,7 @@ use pagelab::sim::{Event, FaultKind};
 use run::{index, run_entry, source};
 
 /// Every concept the course must teach, in teaching order (issue 10).
-const CONCEPTS: [&str; 21] = [
+const CONCEPTS: [&str; 22] = [
     "virtual and physical addresses",
     "48-bit canonical addresses",
     "pages and frames",
@@ -35,6 +35,7 @@ const CONCEPTS: [&str; 21] = [
     "thrashing",
     "processes and context switches",
     "shared pages",
+    "copy-on-write",
     // "memory-mapped files, persisted and not" comes with file-backed sections (DESIGN §9).
 ];
 
@@ -140,7 +141,10 @@ fn every_answer_is_the_engines() {
                 AnswerKind::Faults => faults(&|k| {
                     matches!(
                         k,
-                        FaultKind::DemandZero | FaultKind::Transition | FaultKind::Hard
+                        FaultKind::DemandZero
+                            | FaultKind::Transition
+                            | FaultKind::Hard
+                            | FaultKind::CopyOnWrite
                     )
                 }),
                 AnswerKind::HardFaults => faults(&|k| k == FaultKind::Hard),

@@ -151,7 +151,6 @@ fn bad_input_gets_windows_errors() {
         (FILE_MAP_WRITE, 0x1000, 0, 1132),
         (FILE_MAP_WRITE, 0x1_0000, 0x1_0001, 5),
         (FILE_MAP_WRITE, 0x2_0000, 0, 5),
-        (FILE_MAP_COPY, 0, 0, 87),
         (0x4000, 0, 0, 87),
     ] {
         assert_eq!(m.map_view_of_file(h, access, offset, bytes, 0), 0);

@@ -3,7 +3,9 @@
 //! byte written through a write view is seen by every other view; a read-only view
 //! refuses writes; each process's private pages stay its own; frames are conserved; no
 //! frame on a list has a share count above zero; every shared frame's share count is the
-//! number of valid PTEs that map it; when every process has ended nothing is left.
+//! number of valid PTEs that map it; when every process has ended nothing is left. A
+//! FILE_MAP_COPY view (§9) reads the shared bytes until it writes a page, and from then on
+//! that page is its own: no other view sees its writes, and it no longer sees theirs.
 
 use pagelab::sim::addr::Owner;
 use pagelab::sim::consts::*;
@@ -18,7 +20,8 @@ const PROCS: usize = 3;
 #[derive(Clone, Debug)]
 enum Op {
     Switch(usize),
-    Map(bool),
+    /// A view: 0 FILE_MAP_READ, 1 FILE_MAP_WRITE, 2 FILE_MAP_COPY.
+    Map(u8),
     Unmap(usize),
     Flush(usize),
     Write(usize, u64, u8),
@@ -30,7 +33,7 @@ enum Op {
 fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
         (0..PROCS).prop_map(Op::Switch),
-        any::<bool>().prop_map(Op::Map),
+        (0u8..3).prop_map(Op::Map),
         (0usize..3).prop_map(Op::Unmap),
         (0usize..3).prop_map(Op::Flush),
         (0usize..3, 0..PAGES, 1u8..255).prop_map(|(v, p, b)| Op::Write(v, p, b)),
@@ -46,7 +49,16 @@ struct Model {
     handle: u64,
     private: u64,
     private_bytes: [u8; PAGES as usize],
-    views: Vec<(u64, bool)>,
+    views: Vec<View>,
+}
+
+/// A view as the test sees it: its base, whether it writes the section, and for a copy
+/// view the pages it copied with their bytes.
+#[derive(Clone, Copy)]
+struct View {
+    base: u64,
+    write: bool,
+    copy: Option<[Option<u8>; PAGES as usize]>,
 }
 
 fn check_frames(m: &Machine) -> Result<(), TestCaseError> {
@@ -121,37 +133,57 @@ fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
                     current = i;
                 }
             }
-            Op::Map(write) => {
-                let access = if write { FILE_MAP_WRITE } else { FILE_MAP_READ };
+            Op::Map(kind) => {
+                let access = [FILE_MAP_READ, FILE_MAP_WRITE, FILE_MAP_COPY][kind as usize];
                 let v = m.map_view_of_file(model.handle, access, 0, 0, 0);
-                prop_assert_ne!(v, 0);
-                model.views.push((v, write));
+                if kind == 2 && v == 0 {
+                    // Reference §8.6: a copy view is charged in full; past the limit, 1455.
+                    prop_assert_eq!(m.last_error(), 1455);
+                } else {
+                    prop_assert_ne!(v, 0);
+                    model.views.push(View {
+                        base: v,
+                        write: kind == 1,
+                        copy: (kind == 2).then_some([None; PAGES as usize]),
+                    });
+                }
             }
             Op::Unmap(k) => {
                 if k < model.views.len() {
-                    let (v, _) = model.views.remove(k);
-                    prop_assert!(m.unmap_view_of_file(v));
+                    let v = model.views.remove(k);
+                    prop_assert!(m.unmap_view_of_file(v.base));
                 }
             }
             Op::Flush(k) => {
-                if let Some(&(v, _)) = model.views.get(k) {
-                    prop_assert!(m.flush_view_of_file(v, 0));
+                if let Some(v) = model.views.get(k) {
+                    prop_assert!(m.flush_view_of_file(v.base, 0));
                 }
             }
             Op::Write(k, page, byte) => {
-                if let Some(&(v, write)) = model.views.get(k) {
-                    let done = m.write(v + page * 0x1000 + 7, &[byte]);
-                    prop_assert_eq!(done.is_ok(), write, "write through view");
-                    if write {
+                if let Some(v) = model.views.get_mut(k) {
+                    let done = m.write(v.base + page * 0x1000 + 7, &[byte]);
+                    prop_assert_eq!(
+                        done.is_ok(),
+                        v.write || v.copy.is_some(),
+                        "write through view"
+                    );
+                    if let Some(copy) = &mut v.copy {
+                        copy[page as usize] = Some(byte);
+                    } else if v.write {
                         shared[page as usize] = byte;
                     }
                 }
             }
             Op::Read(k, page) => {
-                if let Some(&(v, _)) = model.views.get(k) {
+                if let Some(v) = model.views.get(k) {
                     let mut b = [0u8];
-                    m.read(v + page * 0x1000 + 7, &mut b).expect("read");
-                    prop_assert_eq!(b[0], shared[page as usize], "every view sees the bytes");
+                    m.read(v.base + page * 0x1000 + 7, &mut b).expect("read");
+                    let own = v.copy.and_then(|c| c[page as usize]);
+                    prop_assert_eq!(
+                        b[0],
+                        own.unwrap_or(shared[page as usize]),
+                        "every view sees the bytes, a copy its own"
+                    );
                 }
                 let mut b = [0u8];
                 m.read(model.private + page * 0x1000, &mut b)
@@ -230,7 +262,7 @@ fn a_process_short_of_frames_gets_one_from_another() {
         Private(1, 1),
         Private(0, 1),
         Switch(1),
-        Map(true),
+        Map(1),
         Read(0, 0),
         Read(0, 3),
         Write(0, 1, 1),

@@ -177,3 +177,54 @@ test('the shared-memory lesson, stepped: both processes, a context switch, and t
     await browser.close();
   }
 });
+
+test('the shared-dll lesson, stepped: kernel32\'s code frame shared by both processes, then a copy-on-write', async () => {
+  const browser = await launch({ viewport: { width: 1280, height: 800 }, reducedMotion: 'reduce' });
+  try {
+    const { page, errors } = await open(browser.context, `${server.url}?lesson=shared-dll`);
+    await page.focus('[data-pagelab]');
+    const root = '[data-pagelab]';
+    const cursor = async () => Number(await page.getAttribute(root, 'data-cursor'));
+    const steps = Number(await page.getAttribute(root, 'data-steps'));
+    assert.ok(steps > 20, `the lesson runs (${steps} steps)`);
+    let sharedAt = -1;
+    let copiedAt = -1;
+    while ((await cursor()) < steps) {
+      const at = await cursor();
+      if (await page.isVisible('[data-role=question]')) await page.click('[data-action=skip-question]');
+      else await page.keyboard.press('ArrowRight');
+      await page.focus(root);
+      await page.waitForFunction((c) => Number(document.querySelector('[data-pagelab]').dataset.cursor) !== c
+        || document.querySelector('[data-role=question]:not([hidden])'), at);
+      await settle(page);
+      const text = await words(page);
+      // The image section appears once a page of it is in RAM, with a view per process.
+      if (sharedAt < 0 && /share count 2/.test(text)) {
+        sharedAt = await cursor();
+        assert.match(text, /Section 0: 2 views/);
+        assert.match(text, /writer \(PID \d+, running\)/);
+      }
+    }
+    const output = await page.textContent('[data-role=output]');
+    assert.match(output, /writer reads "Kernel32 data"/);
+    assert.match(output, /main still reads "kernel32 data"/);
+    // Skipping the write's question plays its statement at once, so the copy's step is
+    // found by its narration and shown with the player.
+    copiedAt = await page.evaluate(() => {
+      const sim = document.querySelector('[data-pagelab]').pagelab.simulator;
+      for (let c = 1; c <= sim.step_count(); c++) if (/^Copy-on-write: frame \d+ gets a copy/.test(sim.step(c).narration)) return c;
+      return -1;
+    });
+    if (copiedAt > 0) {
+      await go(page, copiedAt);
+      await settle(page);
+      assert.match(await page.textContent('[data-role=narration]'), /Copy-on-write: frame \d+ gets a copy of frame \d+, private to this process/);
+      await screenshot(page, 'shared-dll-copy.png');
+    }
+    assert.ok(sharedAt > 0, 'the code frame is shared by both processes');
+    assert.ok(copiedAt > sharedAt, 'the write to the data page makes a private copy afterwards');
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});

@@ -47,6 +47,7 @@ pub fn check_point(e: &Entry, run: &Run) {
         "two-processes" => two_processes(run),
         "shared-memory" => shared_memory(run),
         "persisted-mapped-file" => persisted_mapped_file(run),
+        "shared-dll" => shared_dll(run),
         other => panic!("lesson '{other}' has no check of its point in tests/lessons/points.rs"),
     }
 }
@@ -727,5 +728,24 @@ fn persisted_mapped_file(run: &Run) {
         run.printed().contains("Hello from the disk"),
         "{}",
         run.printed()
+    );
+}
+
+fn shared_dll(run: &Run) {
+    let bases = run.calls("GetModuleHandle");
+    assert_eq!(bases.len(), 2, "one call per process");
+    assert_eq!(bases[0].1, bases[1].1, "the same base in each process");
+    let code = frames_of(run, vpn_of(bases[0].1 + PAGE_SIZE));
+    assert_eq!(code.len(), 2, "each process maps the code page: {code:?}");
+    assert_eq!(code[0], code[1], "one frame behind both");
+    assert_eq!(run.faults(FaultKind::CopyOnWrite), 1, "one private copy");
+    let printed = run.printed();
+    assert!(
+        printed.contains("writer reads \"Kernel32 data\""),
+        "{printed}"
+    );
+    assert!(
+        printed.contains("main still reads \"kernel32 data\""),
+        "{printed}"
     );
 }

@@ -371,3 +371,55 @@ fn the_lesson_is_deterministic_and_replays() {
     assert_eq!(a.history().steps(), page.history().steps());
     assert_eq!(a.picture(), page.picture());
 }
+
+/// §9 on a file-backed section (W-K32 test_shared_memory_ro; MS-MVOF: a copy is never
+/// written back): the first write copies the page read from the file; the file, and a
+/// FILE_MAP_READ view of it, keep the original bytes, also after the copy view goes.
+#[test]
+fn a_copy_view_of_a_file_never_writes_the_file() {
+    let mut m = machine();
+    m.put_file("data.txt", b"from the disk");
+    let f = m.create_file("data.txt", GENERIC_READ, FILE_SHARE_READ, OPEN_EXISTING);
+    assert_ne!(f, INVALID_HANDLE_VALUE);
+    let h = m.create_file_mapping(f, PAGE_READONLY, 0, 0, None);
+    assert_ne!(h, 0);
+    let r = m.map_view_of_file(h, FILE_MAP_READ, 0, 0, 0);
+    let c = m.map_view_of_file(h, FILE_MAP_COPY, 0, 0, 0);
+    assert_ne!(c, 0, "§4.1: COPY needs only read");
+    m.write(c, b"FROM")
+        .expect("a copy-on-write page takes writes");
+    assert_eq!(copy_faults(&m), 1);
+    let mut buf = [0u8; 13];
+    m.read(c, &mut buf).expect("read");
+    assert_eq!(&buf, b"FROM the disk");
+    m.read(r, &mut buf).expect("read");
+    assert_eq!(
+        &buf, b"from the disk",
+        "the other view keeps the file's bytes"
+    );
+    assert!(m.unmap_view_of_file(c));
+    assert!(m.flush_view_of_file(r, 0));
+    let disk = m.system().disk.file("data.txt").expect("the file");
+    assert_eq!(&disk.bytes[..13], b"from the disk", "never written back");
+}
+
+/// §8.2 with §9: when the copy view was the file page's only user, the page no view maps
+/// goes to standby (clean), its prototype PTE in transition; a later view finds it there.
+#[test]
+fn a_file_page_left_by_its_only_copy_view_goes_to_standby() {
+    let mut m = machine();
+    m.put_file("only.txt", b"abc");
+    let f = m.create_file("only.txt", GENERIC_READ, FILE_SHARE_READ, OPEN_EXISTING);
+    let h = m.create_file_mapping(f, PAGE_READONLY, 0, 0, None);
+    let c = m.map_view_of_file(h, FILE_MAP_COPY, 0, 0, 0);
+    m.write(c, b"X").expect("write");
+    let section = m.process().space.view_at(Vpn::of(c)).map(|v| v.section);
+    let proto = section
+        .and_then(|id| m.system().section(id))
+        .map(|s| s.prototypes[0]);
+    assert!(matches!(proto, Some(Pte::Transition { .. })), "{proto:?}");
+    let r = m.map_view_of_file(h, FILE_MAP_READ, 0, 0, 0);
+    let mut buf = [0u8; 3];
+    m.read(r, &mut buf).expect("read");
+    assert_eq!(&buf, b"abc");
+}

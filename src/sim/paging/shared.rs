@@ -145,6 +145,10 @@ impl<V: Vad> Engine<'_, V> {
         let f = self.sys.frames.get_mut(shared);
         f.share_count = f.share_count.saturating_sub(1);
         let share = f.share_count;
+        if share == 0 {
+            // A file's page no view maps goes to standby or modified (§8.2).
+            self.mapped_unused(shared);
+        }
         let private = protection::after_copy(protect);
         self.install_quiet(vpn, copy, private, true);
         self.vad.mark_copied(vpn, private);

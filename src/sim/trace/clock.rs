@@ -51,10 +51,6 @@ impl Clock {
     #[inline(always)]
     fn sweep(&mut self) -> usize {
         let mut frame = self.hand;
-        // Most often the hand already points at a clear bit: that frame is the victim.
-        if self.used[frame / 64] & (1 << (frame % 64)) == 0 {
-            return frame;
-        }
         loop {
             let (word, bit) = (frame / 64, frame % 64);
             // Frames of this word from `frame` on (the last word may be partly unused).
@@ -62,7 +58,9 @@ impl Clock {
             // Set bits from `frame` on; the shift brings in zeros, so this is at most 64 - bit.
             let run = (self.used[word] >> bit).trailing_ones() as usize;
             if run < span {
-                // Clear the run the hand passes; the frame just after it is the victim.
+                // Clear the run the hand passes (none when the hand's own bit is clear:
+                // no branch on it, since at high miss rates the bits under the hand
+                // alternate); the frame just after it is the victim.
                 self.used[word] &= !(((1u64 << run) - 1) << bit);
                 return frame + run;
             }

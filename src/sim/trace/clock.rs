@@ -19,8 +19,9 @@ use super::{Outcome, Replacer};
 #[derive(Clone, Debug)]
 pub struct Clock {
     frames: usize,
-    /// Use bit of frame `f`: bit `f % 64` of word `f / 64`.
-    used: Vec<u64>,
+    /// Use bit of frame `f`: bit `f % 64` of word `f / 64` (a boxed slice, as the frame
+    /// table's records, for the Compare view's wasm).
+    used: Box<[u64]>,
     /// The frame the hand points at.
     hand: usize,
     /// Page held by each frame, and resident page → its frame.
@@ -34,10 +35,18 @@ impl Clock {
         let expected = frames.min(1 << 12);
         Clock {
             frames,
-            used: Vec::with_capacity(expected.div_ceil(64)),
+            used: vec![0; expected.div_ceil(64)].into_boxed_slice(),
             hand: 0,
             table: FrameTable::with_capacity(expected),
         }
+    }
+
+    /// Double the words of use bits.
+    #[cold]
+    fn grow(&mut self) {
+        let mut used = std::mem::take(&mut self.used).into_vec();
+        used.resize(used.len() * 2, 0);
+        self.used = used.into_boxed_slice();
     }
 
     /// Set the use bit of `frame`.
@@ -94,8 +103,8 @@ impl Replacer for Clock {
         if filled < self.frames {
             // Frames fill in order, use bit set on load; the hand stays at frame 0.
             self.table.push(page, at);
-            if filled.is_multiple_of(64) {
-                self.used.push(0);
+            if filled / 64 == self.used.len() {
+                self.grow();
             }
             self.set_used(filled);
             return Outcome::Miss { evicted: None };

@@ -35,13 +35,25 @@ struct Frame {
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Absent(u32);
 
+/// An empty frame's record.
+const EMPTY: Frame = Frame {
+    page: 0,
+    next: NIL,
+    bucket: 0,
+};
+
 /// Resident pages by frame, with a page → frame index.
+///
+/// Boxed slices, not `Vec`s: indexing a slice is a built-in operation, where indexing a
+/// `Vec` calls `Index::index`, which the size-optimised wasm of the Compare view does not
+/// inline (a call per lookup there).
 #[derive(Clone, Debug)]
 pub(crate) struct FrameTable {
-    /// Each filled frame; frames fill in order.
-    frames: Vec<Frame>,
+    /// Each frame's record; frames fill in order, `filled` of them so far.
+    frames: Box<[Frame]>,
+    filled: usize,
     /// The first frame of each bucket's chain; the length is a power of two.
-    heads: Vec<u32>,
+    heads: Box<[u32]>,
     /// `64 - log2(heads.len())`: the hash keeps the top bits of the product.
     shift: u32,
 }
@@ -51,8 +63,9 @@ impl FrameTable {
     pub(crate) fn with_capacity(expected: usize) -> FrameTable {
         let buckets = Self::buckets_for(expected);
         FrameTable {
-            frames: Vec::with_capacity(expected),
-            heads: vec![NIL; buckets],
+            frames: vec![EMPTY; expected.max(1)].into_boxed_slice(),
+            filled: 0,
+            heads: vec![NIL; buckets].into_boxed_slice(),
             shift: 64 - buckets.trailing_zeros(),
         }
     }
@@ -72,7 +85,7 @@ impl FrameTable {
     /// How many frames hold a page.
     #[inline(always)]
     pub(crate) fn filled(&self) -> usize {
-        self.frames.len()
+        self.filled
     }
 
     /// The page held by `frame` (below [`FrameTable::filled`]).
@@ -102,18 +115,22 @@ impl FrameTable {
     /// Load `page` (absent, at `at`) into the next empty frame, whose index it returns.
     #[inline]
     pub(crate) fn push(&mut self, page: u64, at: Absent) -> u32 {
-        let frame = self.frames.len() as u32;
+        let frame = self.filled;
+        if frame == self.frames.len() {
+            self.grow();
+        }
         let bucket = at.0;
-        self.frames.push(Frame {
+        self.frames[frame] = Frame {
             page,
             next: self.heads[bucket as usize],
             bucket,
-        });
-        self.heads[bucket as usize] = frame;
-        if self.frames.len() * BUCKETS_PER_FRAME > self.heads.len() {
+        };
+        self.heads[bucket as usize] = frame as u32;
+        self.filled += 1;
+        if self.filled * BUCKETS_PER_FRAME > self.heads.len() {
             self.rehash();
         }
-        frame
+        frame as u32
     }
 
     /// Load `page` (absent, at `at`) into `frame` (filled), returning the page it evicts.
@@ -142,15 +159,22 @@ impl FrameTable {
         old.page
     }
 
+    /// Double the frame records.
+    #[cold]
+    fn grow(&mut self) {
+        let mut frames = std::mem::take(&mut self.frames).into_vec();
+        frames.resize(frames.len() * 2, EMPTY);
+        self.frames = frames.into_boxed_slice();
+    }
+
     /// Double the buckets until there are [`BUCKETS_PER_FRAME`] per filled frame, and
     /// rebuild every chain.
     #[cold]
     fn rehash(&mut self) {
-        let buckets = Self::buckets_for(self.frames.len()).max(self.heads.len() * 2);
-        self.heads.clear();
-        self.heads.resize(buckets, NIL);
+        let buckets = Self::buckets_for(self.filled).max(self.heads.len() * 2);
+        self.heads = vec![NIL; buckets].into_boxed_slice();
         self.shift = 64 - buckets.trailing_zeros();
-        for frame in 0..self.frames.len() {
+        for frame in 0..self.filled {
             let bucket = self.bucket(self.frames[frame].page);
             self.frames[frame].bucket = bucket;
             self.frames[frame].next = self.heads[bucket as usize];

@@ -13,8 +13,8 @@
 //!
 //! The result is exact, as if the whole future were known. Memory: about 28 bytes per
 //! access of one block (28 MiB), plus 16 bytes per distinct page of each block, plus, while
-//! the readings are merged, a map of every distinct page of the string, plus a tree of two
-//! nodes (32 bytes) per frame; never the whole string.
+//! the readings are merged, a map of every distinct page of the string, plus a tree of 12
+//! bytes per frame; never the whole string.
 
 use std::collections::HashMap;
 use std::num::NonZeroU32;

@@ -1,6 +1,8 @@
 //! Trace mode throughput (DESIGN §6): 1M accesses at 64 and 1024 frames for fifo, lru,
 //! clock, random and opt (in one block, and in 64 Ki-access blocks as from a file), the
-//! naive specification as the baseline, and the text reader.
+//! naive specification as the baseline, and the text reader; and the Compare view's
+//! curves (five policies at 1 to 64 frames over 100,000 accesses, `compare_pages`, what
+//! its worker runs) against the streaming comparison of `pagelab trace --compare`.
 //!
 //! Run with `cargo bench --bench trace`; every figure is per access (criterion's
 //! "elements"). The naive baseline runs on a prefix of the same string, because it is
@@ -93,6 +95,39 @@ fn baseline(c: &mut Criterion) {
     group.finish();
 }
 
+fn curves(c: &mut Criterion) {
+    // The Compare view's benchmark string (tests/bench/compare.mjs): 100,000 accesses
+    // drawn from 400 pages.
+    let mut rng = trace::SplitMix64::new(7);
+    let pages: Vec<u64> = (0..100_000).map(|_| rng.below(400)).collect();
+    let policies = [
+        Policy::Fifo,
+        Policy::Lru,
+        Policy::Clock,
+        Policy::Opt,
+        Policy::Random,
+    ];
+    let frames: Vec<u64> = (1..=64).collect();
+    let mut group = c.benchmark_group("curves");
+    // Accesses replayed: every policy at every frame count.
+    group.throughput(Throughput::Elements(
+        (pages.len() * policies.len() * frames.len()) as u64,
+    ));
+    group.bench_function("5x64 in memory", |b| {
+        b.iter(|| trace::compare_pages(&policies, &frames, 1, black_box(&pages)).ok())
+    });
+    group.bench_function("5x64 streamed", |b| {
+        b.iter(|| {
+            let read = |visit: &mut dyn FnMut(u64)| -> Result<(), ()> {
+                black_box(&pages).iter().for_each(|&p| visit(p));
+                Ok(())
+            };
+            trace::compare(&policies, &frames, 1, read).ok()
+        })
+    });
+    group.finish();
+}
+
 fn reader(c: &mut Criterion) {
     let pages = reference_string(ACCESSES);
     let text: String = pages.iter().map(|p| format!("{p}\n")).collect();
@@ -110,6 +145,6 @@ criterion_group! {
         .sample_size(10)
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(3));
-    targets = fast, baseline, reader
+    targets = fast, baseline, curves, reader
 }
 criterion_main!(benches);

@@ -19,8 +19,9 @@ use super::{Outcome, Replacer};
 #[derive(Clone, Debug)]
 pub struct Clock {
     frames: usize,
-    /// Use bit of frame `f`: bit `f % 64` of word `f / 64`.
-    used: Vec<u64>,
+    /// Use bit of frame `f`: bit `f % 64` of word `f / 64` (a boxed slice, as the frame
+    /// table's records, for the Compare view's wasm).
+    used: Box<[u64]>,
     /// The frame the hand points at.
     hand: usize,
     /// Page held by each frame, and resident page → its frame.
@@ -34,10 +35,18 @@ impl Clock {
         let expected = frames.min(1 << 12);
         Clock {
             frames,
-            used: Vec::with_capacity(expected.div_ceil(64)),
+            used: vec![0; expected.div_ceil(64)].into_boxed_slice(),
             hand: 0,
             table: FrameTable::with_capacity(expected),
         }
+    }
+
+    /// Double the words of use bits.
+    #[cold]
+    fn grow(&mut self) {
+        let mut used = std::mem::take(&mut self.used).into_vec();
+        used.resize(used.len() * 2, 0);
+        self.used = used.into_boxed_slice();
     }
 
     /// Set the use bit of `frame`.
@@ -51,10 +60,6 @@ impl Clock {
     #[inline(always)]
     fn sweep(&mut self) -> usize {
         let mut frame = self.hand;
-        // Most often the hand already points at a clear bit: that frame is the victim.
-        if self.used[frame / 64] & (1 << (frame % 64)) == 0 {
-            return frame;
-        }
         loop {
             let (word, bit) = (frame / 64, frame % 64);
             // Frames of this word from `frame` on (the last word may be partly unused).
@@ -62,7 +67,9 @@ impl Clock {
             // Set bits from `frame` on; the shift brings in zeros, so this is at most 64 - bit.
             let run = (self.used[word] >> bit).trailing_ones() as usize;
             if run < span {
-                // Clear the run the hand passes; the frame just after it is the victim.
+                // Clear the run the hand passes (none when the hand's own bit is clear:
+                // no branch on it, since at high miss rates the bits under the hand
+                // alternate); the frame just after it is the victim.
                 self.used[word] &= !(((1u64 << run) - 1) << bit);
                 return frame + run;
             }
@@ -96,8 +103,8 @@ impl Replacer for Clock {
         if filled < self.frames {
             // Frames fill in order, use bit set on load; the hand stays at frame 0.
             self.table.push(page, at);
-            if filled.is_multiple_of(64) {
-                self.used.push(0);
+            if filled / 64 == self.used.len() {
+                self.grow();
             }
             self.set_used(filled);
             return Outcome::Miss { evicted: None };

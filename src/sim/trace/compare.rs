@@ -7,6 +7,7 @@ use std::num::NonZeroU32;
 use serde::Serialize;
 
 use super::opt::{self, OptError};
+use super::stack::{LruStack, OptStack};
 use super::{check_frames, Clock, Fifo, Lru, Random, Replacer, TraceError};
 use crate::sim::config::Policy;
 
@@ -41,49 +42,9 @@ impl Online {
     }
 }
 
-/// Up to this many frames, LRU runs once for every frame count at the same time.
+/// Up to this many frames, LRU (and OPT over a string in memory) runs once for every
+/// frame count at the same time ([`super::stack`]).
 const STACK_LIMIT: usize = 256;
-
-/// LRU at every frame count in one pass. LRU is a stack algorithm: with n frames it keeps
-/// the n most recently used pages, which are also kept with n + 1 frames (so it never shows
-/// Bélády's anomaly). An access hits with n frames exactly when its page is among the n most
-/// recently used, i.e. its depth in the recency stack is below n (Mattson et al., 1970).
-struct LruStack {
-    /// The most recently used distinct pages, most recent first, at most `depth` of them.
-    stack: Vec<u64>,
-    depth: usize,
-    /// `hits_at[d]`: accesses whose page was at depth `d`.
-    hits_at: Vec<u64>,
-}
-
-impl LruStack {
-    fn new(depth: usize) -> LruStack {
-        LruStack {
-            stack: Vec::with_capacity(depth + 1),
-            depth,
-            hits_at: vec![0; depth],
-        }
-    }
-
-    #[inline]
-    fn access(&mut self, page: u64) {
-        match self.stack.iter().position(|&p| p == page) {
-            Some(d) => {
-                self.hits_at[d] += 1;
-                self.stack[..=d].rotate_right(1);
-            }
-            None => {
-                self.stack.insert(0, page);
-                self.stack.truncate(self.depth);
-            }
-        }
-    }
-
-    /// Hits with `frames` frames.
-    fn hits_with(&self, frames: usize) -> u64 {
-        self.hits_at[..frames.min(self.depth)].iter().sum()
-    }
-}
 
 /// The faults of each policy at each frame count over one string.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -196,8 +157,9 @@ pub fn compare<E>(
 }
 
 /// [`compare`] for a string held in memory: each policy and frame count runs over the whole
-/// slice in turn (one small memory hot in the cache at a time), OPT with the next uses
-/// computed once for every frame count. Same results as [`compare`].
+/// slice in turn (one small memory hot in the cache at a time), LRU and OPT once for every
+/// frame count up to 256 (stack algorithms), OPT with the next uses computed once. Same
+/// results as [`compare`].
 pub fn compare_pages(
     policies: &[Policy],
     frames: &[u64],
@@ -216,6 +178,16 @@ pub fn compare_pages(
             Policy::Lru if largest <= STACK_LIMIT as u64 => {
                 let mut stack = LruStack::new(largest as usize);
                 pages.iter().for_each(|&page| stack.access(page));
+                for (f, &n) in frames.iter().enumerate() {
+                    faults[p][f] = pages.len() as u64 - stack.hits_with(n as usize);
+                }
+            }
+            Policy::Opt if largest <= STACK_LIMIT as u64 => {
+                opt::next_uses(0, pages, &[], &mut next);
+                let mut stack = OptStack::new(largest as usize);
+                for (&page, &next_use) in pages.iter().zip(&next) {
+                    stack.access(page, next_use);
+                }
                 for (f, &n) in frames.iter().enumerate() {
                     faults[p][f] = pages.len() as u64 - stack.hits_with(n as usize);
                 }

@@ -3,12 +3,13 @@
 //! Each frame holds one page. A hash table of chains threads through the frames
 //! themselves: `heads[bucket]` is the first frame whose page hashes there and each frame's
 //! record (page, next frame of its chain, its page's bucket: 16 bytes) the following one.
-//! With at least four buckets per frame most chains are empty or hold one frame, so a
-//! lookup is a load of the head and one comparison; a miss hands its bucket on to the load
-//! that follows, and replacing a frame's page relinks two short chains without hashing
-//! either page again; nothing is ever probed, shifted or tombstoned.
-//! The table lives in `frames × 16 + buckets × 4` bytes, so at the frame counts of a
-//! lesson or a benchmark it stays in the first-level cache.
+//! With at least sixteen buckets per frame nearly every chain is empty or holds one frame
+//! (a chain of two costs a mispredicted branch, at four buckets per frame one access in
+//! five paid it), so a lookup is a load of the head and one comparison; a miss hands its
+//! bucket on to the load that follows, and replacing a frame's page relinks two short
+//! chains without hashing either page again; nothing is ever probed, shifted or tombstoned.
+//! The table lives in `frames × 16 + buckets × 4` bytes (about 80 bytes per frame), so at
+//! the frame counts of a lesson or a benchmark it stays in the first-level cache.
 //!
 //! It never iterates over its buckets, so their order can never leak into any output.
 
@@ -19,7 +20,7 @@ const NIL: u32 = u32::MAX;
 const FIBONACCI: u64 = 0x9E37_79B9_7F4A_7C15;
 
 /// Fewest buckets per filled frame before the table doubles.
-const BUCKETS_PER_FRAME: usize = 4;
+const BUCKETS_PER_FRAME: usize = 16;
 
 /// One filled frame: its page, the next frame of its chain, and its page's bucket (kept so
 /// that replacing the page unlinks it without hashing it again). 16 bytes, one load.
@@ -34,13 +35,25 @@ struct Frame {
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Absent(u32);
 
+/// An empty frame's record.
+const EMPTY: Frame = Frame {
+    page: 0,
+    next: NIL,
+    bucket: 0,
+};
+
 /// Resident pages by frame, with a page → frame index.
+///
+/// Boxed slices, not `Vec`s: indexing a slice is a built-in operation, where indexing a
+/// `Vec` calls `Index::index`, which the size-optimised wasm of the Compare view does not
+/// inline (a call per lookup there).
 #[derive(Clone, Debug)]
 pub(crate) struct FrameTable {
-    /// Each filled frame; frames fill in order.
-    frames: Vec<Frame>,
+    /// Each frame's record; frames fill in order, `filled` of them so far.
+    frames: Box<[Frame]>,
+    filled: usize,
     /// The first frame of each bucket's chain; the length is a power of two.
-    heads: Vec<u32>,
+    heads: Box<[u32]>,
     /// `64 - log2(heads.len())`: the hash keeps the top bits of the product.
     shift: u32,
 }
@@ -50,8 +63,9 @@ impl FrameTable {
     pub(crate) fn with_capacity(expected: usize) -> FrameTable {
         let buckets = Self::buckets_for(expected);
         FrameTable {
-            frames: Vec::with_capacity(expected),
-            heads: vec![NIL; buckets],
+            frames: vec![EMPTY; expected.max(1)].into_boxed_slice(),
+            filled: 0,
+            heads: vec![NIL; buckets].into_boxed_slice(),
             shift: 64 - buckets.trailing_zeros(),
         }
     }
@@ -71,7 +85,7 @@ impl FrameTable {
     /// How many frames hold a page.
     #[inline(always)]
     pub(crate) fn filled(&self) -> usize {
-        self.frames.len()
+        self.filled
     }
 
     /// The page held by `frame` (below [`FrameTable::filled`]).
@@ -101,18 +115,22 @@ impl FrameTable {
     /// Load `page` (absent, at `at`) into the next empty frame, whose index it returns.
     #[inline]
     pub(crate) fn push(&mut self, page: u64, at: Absent) -> u32 {
-        let frame = self.frames.len() as u32;
+        let frame = self.filled;
+        if frame == self.frames.len() {
+            self.grow();
+        }
         let bucket = at.0;
-        self.frames.push(Frame {
+        self.frames[frame] = Frame {
             page,
             next: self.heads[bucket as usize],
             bucket,
-        });
-        self.heads[bucket as usize] = frame;
-        if self.frames.len() * BUCKETS_PER_FRAME > self.heads.len() {
+        };
+        self.heads[bucket as usize] = frame as u32;
+        self.filled += 1;
+        if self.filled * BUCKETS_PER_FRAME > self.heads.len() {
             self.rehash();
         }
-        frame
+        frame as u32
     }
 
     /// Load `page` (absent, at `at`) into `frame` (filled), returning the page it evicts.
@@ -141,15 +159,22 @@ impl FrameTable {
         old.page
     }
 
+    /// Double the frame records.
+    #[cold]
+    fn grow(&mut self) {
+        let mut frames = std::mem::take(&mut self.frames).into_vec();
+        frames.resize(frames.len() * 2, EMPTY);
+        self.frames = frames.into_boxed_slice();
+    }
+
     /// Double the buckets until there are [`BUCKETS_PER_FRAME`] per filled frame, and
     /// rebuild every chain.
     #[cold]
     fn rehash(&mut self) {
-        let buckets = Self::buckets_for(self.frames.len()).max(self.heads.len() * 2);
-        self.heads.clear();
-        self.heads.resize(buckets, NIL);
+        let buckets = Self::buckets_for(self.filled).max(self.heads.len() * 2);
+        self.heads = vec![NIL; buckets].into_boxed_slice();
         self.shift = 64 - buckets.trailing_zeros();
-        for frame in 0..self.frames.len() {
+        for frame in 0..self.filled {
             let bucket = self.bucket(self.frames[frame].page);
             self.frames[frame].bucket = bucket;
             self.frames[frame].next = self.heads[bucket as usize];

@@ -37,6 +37,7 @@ pub mod naive;
 pub mod opt;
 mod page_map;
 mod random;
+mod stack;
 
 use std::num::NonZeroU32;
 

@@ -8,12 +8,13 @@
 //!    a block the position of its first use *after* the block (or "never");
 //! 2. the second reading takes one block at a time, computes each access's next use inside
 //!    the block (one backward pass; a page's last use in the block looks up the merged
-//!    table), and replays it forward with the resident pages in a max-heap keyed by next use.
+//!    table), and replays it forward with the resident pages in a tournament tree keyed by
+//!    next use (`farthest.rs`).
 //!
 //! The result is exact, as if the whole future were known. Memory: about 28 bytes per
 //! access of one block (28 MiB), plus 16 bytes per distinct page of each block, plus, while
-//! the readings are merged, a map of every distinct page of the string, plus a heap of one
-//! key per frame; never the whole string.
+//! the readings are merged, a map of every distinct page of the string, plus a tree of 12
+//! bytes per frame; never the whole string.
 
 use std::collections::HashMap;
 use std::num::NonZeroU32;
@@ -129,11 +130,8 @@ impl Opt {
                 }
                 0 => {
                     // Memory is full: the top is the victim, and the new page takes its
-                    // frame and its place in the heap (one sift).
-                    let Some(top) = self.farthest.top() else {
-                        unreachable!("a full memory has a page to evict")
-                    };
-                    let frame = top as usize;
+                    // frame and its leaf in the tree.
+                    let frame = self.farthest.top() as usize;
                     let victim = self.residents[frame];
                     if (position..end).contains(&victim.next) {
                         self.pending[(victim.next - start) as usize] = 0;
@@ -143,7 +141,7 @@ impl Opt {
                         loaded: position,
                         next: next_use,
                     };
-                    self.farthest.replace_top(key(next_use, position));
+                    self.farthest.set(frame as u32, key(next_use, position));
                     (
                         frame,
                         Outcome::Miss {
@@ -156,7 +154,7 @@ impl Opt {
                     let resident = &mut self.residents[frame];
                     resident.next = next_use;
                     let raised = key(next_use, resident.loaded);
-                    self.farthest.raise(frame as u32, raised);
+                    self.farthest.set(frame as u32, raised);
                     (frame, Outcome::Hit)
                 }
             };
@@ -181,16 +179,26 @@ impl Opt {
 pub fn next_uses(start: u64, pages: &[u64], afters: &[(u64, u64)], next: &mut Vec<u64>) -> bool {
     next.clear();
     next.resize(pages.len(), NEVER);
-    let mut later: PageMap = PageMap::with_capacity(pages.len().min(1 << 12));
-    // Each page's last use in the block, which takes its next use from `afters`.
+    // Sized once where the block's distinct pages are known (`afters` lists them), so the
+    // map never grows: a growth rehashes every page so far, in random order.
+    let expected = if afters.is_empty() {
+        pages.len().min(1 << 12)
+    } else {
+        afters.len()
+    };
+    let mut later: PageMap = PageMap::with_capacity(expected);
+    // Each page's last use in the block, which takes its next use from `afters` (none to
+    // note when there is no `afters`: the last uses stay never).
     let mut lasts: Vec<(u64, u32)> = Vec::new();
+    let note_lasts = !afters.is_empty();
     for (k, &page) in pages.iter().enumerate().rev() {
         match later.insert(page, k as u32) {
             Some(j) => next[k] = start + u64::from(j),
-            None => lasts.push((page, k as u32)),
+            None if note_lasts => lasts.push((page, k as u32)),
+            None => {}
         }
     }
-    if afters.is_empty() {
+    if !note_lasts {
         return true;
     }
     // A merge of two sorted lists, not a search per page: the lists are long and random.

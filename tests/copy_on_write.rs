@@ -307,6 +307,24 @@ fn a_write_to_the_image_data_page_is_private() {
     assert_eq!(m.system().sections.len(), 1, "the image section never goes");
 }
 
+/// §6, §10: FlushViewOfFile on the image succeeds and writes nothing (an image is never
+/// written back; a changed data page is the process's private copy), and says why.
+#[test]
+fn flushing_the_image_writes_nothing_and_says_why() {
+    let mut m = machine();
+    let data = KERNEL32_BASE + 3 * PAGE_SIZE;
+    m.write(data, b"K").expect("the write copies");
+    assert!(m.flush_view_of_file(data, 1));
+    let step = m.history().steps().last().expect("the flush's step");
+    assert!(
+        step.narration
+            .contains("an image's pages are never written back"),
+        "{}",
+        step.narration
+    );
+    assert!(!step.narration.contains("page file"), "{}", step.narration);
+}
+
 /// A script that does not call GetModuleHandle has no image: every other script's
 /// address space is as it was.
 #[test]

@@ -570,12 +570,21 @@ impl Machine {
                     story,
                 });
             }
+            let why = if m
+                .system()
+                .section(link.section)
+                .is_some_and(|s| s.is_image())
+            {
+                "an image's pages are never written back (a changed data page is a private copy)."
+            } else {
+                "this section is backed by the page file, so there is no file to write to."
+            };
+            let mut story = String::from("FlushViewOfFile succeeds and writes nothing: ");
+            story.push_str(why);
             Ok(Done {
                 out: (),
                 value: 1,
-                story: "FlushViewOfFile succeeds and writes nothing: this section is backed \
-                        by the page file, so there is no file to write to."
-                    .to_string(),
+                story,
             })
         })
         .is_some()

@@ -256,7 +256,7 @@ impl Summary {
         writeln!(out, "statements executed: {}", self.statements)?;
         writeln!(
             out,
-            "page faults: {faults} ({} demand-zero, {} soft from standby/modified, {} hard from the page file)",
+            "page faults: {faults} ({} demand-zero, {} soft from standby/modified, {} hard from the page file or a mapped file)",
             c.demand_zero, c.transition, c.hard
         )?;
         writeln!(

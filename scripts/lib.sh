@@ -121,10 +121,12 @@ build_wasm() {
         # their bodies inlined, each slightly different, into big callers.
         # --reorder-functions-by-name: related functions (one module's, one type's) sit
         # together, where gzip finds their likeness: 2.4 KB smaller gzipped.
+        # --strip-target-features: the section naming the wasm features used is for tools;
+        # browsers ignore it.
         step "wasm-opt -Oz"
         wasm-opt -Oz --converge --one-caller-inline-max-function-size=20 --low-memory-unused \
             --zero-filled-memory --reorder-functions-by-name --strip-debug --strip-producers \
-            "$out/pagelab_bg.wasm" -o "$out/pagelab_bg.wasm" || return 1
+            --strip-target-features "$out/pagelab_bg.wasm" -o "$out/pagelab_bg.wasm" || return 1
         # The generated glue shrinks to about half gzipped when minified; exports keep
         # their names, so the page and embedders import it as before. Its inline JS
         # snippet goes inside it (one file: the page and its worker both import it).

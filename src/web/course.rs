@@ -4,7 +4,8 @@
 
 use wasm_bindgen::prelude::*;
 
-use super::{to_js, Simulator};
+use super::json::Json;
+use super::Simulator;
 use crate::course;
 
 #[wasm_bindgen]
@@ -14,7 +15,35 @@ impl Simulator {
     /// hint}]}`. It runs the script once more without pictures, so call it once per run,
     /// not per step.
     pub fn study(text: &str) -> Result<JsValue, JsError> {
-        to_js(&course::study(text))
+        let study = course::study(text);
+        let mut j = Json::default();
+        j.open().key("intro").str(&study.intro);
+        j.key("notes").open_list();
+        for note in &study.notes {
+            j.open().key("line").uint(note.line.into());
+            j.key("text").str(&note.text).close();
+        }
+        j.close_list()
+            .key("takeaway")
+            .opt_str(study.takeaway.as_deref());
+        j.key("statements").open_list();
+        for &(first, end) in &study.statements {
+            j.open_list().count(first).count(end).close_list();
+        }
+        j.close_list().key("questions").open_list();
+        for q in &study.questions {
+            j.open().key("prompt").str(&q.prompt);
+            j.key("choices").open_list();
+            for choice in &q.choices {
+                j.str(choice);
+            }
+            j.close_list().key("ask").count(q.ask);
+            j.key("reveal").count(q.reveal);
+            j.key("answer").str(&q.answer);
+            j.key("explanation").str(&q.explanation);
+            j.key("hint").str(q.hint).close();
+        }
+        j.close_list().close().finish()
     }
 
     /// The band of the picture at `cursor` that its step changed or reads (highlighted boxes), `[top, bottom]` in CSS

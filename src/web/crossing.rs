@@ -1,4 +1,5 @@
-//! What crosses to JavaScript (DESIGN §1): one value per call, converted by
+//! What the full module's own exports hand to JavaScript (DESIGN §1; the index page's write
+//! JSON text, `json.rs`): one value per call, converted by
 //! `serde-wasm-bindgen`. `None` and `()` arrive as `null`, sequences as arrays, structs and
 //! maps as plain objects (a map's keys as strings), enums as their serde attributes say.
 //!

@@ -9,11 +9,13 @@ mod canvas;
 #[cfg(feature = "full")]
 mod compare;
 mod course;
+#[cfg(feature = "full")]
 mod crossing;
 #[cfg(feature = "full")]
 mod detail;
 #[cfg(feature = "full")]
 mod homework;
+mod json;
 #[cfg(feature = "full")]
 mod operations;
 mod paint;
@@ -21,6 +23,7 @@ mod processes;
 mod session;
 mod worker;
 
+#[cfg(feature = "full")]
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlCanvasElement;
@@ -28,6 +31,7 @@ use web_sys::HtmlCanvasElement;
 use crate::sim::consts::NAMED;
 use crate::sim::{Machine, Picture, Step};
 use crate::view::{self, Frame, Theme};
+use json::Json;
 
 /// The wasm module's allocator: Talc in place of the standard library's dlmalloc, for the
 /// page's download budget (2.4 KB less gzipped). Measured in one run: as fast on a 16 MiB
@@ -39,7 +43,6 @@ static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_all
 /// A step as the page shows it: in the step log (`steps_summary`) and at one position of
 /// the player (`step`). The step's typed events stay in Rust: the page shows the
 /// narration, and the full module's `events(cursor)` (`detail.rs`) gives them to tools.
-#[derive(Serialize)]
 struct StepView<'a> {
     /// What happened and why.
     narration: &'a str,
@@ -57,10 +60,16 @@ impl<'a> StepView<'a> {
             marker: step.marker(),
         }
     }
+
+    /// `{narration, line, marker}`.
+    fn json(&self, j: &mut Json) {
+        j.open().key("narration").str(self.narration);
+        j.key("line").opt_uint(self.line.map(u64::from));
+        j.key("marker").opt_str(self.marker).close();
+    }
 }
 
 /// The counters at one position, as the page's counter panel shows them (DESIGN §4).
-#[derive(Serialize)]
 struct CountersView {
     demand_zero: u64,
     transition: u64,
@@ -77,7 +86,6 @@ struct CountersView {
 }
 
 /// The settings a page's settings panel shows (the `#pragma pagelab` knobs).
-#[derive(Serialize)]
 struct SettingsView {
     frames: u32,
     pagefile: u32,
@@ -89,10 +97,50 @@ struct SettingsView {
 }
 
 /// One scrubber marker.
-#[derive(Serialize)]
 struct Marker {
     cursor: usize,
     kind: &'static str,
+}
+
+impl CountersView {
+    /// `{demand_zero, …, slots}`, as the fields are named.
+    fn json(&self) -> Result<JsValue, JsError> {
+        let mut j = Json::default();
+        let counts = [
+            ("demand_zero", self.demand_zero),
+            ("transition", self.transition),
+            ("hard", self.hard),
+            ("access_violation", self.access_violation),
+            ("tlb_hits", self.tlb_hits),
+            ("tlb_misses", self.tlb_misses),
+            ("commit_charge", self.commit_charge),
+            ("commit_limit", self.commit_limit),
+            ("working_set", self.working_set as u64),
+            ("working_set_limit", u64::from(self.working_set_limit)),
+            ("slots_used", self.slots_used as u64),
+            ("slots", self.slots as u64),
+        ];
+        j.open();
+        for (key, n) in counts {
+            j.key(key).uint(n);
+        }
+        j.close().finish()
+    }
+}
+
+impl SettingsView {
+    /// `{frames, pagefile, working_set, policy, cluster, tlb, standby}`.
+    fn json(&self) -> Result<JsValue, JsError> {
+        let mut j = Json::default();
+        j.open().key("frames").uint(self.frames.into());
+        j.key("pagefile").uint(self.pagefile.into());
+        j.key("working_set")
+            .opt_uint(self.working_set.map(u64::from));
+        j.key("policy").str(self.policy);
+        j.key("cluster").uint(self.cluster.into());
+        j.key("tlb").uint(self.tlb.into());
+        j.key("standby").bool(self.standby).close().finish()
+    }
 }
 
 /// The narration shown before anything has happened.
@@ -102,7 +150,9 @@ fn js_error(message: impl AsRef<str>) -> JsError {
     JsError::new(message.as_ref())
 }
 
-/// One value for JavaScript, through `serde-wasm-bindgen` (see `crossing.rs`).
+/// One value for JavaScript, through `serde-wasm-bindgen` (see `crossing.rs`): the full
+/// module's exports; the page's write [`Json`].
+#[cfg(feature = "full")]
 fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
     crossing::to_js(value).map_err(js_error)
 }
@@ -155,12 +205,12 @@ impl Simulator {
 
     /// The names of the `PAGE_*` protection constants, for a picker.
     pub fn protections() -> Result<JsValue, JsError> {
-        let names: Vec<&str> = NAMED
-            .iter()
-            .map(|(name, _)| *name)
-            .filter(|name| name.starts_with("PAGE_"))
-            .collect();
-        to_js(&names)
+        let mut j = Json::default();
+        j.open_list();
+        for (name, _) in NAMED.iter().filter(|(name, _)| name.starts_with("PAGE_")) {
+            j.str(name);
+        }
+        j.close_list().finish()
     }
 
     /// Parse `text` and, when it parses, replace the machine with a fresh one built from the
@@ -185,12 +235,13 @@ impl Simulator {
                 self.replay = Default::default();
                 // A new machine: the strip zooms to its allocations again.
                 self.view = Default::default();
-                to_js(&run.report)
+                run.report.json()
             }
-            Err(errors) => to_js(&session::RunReport {
+            Err(errors) => session::RunReport {
                 errors,
                 ..Default::default()
-            }),
+            }
+            .json(),
         }
     }
 
@@ -199,7 +250,7 @@ impl Simulator {
     /// (`working_set` is null for the soft default limits).
     pub fn config(&self) -> Result<JsValue, JsError> {
         let c = self.machine.config();
-        to_js(&SettingsView {
+        SettingsView {
             frames: c.frames,
             pagefile: c.pagefile,
             working_set: c.working_set,
@@ -207,7 +258,8 @@ impl Simulator {
             cluster: c.cluster,
             tlb: c.tlb,
             standby: c.standby,
-        })
+        }
+        .json()
     }
 
     /// Narration, script line and marker of the steps leading to positions `from..=to`
@@ -217,13 +269,12 @@ impl Simulator {
         let steps = self.machine.history().steps();
         let from = from.max(1);
         let to = to.min(steps.len());
-        let list: Vec<StepView> = steps
-            .get(from - 1..to)
-            .unwrap_or_default()
-            .iter()
-            .map(StepView::of)
-            .collect();
-        to_js(&list)
+        let mut j = Json::default();
+        j.open_list();
+        for step in steps.get(from - 1..to).unwrap_or_default() {
+            StepView::of(step).json(&mut j);
+        }
+        j.close_list().finish()
     }
 
     /// Steps recorded so far.
@@ -237,14 +288,17 @@ impl Simulator {
         let history = self.machine.history();
         let cursor = cursor.min(history.len());
         let step = cursor.checked_sub(1).and_then(|i| history.step(i));
-        to_js(&step.map_or(
+        let mut j = Json::default();
+        step.map_or(
             StepView {
                 narration: START,
                 line: None,
                 marker: None,
             },
             StepView::of,
-        ))
+        )
+        .json(&mut j);
+        j.finish()
     }
 
     /// The scrubber markers: `[{cursor, kind}]` for every fault, page-out and exception
@@ -252,16 +306,19 @@ impl Simulator {
     /// being replayed, see `worker.rs`).
     pub fn markers(&self, from: Option<usize>, to: Option<usize>) -> Result<JsValue, JsError> {
         let history = self.machine.history();
-        let list: Vec<Marker> = (from.unwrap_or(0)..to.unwrap_or(usize::MAX).min(history.len()))
-            .filter_map(|i| {
-                let kind = history.step(i)?.marker()?;
-                Some(Marker {
+        let mut j = Json::default();
+        j.open_list();
+        for i in from.unwrap_or(0)..to.unwrap_or(usize::MAX).min(history.len()) {
+            if let Some(kind) = history.step(i).and_then(Step::marker) {
+                let m = Marker {
                     cursor: i + 1,
                     kind,
-                })
-            })
-            .collect();
-        to_js(&list)
+                };
+                j.open().key("cursor").count(m.cursor);
+                j.key("kind").str(m.kind).close();
+            }
+        }
+        j.close_list().finish()
     }
 
     /// The counters at position `cursor`: `{demand_zero, transition, hard,
@@ -270,7 +327,7 @@ impl Simulator {
     pub fn counters(&self, cursor: usize) -> Result<JsValue, JsError> {
         let p = self.picture_at(cursor);
         let c = &p.counters;
-        to_js(&CountersView {
+        CountersView {
             demand_zero: c.demand_zero,
             transition: c.transition,
             hard: c.hard,
@@ -283,7 +340,8 @@ impl Simulator {
             working_set_limit: p.working_set.limit,
             slots_used: p.slots.iter().flatten().count(),
             slots: p.slots.len(),
-        })
+        }
+        .json()
     }
 
     /// Paint position `cursor` on `canvas`, `css_width` CSS pixels wide at `dpr` device

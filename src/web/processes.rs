@@ -2,15 +2,14 @@
 //! processes the canvas shows, and the reader's pick. The page puts real buttons over the
 //! tabs; the layout is `view::board`, tested on the host.
 
-use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use super::{to_js, Simulator};
+use super::json::Json;
+use super::Simulator;
 use crate::sim::addr::ProcessId;
 use crate::view::board::{self, Board};
 
 /// One process's tab, as JavaScript receives it.
-#[derive(Serialize)]
 struct TabView<'a> {
     /// Its process id.
     id: u32,
@@ -24,30 +23,43 @@ struct TabView<'a> {
     rect: [f64; 4],
 }
 
+impl TabView<'_> {
+    /// `{id, name, state, shown, rect}`.
+    fn json(&self, j: &mut Json) {
+        j.open().key("id").uint(self.id.into());
+        j.key("name").str(self.name);
+        j.key("state").str(self.state);
+        j.key("shown").bool(self.shown);
+        j.key("rect").open_list();
+        for x in self.rect {
+            j.px(x);
+        }
+        j.close_list().close();
+    }
+}
+
 #[wasm_bindgen]
 impl Simulator {
     /// The process tabs at position `cursor` on a canvas `css_width` CSS pixels wide:
     /// `[{id, name, state, shown, rect}]`, empty when the machine has one process.
     pub fn process_tabs(&self, cursor: usize, css_width: f64) -> Result<JsValue, JsError> {
         let picture = self.picture_at(cursor);
-        if !board::several(&picture) {
-            return to_js(&[] as &[TabView]);
+        let mut j = Json::default();
+        j.open_list();
+        if board::several(&picture) {
+            let b = Board::of(&picture, css_width, self.view.process);
+            for (i, (p, r)) in picture.processes.iter().zip(&b.tabs).enumerate() {
+                TabView {
+                    id: p.id.0,
+                    name: &p.name,
+                    state: board::state_name(p.state),
+                    shown: b.columns.iter().any(|(c, _)| *c == i),
+                    rect: [r.x, r.y, r.w, r.h],
+                }
+                .json(&mut j);
+            }
         }
-        let b = Board::of(&picture, css_width, self.view.process);
-        let tabs: Vec<TabView> = picture
-            .processes
-            .iter()
-            .zip(&b.tabs)
-            .enumerate()
-            .map(|(i, (p, r))| TabView {
-                id: p.id.0,
-                name: &p.name,
-                state: board::state_name(p.state),
-                shown: b.columns.iter().any(|(c, _)| *c == i),
-                rect: [r.x, r.y, r.w, r.h],
-            })
-            .collect();
-        to_js(&tabs)
+        j.close_list().finish()
     }
 
     /// Show process `id` when the processes do not all fit side by side; `undefined`

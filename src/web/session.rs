@@ -2,9 +2,12 @@
 //! asks for, run every statement with recording on, and keep what it printed (and the
 //! exceptions it raised) with the player position where each line appears.
 //!
-//! Nothing here knows about JavaScript; the façade in `mod.rs` serialises the results.
+//! Nothing here knows about JavaScript; the results are written as JSON text ([`Json`])
+//! for the façade in `mod.rs` to hand over.
 
-use serde::Serialize;
+use wasm_bindgen::{JsError, JsValue};
+
+use super::json::Json;
 
 use crate::script::{self, Program, Runner, ScriptError, StatementResult};
 use crate::sim::{ExceptionRecord, Machine, Recording};
@@ -20,7 +23,7 @@ pub const MAX_STEPS: usize = crate::script::Limits::DEFAULT.steps;
 const MAX_TRANSCRIPT_BYTES: usize = 64 * 1024;
 
 /// A script error as JavaScript receives it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ErrorView {
     /// 1-based line.
     pub line: u32,
@@ -28,6 +31,15 @@ pub struct ErrorView {
     pub col: u32,
     /// What is wrong, in plain words.
     pub message: String,
+}
+
+impl ErrorView {
+    /// `{line, col, message}`.
+    pub fn json(&self, j: &mut Json) {
+        j.open().key("line").uint(self.line.into());
+        j.key("col").uint(self.col.into());
+        j.key("message").str(&self.message).close();
+    }
 }
 
 impl From<&ScriptError> for ErrorView {
@@ -41,7 +53,7 @@ impl From<&ScriptError> for ErrorView {
 }
 
 /// One entry of the program's transcript: printed text, an exception or a runtime error.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TranscriptEntry {
     /// The first player position at which this entry has happened.
     pub cursor: usize,
@@ -53,8 +65,22 @@ pub struct TranscriptEntry {
     pub text: String,
 }
 
+impl TranscriptEntry {
+    /// `[{cursor, kind, line, text}]` of `entries`.
+    pub fn list_json(entries: &[TranscriptEntry], j: &mut Json) {
+        j.open_list();
+        for e in entries {
+            j.open().key("cursor").count(e.cursor);
+            j.key("kind").str(e.kind);
+            j.key("line").uint(e.line.into());
+            j.key("text").str(&e.text).close();
+        }
+        j.close_list();
+    }
+}
+
 /// What running a script did.
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default)]
 pub struct RunReport {
     /// Steps recorded.
     pub steps: usize,
@@ -71,7 +97,7 @@ pub struct RunReport {
 }
 
 /// The last statement a run executed: what it was and what it gave.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LastStatement {
     /// 1-based line.
     pub line: u32,
@@ -81,6 +107,45 @@ pub struct LastStatement {
     pub value: Option<i64>,
     /// `GetLastError()` after it.
     pub last_error: u32,
+}
+
+impl RunReport {
+    /// `{steps, statements, output, errors, stopped, last}` as a JS value.
+    pub fn json(&self) -> Result<JsValue, JsError> {
+        let mut j = Json::default();
+        j.open().key("steps").count(self.steps);
+        j.key("statements").count(self.statements);
+        j.key("output");
+        TranscriptEntry::list_json(&self.output, &mut j);
+        j.key("errors").open_list();
+        for e in &self.errors {
+            e.json(&mut j);
+        }
+        j.close_list().key("stopped");
+        match &self.stopped {
+            Some(e) => e.json(&mut j),
+            None => {
+                j.null();
+            }
+        }
+        j.key("last");
+        match &self.last {
+            Some(l) => {
+                j.open().key("line").uint(l.line.into());
+                j.key("text").str(&l.text);
+                j.key("value");
+                match l.value {
+                    Some(v) => j.int(v),
+                    None => j.null(),
+                };
+                j.key("last_error").uint(l.last_error.into()).close();
+            }
+            None => {
+                j.null();
+            }
+        }
+        j.close().finish()
+    }
 }
 
 /// A successful run: the machine with its history, and the report.

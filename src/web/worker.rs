@@ -9,8 +9,10 @@
 
 use wasm_bindgen::prelude::*;
 
+use super::json::Json;
+use super::session::TranscriptEntry;
 use super::session::{self, ScriptRun};
-use super::{js_error, to_js, Simulator};
+use super::{js_error, Simulator};
 use crate::script;
 use crate::sim::{Machine, Recording};
 
@@ -70,9 +72,10 @@ impl WorkerRun {
     /// The transcript entries `[{cursor, kind, line, text}]` recorded since the last call.
     pub fn take_output(&mut self) -> Result<JsValue, JsError> {
         let output = &self.run.report().output;
-        let fresh = to_js(output.get(self.output_sent..).unwrap_or_default())?;
+        let mut j = Json::default();
+        TranscriptEntry::list_json(output.get(self.output_sent..).unwrap_or_default(), &mut j);
         self.output_sent = output.len();
-        Ok(fresh)
+        j.finish()
     }
 
     /// Statements executed so far.
@@ -83,7 +86,7 @@ impl WorkerRun {
     /// The run's report so far, as [`Simulator::load_script`] gives it (`{steps,
     /// statements, output, errors, stopped, last}`).
     pub fn report(&self) -> Result<JsValue, JsError> {
-        to_js(self.run.report())
+        self.run.report().json()
     }
 }
 

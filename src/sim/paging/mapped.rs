@@ -180,14 +180,19 @@ impl<V: Vad> Engine<'_, V> {
             let list = self.sys.frames.get(pfn).list.name();
             n += 1;
             self.end_step(move || {
-                format!(
-                    "{call} trims page {} of a mapped file's view: its PTE points at prototype                      PTE {index} again and frame {}'s share count drops to {share}{}.",
+                let mut story = format!(
+                    "{call} trims page {} of a mapped file's view: its PTE points at prototype \
+                     PTE {index} again and frame {}'s share count drops to {share}",
                     narrate::page(vpn),
                     pfn.0,
-                    if share == 0 { ", so it goes to the " } else { "" }.to_string()
-                        + if share == 0 { list } else { "" }
-                        + if share == 0 { " list" } else { "" }
-                )
+                );
+                if share == 0 {
+                    story.push_str(", so it goes to the ");
+                    story.push_str(list);
+                    story.push_str(" list");
+                }
+                story.push('.');
+                story
             });
         }
         n

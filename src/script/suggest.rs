@@ -7,27 +7,28 @@ pub fn distance(a: &str, b: &str) -> usize {
     const LIMIT: usize = 64;
     let a: Vec<char> = a.chars().take(LIMIT).collect();
     let b: Vec<char> = b.chars().take(LIMIT).collect();
-    let (n, m) = (a.len(), b.len());
-    let mut d = vec![vec![0usize; m + 1]; n + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in d[0].iter_mut().enumerate() {
-        *cell = j;
-    }
-    for i in 1..=n {
-        for j in 1..=m {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut best = (d[i - 1][j] + 1)
-                .min(d[i][j - 1] + 1)
-                .min(d[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                best = best.min(d[i - 2][j - 2] + 1);
+    // Three rows of the table, each one more than the last: `before` (for a swap), `last`
+    // and `row`, the distances from a prefix of `a` to every prefix of `b`. A cell outside
+    // a row (none is ever read) counts as far.
+    let cell = |row: &[usize], j: usize| row.get(j).map_or(usize::MAX / 2, |d| *d);
+    let mut before: Vec<usize> = Vec::new();
+    let mut last: Vec<usize> = (0..=b.len()).collect();
+    for (i, &x) in a.iter().enumerate() {
+        let mut row = Vec::with_capacity(b.len() + 1);
+        row.push(i + 1);
+        for (j, &y) in b.iter().enumerate() {
+            let mut best = (cell(&last, j + 1) + 1)
+                .min(cell(&row, j) + 1)
+                .min(cell(&last, j) + usize::from(x != y));
+            let swapped = i > 0 && j > 0 && a.get(i - 1) == Some(&y) && b.get(j - 1) == Some(&x);
+            if swapped {
+                best = best.min(cell(&before, j - 1) + 1);
             }
-            d[i][j] = best;
+            row.push(best);
         }
+        before = std::mem::replace(&mut last, row);
     }
-    d[n][m]
+    cell(&last, b.len())
 }
 
 /// The candidate closest to `name`, if it is close enough to be a plausible typo.

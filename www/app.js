@@ -22,6 +22,16 @@ if (state.embed) {
   reportHeight(root);
 }
 
+// On a phone the script folds away under the picture (a tap on "Script" opens it), so the
+// controls, the narration and the picture share the first screen; wider, it stays open.
+// An error's line:col link opens it to show the line.
+const fold = root.querySelector('[data-role=script-fold]');
+const phone = window.matchMedia('(max-width: 700px)');
+const fitFold = () => { fold.open = !phone.matches; };
+fitFold();
+phone.addEventListener('change', fitFold);
+root.querySelector('[data-role=errors]').addEventListener('click', () => { fold.open = true; }, true);
+
 /** Where a message for the reader goes before the widget exists. */
 function fail(message) {
   const status = root.querySelector('[data-role=status]');

@@ -116,6 +116,16 @@ test('a lesson is walked through its questions to its takeaway', async () => {
   });
   assert.ok(change, 'the step changed part of the picture');
   assert.ok(change.top >= change.stageTop - 1 && change.top < Math.min(844, change.stageBottom), `the change is on screen: ${JSON.stringify(change)}`);
+  // The editor folds away on the phone; "Script" opens it; a wide screen shows it again.
+  assert.ok(await page.isHidden('[data-role=script]'), 'the script is folded on a phone');
+  await page.click('[data-role=script-fold] > summary');
+  assert.ok(await page.isVisible('[data-role=script]'), 'a tap on "Script" shows it');
+  await page.click('[data-role=script-fold] > summary');
+  assert.ok(await page.isHidden('[data-role=script]'));
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.waitForFunction(() => document.querySelector('[data-role=script-fold]').open);
+  assert.ok(await page.isVisible('[data-role=script]'), 'wider, the script is open');
+  assert.ok(await page.isHidden('[data-role=script-fold] > summary'), 'and has no fold of its own');
   assert.deepEqual(errors, []);
 });
 

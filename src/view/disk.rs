@@ -2,7 +2,7 @@
 //! file, the first one named; the pages a step reads or writes are highlighted.
 
 use super::geometry::Geometry;
-use super::shape::{fit, Align, Ink, Pattern, Shape};
+use super::shape::{fit, Align, Ink, Pattern, Rect, Shape};
 use super::{title, Frame};
 use crate::sim::picture::FilePicture;
 use crate::sim::{Event, Picture, Step};
@@ -28,11 +28,13 @@ pub fn touched(step: Option<&Step>) -> Vec<(&str, u64, bool)> {
                 file,
                 offset,
                 bytes,
+                ..
             } => (file, offset, bytes, false),
             Event::FileWrite {
                 file,
                 offset,
                 bytes,
+                ..
             } => (file, offset, bytes, true),
             _ => continue,
         };
@@ -40,6 +42,25 @@ pub fn touched(step: Option<&Step>) -> Vec<(&str, u64, bool)> {
         out.extend((offset >> 12..=last).map(|p| (file.as_str(), p, written)));
     }
     out
+}
+
+/// The cell of the page holding byte `offset` of `file`, and its label.
+pub fn cell_of(g: &Geometry, picture: &Picture, file: &str, offset: u64) -> Option<(Rect, String)> {
+    let (cell, (f, i)) = g
+        .disk
+        .iter()
+        .zip(cells(picture))
+        .find(|(_, (f, i))| f.name == file && *i == offset >> 12)?;
+    Some((*cell, words(f, i)))
+}
+
+/// A file page's label: the file's name on its first page, `p1`, `p2`… after.
+fn words(f: &FilePicture, i: u64) -> String {
+    if i == 0 {
+        f.name.clone()
+    } else {
+        format!("p{i}")
+    }
 }
 
 /// The disk panel's shapes.
@@ -58,15 +79,10 @@ pub fn shapes(g: &Geometry, frame: Frame<'_>, out: &mut Vec<Shape>) {
             stroke: Some(if lit { Ink::Focus } else { Ink::Grid }),
             highlight: lit,
         });
-        let words = if i == 0 {
-            f.name.clone()
-        } else {
-            format!("p{i}")
-        };
         out.push(Shape::Text {
             x: cell.cx(),
             y: cell.cy(),
-            text: fit(&words, cell.w - 6.0, 10.0, true),
+            text: fit(&words(f, i), cell.w - 6.0, 10.0, true),
             ink: Ink::Text,
             on: Some(Ink::SlotUsed),
             size: 10.0,

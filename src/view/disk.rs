@@ -44,23 +44,19 @@ pub fn touched(step: Option<&Step>) -> Vec<(&str, u64, bool)> {
     out
 }
 
-/// The cell of the page holding byte `offset` of `file`, and its label.
+/// The cell of the page holding byte `offset` of `file`, and the page's label `p0`, `p1`…
 pub fn cell_of(g: &Geometry, picture: &Picture, file: &str, offset: u64) -> Option<(Rect, String)> {
-    let (cell, (f, i)) = g
-        .disk
-        .iter()
-        .zip(cells(picture))
-        .find(|(_, (f, i))| f.name == file && *i == offset >> 12)?;
-    Some((*cell, words(f, i)))
-}
-
-/// A file page's label: the file's name on its first page, `p1`, `p2`… after.
-fn words(f: &FilePicture, i: u64) -> String {
-    if i == 0 {
-        f.name.clone()
-    } else {
-        format!("p{i}")
+    let mut first = 0;
+    for f in &picture.files {
+        let pages = f.size.div_ceil(4096).max(1);
+        if f.name == file {
+            let i = offset >> 12;
+            let cell = g.disk.get((first + i) as usize).filter(|_| i < pages)?;
+            return Some((*cell, format!("p{i}")));
+        }
+        first += pages;
     }
+    None
 }
 
 /// The disk panel's shapes.
@@ -79,10 +75,15 @@ pub fn shapes(g: &Geometry, frame: Frame<'_>, out: &mut Vec<Shape>) {
             stroke: Some(if lit { Ink::Focus } else { Ink::Grid }),
             highlight: lit,
         });
+        let words = if i == 0 {
+            f.name.clone()
+        } else {
+            format!("p{i}")
+        };
         out.push(Shape::Text {
             x: cell.cx(),
             y: cell.cy(),
-            text: fit(&words(f, i), cell.w - 6.0, 10.0, true),
+            text: fit(&words, cell.w - 6.0, 10.0, true),
             ink: Ink::Text,
             on: Some(Ink::SlotUsed),
             size: 10.0,

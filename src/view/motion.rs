@@ -40,39 +40,39 @@ pub fn moves(g: &Geometry, frame: Frame<'_>) -> Vec<Move> {
     events
         .iter()
         .filter_map(|e| {
-            let (from, to, label) = match e {
-                Event::PageFileWrite { slot, pfn, vpn } => {
-                    (cell(pfn)?, *g.slot_cell(slot.0 as usize)?, hex(vpn.0))
-                }
-                Event::PageFileRead { slot, pfn, vpn } => {
-                    (*g.slot_cell(slot.0 as usize)?, cell(pfn)?, hex(vpn.0))
-                }
+            // (frame, other cell, label, whether the frame is the source)
+            let (ram, other, label, out) = match e {
+                Event::PageFileWrite { slot, pfn, vpn }
+                | Event::PageFileRead { slot, pfn, vpn } => (
+                    cell(pfn)?,
+                    *g.slot_cell(slot.0 as usize)?,
+                    hex(vpn.0),
+                    matches!(e, Event::PageFileWrite { .. }),
+                ),
                 Event::FileRead {
                     file: name,
                     offset,
                     pfn: Some(pfn),
                     ..
-                } => {
-                    let (at, label) = file(name, *offset)?;
-                    (at, cell(pfn)?, label)
                 }
-                Event::FileWrite {
+                | Event::FileWrite {
                     file: name,
                     offset,
                     pfn: Some(pfn),
                     ..
                 } => {
                     let (at, label) = file(name, *offset)?;
-                    (cell(pfn)?, at, label)
+                    (cell(pfn)?, at, label, matches!(e, Event::FileWrite { .. }))
                 }
                 // Only a copy-on-write fault swaps one valid frame for another in a PTE.
                 Event::PteWritten {
                     vpn,
                     old: Pte::Valid { pfn: a, .. },
                     new: Pte::Valid { pfn: b, .. },
-                } if a != b => (cell(a)?, cell(b)?, hex(vpn.0)),
+                } if a != b => (cell(a)?, cell(b)?, hex(vpn.0), true),
                 _ => return None,
             };
+            let (from, to) = if out { (ram, other) } else { (other, ram) };
             Some(Move { from, to, label })
         })
         .collect()

@@ -441,3 +441,47 @@ fn a_file_page_left_by_its_only_copy_view_goes_to_standby() {
     m.read(r, &mut buf).expect("read");
     assert_eq!(&buf, b"abc");
 }
+
+/// The picture draws the copy from the step's events (src/view/motion.rs): the PTE goes
+/// straight from the shared frame to the private copy, whether or not the shared page was
+/// resident before the write.
+#[test]
+fn the_copy_step_names_the_shared_frame_and_the_copy() {
+    let swaps = |m: &Machine, from: usize| -> Vec<(u32, u32)> {
+        m.history().steps()[from..]
+            .iter()
+            .flat_map(|s| &s.events)
+            .filter_map(|e| match e {
+                Event::PteWritten {
+                    old: Pte::Valid { pfn: a, .. },
+                    new: Pte::Valid { pfn: b, .. },
+                    ..
+                } if a != b => Some((a.0, b.0)),
+                _ => None,
+            })
+            .collect()
+    };
+    let mut m = machine();
+    let h = m.create_file_mapping(INVALID_HANDLE_VALUE, PAGE_READWRITE, 0, 0x2000, None);
+    let w = m.map_view_of_file(h, FILE_MAP_WRITE, 0, 0, 0);
+    let c = m.map_view_of_file(h, FILE_MAP_COPY, 0, 0, 0);
+    for (page, touched_first) in [(0, true), (0x1000, false)] {
+        if touched_first {
+            m.write(w + page, b"x").expect("write");
+        }
+        let from = m.history().len();
+        m.write(c + page, b"y").expect("copy");
+        let section = m
+            .system()
+            .sections
+            .last()
+            .expect("the section, after kernel32's");
+        let shared = match section.prototypes[(page >> 12) as usize] {
+            Pte::Valid { pfn, .. } | Pte::Transition { pfn } => pfn.0,
+            other => panic!("page {page:#x}: the section's page is in a frame: {other:?}"),
+        };
+        let copy = frame(&m, c + page).expect("the copy is mapped");
+        assert_ne!(shared, copy);
+        assert_eq!(swaps(&m, from), vec![(shared, copy)], "page {page:#x}");
+    }
+}

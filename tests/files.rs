@@ -284,9 +284,9 @@ fn first_touch_reads_the_file_and_flush_writes_it() {
             ..
         }
     )));
-    assert!(events
-        .iter()
-        .any(|e| matches!(e, Event::FileRead { file, offset: 0, bytes: 5 } if file == "data.txt")));
+    assert!(events.iter().any(
+        |e| matches!(e, Event::FileRead { file, offset: 0, bytes: 5, .. } if file == "data.txt")
+    ));
     m.write(v, b"HE").expect("write");
     m.write(v + 100, b"past the end").expect("write");
     assert_eq!(disk(&m, "data.txt"), b"hello", "a write stays in RAM");

@@ -7,12 +7,16 @@
 //! FILE_MAP_COPY view (§9) reads the shared bytes until it writes a page, and from then on
 //! that page is its own: no other view sees its writes, and it no longer sees theirs.
 
-use pagelab::sim::addr::Owner;
 use pagelab::sim::consts::*;
 use pagelab::sim::history::Recording;
-use pagelab::sim::picture::ProcessState;
-use pagelab::sim::{Config, FrameList, Machine, Pte};
+use pagelab::sim::{Config, Machine};
 use proptest::prelude::*;
+
+mod common;
+use common::sharing::{
+    check_frames, end_all, exit_and_switch, map_view, read_through, switch, unmap_view,
+    write_through, View,
+};
 
 const PAGES: u64 = 4;
 const PROCS: usize = 3;
@@ -49,52 +53,7 @@ struct Model {
     handle: u64,
     private: u64,
     private_bytes: [u8; PAGES as usize],
-    views: Vec<View>,
-}
-
-/// A view as the test sees it: its base, whether it writes the section, and for a copy
-/// view the pages it copied with their bytes.
-#[derive(Clone, Copy)]
-struct View {
-    base: u64,
-    write: bool,
-    copy: Option<[Option<u8>; PAGES as usize]>,
-}
-
-fn check_frames(m: &Machine) -> Result<(), TestCaseError> {
-    let picture = m.picture();
-    let on_lists = picture.lists.zeroed.len()
-        + picture.lists.free.len()
-        + picture.lists.standby.len()
-        + picture.lists.modified.len();
-    let active = picture
-        .frames
-        .iter()
-        .filter(|f| f.list == FrameList::Active)
-        .count();
-    prop_assert_eq!(on_lists + active, picture.frames.len(), "frames conserved");
-    for (i, f) in picture.frames.iter().enumerate() {
-        if f.list != FrameList::Active {
-            prop_assert_eq!(f.share_count, 0, "frame {} on a list is shared", i);
-        }
-        if let Some(Owner::Shared { .. }) = f.owner {
-            let maps = m
-                .processes()
-                .iter()
-                .map(|p| {
-                    let mut n = 0;
-                    p.mmu.tables.for_each(|_, pte| {
-                        if matches!(pte, Pte::Valid { pfn, .. } if pfn.0 as usize == i) {
-                            n += 1;
-                        }
-                    });
-                    n
-                })
-                .sum::<u32>();
-            prop_assert_eq!(f.share_count, maps, "share count of frame {}", i);
-        }
-    }
-    Ok(())
+    views: Vec<View<{ PAGES as usize }>>,
 }
 
 fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
@@ -128,32 +87,13 @@ fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
     for op in ops {
         let model = &mut models[current];
         match op {
-            Op::Switch(i) => {
-                if m.processes()[i].state != ProcessState::Ended && m.switch_to(i) {
-                    current = i;
-                }
-            }
+            Op::Switch(i) => current = switch(&mut m, current, i),
             Op::Map(kind) => {
-                let access = [FILE_MAP_READ, FILE_MAP_WRITE, FILE_MAP_COPY][kind as usize];
-                let v = m.map_view_of_file(model.handle, access, 0, 0, 0);
-                if kind == 2 && v == 0 {
-                    // Reference §8.6: a copy view is charged in full; past the limit, 1455.
-                    prop_assert_eq!(m.last_error(), 1455);
-                } else {
-                    prop_assert_ne!(v, 0);
-                    model.views.push(View {
-                        base: v,
-                        write: kind == 1,
-                        copy: (kind == 2).then_some([None; PAGES as usize]),
-                    });
+                if let Some(v) = map_view(&mut m, model.handle, kind)? {
+                    model.views.push(v);
                 }
             }
-            Op::Unmap(k) => {
-                if k < model.views.len() {
-                    let v = model.views.remove(k);
-                    prop_assert!(m.unmap_view_of_file(v.base));
-                }
-            }
+            Op::Unmap(k) => unmap_view(&mut m, &mut model.views, k)?,
             Op::Flush(k) => {
                 if let Some(v) = model.views.get(k) {
                     prop_assert!(m.flush_view_of_file(v.base, 0));
@@ -161,29 +101,12 @@ fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
             }
             Op::Write(k, page, byte) => {
                 if let Some(v) = model.views.get_mut(k) {
-                    let done = m.write(v.base + page * 0x1000 + 7, &[byte]);
-                    prop_assert_eq!(
-                        done.is_ok(),
-                        v.write || v.copy.is_some(),
-                        "write through view"
-                    );
-                    if let Some(copy) = &mut v.copy {
-                        copy[page as usize] = Some(byte);
-                    } else if v.write {
-                        shared[page as usize] = byte;
-                    }
+                    write_through(&mut m, v, (page, 7), byte, &mut shared)?;
                 }
             }
             Op::Read(k, page) => {
                 if let Some(v) = model.views.get(k) {
-                    let mut b = [0u8];
-                    m.read(v.base + page * 0x1000 + 7, &mut b).expect("read");
-                    let own = v.copy.and_then(|c| c[page as usize]);
-                    prop_assert_eq!(
-                        b[0],
-                        own.unwrap_or(shared[page as usize]),
-                        "every view sees the bytes, a copy its own"
-                    );
+                    read_through(&mut m, v, (page, 7), &shared)?;
                 }
                 let mut b = [0u8];
                 m.read(model.private + page * 0x1000, &mut b)
@@ -199,28 +122,14 @@ fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
                     .expect("private write");
                 model.private_bytes[page as usize] = byte;
             }
-            Op::Exit => {
-                m.exit_process(0);
-                let next = (1..=PROCS)
-                    .map(|k| (current + k) % PROCS)
-                    .find(|&i| m.processes()[i].state != ProcessState::Ended);
-                match next {
-                    Some(i) => {
-                        m.switch_to(i);
-                        current = i;
-                    }
-                    None => break,
-                }
-            }
+            Op::Exit => match exit_and_switch(&mut m, current) {
+                Some(i) => current = i,
+                None => break,
+            },
         }
         check_frames(&m)?;
     }
-    for i in 0..PROCS {
-        if m.processes()[i].state != ProcessState::Ended {
-            m.switch_to(i);
-            m.exit_process(0);
-        }
-    }
+    end_all(&mut m);
     check_frames(&m)?;
     prop_assert!(
         m.system().sections.is_empty(),

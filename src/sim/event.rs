@@ -367,6 +367,9 @@ pub enum Event {
         offset: u64,
         /// How many.
         bytes: u64,
+        /// The frame a mapped page is read into; `None` for `ReadFile`, whose buffer
+        /// the core never sees by address.
+        pfn: Option<Pfn>,
     },
     /// Bytes of a disk file were written: a mapped page written back, or `WriteFile`.
     FileWrite {
@@ -376,6 +379,8 @@ pub enum Event {
         offset: u64,
         /// How many.
         bytes: u64,
+        /// The frame a mapped page is written back from; `None` for `WriteFile`.
+        pfn: Option<Pfn>,
     },
     /// A process ended: its private frames are freed, its views unmapped, its handles
     /// closed (DESIGN §9).

@@ -2,7 +2,7 @@
 //! file, the first one named; the pages a step reads or writes are highlighted.
 
 use super::geometry::Geometry;
-use super::shape::{fit, Align, Ink, Pattern, Shape};
+use super::shape::{fit, Align, Ink, Pattern, Rect, Shape};
 use super::{title, Frame};
 use crate::sim::picture::FilePicture;
 use crate::sim::{Event, Picture, Step};
@@ -28,11 +28,13 @@ pub fn touched(step: Option<&Step>) -> Vec<(&str, u64, bool)> {
                 file,
                 offset,
                 bytes,
+                ..
             } => (file, offset, bytes, false),
             Event::FileWrite {
                 file,
                 offset,
                 bytes,
+                ..
             } => (file, offset, bytes, true),
             _ => continue,
         };
@@ -40,6 +42,21 @@ pub fn touched(step: Option<&Step>) -> Vec<(&str, u64, bool)> {
         out.extend((offset >> 12..=last).map(|p| (file.as_str(), p, written)));
     }
     out
+}
+
+/// The cell of the page holding byte `offset` of `file`, and the page's label `p0`, `p1`…
+pub fn cell_of(g: &Geometry, picture: &Picture, file: &str, offset: u64) -> Option<(Rect, String)> {
+    let mut first = 0;
+    for f in &picture.files {
+        let pages = f.size.div_ceil(4096).max(1);
+        if f.name == file {
+            let i = offset >> 12;
+            let cell = g.disk.get((first + i) as usize).filter(|_| i < pages)?;
+            return Some((*cell, format!("p{i}")));
+        }
+        first += pages;
+    }
+    None
 }
 
 /// The disk panel's shapes.

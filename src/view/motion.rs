@@ -1,4 +1,4 @@
-//! Motion: a page travelling between RAM and the page file, drawn from the step's events
+//! Motion: a page travelling between RAM and the page file or a file, or copied, drawn from the step's events
 //! and the animation's progress alone (STYLE 4). While the step plays, an arrow grows from
 //! the source cell to the destination with the page riding at its head; when it is done
 //! (or at once, when the reader prefers reduced motion) the whole arrow stays, so the
@@ -7,7 +7,8 @@
 use super::geometry::Geometry;
 use super::shape::{text_width, Align, Ink, Pattern, Rect, Shape};
 use super::{clamp, hex, Frame};
-use crate::sim::addr::Vpn;
+use crate::sim::addr::Pfn;
+use crate::sim::event::Pte;
 use crate::sim::{Event, FrameList};
 
 /// Smooth start and stop for a progress from 0 to 1.
@@ -17,38 +18,62 @@ pub fn ease(progress: f64) -> f64 {
 }
 
 /// One page moving between two cells.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Move {
     /// Where it leaves.
     pub from: Rect,
     /// Where it arrives.
     pub to: Rect,
-    /// The page.
-    pub vpn: Vpn,
+    /// The page's label riding the arrow's head.
+    pub label: String,
 }
 
-/// The moves of the step: page-file writes (frame → slot) and reads (slot → frame).
+/// The moves of the step: page-file writes (frame → slot) and reads (slot → frame), a
+/// mapped file's page read into its frame or written back from it (docs/windows-sections.md
+/// §8.1), and a copy-on-write copy (shared frame → private frame, §9). `ReadFile` and
+/// `WriteFile` only light their file pages: the core copies the bytes without knowing the
+/// buffer's address, so it has no frame to draw an arrow from.
 pub fn moves(g: &Geometry, frame: Frame<'_>) -> Vec<Move> {
     let events = frame.step.map(|s| s.events.as_slice()).unwrap_or_default();
+    let cell = |pfn: &Pfn| g.frames.get(pfn.0 as usize).copied();
+    let file = |file: &str, offset| super::disk::cell_of(g, frame.picture, file, offset);
     events
         .iter()
-        .filter_map(|e| match e {
-            Event::PageFileWrite { slot, pfn, vpn } => Some((
-                g.frames.get(pfn.0 as usize)?,
-                g.slot_cell(slot.0 as usize)?,
-                *vpn,
-            )),
-            Event::PageFileRead { slot, pfn, vpn } => Some((
-                g.slot_cell(slot.0 as usize)?,
-                g.frames.get(pfn.0 as usize)?,
-                *vpn,
-            )),
-            _ => None,
-        })
-        .map(|(from, to, vpn)| Move {
-            from: *from,
-            to: *to,
-            vpn,
+        .filter_map(|e| {
+            // (frame, other cell, label, whether the frame is the source)
+            let (ram, other, label, out) = match e {
+                Event::PageFileWrite { slot, pfn, vpn }
+                | Event::PageFileRead { slot, pfn, vpn } => (
+                    cell(pfn)?,
+                    *g.slot_cell(slot.0 as usize)?,
+                    hex(vpn.0),
+                    matches!(e, Event::PageFileWrite { .. }),
+                ),
+                Event::FileRead {
+                    file: name,
+                    offset,
+                    pfn: Some(pfn),
+                    ..
+                }
+                | Event::FileWrite {
+                    file: name,
+                    offset,
+                    pfn: Some(pfn),
+                    ..
+                } => {
+                    let (at, label) = file(name, *offset)?;
+                    (cell(pfn)?, at, label, matches!(e, Event::FileWrite { .. }))
+                }
+                // Only a copy-on-write fault swaps one valid frame for another in a PTE.
+                Event::PteWritten {
+                    vpn,
+                    old: Pte::Valid { pfn: a, .. },
+                    new: Pte::Valid { pfn: b, .. },
+                } if a != b => (cell(a)?, cell(b)?, hex(vpn.0), true),
+                _ => return None,
+            };
+            let (from, to) = if out { (ram, other) } else { (other, ram) };
+            Some(Move { from, to, label })
         })
         .collect()
 }
@@ -98,7 +123,7 @@ pub fn shapes(g: &Geometry, frame: Frame<'_>, progress: f64, out: &mut Vec<Shape
         }
         if t < 1.0 {
             // The page itself, riding at the head of the arrow.
-            let label = hex(m.vpn.0);
+            let label = m.label;
             let w = (text_width(&label, 10.0, true) + 10.0).ceil();
             let (w2, h2) = (w / 2.0, 9.0);
             let cx = clamp(hx, w2, (g.width - w2).max(w2));

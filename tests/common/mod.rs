@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod paging;
+pub mod sharing;
 
 use std::path::Path;
 

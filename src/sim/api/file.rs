@@ -282,6 +282,7 @@ impl Machine {
                     file: name.clone(),
                     offset: at,
                     bytes: got,
+                    pfn: None,
                 });
             }
             Ok(Done {
@@ -329,6 +330,7 @@ impl Machine {
                 file: name.clone(),
                 offset: at,
                 bytes: data.len() as u64,
+                pfn: None,
             });
             Ok(Done {
                 out: data.len() as u32,

@@ -26,6 +26,7 @@ impl System {
             file,
             offset: u64::from(index) << PAGE_SHIFT,
             bytes,
+            pfn: Some(pfn),
         })
     }
 
@@ -48,6 +49,7 @@ impl System {
             file,
             offset: u64::from(index) << PAGE_SHIFT,
             bytes,
+            pfn: Some(pfn),
         });
         if f.list == FrameList::Modified {
             self.frames.push_tail(pfn, FrameList::Standby);

@@ -459,6 +459,23 @@ fn mem_reset_undo_fails_when_dropped_data_was_touched_again() {
     check_picture(&m);
 }
 
+// Reference 3.4: a write ends the reset even after the old data was dropped: the page
+// holds what the program wrote since, so MEM_RESET_UNDO succeeds (a property test found
+// the undo failing here).
+#[test]
+fn mem_reset_undo_succeeds_when_dropped_data_was_written_again() {
+    let (mut m, p) = reset_page_whose_frame_is_reused();
+    m.write(p + 4, &[7; 4]).expect("write after the drop");
+    m.set_last_error(SENTINEL);
+    assert_eq!(
+        m.virtual_alloc(p, 0x1000, MEM_RESET_UNDO, PAGE_READWRITE),
+        p
+    );
+    assert_eq!(m.last_error(), SENTINEL);
+    assert_eq!(read(&mut m, p, 8), Ok(vec![0, 0, 0, 0, 7, 7, 7, 7]));
+    check_picture(&m);
+}
+
 // Reference 3.4, 4.3: a page written after MEM_RESET holds the program's data (undo
 // succeeds); a decommit forgets the reset (the data is gone by decommit, not by reset).
 #[test]

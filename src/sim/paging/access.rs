@@ -457,6 +457,7 @@ impl<V: Vad> Engine<'_, V> {
                 };
             }
             if write {
+                self.vad.note_written(vpn);
                 let frame = self.sys.frames.get_mut(pfn);
                 frame.modified = true;
                 // The page-file copy is now stale: give its slot back (as Windows does

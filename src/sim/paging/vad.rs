@@ -19,6 +19,9 @@ pub trait Vad: RegionSource {
     fn note_data_dropped(&mut self, vpn: Vpn);
     /// `MEM_RESET` found page `vpn` holding data (reference §3.4).
     fn mark_reset(&mut self, vpn: Vpn);
+    /// Page `vpn` was written: its bytes are the program's again, so a `MEM_RESET` mark
+    /// forgets that its old data was dropped (reference §3.4).
+    fn note_written(&mut self, vpn: Vpn);
     /// The section page (prototype PTE) that page `vpn` of a view shows, if it is in one.
     fn view_page(&self, vpn: Vpn) -> Option<(SectionId, u32)>;
     /// Copy-on-write made page `vpn` of a view private, with `protect` from now on.
@@ -47,6 +50,10 @@ impl Vad for AddressSpace {
 
     fn mark_reset(&mut self, vpn: Vpn) {
         AddressSpace::mark_reset(self, vpn)
+    }
+
+    fn note_written(&mut self, vpn: Vpn) {
+        AddressSpace::note_written(self, vpn)
     }
 
     fn view_page(&self, vpn: Vpn) -> Option<(SectionId, u32)> {

@@ -301,6 +301,15 @@ impl AddressSpace {
         }
     }
 
+    /// Page `vpn` was written after `MEM_RESET`: what it holds now is the program's, so
+    /// `MEM_RESET_UNDO` succeeds for it even if its old data was dropped (reference §3.4:
+    /// a write ends the reset).
+    pub fn note_written(&mut self, vpn: Vpn) {
+        if let Ok(i) = self.reset_index(vpn) {
+            self.reset[i].1 = false;
+        }
+    }
+
     /// Where page `vpn` is (`Ok`) or would go (`Err`) among the `MEM_RESET` marks.
     fn reset_index(&self, vpn: Vpn) -> Result<usize, usize> {
         self.reset.binary_search_by_key(&vpn.0, |&(v, _)| v)

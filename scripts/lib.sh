@@ -166,9 +166,12 @@ build_full_wasm() {
         return 0
     fi
     rm -f "$out/.full-stamp"
-    wasm-bindgen --target web --out-dir "$out" --out-name pagelab-full --remove-name-section --remove-producers-section "$wasm" || return 1
-    wasm-opt -Oz --low-memory-unused --zero-filled-memory --strip-debug --strip-producers \
-        "$out/pagelab-full_bg.wasm" -o "$out/pagelab-full_bg.wasm" || return 1
+    # The same wasm-opt flags as the page's module (see build_wasm): the full module is what
+    # ?quiz= and the Compare view download.
+    wasm-bindgen --target web --out-dir "$out" --out-name pagelab-full --remove-producers-section "$wasm" || return 1
+    wasm-opt -Oz --converge --one-caller-inline-max-function-size=20 --low-memory-unused \
+        --zero-filled-memory --reorder-functions-by-name --strip-debug --strip-producers \
+        --strip-target-features "$out/pagelab-full_bg.wasm" -o "$out/pagelab-full_bg.wasm" || return 1
     echo "$stamp" >"$out/.full-stamp"
     step "$(size_line "$out/pagelab-full_bg.wasm") (the full module)"
 }

@@ -26,6 +26,7 @@ const ERROR_COMMITMENT_LIMIT: u32 = 1455;
 /// The point of each lesson, checked on its run. A new lesson needs a check here.
 pub fn check_point(e: &Entry, run: &Run) {
     match e.name.as_str() {
+        "tutorial-example-1" => tutorial_example_1(run),
         "first-virtualalloc" => first_virtualalloc(run),
         "reserve-then-commit" => reserve_then_commit(run),
         "page-states" => page_states(run),
@@ -50,6 +51,33 @@ pub fn check_point(e: &Entry, run: &Run) {
         "shared-dll" => shared_dll(run),
         other => panic!("lesson '{other}' has no check of its point in tests/lessons/points.rs"),
     }
+}
+
+fn tutorial_example_1(run: &Run) {
+    assert_eq!(
+        run.printed(),
+        "The base address of allocated memory is: 56700000"
+    );
+    assert_eq!(
+        paging_faults(run.steps.iter()),
+        0,
+        "the page is never touched, so it never gets a frame"
+    );
+    let charges: Vec<(u64, u64)> = run
+        .events()
+        .filter_map(|e| match e {
+            Event::CommitCharge { old, new, .. } => Some((*old, *new)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        charges,
+        [(0, 1), (1, 0)],
+        "committing charges one page; decommitting gives it back"
+    );
+    let frees = run.calls("VirtualFree");
+    assert_eq!(frees.len(), 1);
+    assert_eq!((frees[0].0[2], frees[0].1), (MEM_DECOMMIT, 1));
 }
 
 fn first_virtualalloc(run: &Run) {

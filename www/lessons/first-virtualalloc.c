@@ -1,6 +1,5 @@
-// The tutorial's Example 2: the memmove "1337" program, run here exactly as published (it
-// has no closing brace). The tutorial has no reserve-then-commit example; that lesson is
-// this course's own. VirtualAlloc rounds 8 bytes up to a whole 4 KB page and commits it,
+// The tutorial's Example 2: the memmove "1337" program, run here exactly as published.
+// The tutorial has no reserve-then-commit example; that lesson is this course's own. VirtualAlloc rounds 8 bytes up to a whole 4 KB page and commits it,
 // but no RAM is used until memmove first touches the page (a demand-zero fault).
 //
 // Two slips in the tutorial's text: its printed output shows the address 61fe18, which an
@@ -22,5 +21,6 @@ int main(){
     printf("The data which is stored in the memory is %s", pointer_to_memory); // print the data from the memory.
     VirtualFree(pointer_to_memory, 8, MEM_DECOMMIT); // decommit the memory region.
     return 0;
+}
 // Takeaway: VirtualAlloc hands out whole pages at 64 KB-aligned addresses, and RAM arrives
 // only when the program first touches the page.

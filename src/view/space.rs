@@ -22,13 +22,20 @@ const MIN_MARK_W: f64 = 3.0;
 const MIN_LENS_W: f64 = 5.0;
 
 /// Whether the strip and the overview draw kernel32.dll's image: it is mapped in every
-/// process (DESIGN §9), so it is drawn only while the process has no memory of its own,
-/// and a lesson's strip stays on what the lesson allocates.
+/// process (DESIGN §9), so it is drawn only while the process has no memory of its own and
+/// the CPU works on no address outside it, and a lesson's strip stays on what the lesson
+/// allocates or touches.
 pub fn image_drawn(picture: &Picture) -> bool {
-    !picture
-        .regions
-        .iter()
-        .any(|r| r.state != 0 && r.kind != MEM_IMAGE)
+    let mut focus_in_image = picture.focus.is_none();
+    for r in &picture.regions {
+        if r.state != 0 && r.kind != MEM_IMAGE {
+            return false;
+        }
+        if let Some(va) = picture.focus {
+            focus_in_image |= r.kind == MEM_IMAGE && va >= r.base && va - r.base < r.size;
+        }
+    }
+    focus_in_image
 }
 
 /// Whether region `r` is drawn, `image` being [`image_drawn`].

@@ -320,3 +320,22 @@ fn the_image_is_drawn_only_while_it_is_alone() {
     );
     assert_eq!(space::drawn_count(&both), 2);
 }
+
+/// With no memory of its own but an address in focus elsewhere (a view just unmapped),
+/// the strip stays on that address rather than stretching to the image.
+#[test]
+fn the_image_is_left_out_when_the_focus_is_elsewhere() {
+    let mut p = zeroed_machine();
+    p.regions = crate::sim::Machine::new(crate::sim::Config::default())
+        .picture()
+        .regions;
+    p.focus = Some(BASE);
+    assert!(!space::image_drawn(&p));
+    let t = texts(&scene(&p, None, None, 800.0)).join("|");
+    assert!(
+        t.contains("0x23456710000") && !t.contains("kernel32.dll"),
+        "{t}"
+    );
+    p.focus = Some(crate::sim::system::image::KERNEL32_BASE + 0x1000);
+    assert!(space::image_drawn(&p));
+}

@@ -6,6 +6,7 @@ mod common;
 
 use common::*;
 use pagelab::sim::consts::*;
+use pagelab::sim::system::image::KERNEL32_BASE;
 
 // ---------------------------------------------------------------------------------------
 // 3.2 MEM_RESERVE, or MEM_COMMIT with NULL
@@ -113,10 +114,16 @@ fn reserve_without_free_hole_fails_8() {
         PAGE_READWRITE,
         8,
     );
-    // Exactly the space above the base fits.
+    // kernel32.dll's image (in every process, DESIGN §9) splits the space above the base:
+    // each of the two holes fits exactly.
     assert_eq!(
-        m.virtual_alloc(0, USER_END - BASE, MEM_RESERVE, PAGE_READWRITE),
+        m.virtual_alloc(0, KERNEL32_BASE - BASE, MEM_RESERVE, PAGE_READWRITE),
         BASE
+    );
+    let above = KERNEL32_BASE + 0x1_0000;
+    assert_eq!(
+        m.virtual_alloc(0, USER_END - above, MEM_RESERVE, PAGE_READWRITE),
+        above
     );
     alloc_fails(&mut m, 0, 0x1000, MEM_RESERVE, PAGE_READWRITE, 8);
 }

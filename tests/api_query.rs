@@ -6,6 +6,7 @@ mod common;
 
 use common::*;
 use pagelab::sim::consts::*;
+use pagelab::sim::system::image::KERNEL32_BASE;
 use pagelab::sim::Event;
 
 // ---------------------------------------------------------------------------------------
@@ -59,8 +60,12 @@ fn query_free_region_fields_and_extent() {
     // The unusable tail after the allocation belongs to the free region that follows it.
     let q = query(&mut m, p + 0x1000);
     assert_eq!(q.State, MEM_FREE);
-    // The last hole runs to the end of the allocatable user range.
-    assert_eq!(q.RegionSize, USER_END - (p + 0x1000));
+    // That hole runs to kernel32.dll's image (DESIGN §9), the last to the end of the
+    // allocatable user range.
+    assert_eq!(q.RegionSize, KERNEL32_BASE - (p + 0x1000));
+    let q = query(&mut m, KERNEL32_BASE + 0x4000);
+    assert_eq!((q.State, q.AllocationBase, q.Type), (MEM_FREE, 0, 0));
+    assert_eq!(q.RegionSize, USER_END - (KERNEL32_BASE + 0x4000));
 }
 
 // Reference 6: reserved pages report Protect 0, with the allocation's base and protection.
@@ -204,6 +209,7 @@ fn each_call_is_a_step_with_call_return_and_narration() {
     );
     // The picture after the first step shows the committed region.
     let pic = m.history().picture_after(0).expect("picture");
-    assert_eq!(pic.regions.len(), 1);
+    let private = pic.regions.iter().filter(|r| r.kind == MEM_PRIVATE).count();
+    assert_eq!(private, 1);
     assert_eq!(pic.commit.charge, 1);
 }

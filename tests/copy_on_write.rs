@@ -15,7 +15,6 @@ fn machine() -> Machine {
         pagefile: 8,
         working_set: Some(4),
         tlb: 4,
-        kernel32: true,
         ..Config::default()
     })
 }
@@ -325,19 +324,36 @@ fn flushing_the_image_writes_nothing_and_says_why() {
     assert!(!step.narration.contains("page file"), "{}", step.narration);
 }
 
-/// A script that does not call GetModuleHandle has no image: every other script's
-/// address space is as it was.
+/// DESIGN §9: kernel32.dll is mapped in every process from its start, whatever the
+/// script calls; the loader maps it without touching a page (no fault, no frame).
 #[test]
-fn only_scripts_that_ask_get_the_image() {
-    let plain = script::parse("char *p = VirtualAlloc(NULL, 4096, MEM_COMMIT, PAGE_READWRITE);")
-        .expect("parses");
-    assert!(!script::machine_config(&plain).kernel32);
-    let asks = script::parse(
-        "char *p = VirtualAlloc(NULL, 4096, MEM_COMMIT, PAGE_READWRITE);\n\
-         #pragma pagelab process b\nvoid *k = GetModuleHandleA(\"kernel32.dll\");",
-    )
-    .expect("parses");
-    assert!(script::machine_config(&asks).kernel32, "any process asking");
+fn every_process_has_the_image() {
+    let mut m = Machine::new(Config::default());
+    m.create_process("b");
+    assert_eq!(m.processes().len(), 2);
+    for (index, process) in m.processes().iter().enumerate() {
+        let image: Vec<_> = process
+            .space
+            .regions()
+            .into_iter()
+            .filter(|r| r.kind == MEM_IMAGE)
+            .map(|r| (r.base, r.allocation_base, r.state))
+            .collect();
+        assert_eq!(
+            image.first(),
+            Some(&(KERNEL32_BASE, KERNEL32_BASE, MEM_COMMIT)),
+            "process {index}"
+        );
+        assert_eq!(process.mmu.ws.len(), 0, "process {index}");
+    }
+    let faults = m
+        .history()
+        .steps()
+        .iter()
+        .flat_map(|s| &s.events)
+        .filter(|e| matches!(e, Event::PageFault { .. }))
+        .count();
+    assert_eq!(faults, 0);
 }
 
 /// Bad input never panics: writes and reads around the image and copy views, odd

@@ -228,7 +228,8 @@ fn file_backed_create_file_mapping_rules() {
     let s = m.create_file_mapping(ro, PAGE_READONLY, 0, 0, None);
     assert_ne!(s, 0);
     assert_eq!(m.last_error(), 0);
-    let section = &m.system().sections[0];
+    // Section 0 is kernel32.dll's image, in every process (DESIGN §9).
+    let section = &m.system().sections[1];
     assert_eq!(section.size, 0x3456, "size 0 is the file's size, in bytes");
     assert_eq!(section.pages(), 4);
     assert!(section.prototypes.iter().all(|p| *p == Pte::Empty));
@@ -325,7 +326,7 @@ fn unmapped_pages_go_to_the_lists_and_the_writer_writes_the_file() {
     let mut b = [0u8; 1];
     m.read(v + 4096, &mut b).expect("read the second page");
     assert!(m.unmap_view_of_file(v));
-    let protos = m.system().sections[0].prototypes.clone();
+    let protos = m.system().sections[1].prototypes.clone();
     let lists: Vec<FrameList> = protos
         .iter()
         .map(|p| match p {
@@ -356,7 +357,7 @@ fn unmapped_pages_go_to_the_lists_and_the_writer_writes_the_file() {
         m.write(p + i * 4096, &[1]).expect("write");
     }
     assert!(
-        m.system().sections[0].prototypes.contains(&Pte::Empty),
+        m.system().sections[1].prototypes.contains(&Pte::Empty),
         "a reused standby frame forgets the file page"
     );
     let v = m.map_view_of_file(s, FILE_MAP_READ, 0, 0, 0);
@@ -381,7 +382,7 @@ fn last_reference_and_process_end_write_back_and_the_file_persists() {
     assert!(m.close_handle(h));
     assert!(m.unmap_view_of_file(v), "the view held the section");
     assert_eq!(disk(&m, "data.txt"), b"new text");
-    assert!(m.system().sections.is_empty());
+    assert!(m.system().sections.iter().all(|s| s.is_image()));
 
     // A process that ends with a view still mapped and dirty.
     m.create_process("second");
@@ -392,7 +393,7 @@ fn last_reference_and_process_end_write_back_and_the_file_persists() {
     m.exit_process(0);
     assert!(m.switch_to(1));
     m.exit_process(0);
-    assert!(m.system().sections.is_empty());
+    assert!(m.system().sections.iter().all(|s| s.is_image()));
     assert_eq!(
         disk(&m, "data.txt"),
         b"new TEXT",
@@ -422,8 +423,8 @@ fn read_file_write_file_and_views_agree() {
     let s2 = m.create_file_mapping(h2, PAGE_READONLY, 0, 0, None);
     assert_eq!(
         m.system().sections.len(),
-        1,
-        "one set of prototype PTEs per file"
+        2,
+        "one set of prototype PTEs per file, beside kernel32.dll's image"
     );
     let w = m.map_view_of_file(s2, FILE_MAP_READ, 0, 0, 0);
     let Pte::Valid { pfn: a, .. } = m.process().mmu.tables.pte(Vpn::of(v)) else {
@@ -530,7 +531,7 @@ fn trimmed_file_pages_reach_the_file_through_the_writer() {
         m.process().mmu.tables.pte(Vpn::of(w)),
         Pte::Prototype { index: 0 }
     );
-    let Pte::Valid { pfn, .. } = m.system().sections[0].prototypes[0] else {
+    let Pte::Valid { pfn, .. } = m.system().sections[1].prototypes[0] else {
         panic!("still valid for the first process");
     };
     assert_eq!(

@@ -18,7 +18,7 @@ use serde_json::Value;
 use run::{index, source};
 
 /// Technical phrases a beginner may not know: when the page shows one, it needs an entry.
-const PHRASES: [&str; 45] = [
+const PHRASES: [&str; 46] = [
     "page table entry",
     "working set",
     "standby list",
@@ -64,6 +64,7 @@ const PHRASES: [&str; 45] = [
     "section",
     "copy-on-write",
     "memory-mapped",
+    "file on disk",
 ];
 
 /// Words of `text` the glossary must define: acronyms (PTE, TLB, CR3, PML4), Win32 names

@@ -129,8 +129,6 @@ pub fn parse(text: &str) -> Result<Program, Vec<ScriptError>> {
         return Err(errors.into_sorted());
     }
     let mut first = programs.remove(0);
-    // One machine for all: kernel32.dll is mapped if any program asks for it.
-    first.config.kernel32 |= programs.iter().any(|p| p.config.kernel32);
     first.others = programs;
     Ok(first)
 }
@@ -139,12 +137,7 @@ pub fn parse(text: &str) -> Result<Program, Vec<ScriptError>> {
 fn parse_one(text: &str, name: &str) -> Result<Program, Vec<ScriptError>> {
     let mut errors = Errors::default();
     let lexed = lexer::lex(text, &mut errors);
-    let mut config = apply_pragmas(&lexed.pragmas, &mut errors);
-    // A program that calls GetModuleHandle gets kernel32.dll mapped (DESIGN §9).
-    config.kernel32 = lexed
-        .tokens
-        .iter()
-        .any(|t| matches!(&t.tok, lexer::Tok::Ident(n) if n.starts_with("GetModuleHandle")));
+    let config = apply_pragmas(&lexed.pragmas, &mut errors);
     let stmts = parser::parse(&lexed.tokens, &mut errors);
     let mut checker = check::Checker::new(text, &mut errors);
     checker.program(stmts);

@@ -70,10 +70,6 @@ pub struct Config {
     pub seed: u64,
     /// The modified page writer runs by itself when the modified list holds this many pages.
     pub modified_threshold: u32,
-    /// kernel32.dll is mapped in every process (DESIGN §9). Not a knob: a script that
-    /// calls `GetModuleHandle` gets it, so the address spaces of every other script stay
-    /// as they were (docs/windows-sections.md §10).
-    pub kernel32: bool,
 }
 
 impl Default for Config {
@@ -89,7 +85,6 @@ impl Default for Config {
             base: 0x234_5670_0000,
             seed: 1,
             modified_threshold: 4,
-            kernel32: false,
         }
     }
 }

@@ -9,6 +9,7 @@ use crate::sim::picture::{FrameView, ProcessState};
 use crate::sim::{FrameList, Picture, Pte};
 
 use super::board::state_name;
+use super::space::drawn_count;
 use super::{count, Frame};
 
 /// Most changes named one by one; the rest are counted.
@@ -29,7 +30,7 @@ fn shown(p: &Picture) -> String {
     let free = on(p, FrameList::Free) + on(p, FrameList::Zeroed);
     let mut text = format!(
         "The picture shows {} of address space; RAM: {} in a working set, {} on standby, {} modified, {} free; page file: {} of {} in use; working set: {} of {}; TLB: {} of {} filled.",
-        count(p.regions.len() as u64, "region", "regions"),
+        count(drawn_count(p) as u64, "region", "regions"),
         count(on(p, FrameList::Active) as u64, "frame", "frames"),
         on(p, FrameList::Standby),
         on(p, FrameList::Modified),
@@ -142,11 +143,12 @@ fn changes(before: &Picture, after: &Picture) -> Vec<String> {
             _ => {}
         }
     }
-    if before.regions.len() != after.regions.len() {
+    let (was, is) = (drawn_count(before), drawn_count(after));
+    if was != is {
         list.push(format!(
             "address space: {} → {}",
-            count(before.regions.len() as u64, "region", "regions"),
-            count(after.regions.len() as u64, "region", "regions")
+            count(was as u64, "region", "regions"),
+            count(is as u64, "region", "regions")
         ));
     } else if before.regions != after.regions {
         list.push("address space: a region changed state or protection".to_string());
@@ -256,7 +258,8 @@ mod tests {
     fn the_start_says_what_is_shown_and_that_nothing_happened() {
         let (_, pictures) = run();
         let text = describe_at(&pictures, 0);
-        assert!(text.starts_with("The picture shows 0 regions of address space; RAM: 0 frames in a working set, 0 on standby, 0 modified, 16 free; page file: 0 of 32 slots in use"), "{text}");
+        // kernel32.dll's image, alone in the address space, is drawn (DESIGN §9).
+        assert!(text.starts_with("The picture shows 3 regions of address space; RAM: 0 frames in a working set, 0 on standby, 0 modified, 16 free; page file: 0 of 32 slots in use"), "{text}");
         assert!(text.ends_with("Nothing has happened yet."), "{text}");
     }
 
@@ -269,7 +272,7 @@ mod tests {
         assert!(
             texts
                 .iter()
-                .any(|t| t.contains("address space: 0 regions → 1 region")),
+                .any(|t| t.contains("address space: 3 regions → 1 region")),
             "{texts:#?}"
         );
         assert!(

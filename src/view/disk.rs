@@ -44,7 +44,8 @@ pub fn touched(step: Option<&Step>) -> Vec<(&str, u64, bool)> {
     out
 }
 
-/// The cell of the page holding byte `offset` of `file`, and the page's label `p0`, `p1`…
+/// The cell of the page holding byte `offset` of `file`, and the page's label: the file's
+/// name and the page, `notes.txt p1`.
 pub fn cell_of(g: &Geometry, picture: &Picture, file: &str, offset: u64) -> Option<(Rect, String)> {
     let mut first = 0;
     for f in &picture.files {
@@ -52,7 +53,7 @@ pub fn cell_of(g: &Geometry, picture: &Picture, file: &str, offset: u64) -> Opti
         if f.name == file {
             let i = offset >> 12;
             let cell = g.disk.get((first + i) as usize).filter(|_| i < pages)?;
-            return Some((*cell, format!("p{i}")));
+            return Some((*cell, format!("{file} p{i}")));
         }
         first += pages;
     }
@@ -70,7 +71,7 @@ pub fn shapes(g: &Geometry, frame: Frame<'_>, out: &mut Vec<Shape>) {
         let lit = hot.iter().any(|&(n, p, _)| n == f.name && p == i);
         out.push(Shape::Box {
             rect: *cell,
-            fill: Ink::SlotUsed,
+            fill: Ink::FilePage,
             pattern: Pattern::Solid,
             stroke: Some(if lit { Ink::Focus } else { Ink::Grid }),
             highlight: lit,
@@ -85,7 +86,7 @@ pub fn shapes(g: &Geometry, frame: Frame<'_>, out: &mut Vec<Shape>) {
             y: cell.cy(),
             text: fit(&words, cell.w - 6.0, 10.0, true),
             ink: Ink::Text,
-            on: Some(Ink::SlotUsed),
+            on: Some(Ink::FilePage),
             size: 10.0,
             align: Align::Center,
             bold: false,

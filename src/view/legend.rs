@@ -64,6 +64,7 @@ pub const LEGEND: &[LegendEntry] = &[
     entry(Ink::List(FrameList::Zeroed), Pattern::Solid, "zeroed"),
     entry(Ink::List(FrameList::Free), Pattern::Hollow, "free"),
     entry(Ink::SlotUsed, Pattern::Solid, "page-file slot in use"),
+    entry(Ink::FilePage, Pattern::Solid, "file on disk"),
     entry(
         Ink::Committed(ProtClass::ReadWrite),
         Pattern::Solid,

@@ -55,6 +55,7 @@ impl Palette {
             Ink::Committed(ProtClass::NoAccess) => "#999999",
             Ink::Reserved => pick(dark, "#d5dae1", "#3b4250"),
             Ink::SlotUsed => "#cc79a7",
+            Ink::FilePage => "#8c6d46",
         }
     }
 
@@ -62,7 +63,7 @@ impl Palette {
     /// WCAG contrast of both choices).
     pub fn text_on(&self, ink: Ink) -> &'static str {
         let light_text = match ink {
-            Ink::List(FrameList::Active) => true,
+            Ink::List(FrameList::Active) | Ink::FilePage => true,
             Ink::Background | Ink::Panel | Ink::SlotFree | Ink::List(FrameList::Free) => {
                 self.theme == Theme::Dark
             }
@@ -137,6 +138,7 @@ mod tests {
             Ink::Reserved,
             Ink::SlotUsed,
             Ink::SlotFree,
+            Ink::FilePage,
         ];
         for l in [
             FrameList::Active,

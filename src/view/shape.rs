@@ -131,6 +131,8 @@ pub enum Ink {
     Reserved,
     /// A page-file slot holding a page.
     SlotUsed,
+    /// A page of a file on the disk (mapped files' backing store, DESIGN §9).
+    FilePage,
     /// An empty page-file slot.
     SlotFree,
 }

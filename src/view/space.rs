@@ -9,8 +9,9 @@ use super::shape::{fit, text_width, Align, Ink, Pattern, ProtClass, Rect, Shape}
 use super::zoom::Window;
 use super::{bytes, clamp, hex, hint, line, title, Frame};
 use crate::sim::addr::{align_down, align_up, ALLOCATION_GRANULARITY, PAGE_SHIFT, PAGE_SIZE};
-use crate::sim::consts::{MEM_COMMIT, MEM_RESERVE};
+use crate::sim::consts::{MEM_COMMIT, MEM_IMAGE, MEM_RESERVE};
 use crate::sim::picture::RegionView;
+use crate::sim::system::image::KERNEL32_NAME;
 use crate::sim::{FrameList, Picture, Pte};
 
 /// Most page separators drawn; beyond this the strip is too dense for them to help.
@@ -20,16 +21,52 @@ const MIN_MARK_W: f64 = 3.0;
 /// Narrowest drawing of the strip's window on the overview.
 const MIN_LENS_W: f64 = 5.0;
 
-/// The window the strip shows unless the reader zoomed: every allocation and the focus
-/// address, widened to whole 64 KiB units. `None` when there is nothing to show.
+/// Whether the strip and the overview draw kernel32.dll's image: it is mapped in every
+/// process (DESIGN §9), so it is drawn only while the process has no memory of its own and
+/// the CPU works on no address outside it, and a lesson's strip stays on what the lesson
+/// allocates or touches.
+pub fn image_drawn(picture: &Picture) -> bool {
+    let mut focus_in_image = picture.focus.is_none();
+    for r in &picture.regions {
+        if r.state != 0 && r.kind != MEM_IMAGE {
+            return false;
+        }
+        if let Some(va) = picture.focus {
+            focus_in_image |= r.kind == MEM_IMAGE && va >= r.base && va - r.base < r.size;
+        }
+    }
+    focus_in_image
+}
+
+/// Whether region `r` is drawn, `image` being [`image_drawn`].
+fn drawn(r: &RegionView, image: bool) -> bool {
+    r.state != 0 && (image || r.kind != MEM_IMAGE)
+}
+
+/// How many regions the strip draws (all of them when zoomed out far enough).
+pub fn drawn_count(picture: &Picture) -> usize {
+    let image = image_drawn(picture);
+    picture.regions.iter().filter(|r| drawn(r, image)).count()
+}
+
+/// The window the strip shows unless the reader zoomed: every allocation drawn and the
+/// focus address (unless it is in an image left out), widened to whole 64 KiB units.
+/// `None` when there is nothing to show.
 pub fn auto_window(picture: &Picture) -> Option<Window> {
     let mut lo = u64::MAX;
     let mut hi = 0u64;
-    for r in picture.regions.iter().filter(|r| r.state != 0) {
-        lo = lo.min(r.base);
-        hi = hi.max(r.base.saturating_add(r.size));
+    let image = image_drawn(picture);
+    let mut hidden = 0..0;
+    for r in &picture.regions {
+        if drawn(r, image) {
+            lo = lo.min(r.base);
+            hi = hi.max(r.base.saturating_add(r.size));
+        } else if r.state != 0 {
+            // The image left out: one allocation, its regions in address order.
+            hidden = r.allocation_base..r.base.saturating_add(r.size);
+        }
     }
-    if let Some(va) = picture.focus {
+    if let Some(va) = picture.focus.filter(|va| !hidden.contains(va)) {
         lo = lo.min(va);
         hi = hi.max(va.saturating_add(1));
     }
@@ -151,7 +188,7 @@ pub fn shapes(g: &Geometry, frame: Frame<'_>, chosen: Option<Window>, out: &mut 
     title(&title_rect, &heading, out);
     let win = window(picture, chosen);
     overview(g, picture, win, out);
-    let nothing = picture.regions.iter().all(|r| r.state == 0) && picture.focus.is_none();
+    let nothing = drawn_count(picture) == 0 && picture.focus.is_none();
     strip(g, frame, win, nothing && chosen.is_none(), out);
 }
 
@@ -185,7 +222,8 @@ fn overview(g: &Geometry, picture: &Picture, win: Window, out: &mut Vec<Shape>) 
     ));
     // One mark per allocation, never thinner than MIN_MARK_W.
     let mut last_right = f64::NEG_INFINITY;
-    for r in picture.regions.iter().filter(|r| r.state != 0) {
+    let image = image_drawn(picture);
+    for r in picture.regions.iter().filter(|r| drawn(r, image)) {
         let Some((ink, _, _)) = region_ink(r) else {
             continue;
         };
@@ -262,7 +300,10 @@ fn strip(g: &Geometry, frame: Frame<'_>, win: Window, empty: bool, out: &mut Vec
 
     let (mut left_out, mut right_out) = (0, 0);
     let mut lines = 0;
-    for r in &picture.regions {
+    let image = image_drawn(picture);
+    // Where kernel32.dll's image is drawn, and the fill its name sits on.
+    let mut image_at: Option<(f64, f64, Ink)> = None;
+    for r in picture.regions.iter().filter(|r| drawn(r, image)) {
         let Some((ink, pattern, labels)) = region_ink(r) else {
             continue;
         };
@@ -278,6 +319,11 @@ fn strip(g: &Geometry, frame: Frame<'_>, win: Window, empty: bool, out: &mut Vec
         let x0 = x_of(r.base).min(strip.right() - 2.0);
         let x1 = x_of(end).max(x0 + 2.0);
         let rect = Rect::new(x0, inner.y, x1 - x0, inner.h);
+        if r.kind == MEM_IMAGE {
+            // The image's pages are named once, across them all, below.
+            let at = image_at.get_or_insert((x0, x1, ink));
+            at.1 = x1;
+        }
         let changed = frame.previous.is_some_and(|prev| !prev.regions.contains(r));
         out.push(Shape::Box {
             rect,
@@ -308,12 +354,27 @@ fn strip(g: &Geometry, frame: Frame<'_>, win: Window, empty: bool, out: &mut Vec
         let room = rect.w - 10.0;
         if let Some(text) = labels
             .into_iter()
-            .find(|l| text_width(l, 11.0, false) <= room)
+            .find(|l| r.kind != MEM_IMAGE && text_width(l, 11.0, false) <= room)
         {
             out.push(Shape::Text {
                 x: rect.x + 5.0,
                 y: rect.y + 11.0,
                 text,
+                ink: Ink::Text,
+                on: Some(ink),
+                size: 11.0,
+                align: Align::Left,
+                bold: false,
+                mono: false,
+            });
+        }
+    }
+    if let Some((x0, x1, ink)) = image_at {
+        if text_width(KERNEL32_NAME, 11.0, false) <= x1 - x0 - 10.0 {
+            out.push(Shape::Text {
+                x: x0 + 5.0,
+                y: inner.y + 11.0,
+                text: KERNEL32_NAME.to_string(),
                 ink: Ink::Text,
                 on: Some(ink),
                 size: 11.0,

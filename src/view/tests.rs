@@ -293,3 +293,49 @@ fn tlb_and_working_set_show_translation_and_policy_state() {
 mod canvas;
 mod motion;
 mod processes;
+
+/// kernel32.dll's image is in every address space (DESIGN §9): the strip draws and names
+/// it while it is alone, and leaves it out once the process has memory of its own.
+#[test]
+fn the_image_is_drawn_only_while_it_is_alone() {
+    use crate::sim::system::image::KERNEL32_BASE;
+    let image = crate::sim::Machine::new(crate::sim::Config::default())
+        .picture()
+        .regions;
+    assert_eq!(image.len(), 3, "{image:?}");
+    let mut alone = zeroed_machine();
+    alone.regions = image.clone();
+    let s = scene(&alone, None, None, 800.0);
+    let t = texts(&s);
+    assert!(t.contains(&"kernel32.dll"), "{t:?}");
+    assert!(t.contains(&hex(KERNEL32_BASE).as_str()), "{t:?}");
+    let mut both = committed();
+    both.regions.extend(image);
+    let s = scene(&both, None, None, 800.0);
+    let t = texts(&s);
+    assert!(!t.contains(&"kernel32.dll"), "{t:?}");
+    assert!(
+        t.contains(&"0x23456710000"),
+        "the strip ends with the allocation: {t:?}"
+    );
+    assert_eq!(space::drawn_count(&both), 2);
+}
+
+/// With no memory of its own but an address in focus elsewhere (a view just unmapped),
+/// the strip stays on that address rather than stretching to the image.
+#[test]
+fn the_image_is_left_out_when_the_focus_is_elsewhere() {
+    let mut p = zeroed_machine();
+    p.regions = crate::sim::Machine::new(crate::sim::Config::default())
+        .picture()
+        .regions;
+    p.focus = Some(BASE);
+    assert!(!space::image_drawn(&p));
+    let t = texts(&scene(&p, None, None, 800.0)).join("|");
+    assert!(
+        t.contains("0x23456710000") && !t.contains("kernel32.dll"),
+        "{t}"
+    );
+    p.focus = Some(crate::sim::system::image::KERNEL32_BASE + 0x1000);
+    assert!(space::image_drawn(&p));
+}

@@ -6,9 +6,22 @@ use pagelab::sim::{FrameList, Machine, Pte};
 use proptest::prelude::*;
 
 /// Frames are conserved (each on one list or active), no frame on a list has a share
-/// count above zero (so none is reused while shared), and every shared frame's share
-/// count is the number of valid PTEs that map it.
+/// count above zero (so none is reused while shared), every shared frame's share count is
+/// the number of valid PTEs that map it, and each process's working set holds exactly the
+/// pages its valid PTEs map, view pages included (docs/windows-sections.md §8.2).
 pub fn check_frames(m: &Machine) -> Result<(), TestCaseError> {
+    for p in m.processes() {
+        let mut valid = Vec::new();
+        p.mmu.tables.for_each(|vpn, pte| {
+            if matches!(pte, Pte::Valid { .. }) {
+                valid.push(vpn.0);
+            }
+        });
+        let mut ws: Vec<u64> = p.mmu.ws.pages().iter().map(|v| v.0).collect();
+        valid.sort_unstable();
+        ws.sort_unstable();
+        prop_assert_eq!(ws, valid, "working set of {} = its valid PTEs", p.name);
+    }
     let picture = m.picture();
     let on_lists = picture.lists.zeroed.len()
         + picture.lists.free.len()

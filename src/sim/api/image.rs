@@ -15,8 +15,7 @@ use super::super::system::System;
 use super::{refuse, Done};
 
 /// Map kernel32.dll's image view into `space` at [`KERNEL32_BASE`], as the loader does
-/// when a process starts: no step, no page touched. Nothing when the machine has no image
-/// (`Config::kernel32` off). Type MEM_IMAGE, AllocationProtect
+/// when a process starts: no step, no page touched. Type MEM_IMAGE, AllocationProtect
 /// PAGE_EXECUTE_WRITECOPY, each page with its section's protection (§10).
 pub(crate) fn map_kernel32(system: &mut System, space: &mut AddressSpace) {
     match system.section_mut(KERNEL32_SECTION) {
@@ -51,9 +50,8 @@ impl Machine {
             let Some(name) = name else {
                 return refuse(Win32Error::ModNotFound, "PageLab maps no .exe image");
             };
-            let known = (name.eq_ignore_ascii_case(KERNEL32_NAME)
-                || name.eq_ignore_ascii_case("kernel32"))
-                && m.system().section(KERNEL32_SECTION).is_some();
+            let known =
+                name.eq_ignore_ascii_case(KERNEL32_NAME) || name.eq_ignore_ascii_case("kernel32");
             if !known {
                 return refuse(Win32Error::ModNotFound, "only kernel32.dll is loaded");
             }

@@ -463,8 +463,8 @@ impl Machine {
                 value: 1,
                 story: format!(
                     "The whole view at {} goes (any address inside it names it): {} of its \
-                     pages {} mapped, and each frame's share count drops by one; nothing is \
-                     written. The range is free again.{}",
+                     pages {} mapped; each leaves the working set and its frame's share count \
+                     drops by one; nothing is written. The range is free again.{}",
                     addr(link.base.base()),
                     mapped,
                     if mapped == 1 { "was" } else { "were" },

@@ -428,7 +428,13 @@ impl<V: Vad> Engine<'_, V> {
             self.emit(Event::TlbFill { vpn, pfn, evicted });
         }
         let now = self.sys.tick();
-        self.sys.frames.get_mut(pfn).last_use = now;
+        let f = self.sys.frames.get_mut(pfn);
+        f.last_use = now;
+        if matches!(f.owner, Some(crate::sim::addr::Owner::Shared { .. })) {
+            // A shared frame's use stamp is this working-set page's: the picture delta
+            // finds the page through its PTE (a private frame's through its owner).
+            self.mmu.tables.touch(vpn);
+        }
         // The CPU sets the accessed bit on every access and the dirty bit on a write
         // (reference §8.1 hardware bits).
         let old = self.mmu.tables.pte(vpn);

@@ -1,14 +1,16 @@
 //! Pages of file-backed sections in the paging engine (docs/windows-sections.md §8.1,
 //! §8.2): a first touch is a hard fault that reads the file; a page no view maps goes to
-//! standby (clean) or modified (changed) with its prototype PTE in transition; the mapped
+//! standby (clean) or modified (changed) with its prototype PTE in transition, as an
+//! image's page goes to standby (§10); the mapped
 //! page writer writes a changed page to its file, never to the page file; a standby page
 //! whose frame is reused is read from the file again.
 
 use super::{Engine, Vad};
-use crate::sim::addr::{Owner, Pfn, SectionId, Vpn};
+use crate::sim::addr::{Owner, Pfn, SectionId};
 use crate::sim::error::ExceptionRecord;
 use crate::sim::event::{Event, FrameList, Pte};
 use crate::sim::protection;
+use crate::sim::system::section::Backing;
 
 use super::fault::FaultCtx;
 use super::narrate;
@@ -97,14 +99,20 @@ impl<V: Vad> Engine<'_, V> {
         self.map_shared(ctx.vpn, pfn, protection::writable(protect), ctx.access);
     }
 
-    /// The share count of file page `pfn` reached 0: its prototype PTE goes to transition
-    /// and the frame to the modified list if changed, else standby (§8.2). Emits events.
+    /// The share count of file or image page `pfn` reached 0: its prototype PTE goes to
+    /// transition and the frame to the modified list if changed, else standby (§8.2; an
+    /// image's page is never changed, §10). A page-file section's page stays active until
+    /// the section goes (PageLab's simplification, §8.2). Emits events.
     pub(super) fn mapped_unused(&mut self, pfn: Pfn) {
         let f = *self.sys.frames.get(pfn);
         let Some(Owner::Shared { section, index }) = f.owner else {
             return;
         };
-        if !self.sys.tuning.standby || self.sys.backing_file(section).is_none() {
+        let from_file = self
+            .sys
+            .section(section)
+            .is_some_and(|s| matches!(s.backing, Backing::File(_) | Backing::Image));
+        if !self.sys.tuning.standby || !from_file {
             return;
         }
         if let Some(p) = self
@@ -152,50 +160,6 @@ impl<V: Vad> Engine<'_, V> {
             )
         });
         true
-    }
-
-    /// `PageOut` or `EmptyWorkingSet` over pages `first..=last`: each resident page of a
-    /// mapped file leaves this process: its PTE points at the prototype PTE again and the
-    /// frame's share count drops, to the lists at 0 (§8.2). One step each; the pages.
-    pub(super) fn trim_views(&mut self, first: Vpn, last: Vpn, call: &'static str) -> usize {
-        let mut n = 0;
-        for (vpn, pte) in self.mmu.tables.in_range(first, last.0 - first.0 + 1) {
-            let (Pte::Valid { pfn, .. }, Some((section, index))) = (pte, self.vad.view_page(vpn))
-            else {
-                continue;
-            };
-            if self.sys.backing_file(section).is_none() {
-                continue;
-            }
-            if self.mmu.tlb.flush(vpn) {
-                self.emit(Event::TlbFlush { vpn });
-            }
-            self.set_pte(vpn, Pte::Prototype { index });
-            let f = self.sys.frames.get_mut(pfn);
-            f.share_count = f.share_count.saturating_sub(1);
-            let share = f.share_count;
-            if share == 0 {
-                self.mapped_unused(pfn);
-            }
-            let list = self.sys.frames.get(pfn).list.name();
-            n += 1;
-            self.end_step(move || {
-                let mut story = format!(
-                    "{call} trims page {} of a mapped file's view: its PTE points at prototype \
-                     PTE {index} again and frame {}'s share count drops to {share}",
-                    narrate::page(vpn),
-                    pfn.0,
-                );
-                if share == 0 {
-                    story.push_str(", so it goes to the ");
-                    story.push_str(list);
-                    story.push_str(" list");
-                }
-                story.push('.');
-                story
-            });
-        }
-        n
     }
 
     /// Before standby frame `pfn` of a file page is reused, its prototype PTE forgets it:

@@ -4,10 +4,12 @@
 //! prototype PTE valid and maps the same frame (a soft fault that raises the frame's
 //! share count). Unmapping drops the share count; the frame is freed with its section.
 //!
-//! PageLab keeps a section's resident pages out of the working sets: a page-file
-//! section's pages stay in RAM, valid in every view that touched them, until the section
-//! goes (a simplification of §8.2, where a page trimmed from every working set goes to
-//! transition). A file's page goes to transition when no view maps it (`mapped.rs`).
+//! A view's page counts in the working set of each process whose PTE maps it (§8.2,
+//! reference §8.4: Windows counts shared pages in every working set they are in): it
+//! joins when the PTE becomes valid and leaves when it is trimmed (`trim.rs`) or unmapped.
+//! At share count 0 a file's or the image's page goes to transition (`mapped.rs`); a
+//! page-file section's page stays active until the section goes (PageLab's
+//! simplification, §8.2).
 
 use super::{Engine, Vad};
 use crate::sim::addr::{Owner, Pfn, SectionId, Vpn};
@@ -27,6 +29,9 @@ impl<V: Vad> Engine<'_, V> {
         (section, index): (SectionId, u32),
         protect: u32,
     ) -> Result<Pfn, ExceptionRecord> {
+        // The page will join the working set (§8.2): a hard maximum makes room first,
+        // before the prototype PTE is read (trimming may change it).
+        self.make_room_in_working_set(None);
         let proto = self
             .sys
             .section(section)
@@ -138,8 +143,15 @@ impl<V: Vad> Engine<'_, V> {
             Pte::Valid { pfn, .. } => pfn,
             _ => self.shared_fault(ctx, page, protect)?,
         };
-        self.make_room_in_working_set(None);
-        let copy = self.take_frame(ctx, Need::Fill, None)?.pfn;
+        // The shared page's place in the working set passes to the private copy (§8.2, §9).
+        self.mmu.ws.remove(vpn);
+        let copy = match self.take_frame(ctx, Need::Fill, None) {
+            Ok(taken) => taken.pfn,
+            Err(e) => {
+                self.mmu.ws.insert(vpn);
+                return Err(e);
+            }
+        };
         let bytes = self.sys.frames.bytes(shared).to_vec();
         self.sys.frames.bytes_mut(copy).copy_from_slice(&bytes);
         let f = self.sys.frames.get_mut(shared);
@@ -172,7 +184,8 @@ impl<V: Vad> Engine<'_, V> {
         Ok(copy)
     }
 
-    /// Make `vpn`'s PTE valid for the shared frame `pfn` (no step).
+    /// Make `vpn`'s PTE valid for the shared frame `pfn` and put the page in the working
+    /// set (§8.2) (no step).
     pub(super) fn map_shared(&mut self, vpn: Vpn, pfn: Pfn, writable: bool, access: Access) {
         let now = self.sys.tick();
         let f = self.sys.frames.get_mut(pfn);
@@ -189,16 +202,19 @@ impl<V: Vad> Engine<'_, V> {
                 writable,
             },
         );
+        self.mmu.ws.insert(vpn);
     }
 
-    /// Unmap pages `first..first+count` of a view: each valid PTE is emptied, its TLB
-    /// entry flushed and its frame's share count dropped (docs/windows-sections.md §5).
-    /// Emits events, no step; returns the pages that were mapped.
+    /// Unmap pages `first..first+count` of a view: each valid PTE is emptied, its page
+    /// leaves the working set, its TLB entry is flushed and its frame's share count dropped
+    /// (docs/windows-sections.md §5, §8.2). Emits events, no step; returns the pages that
+    /// were mapped.
     pub(crate) fn unmap_shared(&mut self, first: Vpn, count: u64) -> usize {
         let mut mapped = 0;
         for (vpn, pte) in self.mmu.tables.in_range(first, count) {
             if let Pte::Valid { pfn, .. } = pte {
                 mapped += 1;
+                self.mmu.ws.remove(vpn);
                 let f = self.sys.frames.get_mut(pfn);
                 f.share_count = f.share_count.saturating_sub(1);
                 if f.share_count == 0 {

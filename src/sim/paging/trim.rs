@@ -5,7 +5,7 @@
 //! the page file at once and a clean one is dropped; either way the frame is freed.
 
 use super::{Engine, Vad};
-use crate::sim::addr::{Pfn, Slot, Vpn, PAGE_SIZE};
+use crate::sim::addr::{Owner, Pfn, Slot, Vpn, PAGE_SIZE};
 use crate::sim::config::Policy;
 use crate::sim::event::{Event, FrameList, Pte};
 use crate::sim::system::System;
@@ -75,12 +75,38 @@ pub(super) struct Evicted {
     /// Textbook model, page file full: the hard-faulting page that traded places with this
     /// one through its slot.
     swapped: Option<Vpn>,
+    /// A view's page: the frame's share count after it left.
+    share: Option<u32>,
 }
 
 impl Evicted {
     /// What happened to the page, in words; the page was named just before.
     fn words(&self) -> String {
         let f = self.pfn.0;
+        if let (Some(share), Pte::Prototype { index }) = (self.share, self.pte) {
+            // docs/windows-sections.md §8.2: trimming a view's page leaves a PTE that
+            // points at the prototype PTE, and the frame's share count drops.
+            let mut s = format!(
+                "It is a view's page: its PTE points at the section's prototype PTE {index} \
+                 again and frame {f}'s share count drops to {share}"
+            );
+            s.push_str(match (self.to, share) {
+                (FrameList::Active, 0) => {
+                    ": no view maps it now, but it stays in RAM, valid in the prototype PTE, \
+                     until the section goes (PageLab's simplification)."
+                }
+                (FrameList::Active, _) => ": the frame stays in RAM for the views that map it.",
+                (FrameList::Modified, _) => {
+                    ": no view maps it now, and it was changed, so it goes to the modified list \
+                     and its prototype PTE becomes a transition PTE."
+                }
+                _ => {
+                    ": no view maps it now, so it goes to the standby list and its prototype \
+                     PTE becomes a transition PTE."
+                }
+            });
+            return s;
+        }
         // Why a clean page with no page-file copy needs no saving: it holds only zeros,
         // or MEM_RESET said its contents are no longer needed (reference §3.4).
         let nothing_to_save = if self.zeros {
@@ -173,7 +199,8 @@ impl<V: Vad> Engine<'_, V> {
                     accessed,
                     loaded: f.loaded,
                     last_use: f.last_use,
-                    can_leave: room || !f.modified,
+                    // A view's page leaves through its prototype PTE, needing no slot.
+                    can_leave: room || !f.modified || matches!(f.owner, Some(Owner::Shared { .. })),
                     next_use: next_use(v),
                 }
             }
@@ -391,6 +418,9 @@ impl<V: Vad> Engine<'_, V> {
             self.mmu.ws.remove(vpn);
             return None;
         };
+        if let Some((_, index)) = self.vad.view_page(vpn) {
+            return Some(self.evict_view_page(vpn, pfn, index, policy));
+        }
         let frame = *self.sys.frames.get(pfn);
         // Only a clean page without a page-file copy needs this (the narration says why
         // nothing is saved).
@@ -454,7 +484,51 @@ impl<V: Vad> Engine<'_, V> {
             zeros,
             reclaimed,
             swapped: None,
+            share: None,
         })
+    }
+
+    /// Take view page `vpn`, mapping shared frame `pfn` through prototype PTE `index`, out
+    /// of the working set (no step): its PTE points at the prototype PTE again and the
+    /// frame's share count drops; at 0 a file's or image's page goes to standby or
+    /// modified (docs/windows-sections.md §8.2, `mapped_unused`).
+    fn evict_view_page(
+        &mut self,
+        vpn: Vpn,
+        pfn: Pfn,
+        index: u32,
+        policy: Option<Policy>,
+    ) -> Evicted {
+        self.mmu.ws.remove(vpn);
+        if self.mmu.tlb.flush(vpn) {
+            self.emit(Event::TlbFlush { vpn });
+        }
+        let pte = Pte::Prototype { index };
+        self.set_pte(vpn, pte);
+        let f = self.sys.frames.get_mut(pfn);
+        f.share_count = f.share_count.saturating_sub(1);
+        let share = f.share_count;
+        if share == 0 {
+            self.mapped_unused(pfn);
+        }
+        let to = self.sys.frames.get(pfn).list;
+        self.emit(Event::PageTrimmed {
+            vpn,
+            pfn,
+            policy,
+            to,
+        });
+        Evicted {
+            pfn,
+            to,
+            written: None,
+            pte,
+            saved: None,
+            zeros: false,
+            reclaimed: None,
+            swapped: None,
+            share: Some(share),
+        }
     }
 
     /// Changed page `vpn` in frame `pfn` and the hard-faulting page `inc` trade places
@@ -508,6 +582,7 @@ impl<V: Vad> Engine<'_, V> {
             zeros: false,
             reclaimed: None,
             swapped: Some(inc.vpn),
+            share: None,
         }
     }
 
@@ -522,11 +597,6 @@ impl<V: Vad> Engine<'_, V> {
                 .iter()
                 .filter(|v| **v >= first && **v <= last),
         );
-        let views = self.trim_views(first, last, "PageOut");
-        if pages.is_empty() && views > 0 {
-            self.writer_if_due();
-            return views;
-        }
         if pages.is_empty() {
             let bytes = (last.0 - first.0 + 1).saturating_mul(PAGE_SIZE);
             self.end_step(move || {
@@ -541,25 +611,19 @@ impl<V: Vad> Engine<'_, V> {
         }
         let n = self.trim_pages(&pages, "PageOut");
         self.writer_if_due();
-        n + views
+        n
     }
 
     /// `EmptyWorkingSet()`: trim every page, one step each.
     pub(super) fn trim_all(&mut self) -> usize {
         let pages = sorted(self.mmu.ws.pages().iter());
-        let user = Vpn(crate::sim::addr::MAX_USER_ADDRESS >> 12);
-        let views = self.trim_views(Vpn(0), user, "EmptyWorkingSet");
-        if pages.is_empty() && views > 0 {
-            self.writer_if_due();
-            return views;
-        }
         if pages.is_empty() {
             self.end_step(|| "EmptyWorkingSet: the working set is already empty.".into());
             return 0;
         }
         let n = self.trim_pages(&pages, "EmptyWorkingSet");
         self.writer_if_due();
-        n + views
+        n
     }
 
     fn trim_pages(&mut self, pages: &[Vpn], call: &'static str) -> usize {

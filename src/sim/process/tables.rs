@@ -218,6 +218,12 @@ impl PageTables {
         created
     }
 
+    /// Note `vpn` among the changed PTEs without writing it: what the picture shows of the
+    /// page changed elsewhere (a shared frame's use stamp, for its working-set entry).
+    pub fn touch(&mut self, vpn: Vpn) {
+        self.written.note(vpn.0);
+    }
+
     /// Set `vpn`'s PTE, returning the old one. The page table must exist ([`Self::ensure`]);
     /// setting a non-empty PTE without it is a bug, so it is refused (returns `None`).
     pub fn set(&mut self, vpn: Vpn, pte: Pte) -> Option<Pte> {

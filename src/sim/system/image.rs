@@ -5,8 +5,9 @@
 //! process's view shares. Its four pages follow a PE image's layout: the header
 //! (`PAGE_READONLY`), two code pages (`PAGE_EXECUTE_READ`, shared) and a data page
 //! (`PAGE_WRITECOPY`, shared until a process writes it, then private to that process).
-//! A page is read from the image file on its first use anywhere (a hard fault), and stays
-//! in RAM for the rest of the run: the image section never goes.
+//! A page is read from the image file on its first use anywhere (a hard fault); when no
+//! process maps it, it goes to standby, and is read again once its frame is reused
+//! (docs/windows-sections.md §8.2). The image section never goes.
 //!
 //! The base is the same in every process (docs/windows-sections.md §10, NYN): Windows picks
 //! it once per boot with ASLR, high in the user range; PageLab uses one fixed value of that

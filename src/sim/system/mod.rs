@@ -77,7 +77,7 @@ pub struct System {
 
 impl System {
     /// RAM, page file and settings as `config` gives them; no sections but kernel32.dll's
-    /// image when `config.kernel32`; an empty disk.
+    /// image; an empty disk.
     pub fn new(config: &Config) -> System {
         System {
             frames: FrameDb::new(config.frames),
@@ -93,11 +93,7 @@ impl System {
                 modified_threshold: config.modified_threshold.max(1),
             },
             // kernel32.dll's image section, which every process maps (image.rs).
-            sections: if config.kernel32 {
-                vec![image::kernel32_section()]
-            } else {
-                Vec::new()
-            },
+            sections: vec![image::kernel32_section()],
             disk: Disk::default(),
             future: Future::default(),
             next_section: 1,

@@ -85,12 +85,13 @@ fn a_mapped_file_page_rides_from_its_file_into_a_frame_and_back() {
         pfn: Some(Pfn(3)),
     }]);
     assert_eq!(arrows(&g, frame(&p, &read)), vec![(g.disk[1], g.frames[3])]);
-    let (lines, _) = drawn(frame(&p, &read), 1.0, "p1");
+    let (lines, _) = drawn(frame(&p, &read), 1.0, "notes.txt p1");
     assert_eq!(lines, 1);
-    // The page rides at the head while moving: one more label than when done.
+    // The page rides at the head while moving, named by its file and page: one more label
+    // than when done.
     assert_eq!(
-        drawn(frame(&p, &read), 0.5, "p1").1,
-        drawn(frame(&p, &read), 1.0, "p1").1 + 1
+        drawn(frame(&p, &read), 0.5, "notes.txt p1").1,
+        drawn(frame(&p, &read), 1.0, "notes.txt p1").1 + 1
     );
     // The mapped page writer or a flush: frame → the file's page.
     let written = step(vec![Event::FileWrite {
@@ -156,4 +157,24 @@ fn copy_on_write_draws_the_copy_from_the_shared_frame_to_the_private_one() {
         new: valid(1, true),
     }]);
     assert!(arrows(&g, frame(&p, &same)).is_empty());
+}
+
+/// A file's pages on the disk have a colour of their own, not the page file's, and the
+/// legend says what it means.
+#[test]
+fn disk_cells_have_their_own_colour_and_legend_entry() {
+    let s = scene(&with_file(), None, None, 800.0);
+    let fills: Vec<Ink> = s
+        .shapes
+        .iter()
+        .filter_map(|sh| match sh {
+            Shape::Box { fill, .. } => Some(*fill),
+            _ => None,
+        })
+        .collect();
+    // Two pages of notes.txt and the legend's swatch.
+    assert_eq!(fills.iter().filter(|f| **f == Ink::FilePage).count(), 3);
+    let slot_inks = fills.iter().filter(|f| **f == Ink::SlotUsed).count();
+    assert_eq!(slot_inks, 1, "only the legend's: no slot is in use");
+    assert!(texts(&s).contains(&"file on disk"));
 }

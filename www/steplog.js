@@ -1,18 +1,17 @@
-// The step log: one entry per step, each a button that jumps to its step. A short run is
-// listed whole; a long one shows a window of entries around the cursor (with the right
-// numbers), so a 75,000-step run costs a few hundred elements, fetched in one call.
+// The step log: a window of SIZE entries around the cursor (with the right numbers), each
+// a button that jumps to its step. The window moves when the cursor comes within EDGE
+// entries of its edge, so a step costs a few dozen elements however long the run: listing
+// hundreds of them forced a layout of tens of milliseconds in one task (issue 13).
 
-const WHOLE = 1500;
-const HALF = 150;
+const SIZE = 41;
+const EDGE = 8;
 
 export class StepLog {
   /** @param {HTMLOListElement} list @param {any} sim */
   constructor(list, sim) {
     this.list = list;
     this.sim = sim;
-    this.count = 0;
-    this.from = 1;
-    this.to = 0;
+    this.reset(0);
   }
 
   /** Forget the entries (a new run). */
@@ -28,11 +27,9 @@ export class StepLog {
    * Entries past `limit` (a question waits there) are hidden, so they cannot give it away.
    */
   show(cursor, limit = Infinity) {
-    if (this.count <= WHOLE) {
-      if (this.to < this.count) this.fill(1, this.count);
-    } else if (cursor < this.from + 20 || cursor > this.to - 20 || this.to === 0) {
-      const from = Math.max(1, Math.min(cursor - HALF, this.count - 2 * HALF));
-      this.fill(from, Math.min(this.count, from + 2 * HALF));
+    const { from, to, count } = this;
+    if (to ? (cursor < from + EDGE && from > 1) || (cursor > to - EDGE && to < count) : count) {
+      this.fill(Math.max(1, Math.min(cursor - (SIZE >> 1), count - SIZE + 1)), cursor);
     }
     for (const item of this.list.children) item.hidden = Number(item.dataset.cursor) > limit;
     this.list.querySelector('[aria-current]')?.removeAttribute('aria-current');
@@ -46,11 +43,16 @@ export class StepLog {
     }
   }
 
-  fill(from, to) {
+  /** List the entries from `from` on; a focused entry keeps the focus, or the entry of
+   * `cursor` (the first for step 0) takes it. */
+  fill(from, cursor) {
+    const list = this.list;
+    const focused = list.getRootNode().activeElement;
+    const had = list.contains(focused) && Number(focused.parentElement.dataset.cursor);
     this.from = from;
-    this.to = to;
-    this.list.start = from;
-    const items = this.sim.steps_summary(from, to).map((step, i) => {
+    this.to = Math.min(this.count, from + SIZE - 1);
+    list.start = from;
+    const items = this.sim.steps_summary(from, this.to).map((step, i) => {
       const item = document.createElement('li');
       item.dataset.cursor = String(from + i);
       if (step.marker) item.dataset.marker = step.marker;
@@ -60,6 +62,7 @@ export class StepLog {
       item.append(jump);
       return item;
     });
-    this.list.replaceChildren(...items);
+    list.replaceChildren(...items);
+    if (had) (items[had - from] ?? items[Math.max(0, cursor - from)])?.firstChild.focus();
   }
 }

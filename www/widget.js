@@ -384,7 +384,9 @@ export function mount(root, options) {
     } else if (more) {
       queueSlice(run);
     } else if (run.report) {
-      endRun(run, run.report);
+      // In a task of its own: showing the end lays the page out, which on top of a slice
+      // of replay made one long task.
+      setTimeout(() => pending === run && endRun(run, run.report));
     } else if (run.failure) {
       cut(run, `the run failed inside the simulator (${run.failure}); the steps before it are shown`);
     }

@@ -143,6 +143,20 @@ impl History {
         self.first += n;
     }
 
+    /// Free up to `n` of the last steps with their pictures; true while some are left.
+    /// For a history on its way out: freeing a big one at once takes tens of
+    /// milliseconds, which a page spreads over several tasks. [`History::bytes`] and
+    /// [`History::len`] are then out of date.
+    pub fn shed(&mut self, n: usize) -> bool {
+        self.steps.truncate(self.steps.len().saturating_sub(n));
+        let keep = self.deltas.len().saturating_sub(n);
+        self.deltas.truncate(keep);
+        // The picture before any step (n = 0) stays: `checkpoints` is never empty.
+        let k = self.checkpoints.partition_point(|c| c.0 <= keep);
+        self.checkpoints.truncate(k);
+        !(self.steps.is_empty() && self.deltas.is_empty())
+    }
+
     /// The picture before any step.
     pub fn initial_picture(&self) -> &Picture {
         &self.checkpoints[0].1
@@ -333,5 +347,25 @@ mod tests {
             "the deltas are far smaller than one picture"
         );
         assert_eq!(h.picture_after(1999), Some(big(2000)));
+    }
+
+    #[test]
+    fn a_history_is_shed_a_piece_at_a_time_from_its_end() {
+        let mut h = History::new(Recording::Pictures, picture(0));
+        for n in 1..=800 {
+            let delta = PictureDelta::between(&picture(n - 1), &picture(n));
+            h.push(step(n), Some(delta), || picture(n));
+        }
+        assert_eq!(h.checkpoints(), 4);
+        assert!(h.shed(300));
+        assert_eq!((h.steps().len(), h.checkpoints()), (500, 2));
+        assert_eq!(
+            h.picture_after(400),
+            Some(picture(401)),
+            "what is left holds"
+        );
+        assert!(h.shed(400) && !h.shed(400), "empty after three pieces");
+        assert_eq!((h.steps().len(), h.checkpoints()), (0, 1));
+        assert_eq!(h.initial_picture(), &picture(0));
     }
 }

@@ -124,6 +124,12 @@ impl Machine {
         self.recorder.history()
     }
 
+    /// Free up to `n` of the last recorded steps, for a machine on its way out: true
+    /// while some are left (see [`History::shed`]).
+    pub fn shed(&mut self, n: usize) -> bool {
+        self.recorder.shed(n)
+    }
+
     /// Forget the recorded steps before `end`, once written out (see
     /// [`History::forget_steps_before`]).
     pub fn forget_steps_before(&mut self, end: usize) {

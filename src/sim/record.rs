@@ -243,6 +243,11 @@ impl Recorder {
         &self.history
     }
 
+    /// Free up to `n` of the last recorded steps (see [`History::shed`]).
+    pub fn shed(&mut self, n: usize) -> bool {
+        self.history.shed(n)
+    }
+
     /// Forget the recorded steps before `end` (see [`History::forget_steps_before`]).
     pub fn forget_steps_before(&mut self, end: usize) {
         self.history.forget_steps_before(end);

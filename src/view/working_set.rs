@@ -51,18 +51,22 @@ pub fn shapes(g: &Geometry, frame: Frame<'_>, out: &mut Vec<Shape>) {
                 (Ink::List(FrameList::Active), Pattern::Hatch)
             }
             Some(_) => (Ink::List(FrameList::Active), Pattern::Solid),
+            // Small squares: a plain panel, as the page file's, for thousands of them.
+            None if g.dense_ws => (Ink::SlotFree, Pattern::Solid),
             None => (Ink::SlotFree, Pattern::Hollow),
         };
         let at_hand = ws.policy == Policy::Clock && i as u32 == ws.hand;
+        // Small squares are told apart by their fill and gaps: only the hand is outlined
+        // (outlining 4,096 of them took most of a big machine's paint).
         out.push(Shape::Box {
             rect: *cell,
             fill,
             pattern,
-            stroke: Some(if g.dense_ws && at_hand {
-                Ink::Focus
+            stroke: if g.dense_ws {
+                at_hand.then_some(Ink::Focus)
             } else {
-                Ink::Grid
-            }),
+                Some(Ink::Grid)
+            },
             highlight: changed,
         });
         if g.dense_ws {

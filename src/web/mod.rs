@@ -183,6 +183,8 @@ pub struct Simulator {
     view: canvas::CanvasView,
     /// Calls of a run in the worker, waiting to be replayed (see `worker.rs`).
     replay: crate::sim::journal::Replay,
+    /// The steps a new run replaced, freed a piece at a time by `replay` (see `worker.rs`).
+    dropping: Option<Machine>,
 }
 
 impl Default for Simulator {
@@ -200,6 +202,7 @@ impl Simulator {
             machine: Machine::new(Default::default()),
             view: Default::default(),
             replay: Default::default(),
+            dropping: None,
         }
     }
 

@@ -101,7 +101,12 @@ impl Simulator {
             return false;
         };
         let config = script::machine_config(&program);
-        self.machine = Machine::with_recording(config, Recording::Pictures);
+        let old = std::mem::replace(
+            &mut self.machine,
+            Machine::with_recording(config, Recording::Pictures),
+        );
+        // Freeing the old steps at once took up to 50 ms: `replay` frees them in pieces.
+        self.dropping = Some(old);
         self.replay = Default::default();
         self.view = Default::default();
         true
@@ -113,11 +118,18 @@ impl Simulator {
     }
 
     /// Replay queued calls until at least `steps` more steps are recorded, none are
-    /// left, or the steps reach [`MAX_REPLAY_BYTES`]. Returns 1 while calls wait, 0 when
+    /// left, or the steps reach [`MAX_REPLAY_BYTES`]. Returns 1 while calls wait (or the
+    /// steps of the run before are still being freed, at most 1,024 a call), 0 when
     /// none do, and 2 once the steps have reached that bound (the run should stop there).
     /// Each call is small (a `memset` arrives one page at a time), so a caller that
     /// checks the clock between two of these keeps its thread free.
     pub fn replay(&mut self, steps: usize) -> Result<u8, JsError> {
+        if let Some(old) = &mut self.dropping {
+            if old.shed(1024) {
+                return Ok(1);
+            }
+            self.dropping = None;
+        }
         let until = self.machine.history().len().saturating_add(steps);
         while self.replay.pending() && self.machine.history().len() < until {
             if self.machine.history().bytes() >= MAX_REPLAY_BYTES {

@@ -10,8 +10,12 @@
 // the steps recorded, and the page history's estimated bytes per step; then the ratios
 // page / baseline. For the page it also prints the longest slice of replay (the task that
 // replays calls) and the longest paint of the canvas, to tell the run's own tasks from
-// the drawing of a big picture (which every step shown costs, run or not).
+// the drawing of a big picture (which every step shown costs, run or not), the longest
+// single replay() and begin_replay() calls, and each long animation frame over 50 ms
+// (LoAF) with its scripts' sources, so a long task's cause can be told apart. The
+// machine's load average is printed first and last: other work slows every figure.
 
+import { loadavg } from 'node:os';
 import { serve, launch } from '../browser/harness.mjs';
 
 const SCRIPTS = {
@@ -49,27 +53,42 @@ const ratio = (x, base) => (base > 0 ? `${(x / base).toFixed(2)}×` : (x > 0 ? '
 
 /** In the page: watch long tasks and frames until `stop()`; returns what was seen. */
 function watch() {
-  window.__watch = { tasks: [], frames: 0, on: true, paint: 0, replayed: 0 };
+  window.__watch = { tasks: [], frames: 0, on: true, paint: 0, replayed: 0, call: 0, begin: 0, loaf: [] };
   const w = window.__watch;
   // Time the page's replay slices and paints (its own simulator, wrapped once).
   const sim = document.querySelector('[data-pagelab]').pagelab.simulator;
   const proto = Object.getPrototypeOf(sim);
   if (!proto.__timed) {
     proto.__timed = true;
-    const { paint, replay } = proto;
+    const { paint, replay, begin_replay: begin } = proto;
+    const timed = (f, key, add) => function (...a) {
+      const t0 = performance.now();
+      try { return f.apply(this, a); } finally {
+        const t = performance.now() - t0;
+        const w = window.__watch;
+        w[key] = Math.max(w[key], t);
+        if (add) w.replayed += t;
+      }
+    };
+    proto.begin_replay = timed(begin, 'begin');
     proto.paint = function (...a) {
       const t0 = performance.now();
       try { return paint.apply(this, a); } finally { window.__watch.paint = Math.max(window.__watch.paint, performance.now() - t0); }
     };
-    proto.replay = function (...a) {
-      const t0 = performance.now();
-      try { return replay.apply(this, a); } finally { window.__watch.replayed += performance.now() - t0; }
-    };
+    proto.replay = timed(replay, 'call', true);
   }
   w.observer = new PerformanceObserver((list) => {
     for (const e of list.getEntries()) w.tasks.push(e.duration);
   });
   w.observer.observe({ type: 'longtask' });
+  w.frameObserver = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      if (e.duration <= 50) continue;
+      const scripts = e.scripts.map((s) => `${s.invoker} ${s.sourceFunctionName || ''}@${(s.sourceURL || '').split('/').pop()}:${s.sourceCharPosition} ${s.duration.toFixed(0)} ms (forced layout ${s.forcedStyleAndLayoutDuration.toFixed(0)})`);
+      w.loaf.push(`${e.duration.toFixed(0)} ms (blocking ${e.blockingDuration.toFixed(0)}, rendering ${(e.startTime + e.duration - e.renderStart).toFixed(0)}): ${scripts.join('; ') || 'no script'}`);
+    }
+  });
+  w.frameObserver.observe({ type: 'long-animation-frame' });
   const tick = () => {
     if (!w.on) return;
     w.frames += 1;
@@ -86,10 +105,13 @@ async function seen(page) {
     const w = window.__watch;
     w.on = false;
     w.observer.disconnect();
-    return { tasks: w.tasks.length, longest: Math.max(0, ...w.tasks), frames: w.frames, paint: w.paint, replayed: w.replayed };
+    w.frameObserver.disconnect();
+    return { tasks: w.tasks.length, longest: Math.max(0, ...w.tasks), frames: w.frames, paint: w.paint, replayed: w.replayed, call: w.call, begin: w.begin, loaf: w.loaf };
   });
 }
 
+const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
+console.log(`load average at the start: ${load()}`);
 const server = await serve();
 const browser = await launch();
 try {
@@ -133,7 +155,10 @@ try {
     console.log(`  long tasks    baseline ${r.baseSeen.tasks} (longest ${ms(r.baseSeen.longest)})   page ${r.pageSeen.tasks} (longest ${ms(r.pageSeen.longest)})   longest ${ratio(r.pageSeen.longest, r.baseSeen.longest)}`);
     console.log(`  frames drawn  baseline ${r.baseSeen.frames}   page ${r.pageSeen.frames}`);
     console.log(`  page: replaying took ${ms(r.pageSeen.replayed)} in all (slices of about 4 ms); longest paint of the canvas ${ms(r.pageSeen.paint)}`);
+    console.log(`  page: longest replay() call ${r.pageSeen.call.toFixed(1)} ms; begin_replay() ${r.pageSeen.begin.toFixed(1)} ms`);
+    for (const f of r.pageSeen.loaf) console.log(`  page: long animation frame ${f}`);
   }
+  console.log(`\nload average at the end: ${load()}`);
 } finally {
   await browser.close();
   await server.close();

@@ -4,7 +4,7 @@
 // ends with a message and a new worker runs the next one; a script of two processes,
 // replayed from the worker's calls, has the command line's steps; the <page-lab> element
 // runs in its worker under the strict CSP; a share link with a runaway script opens a
-// working tab.
+// working tab; a new run frees the steps of the one before a piece at a time.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -294,5 +294,27 @@ test('a <page-lab> whose worker traps says so, the others go on, and it runs its
   }, NORMAL);
   assert.ok(next.steps > 5 && next.stopped === null, `a new worker runs the next script (${next.steps} steps)`);
   assert.match(await status('c'), /^Ran 3 statements/);
+  assert.deepEqual(errors, []);
+});
+
+test('a new run frees the steps of the run it replaces a piece at a time, with replay() saying so', async () => {
+  const { page, errors } = await open(browser.context, `${server.url}index.html`);
+  const seen = await page.evaluate(async ([big, next]) => {
+    const glue = await import('/www/pkg/pagelab.js');
+    await glue.default();
+    const sim = new glue.Simulator();
+    const steps = sim.load_script(big).steps;
+    const parsed = sim.begin_replay(next);
+    let pieces = 0;
+    while (sim.replay(16) === 1) pieces += 1;
+    const after = sim.step_count();
+    sim.free();
+    return { steps, parsed, pieces, after };
+  }, [RUNAWAY, NORMAL]);
+  assert.ok(seen.parsed);
+  assert.ok(seen.steps > 70000, `${seen.steps} steps`);
+  // At most 1,024 steps a call: a begin_replay that freed them all at once took 50 ms.
+  assert.equal(seen.pieces + 1, Math.ceil(seen.steps / 1024), "the last piece ends the freeing");
+  assert.equal(seen.after, 0, 'no call of the new run was queued');
   assert.deepEqual(errors, []);
 });

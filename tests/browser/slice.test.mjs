@@ -60,8 +60,9 @@ test('commit then access: demand-zero fault, RAM pixels change, back restores th
   assert.ok(end > afterCommit, 'the access recorded steps');
 
   // (1) The narration of the access's steps mentions the demand-zero fault.
-  const narrations = await page.$$eval('[data-role=log] li', (items) => items.map((li) => li.textContent));
-  const accessSteps = narrations.slice(afterCommit, end);
+  // (The log lists a window of entries around the cursor: those of the access's steps.)
+  const accessSteps = await page.$$eval('[data-role=log] li', (items, from) => items
+    .filter((li) => Number(li.dataset.cursor) > from).map((li) => li.textContent), afterCommit);
   assert.ok(accessSteps.some((text) => /demand[- ]zero/i.test(text)),
     `a step of the access mentions the demand-zero fault:\n${accessSteps.join('\n')}`);
 

@@ -418,6 +418,47 @@ fn hundreds_of_frames_and_slots_are_drawn_as_unlabelled_squares() {
 }
 
 #[test]
+fn a_dense_working_set_outlines_only_the_clock_hand() {
+    let mut p = walked();
+    p.working_set.limit = 200;
+    let page = |n: u64| crate::sim::picture::WsPageView {
+        vpn: Vpn(n),
+        accessed: n.is_multiple_of(2),
+        loaded: n,
+        last_use: n,
+    };
+    p.working_set.pages = (0..150).map(page).collect();
+    p.working_set.hand = 7;
+    let s = scene(&p, None, None, 1100.0);
+    let g = Geometry::new(1100.0, geometry::Sizes::of_picture(&p));
+    assert!(g.dense_ws);
+    let mut outlined = Vec::new();
+    for (i, cell) in g.ws.iter().enumerate() {
+        for sh in &s.shapes {
+            if let Shape::Box {
+                rect,
+                pattern,
+                stroke,
+                ..
+            } = sh
+            {
+                if rect == cell {
+                    assert_ne!(*pattern, Pattern::Hollow, "place {i} has no dashed outline");
+                    if stroke.is_some() {
+                        outlined.push((i, *stroke));
+                    }
+                }
+            }
+        }
+    }
+    assert_eq!(outlined, vec![(7, Some(Ink::Focus))]);
+    // Members, free places and cleared accessed bits still look different.
+    assert_eq!(box_at(&s, &g.ws[0]).map(|b| b.1), Some(Pattern::Solid));
+    assert_eq!(box_at(&s, &g.ws[1]).map(|b| b.1), Some(Pattern::Hatch));
+    assert_eq!(box_at(&s, &g.ws[199]).map(|b| b.0), Some(Ink::SlotFree));
+}
+
+#[test]
 fn a_page_file_of_65536_slots_is_drawn_with_squares_of_several_slots() {
     let mut p = walked();
     p.slots = vec![None; 65_536];

@@ -86,6 +86,35 @@ impl History {
         self.steps.push(step);
     }
 
+    /// The last step while it may still grow (see [`super::record::Recorder::join`]): it
+    /// is held and, with pictures, no checkpoint was drawn after it.
+    pub(crate) fn last_open(&self) -> Option<&Step> {
+        if self.mode == Recording::Pictures
+            && self.checkpoints.last().is_some_and(|c| c.0 == self.deltas.len())
+        {
+            return None;
+        }
+        self.steps.last()
+    }
+
+    /// Grow the last step: `grow` changes it, and `delta` (with pictures: what changed
+    /// since) is folded into its delta.
+    pub(crate) fn grow_last(&mut self, delta: Option<PictureDelta>, grow: impl FnOnce(&mut Step)) {
+        let Some(step) = self.steps.last_mut() else {
+            return;
+        };
+        let before = step_bytes(step);
+        grow(step);
+        self.bytes = (self.bytes + step_bytes(step)).saturating_sub(before);
+        if let (Some(delta), Some(last)) = (delta, self.deltas.last_mut()) {
+            let before = last.heap_bytes();
+            last.absorb(delta);
+            let after = last.heap_bytes();
+            self.bytes = (self.bytes + after).saturating_sub(before);
+            self.delta_bytes = (self.delta_bytes + after).saturating_sub(before);
+        }
+    }
+
     /// Keep `delta`; true when a checkpoint is due after it.
     fn push_delta(&mut self, delta: PictureDelta) -> bool {
         let delta_bytes = delta.heap_bytes() + std::mem::size_of::<PictureDelta>();

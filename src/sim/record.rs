@@ -13,6 +13,7 @@
 
 use super::addr::Vpn;
 use super::config::Policy;
+use super::error::Access;
 use super::event::{Event, Pte, Step};
 use super::history::{History, Recording};
 use super::picture::{
@@ -306,6 +307,69 @@ impl Recorder {
         });
     }
 
+    /// Add the access just made to the last step instead of closing a new one, and say
+    /// whether it did (docs/steps.md). It does when the access is a plain TLB hit (its
+    /// events are the address split, the hit and the bytes moved: no PTE bit, slot or
+    /// anything else changed) from the same script line, to the same page, of the same
+    /// kind as the last step's, which is such an access itself and holds fewer than
+    /// [`MAX_ACCESSES`]. A script that does the same thing byte after byte then records
+    /// one step per page, not one per byte.
+    pub fn join(&mut self, mut scene: Scene) -> bool {
+        let (va, vpn, access, len) = match self.pending[..] {
+            [Event::AddressSplit { va, access, .. }, Event::TlbHit { vpn, .. }, Event::DataRead { len, .. } | Event::DataWritten { len, .. }] => {
+                (va, vpn, access, len)
+            }
+            _ => return false,
+        };
+        let joined = match self.history.last_open() {
+            Some(last) if self.line.is_some() && last.line == self.line => {
+                joined(last, vpn, access)
+            }
+            _ => None,
+        };
+        if joined.is_none_or(|n| n + 1 >= MAX_ACCESSES) {
+            return false;
+        }
+        self.pending.clear();
+        let delta = if self.history.mode() == Recording::Pictures {
+            Some(self.delta(&mut scene))
+        } else {
+            forget_changes(&mut scene);
+            None
+        };
+        #[cfg(test)]
+        if let (Some(check), Some(delta)) = (self.check.as_mut(), &delta) {
+            delta.apply(check);
+            assert_eq!(*check, scene_picture(&scene, &self.processes), "a joined access");
+        }
+        self.history.grow_last(delta, |step| {
+            let (mut count, mut bytes) = (0, 0);
+            if let Some(&Event::Repeated {
+                count: n,
+                last,
+                bytes: b,
+            }) = step.events.last()
+            {
+                let note = repeated_note(n, vpn, access, last);
+                if step.narration.ends_with(&note) {
+                    step.narration.truncate(step.narration.len() - note.len());
+                }
+                step.events.pop();
+                (count, bytes) = (n, b);
+            }
+            count += 1;
+            bytes += len;
+            step.narration
+                .push_str(&repeated_note(count, vpn, access, va));
+            step.events.push(Event::Repeated {
+                count,
+                last: va,
+                bytes,
+            });
+        });
+        true
+    }
+
     /// Take the events of the step being built (to record them in another step).
     pub(crate) fn take_pending(&mut self) -> Vec<Event> {
         std::mem::take(&mut self.pending)
@@ -438,6 +502,40 @@ impl Recorder {
         c.shrink_to_fit();
         PictureDelta::new(c)
     }
+}
+
+/// Most accesses one step holds (see [`Recorder::join`]).
+pub const MAX_ACCESSES: u32 = 4096;
+
+/// How many accesses joined `step` (0 when none yet), when it is a plain TLB hit to
+/// `vpn` of kind `access` that more may join.
+fn joined(step: &Step, vpn: Vpn, access: Access) -> Option<u32> {
+    match &step.events[..] {
+        [Event::AddressSplit { access: a, .. }, Event::TlbHit { vpn: v, .. }, Event::DataRead { .. } | Event::DataWritten { .. }, rest @ ..]
+            if *a == access && *v == vpn =>
+        {
+            match rest {
+                [] => Some(0),
+                [Event::Repeated { count, .. }] => Some(*count),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// The end of a grown step's narration: "Then 4094 more writes to page 0x…".
+fn repeated_note(count: u32, vpn: Vpn, access: Access, last: u64) -> String {
+    let (one, many) = match access {
+        Access::Read => ("read", "reads"),
+        _ => ("write", "writes"),
+    };
+    format!(
+        " Then {count} more {} to page {:#x}, the last at {last:#x}: each hits the TLB and \
+         changes no PTE bit.",
+        if count == 1 { one } else { many },
+        vpn.base()
+    )
 }
 
 /// The whole picture of `scene` with these process entries.

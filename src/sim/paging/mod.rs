@@ -103,6 +103,21 @@ impl<V: Vad> Engine<'_, V> {
         self.rec.close(narration, scene);
     }
 
+    /// Add the access just made to the last step, if it may join it (see
+    /// [`crate::sim::record::Recorder::join`]); true when it did.
+    pub(crate) fn join_step(&mut self) -> bool {
+        if self.held.is_some() || self.others_changed || !self.rec.recording() {
+            return false;
+        }
+        let scene = Scene {
+            system: self.sys,
+            mmu: self.mmu,
+            regions: &*self.vad,
+            name: self.name,
+        };
+        self.rec.join(scene)
+    }
+
     /// The owner of the running process's page `vpn`.
     pub(crate) fn owner(&self, vpn: Vpn) -> Owner {
         Owner::Private {

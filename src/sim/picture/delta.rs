@@ -159,6 +159,19 @@ pub enum Change {
     Files(Box<[super::FilePicture]>),
 }
 
+/// True when `a` and `b` set the same single thing (a later one overrides an earlier).
+fn same_target(a: &Change, b: &Change) -> bool {
+    match (a, b) {
+        (Change::Tlb(i, _), Change::Tlb(j, _))
+        | (Change::Frame(i, _), Change::Frame(j, _))
+        | (Change::Ws(WsOp::Set { at: i, .. }), Change::Ws(WsOp::Set { at: j, .. })) => i == j,
+        (Change::Pte(i, _), Change::Pte(j, _)) => i == j,
+        (Change::Counter(i, _), Change::Counter(j, _)) => i == j,
+        (Change::Focus(_), Change::Focus(_)) => true,
+        _ => false,
+    }
+}
+
 /// The change from one picture to the next, in the order to apply; small when little
 /// changed.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -170,6 +183,18 @@ impl PictureDelta {
     /// A delta of these changes.
     pub fn new(changes: Vec<Change>) -> PictureDelta {
         PictureDelta { changes }
+    }
+
+    /// Fold in `later`, the delta of the step after this one, for a step that grew (see
+    /// `Recorder::join`): a change to what this one already changes replaces it there,
+    /// others go at the end.
+    pub fn absorb(&mut self, later: PictureDelta) {
+        for c in later.changes {
+            match self.changes.iter().position(|old| same_target(old, &c)) {
+                Some(i) => self.changes[i] = c,
+                None => self.changes.push(c),
+            }
+        }
     }
 
     /// The changes, in order.

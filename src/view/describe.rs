@@ -256,7 +256,7 @@ mod tests {
     fn the_start_says_what_is_shown_and_that_nothing_happened() {
         let (_, pictures) = run();
         let text = describe_at(&pictures, 0);
-        assert!(text.starts_with("The picture shows 0 regions of address space; RAM: 0 frames in a working set, 0 on standby, 0 modified, 16 free; page file: 0 of 32 slots in use"), "{text}");
+        assert!(text.starts_with("The picture shows 0 regions of address space; RAM: 0 frames in a working set, 0 on standby, 0 modified, 16 free; page file: 0 of 64 slots in use"), "{text}");
         assert!(text.ends_with("Nothing has happened yet."), "{text}");
     }
 

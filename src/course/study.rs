@@ -250,6 +250,33 @@ mod tests {
         assert!(s.errors[0].message.contains("empty"));
     }
 
+    /// A statement whose access joined the step before it (docs/steps.md) is asked about
+    /// with that step: the third write of the loop hits the TLB, though it records no
+    /// step of its own.
+    #[test]
+    fn a_joined_access_is_asked_with_the_step_it_joined() {
+        let s = study("char *p = VirtualAlloc(NULL, 4096, MEM_COMMIT, PAGE_READWRITE);\nfor (int i = 0; i < 4; i++) {\n//? Third? => tlb @3\n//? Faults? => faults @3\n//? Second? => tlb @2\np[i] = 1;\n}\n");
+        assert!(s.errors.is_empty(), "{:?}", s.errors);
+        let asked: Vec<(&str, usize, usize)> = s
+            .questions
+            .iter()
+            .map(|q| (q.answer.as_str(), q.ask, q.reveal))
+            .collect();
+        let (second, third) = (asked[0], asked[2]);
+        assert_eq!(
+            (second.0, third.0, asked[1].0),
+            ("hit", "hit", "0"),
+            "{asked:?}"
+        );
+        assert_eq!(second.2, second.1 + 1, "the second write's own step");
+        assert_eq!(
+            (third.1, third.2),
+            (second.1, second.2),
+            "the step it joined"
+        );
+        assert!(s.questions[2].explanation.contains("more write"));
+    }
+
     #[test]
     fn a_script_that_does_not_parse_still_has_its_words() {
         let s = study("// Hello.\n\nVirtualAlloc(;\n");

@@ -90,7 +90,10 @@ impl History {
     /// is held and, with pictures, no checkpoint was drawn after it.
     pub(crate) fn last_open(&self) -> Option<&Step> {
         if self.mode == Recording::Pictures
-            && self.checkpoints.last().is_some_and(|c| c.0 == self.deltas.len())
+            && self
+                .checkpoints
+                .last()
+                .is_some_and(|c| c.0 == self.deltas.len())
         {
             return None;
         }

@@ -340,7 +340,11 @@ impl Recorder {
         #[cfg(test)]
         if let (Some(check), Some(delta)) = (self.check.as_mut(), &delta) {
             delta.apply(check);
-            assert_eq!(*check, scene_picture(&scene, &self.processes), "a joined access");
+            assert_eq!(
+                *check,
+                scene_picture(&scene, &self.processes),
+                "a joined access"
+            );
         }
         self.history.grow_last(delta, |step| {
             let (mut count, mut bytes) = (0, 0);
@@ -602,6 +606,72 @@ mod tests {
             let history = m.history();
             assert!(history.len() > 100, "{} steps", history.len());
             assert_eq!(history.picture_after(history.len() - 1), Some(m.picture()));
+        }
+    }
+
+    /// Plain TLB hits from one line to one page, of one kind, join the last step (up to
+    /// 4,096 accesses a step), with its delta still rebuilding the whole picture; another
+    /// line, page or kind, a hit that sets a PTE bit, or no script line starts a new step.
+    #[test]
+    fn repeated_hits_join_one_step() {
+        use crate::sim::{Event, Recording};
+        for recording in [Recording::Pictures, Recording::Steps] {
+            let mut m = Machine::with_recording(Config::default(), recording);
+            if recording == Recording::Pictures {
+                let now = m.picture();
+                m.recorder_mut().check_every_step(now);
+            }
+            let p = m.virtual_alloc(0, 3 * 0x1000, MEM_COMMIT, PAGE_READWRITE);
+            m.write(p + 0x2000, &[1]).expect("write");
+            m.write(p + 0x2001, &[1]).expect("no script line: no join");
+            m.set_line(Some(7));
+            m.write(p, &[1]).expect("write"); // a fault, then the walk
+            let start = m.history().len();
+            for i in 1..5000 {
+                m.write(p + i % 0x1000, &[2]).expect("write");
+            }
+            // The first hit is its own step; 4,095 more join it (4,096 in all), then the
+            // next step starts (the cap), and the last 903 accesses join that one.
+            let steps = &m.history().steps()[start..];
+            let counts: Vec<u32> = steps
+                .iter()
+                .filter_map(|s| match s.events.last() {
+                    Some(Event::Repeated { count, .. }) => Some(*count),
+                    _ => None,
+                })
+                .collect();
+            assert_eq!((steps.len(), counts), (2, vec![4095, 902]), "{recording:?}");
+            assert!(steps[0].narration.ends_with(
+                "Then 4095 more writes to page 0x23456700000, the last at 0x23456700000: each \
+                 hits the TLB and changes no PTE bit."
+            ));
+            let len = m.history().len();
+            m.read(p + 5, &mut [0]).expect("another kind");
+            m.write(p + 0x1000, &[3]).expect("another page");
+            m.set_line(Some(8));
+            m.write(p + 0x1001, &[3]).expect("a hit on another line");
+            m.write(p + 0x1002, &[3]).expect("joins line 8's hit");
+            let steps = &m.history().steps()[len..];
+            let repeats: Vec<(Option<u32>, bool)> = steps
+                .iter()
+                .map(|s| {
+                    (
+                        s.line,
+                        matches!(s.events.last(), Some(Event::Repeated { .. })),
+                    )
+                })
+                .collect();
+            let n = repeats.len();
+            assert!(
+                n > 3,
+                "the read, the other page's fault, the line-8 hit: {repeats:?}"
+            );
+            assert_eq!(repeats[n - 1], (Some(8), true), "the two hits of line 8");
+            assert!(repeats[..n - 1].iter().all(|r| !r.1), "{repeats:?}");
+            if recording == Recording::Pictures {
+                let last = m.history().len() - 1;
+                assert_eq!(m.history().picture_after(last), Some(m.picture()));
+            }
         }
     }
 }

@@ -326,14 +326,16 @@ fn json_rows(
     all: bool,
 ) -> std::io::Result<()> {
     let len = machine.history().len();
-    let ready = match waiting.iter().position(|r| !all && r.steps.end == len && !r.steps.is_empty()) {
+    let ready = match waiting
+        .iter()
+        .position(|r| !all && r.steps.end == len && !r.steps.is_empty())
+    {
         Some(n) => n,
         None => waiting.len(),
     };
     for result in waiting.drain(..ready) {
         let first = machine.history().first_held();
-        let held =
-            result.steps.start.saturating_sub(first)..result.steps.end.saturating_sub(first);
+        let held = result.steps.start.saturating_sub(first)..result.steps.end.saturating_sub(first);
         let held = machine.history().steps().get(held);
         run_json_row(out, &result, held.filter(|_| steps))?;
         machine.forget_steps_before(result.steps.end);

@@ -423,7 +423,9 @@ impl Recorder {
         self.history.push(step, Some(delta), move || whole);
     }
 
-    /// The changes since the last step, from the change lists of `scene`.
+    /// The changes since the last step, from the change lists of `scene`. Not inlined:
+    /// [`Recorder::close`] and [`Recorder::join`] share it.
+    #[inline(never)]
     fn delta(&mut self, scene: &mut Scene) -> PictureDelta {
         let (system, mmu) = (&mut *scene.system, &mut *scene.mmu);
         let mut c = Vec::new();

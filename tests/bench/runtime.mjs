@@ -12,6 +12,7 @@
 // replays calls) and the longest paint of the canvas, to tell the run's own tasks from
 // the drawing of a big picture (which every step shown costs, run or not).
 
+import { readFileSync } from 'node:fs';
 import { serve, launch } from '../browser/harness.mjs';
 
 const SCRIPTS = {
@@ -36,6 +37,9 @@ for (int i = 0; i < 100000; i++) {
     p[(i % 256) * 4096] = i;
 }
 `,
+  'the reserve-and-commit sample: 80 pages written byte by byte (983,613 statements)': readFileSync(
+    new URL('../scripts/seh_reserve_commit_sample.c', import.meta.url), 'utf8'),
+  'a runaway loop to the statement limit': 'int x = 0;\nfor (;;) { x = x + 1; }\n',
   'loop of 17-page memsets to the step limit': `#pragma pagelab frames=16 pagefile=65536
 char *p = VirtualAlloc(NULL, 64 * 1024 * 1024, MEM_COMMIT, PAGE_READWRITE);
 for (int i = 0; i < 100000; i++) {
@@ -102,7 +106,8 @@ try {
     window.__Simulator = glue.Simulator;
   });
   const rows = [];
-  for (const [name, text] of Object.entries(SCRIPTS)) {
+  // `npm run bench:runtime -- WORD` measures only the scripts whose name holds WORD.
+  for (const [name, text] of Object.entries(SCRIPTS).filter(([n]) => n.includes(process.argv[2] ?? ''))) {
     // Baseline: on the main thread.
     await page.evaluate(watch);
     // In a task of the page's own (a long task the observer sees), as a click would run it.

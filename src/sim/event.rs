@@ -295,10 +295,10 @@ pub enum Event {
     Repeated {
         /// How many accesses joined (the step holds one more).
         count: u32,
-        /// The last one's address.
-        last: u64,
-        /// Bytes they moved, together.
-        bytes: u64,
+        /// The length of the step's narration before the first joined (the sentence
+        /// about the joined ones follows).
+        #[serde(skip)]
+        said: u32,
     },
     /// An exception is raised; the statement is abandoned (reference §7).
     Exception {

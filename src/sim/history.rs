@@ -101,20 +101,15 @@ impl History {
     }
 
     /// Grow the last step: `grow` changes it, and `delta` (with pictures: what changed
-    /// since) is folded into its delta.
+    /// since) is folded into its delta. What it adds is not counted in
+    /// [`History::bytes`]: a sentence and an event, and a delta that replaces the changes
+    /// of its earlier accesses with the new ones.
     pub(crate) fn grow_last(&mut self, delta: Option<PictureDelta>, grow: impl FnOnce(&mut Step)) {
-        let Some(step) = self.steps.last_mut() else {
-            return;
-        };
-        let before = step_bytes(step);
-        grow(step);
-        self.bytes = (self.bytes + step_bytes(step)).saturating_sub(before);
+        if let Some(step) = self.steps.last_mut() {
+            grow(step);
+        }
         if let (Some(delta), Some(last)) = (delta, self.deltas.last_mut()) {
-            let before = last.heap_bytes();
             last.absorb(delta);
-            let after = last.heap_bytes();
-            self.bytes = (self.bytes + after).saturating_sub(before);
-            self.delta_bytes = (self.delta_bytes + after).saturating_sub(before);
         }
     }
 

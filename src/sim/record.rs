@@ -12,6 +12,8 @@
 //! the history. Used by the paging engine and the machine.
 
 use super::addr::Vpn;
+use std::fmt::Write;
+
 use super::config::Policy;
 use super::error::Access;
 use super::event::{Event, Pte, Step};
@@ -315,20 +317,17 @@ impl Recorder {
     /// [`MAX_ACCESSES`]. A script that does the same thing byte after byte then records
     /// one step per page, not one per byte.
     pub fn join(&mut self, mut scene: Scene) -> bool {
-        let (va, vpn, access, len) = match self.pending[..] {
-            [Event::AddressSplit { va, access, .. }, Event::TlbHit { vpn, .. }, Event::DataRead { len, .. } | Event::DataWritten { len, .. }] => {
-                (va, vpn, access, len)
-            }
-            _ => return false,
-        };
-        let joined = match self.history.last_open() {
-            Some(last) if self.line.is_some() && last.line == self.line => {
-                joined(last, vpn, access)
-            }
-            _ => None,
-        };
-        if joined.is_none_or(|n| n + 1 >= MAX_ACCESSES) {
+        let Some((vpn, access, 0)) = plain(&self.pending) else {
             return false;
+        };
+        match self.history.last_open() {
+            Some(last)
+                if self.line.is_some()
+                    && last.line == self.line
+                    && plain(&last.events).is_some_and(|(v, a, n)| {
+                        v == vpn && a == access && n + 1 < MAX_ACCESSES
+                    }) => {}
+            _ => return false,
         }
         self.pending.clear();
         let delta = if self.history.mode() == Recording::Pictures {
@@ -347,29 +346,30 @@ impl Recorder {
             );
         }
         self.history.grow_last(delta, |step| {
-            let (mut count, mut bytes) = (0, 0);
-            if let Some(&Event::Repeated {
-                count: n,
-                last,
-                bytes: b,
-            }) = step.events.last()
-            {
-                let note = repeated_note(n, vpn, access, last);
-                if step.narration.ends_with(&note) {
-                    step.narration.truncate(step.narration.len() - note.len());
+            let count = match step.events.last_mut() {
+                Some(Event::Repeated { count, said }) => {
+                    step.narration.truncate(*said as usize);
+                    *count += 1;
+                    *count
                 }
-                step.events.pop();
-                (count, bytes) = (n, b);
-            }
-            count += 1;
-            bytes += len;
-            step.narration
-                .push_str(&repeated_note(count, vpn, access, va));
-            step.events.push(Event::Repeated {
-                count,
-                last: va,
-                bytes,
-            });
+                _ => {
+                    let said = step.narration.len() as u32;
+                    step.events.push(Event::Repeated { count: 1, said });
+                    1
+                }
+            };
+            let kind = if access == Access::Read {
+                "read"
+            } else {
+                "write"
+            };
+            let _ = write!(
+                step.narration,
+                " Then {count} more {kind}{} to page {:#x}: each hits the TLB and changes no \
+                 PTE bit.",
+                if count == 1 { "" } else { "s" },
+                vpn.base()
+            );
         });
         true
     }
@@ -423,9 +423,7 @@ impl Recorder {
         self.history.push(step, Some(delta), move || whole);
     }
 
-    /// The changes since the last step, from the change lists of `scene`. Not inlined:
-    /// [`Recorder::close`] and [`Recorder::join`] share it.
-    #[inline(never)]
+    /// The changes since the last step, from the change lists of `scene`.
     fn delta(&mut self, scene: &mut Scene) -> PictureDelta {
         let (system, mmu) = (&mut *scene.system, &mut *scene.mmu);
         let mut c = Vec::new();
@@ -513,35 +511,20 @@ impl Recorder {
 /// Most accesses one step holds (see [`Recorder::join`]).
 pub const MAX_ACCESSES: u32 = 4096;
 
-/// How many accesses joined `step` (0 when none yet), when it is a plain TLB hit to
-/// `vpn` of kind `access` that more may join.
-fn joined(step: &Step, vpn: Vpn, access: Access) -> Option<u32> {
-    match &step.events[..] {
-        [Event::AddressSplit { access: a, .. }, Event::TlbHit { vpn: v, .. }, Event::DataRead { .. } | Event::DataWritten { .. }, rest @ ..]
-            if *a == access && *v == vpn =>
-        {
+/// The page, kind and number of joined accesses (see [`Recorder::join`]) of a step's
+/// `events` when they are those of a plain TLB hit: the address split, the hit, the bytes
+/// moved, and how many more joined.
+fn plain(events: &[Event]) -> Option<(Vpn, Access, u32)> {
+    match events {
+        [Event::AddressSplit { access, .. }, Event::TlbHit { vpn, .. }, Event::DataRead { .. } | Event::DataWritten { .. }, rest @ ..] => {
             match rest {
-                [] => Some(0),
-                [Event::Repeated { count, .. }] => Some(*count),
+                [] => Some((*vpn, *access, 0)),
+                [Event::Repeated { count, .. }] => Some((*vpn, *access, *count)),
                 _ => None,
             }
         }
         _ => None,
     }
-}
-
-/// The end of a grown step's narration: "Then 4094 more writes to page 0x…".
-fn repeated_note(count: u32, vpn: Vpn, access: Access, last: u64) -> String {
-    let (one, many) = match access {
-        Access::Read => ("read", "reads"),
-        _ => ("write", "writes"),
-    };
-    format!(
-        " Then {count} more {} to page {:#x}, the last at {last:#x}: each hits the TLB and \
-         changes no PTE bit.",
-        if count == 1 { one } else { many },
-        vpn.base()
-    )
 }
 
 /// The whole picture of `scene` with these process entries.
@@ -644,8 +627,8 @@ mod tests {
                 .collect();
             assert_eq!((steps.len(), counts), (2, vec![4095, 902]), "{recording:?}");
             assert!(steps[0].narration.ends_with(
-                "Then 4095 more writes to page 0x23456700000, the last at 0x23456700000: each \
-                 hits the TLB and changes no PTE bit."
+                "Then 4095 more writes to page 0x23456700000: each hits the TLB and changes \
+                 no PTE bit."
             ));
             let len = m.history().len();
             m.read(p + 5, &mut [0]).expect("another kind");

@@ -539,6 +539,7 @@ fn scene_picture(scene: &Scene, processes: &[ProcessPicture]) -> Picture {
 }
 
 /// Drop the change lists of `scene` (nothing is drawn from them).
+#[inline(never)]
 fn forget_changes(scene: &mut Scene) {
     scene.system.frames.take_changes();
     scene.system.pagefile.take_changes();

@@ -159,17 +159,18 @@ pub enum Change {
     Files(Box<[super::FilePicture]>),
 }
 
-/// True when `a` and `b` set the same single thing (a later one overrides an earlier).
-fn same_target(a: &Change, b: &Change) -> bool {
-    match (a, b) {
-        (Change::Tlb(i, _), Change::Tlb(j, _))
-        | (Change::Frame(i, _), Change::Frame(j, _))
-        | (Change::Ws(WsOp::Set { at: i, .. }), Change::Ws(WsOp::Set { at: j, .. })) => i == j,
-        (Change::Pte(i, _), Change::Pte(j, _)) => i == j,
-        (Change::Counter(i, _), Change::Counter(j, _)) => i == j,
-        (Change::Focus(_), Change::Focus(_)) => true,
-        _ => false,
-    }
+/// What `c` sets, when it sets one small thing that a later change of the same key
+/// overrides.
+fn key(c: &Change) -> Option<(u8, u64)> {
+    Some(match *c {
+        Change::Tlb(i, _) => (0, i.into()),
+        Change::Frame(i, _) => (1, i.into()),
+        Change::Ws(WsOp::Set { at, .. }) => (2, at.into()),
+        Change::Pte(i, _) => (3, i),
+        Change::Counter(i, _) => (4, i.into()),
+        Change::Focus(_) => (5, 0),
+        _ => return None,
+    })
 }
 
 /// The change from one picture to the next, in the order to apply; small when little
@@ -190,8 +191,10 @@ impl PictureDelta {
     /// others go at the end.
     pub fn absorb(&mut self, later: PictureDelta) {
         for c in later.changes {
-            match self.changes.iter().position(|old| same_target(old, &c)) {
-                Some(i) => self.changes[i] = c,
+            let k = key(&c);
+            match self.changes.iter_mut().find(|old| k.is_some() && key(old) == k) {
+                // A change with a key owns no heap memory: nothing to drop.
+                Some(old) => std::mem::forget(std::mem::replace(old, c)),
                 None => self.changes.push(c),
             }
         }

@@ -12,8 +12,6 @@
 //! the history. Used by the paging engine and the machine.
 
 use super::addr::Vpn;
-use std::fmt::Write;
-
 use super::config::Policy;
 use super::error::Access;
 use super::event::{Event, Pte, Step};
@@ -358,18 +356,21 @@ impl Recorder {
                     1
                 }
             };
-            let kind = if access == Access::Read {
-                "read"
+            let n = &mut step.narration;
+            n.push_str(" Then ");
+            n.push_str(&count.to_string());
+            n.push_str(if access == Access::Read {
+                " more read"
             } else {
-                "write"
-            };
-            let _ = write!(
-                step.narration,
-                " Then {count} more {kind}{} to page {:#x}: each hits the TLB and changes no \
-                 PTE bit.",
-                if count == 1 { "" } else { "s" },
-                vpn.base()
-            );
+                " more write"
+            });
+            n.push_str(if count == 1 {
+                " to page "
+            } else {
+                "s to page "
+            });
+            n.push_str(&super::paging::narrate::page(vpn));
+            n.push_str(": each hits the TLB and changes no PTE bit.");
         });
         true
     }

@@ -28,7 +28,7 @@ mod cluster;
 mod discard;
 mod fault;
 mod mapped;
-mod narrate;
+pub(crate) mod narrate;
 mod others;
 mod shared;
 mod take;

@@ -86,29 +86,24 @@ impl History {
         self.steps.push(step);
     }
 
-    /// The last step while it may still grow (see [`super::record::Recorder::join`]): it
-    /// is held and, with pictures, no checkpoint was drawn after it.
+    /// The last step, which may still grow (see [`super::record::Recorder::join`]).
     pub(crate) fn last_open(&self) -> Option<&Step> {
-        if self.mode == Recording::Pictures
-            && self
-                .checkpoints
-                .last()
-                .is_some_and(|c| c.0 == self.deltas.len())
-        {
-            return None;
-        }
         self.steps.last()
     }
 
     /// Grow the last step: `grow` changes it, and `delta` (with pictures: what changed
-    /// since) is folded into its delta. What it adds is not counted in
-    /// [`History::bytes`]: a sentence and an event, and a delta that replaces the changes
-    /// of its earlier accesses with the new ones.
+    /// since) is folded into its delta, and into the checkpoint drawn after it, if one
+    /// was. What it adds is not counted in [`History::bytes`]: a sentence and an event,
+    /// and a delta that replaces the changes of its earlier accesses with the new ones.
     pub(crate) fn grow_last(&mut self, delta: Option<PictureDelta>, grow: impl FnOnce(&mut Step)) {
         if let Some(step) = self.steps.last_mut() {
             grow(step);
         }
+        let n = self.deltas.len();
         if let (Some(delta), Some(last)) = (delta, self.deltas.last_mut()) {
+            if let Some((_, picture)) = self.checkpoints.last_mut().filter(|c| c.0 == n) {
+                delta.apply(picture);
+            }
             last.absorb(delta);
         }
     }

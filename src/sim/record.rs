@@ -596,6 +596,31 @@ mod tests {
         }
     }
 
+    /// A run records the same steps with and without pictures, though with pictures a
+    /// checkpoint may be drawn after a step that then grows (the page replays the
+    /// worker's calls with pictures, the worker and `pagelab run` record without).
+    #[test]
+    fn joined_steps_are_the_same_with_pictures() {
+        use crate::sim::Recording;
+        let run = |recording| {
+            let mut m = Machine::with_recording(Config::default(), recording);
+            m.set_line(Some(1));
+            let p = m.virtual_alloc(0, 40 * 0x1000, MEM_COMMIT, PAGE_READWRITE);
+            for i in 0..4 * 40 * 0x1000 {
+                m.write(p + i % (40 * 0x1000), &[1]).expect("write");
+            }
+            (
+                m.history().steps().to_vec(),
+                m.picture(),
+                m.history().picture_after(m.history().len() - 1),
+            )
+        };
+        let (steps, _, _) = run(Recording::Steps);
+        let (with_pictures, now, last) = run(Recording::Pictures);
+        assert_eq!(steps, with_pictures);
+        assert_eq!(last, Some(now));
+    }
+
     /// Plain TLB hits from one line to one page, of one kind, join the last step (up to
     /// 4,096 accesses a step), with its delta still rebuilding the whole picture; another
     /// line, page or kind, a hit that sets a PTE bit, or no script line starts a new step.

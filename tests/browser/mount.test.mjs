@@ -90,6 +90,5 @@ test('a runaway loop stops at the statement limit with a clear message', async (
   assert.match(report.stopped.message, /stopped after 1000000 statements/);
   assert.match(report.status, /Stopped at line 2: stopped after 1000000 statements/);
   assert.ok(report.ms < 10000, `stopped in ${Math.round(report.ms)} ms`);
-  console.log(`statement limit reached in ${Math.round(report.ms)} ms`);
   await page.close();
 });

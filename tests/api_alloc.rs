@@ -294,19 +294,19 @@ fn recommit_changes_protection_and_charges_new_pages_only() {
 fn commit_over_limit_fails_1455() {
     let mut m = machine();
     let limit = m.commit_limit();
-    assert_eq!(limit, 48);
+    assert_eq!(limit, 80);
     let p = m.virtual_alloc(0, 0x10_0000, MEM_RESERVE, PAGE_READWRITE);
     assert_eq!(
-        m.virtual_alloc(p, 40 * 0x1000, MEM_COMMIT, PAGE_READWRITE),
+        m.virtual_alloc(p, 72 * 0x1000, MEM_COMMIT, PAGE_READWRITE),
         p
     );
-    alloc_fails(&mut m, p, 49 * 0x1000, MEM_COMMIT, PAGE_READWRITE, 1455);
-    // Recommitting the 40 pages plus 8 new ones reaches the limit exactly.
+    alloc_fails(&mut m, p, 81 * 0x1000, MEM_COMMIT, PAGE_READWRITE, 1455);
+    // Recommitting the 72 pages plus 8 new ones reaches the limit exactly.
     assert_eq!(
-        m.virtual_alloc(p, 48 * 0x1000, MEM_COMMIT, PAGE_READWRITE),
+        m.virtual_alloc(p, 80 * 0x1000, MEM_COMMIT, PAGE_READWRITE),
         p
     );
-    assert_eq!(m.commit_charge(), 48);
+    assert_eq!(m.commit_charge(), 80);
     alloc_fails(&mut m, 0, 0x1000, MEM_COMMIT, PAGE_READWRITE, 1455);
     // A reserve needs no commit and still works.
     assert_ne!(m.virtual_alloc(0, 0x1000, MEM_RESERVE, PAGE_READWRITE), 0);
@@ -316,11 +316,11 @@ fn commit_over_limit_fails_1455() {
 #[test]
 fn reserve_commit_over_limit_makes_nothing() {
     let mut m = machine();
-    alloc_fails(&mut m, 0, 49 * 0x1000, MEM_COMMIT, PAGE_READWRITE, 1455);
+    alloc_fails(&mut m, 0, 81 * 0x1000, MEM_COMMIT, PAGE_READWRITE, 1455);
     alloc_fails(
         &mut m,
         BASE,
-        49 * 0x1000,
+        81 * 0x1000,
         MEM_RESERVE | MEM_COMMIT,
         PAGE_READWRITE,
         1455,

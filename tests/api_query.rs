@@ -141,7 +141,7 @@ fn commit_charge_lifecycle_with_events() {
             _ => None,
         })
         .collect();
-    assert_eq!(charges, vec![(0, 4, 48), (4, 3, 48), (3, 0, 48)]);
+    assert_eq!(charges, vec![(0, 4, 80), (4, 3, 80), (3, 0, 80)]);
     assert_eq!(m.picture().commit.charge, 0);
 }
 
@@ -185,7 +185,7 @@ fn each_call_is_a_step_with_call_return_and_narration() {
     assert!(
         first
             .narration
-            .contains("commit charge rises from 0 to 1 page of 48"),
+            .contains("commit charge rises from 0 to 1 page of 80"),
         "{}",
         first.narration
     );

@@ -112,3 +112,35 @@ fn the_summary_counts_what_the_steps_show() {
         );
     }
 }
+
+/// `--json --steps` streams its rows, yet a row comes out only once its steps are final:
+/// the steps of all rows, in order, are exactly the steps of the whole run recorded at
+/// once, grown steps (docs/steps.md) included, and each is printed once.
+#[test]
+fn streamed_steps_are_the_whole_runs_steps() {
+    let text = "char *p = VirtualAlloc(NULL, 8192, MEM_COMMIT, PAGE_READWRITE);\n\
+                for (int i = 0; i < 8192; i++) {\n\
+                    p[i] = 1;\n\
+                    if (i % 3000 == 0) printf(\"%d\\n\", i);\n\
+                }\n\
+                printf(\"%d\\n\", p[5]);\n";
+    let dir = std::env::temp_dir().join(format!("pagelab-cli-run-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join("stream.c");
+    std::fs::write(&path, text).expect("write");
+    let o = pagelab(&["run", path.to_str().expect("a path"), "--json", "--steps"]);
+    assert!(o.status.success());
+    let mut streamed = Vec::new();
+    for line in stdout(&o).lines() {
+        let row: serde_json::Value = serde_json::from_str(line).expect("a JSON row");
+        streamed.extend(row["steps"].as_array().expect("steps").iter().cloned());
+    }
+    let program = pagelab::script::parse(text).expect("it parses");
+    let mut machine = pagelab::script::machine_for(&program, pagelab::sim::Recording::Steps);
+    let mut runner = pagelab::script::Runner::new(program);
+    while runner.step(&mut machine).is_some() {}
+    let whole = serde_json::to_value(machine.history().steps()).expect("steps as JSON");
+    assert_eq!(serde_json::Value::Array(streamed), whole);
+    let grown = stdout(&o).matches("\"kind\":\"repeated\"").count();
+    assert_eq!(grown, 4, "each page's writes, cut in two by a printf");
+}

@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::outline::{outline, Directive, Note, Outline};
 use super::question::{evaluate, AnswerKind, Outcome, Question, ANSWERS};
 use crate::script::{self, Runner};
-use crate::sim::{Recording, Step};
+use crate::sim::{Event, Recording, Step};
 
 /// Most steps a study records, as the page's own run does (the runner's step limit): past
 /// it, the rest is not asked.
@@ -72,10 +72,22 @@ pub fn study(text: &str) -> Study {
     let mut machine = script::machine_for(&program, Recording::Steps);
     let mut runner = Runner::new(program);
     let mut ran = Vec::new();
-    while let Some(r) = runner.step(&mut machine) {
+    let mut statements = Vec::new();
+    loop {
+        let before = machine.history().len();
+        let grown = repeated(machine.history(), before);
+        let Some(r) = runner.step(&mut machine) else {
+            break;
+        };
+        if r.steps.end > r.steps.start {
+            statements.push((r.steps.start, r.steps.end));
+        }
+        // An access that joined the step before this statement's (docs/steps.md) is
+        // asked about with that step: it holds the access's events.
+        let joined = r.steps.start == before && repeated(machine.history(), before) != grown;
         ran.push(Ran {
             line: r.line,
-            first: r.steps.start,
+            first: r.steps.start - usize::from(joined),
             end: r.steps.end,
             outcome: Outcome {
                 value: r.value,
@@ -87,13 +99,18 @@ pub fn study(text: &str) -> Study {
             break;
         }
     }
-    s.statements = ran
-        .iter()
-        .filter(|r| r.end > r.first)
-        .map(|r| (r.first, r.end))
-        .collect();
+    s.statements = statements;
     ask(&directives, &ran, machine.history().steps(), &mut s);
     s
+}
+
+/// How many accesses joined step `end - 1` (0 when none did, or there is no such step).
+fn repeated(history: &crate::sim::History, end: usize) -> u32 {
+    let last = end.checked_sub(1).and_then(|i| history.step(i));
+    match last.and_then(|s| s.events.last()) {
+        Some(Event::Repeated { count, .. }) => *count,
+        _ => 0,
+    }
 }
 
 /// Resolve each `//?` line (`directives`) against the run.
@@ -231,6 +248,33 @@ mod tests {
         );
         assert!(s.questions[0].ask > s.statements[1].0);
         assert!(s.errors[0].message.contains("empty"));
+    }
+
+    /// A statement whose access joined the step before it (docs/steps.md) is asked about
+    /// with that step: the third write of the loop hits the TLB, though it records no
+    /// step of its own.
+    #[test]
+    fn a_joined_access_is_asked_with_the_step_it_joined() {
+        let s = study("char *p = VirtualAlloc(NULL, 4096, MEM_COMMIT, PAGE_READWRITE);\nfor (int i = 0; i < 4; i++) {\n//? Third? => tlb @3\n//? Faults? => faults @3\n//? Second? => tlb @2\np[i] = 1;\n}\n");
+        assert!(s.errors.is_empty(), "{:?}", s.errors);
+        let asked: Vec<(&str, usize, usize)> = s
+            .questions
+            .iter()
+            .map(|q| (q.answer.as_str(), q.ask, q.reveal))
+            .collect();
+        let (second, third) = (asked[0], asked[2]);
+        assert_eq!(
+            (second.0, third.0, asked[1].0),
+            ("hit", "hit", "0"),
+            "{asked:?}"
+        );
+        assert_eq!(second.2, second.1 + 1, "the second write's own step");
+        assert_eq!(
+            (third.1, third.2),
+            (second.1, second.2),
+            "the step it joined"
+        );
+        assert!(s.questions[2].explanation.contains("more write"));
     }
 
     #[test]

@@ -28,7 +28,7 @@ pub struct Limits {
 impl Limits {
     /// The limits of every run in the page, the element and the command line.
     pub const DEFAULT: Limits = Limits {
-        statements: 100_000,
+        statements: 1_000_000,
         bytes: 256 << 20,
         bytes_per_call: 16 << 20,
         steps: 75_000,

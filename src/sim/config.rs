@@ -76,7 +76,7 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             frames: 16,
-            pagefile: 32,
+            pagefile: 64,
             working_set: None,
             policy: Policy::Clock,
             cluster: 4,

@@ -290,6 +290,16 @@ pub enum Event {
         /// Byte count.
         len: u64,
     },
+    /// More accesses joined the step: each on the same line, page and kind as its first,
+    /// and each a plain TLB hit that changes nothing else (docs/steps.md).
+    Repeated {
+        /// How many accesses joined (the step holds one more).
+        count: u32,
+        /// The length of the step's narration before the first joined (the sentence
+        /// about the joined ones follows).
+        #[serde(skip)]
+        said: u32,
+    },
     /// An exception is raised; the statement is abandoned (reference §7).
     Exception {
         /// NTSTATUS.

@@ -86,6 +86,28 @@ impl History {
         self.steps.push(step);
     }
 
+    /// The last step, which may still grow (see [`super::record::Recorder::join`]).
+    pub(crate) fn last_open(&self) -> Option<&Step> {
+        self.steps.last()
+    }
+
+    /// Grow the last step: `grow` changes it, and `delta` (with pictures: what changed
+    /// since) is folded into its delta, and into the checkpoint drawn after it, if one
+    /// was. What it adds is not counted in [`History::bytes`]: a sentence and an event,
+    /// and a delta that replaces the changes of its earlier accesses with the new ones.
+    pub(crate) fn grow_last(&mut self, delta: Option<PictureDelta>, grow: impl FnOnce(&mut Step)) {
+        if let Some(step) = self.steps.last_mut() {
+            grow(step);
+        }
+        let n = self.deltas.len();
+        if let (Some(delta), Some(last)) = (delta, self.deltas.last_mut()) {
+            if let Some((_, picture)) = self.checkpoints.last_mut().filter(|c| c.0 == n) {
+                delta.apply(picture);
+            }
+            last.absorb(delta);
+        }
+    }
+
     /// Keep `delta`; true when a checkpoint is due after it.
     fn push_delta(&mut self, delta: PictureDelta) -> bool {
         let delta_bytes = delta.heap_bytes() + std::mem::size_of::<PictureDelta>();

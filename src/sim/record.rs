@@ -13,6 +13,7 @@
 
 use super::addr::Vpn;
 use super::config::Policy;
+use super::error::Access;
 use super::event::{Event, Pte, Step};
 use super::history::{History, Recording};
 use super::picture::{
@@ -311,6 +312,74 @@ impl Recorder {
         });
     }
 
+    /// Add the access just made to the last step instead of closing a new one, and say
+    /// whether it did (docs/steps.md). It does when the access is a plain TLB hit (its
+    /// events are the address split, the hit and the bytes moved: no PTE bit, slot or
+    /// anything else changed) from the same script line, to the same page, of the same
+    /// kind as the last step's, which is such an access itself and holds fewer than
+    /// [`MAX_ACCESSES`]. A script that does the same thing byte after byte then records
+    /// one step per page, not one per byte.
+    pub fn join(&mut self, mut scene: Scene) -> bool {
+        let Some((vpn, access, 0)) = plain(&self.pending) else {
+            return false;
+        };
+        match self.history.last_open() {
+            Some(last)
+                if self.line.is_some()
+                    && last.line == self.line
+                    && plain(&last.events).is_some_and(|(v, a, n)| {
+                        v == vpn && a == access && n + 1 < MAX_ACCESSES
+                    }) => {}
+            _ => return false,
+        }
+        self.pending.clear();
+        let delta = if self.history.mode() == Recording::Pictures {
+            Some(self.delta(&mut scene))
+        } else {
+            forget_changes(&mut scene);
+            None
+        };
+        #[cfg(test)]
+        if let (Some(check), Some(delta)) = (self.check.as_mut(), &delta) {
+            delta.apply(check);
+            assert_eq!(
+                *check,
+                scene_picture(&scene, &self.processes),
+                "a joined access"
+            );
+        }
+        self.history.grow_last(delta, |step| {
+            let count = match step.events.last_mut() {
+                Some(Event::Repeated { count, said }) => {
+                    step.narration.truncate(*said as usize);
+                    *count += 1;
+                    *count
+                }
+                _ => {
+                    let said = step.narration.len() as u32;
+                    step.events.push(Event::Repeated { count: 1, said });
+                    1
+                }
+            };
+            let n = &mut step.narration;
+            n.push_str(" Then ");
+            n.push_str(&count.to_string());
+            n.push_str(if access == Access::Read {
+                " more read"
+            } else {
+                " more write"
+            });
+            n.push_str(if count == 1 {
+                " to page "
+            } else {
+                "s to page "
+            });
+            n.push_str(&super::paging::narrate::page(vpn));
+            n.push_str(": each hits the TLB and changes no PTE bit.");
+        });
+        true
+    }
+
     /// Take the events of the step being built (to record them in another step).
     pub(crate) fn take_pending(&mut self) -> Vec<Event> {
         std::mem::take(&mut self.pending)
@@ -445,6 +514,25 @@ impl Recorder {
     }
 }
 
+/// Most accesses one step holds (see [`Recorder::join`]).
+pub const MAX_ACCESSES: u32 = 4096;
+
+/// The page, kind and number of joined accesses (see [`Recorder::join`]) of a step's
+/// `events` when they are those of a plain TLB hit: the address split, the hit, the bytes
+/// moved, and how many more joined.
+fn plain(events: &[Event]) -> Option<(Vpn, Access, u32)> {
+    match events {
+        [Event::AddressSplit { access, .. }, Event::TlbHit { vpn, .. }, Event::DataRead { .. } | Event::DataWritten { .. }, rest @ ..] => {
+            match rest {
+                [] => Some((*vpn, *access, 0)),
+                [Event::Repeated { count, .. }] => Some((*vpn, *access, *count)),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
 /// The whole picture of `scene` with these process entries.
 fn scene_picture(scene: &Scene, processes: &[ProcessPicture]) -> Picture {
     whole_picture(
@@ -457,6 +545,7 @@ fn scene_picture(scene: &Scene, processes: &[ProcessPicture]) -> Picture {
 }
 
 /// Drop the change lists of `scene` (nothing is drawn from them).
+#[inline(never)]
 fn forget_changes(scene: &mut Scene) {
     scene.system.frames.take_changes();
     scene.system.pagefile.take_changes();
@@ -509,6 +598,97 @@ mod tests {
             let history = m.history();
             assert!(history.len() > 100, "{} steps", history.len());
             assert_eq!(history.picture_after(history.len() - 1), Some(m.picture()));
+        }
+    }
+
+    /// A run records the same steps with and without pictures, though with pictures a
+    /// checkpoint may be drawn after a step that then grows (the page replays the
+    /// worker's calls with pictures, the worker and `pagelab run` record without).
+    #[test]
+    fn joined_steps_are_the_same_with_pictures() {
+        use crate::sim::Recording;
+        let run = |recording| {
+            let mut m = Machine::with_recording(Config::default(), recording);
+            m.set_line(Some(1));
+            let p = m.virtual_alloc(0, 40 * 0x1000, MEM_COMMIT, PAGE_READWRITE);
+            for i in 0..4 * 40 * 0x1000 {
+                m.write(p + i % (40 * 0x1000), &[1]).expect("write");
+            }
+            (
+                m.history().steps().to_vec(),
+                m.picture(),
+                m.history().picture_after(m.history().len() - 1),
+            )
+        };
+        let (steps, _, _) = run(Recording::Steps);
+        let (with_pictures, now, last) = run(Recording::Pictures);
+        assert_eq!(steps, with_pictures);
+        assert_eq!(last, Some(now));
+    }
+
+    /// Plain TLB hits from one line to one page, of one kind, join the last step (up to
+    /// 4,096 accesses a step), with its delta still rebuilding the whole picture; another
+    /// line, page or kind, a hit that sets a PTE bit, or no script line starts a new step.
+    #[test]
+    fn repeated_hits_join_one_step() {
+        use crate::sim::{Event, Recording};
+        for recording in [Recording::Pictures, Recording::Steps] {
+            let mut m = Machine::with_recording(Config::default(), recording);
+            if recording == Recording::Pictures {
+                let now = m.picture();
+                m.recorder_mut().check_every_step(now);
+            }
+            let p = m.virtual_alloc(0, 3 * 0x1000, MEM_COMMIT, PAGE_READWRITE);
+            m.write(p + 0x2000, &[1]).expect("write");
+            m.write(p + 0x2001, &[1]).expect("no script line: no join");
+            m.set_line(Some(7));
+            m.write(p, &[1]).expect("write"); // a fault, then the walk
+            let start = m.history().len();
+            for i in 1..5000 {
+                m.write(p + i % 0x1000, &[2]).expect("write");
+            }
+            // The first hit is its own step; 4,095 more join it (4,096 in all), then the
+            // next step starts (the cap), and the last 903 accesses join that one.
+            let steps = &m.history().steps()[start..];
+            let counts: Vec<u32> = steps
+                .iter()
+                .filter_map(|s| match s.events.last() {
+                    Some(Event::Repeated { count, .. }) => Some(*count),
+                    _ => None,
+                })
+                .collect();
+            assert_eq!((steps.len(), counts), (2, vec![4095, 902]), "{recording:?}");
+            assert!(steps[0].narration.ends_with(
+                "Then 4095 more writes to page 0x23456700000: each hits the TLB and changes \
+                 no PTE bit."
+            ));
+            let len = m.history().len();
+            m.read(p + 5, &mut [0]).expect("another kind");
+            m.write(p + 0x1000, &[3]).expect("another page");
+            m.set_line(Some(8));
+            m.write(p + 0x1001, &[3]).expect("a hit on another line");
+            m.write(p + 0x1002, &[3]).expect("joins line 8's hit");
+            let steps = &m.history().steps()[len..];
+            let repeats: Vec<(Option<u32>, bool)> = steps
+                .iter()
+                .map(|s| {
+                    (
+                        s.line,
+                        matches!(s.events.last(), Some(Event::Repeated { .. })),
+                    )
+                })
+                .collect();
+            let n = repeats.len();
+            assert!(
+                n > 3,
+                "the read, the other page's fault, the line-8 hit: {repeats:?}"
+            );
+            assert_eq!(repeats[n - 1], (Some(8), true), "the two hits of line 8");
+            assert!(repeats[..n - 1].iter().all(|r| !r.1), "{repeats:?}");
+            if recording == Recording::Pictures {
+                let last = m.history().len() - 1;
+                assert_eq!(m.history().picture_after(last), Some(m.picture()));
+            }
         }
     }
 }

@@ -259,7 +259,7 @@ mod tests {
         let (_, pictures) = run();
         let text = describe_at(&pictures, 0);
         // kernel32.dll's image, alone in the address space, is drawn (DESIGN §9).
-        assert!(text.starts_with("The picture shows 3 regions of address space; RAM: 0 frames in a working set, 0 on standby, 0 modified, 16 free; page file: 0 of 32 slots in use"), "{text}");
+        assert!(text.starts_with("The picture shows 3 regions of address space; RAM: 0 frames in a working set, 0 on standby, 0 modified, 16 free; page file: 0 of 64 slots in use"), "{text}");
         assert!(text.ends_with("Nothing has happened yet."), "{text}");
     }
 

@@ -55,11 +55,12 @@ impl WorkerRun {
 
     /// Run until at least `steps` more steps are recorded or the run ends; true once it
     /// has ended (its end, or a limit). The steps themselves are forgotten here: the
-    /// page records them again from the calls.
+    /// page records them again from the calls. The last is kept: later accesses may
+    /// join it (docs/steps.md).
     pub fn advance(&mut self, steps: usize) -> bool {
         let ended = self.run.advance(steps);
         let machine = self.run.machine_mut();
-        machine.forget_steps_before(machine.history().len());
+        machine.forget_steps_before(machine.history().len().saturating_sub(1));
         ended
     }
 
@@ -117,7 +118,8 @@ impl Simulator {
         self.replay.queue(calls);
     }
 
-    /// Replay queued calls until at least `steps` more steps are recorded, none are
+    /// Replay queued calls until at least `steps` more steps are recorded, `64 × steps`
+    /// calls are made (accesses that join a step record none, docs/steps.md), none are
     /// left, or the steps reach [`MAX_REPLAY_BYTES`]. Returns 1 while calls wait (or the
     /// steps of the run before are still being freed, at most 1,024 a call), 0 when
     /// none do, and 2 once the steps have reached that bound (the run should stop there).
@@ -131,7 +133,9 @@ impl Simulator {
             self.dropping = None;
         }
         let until = self.machine.history().len().saturating_add(steps);
-        while self.replay.pending() && self.machine.history().len() < until {
+        let mut calls = steps.saturating_mul(64);
+        while self.replay.pending() && self.machine.history().len() < until && calls > 0 {
+            calls -= 1;
             if self.machine.history().bytes() >= MAX_REPLAY_BYTES {
                 return Ok(2);
             }

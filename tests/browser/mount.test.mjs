@@ -87,8 +87,8 @@ test('a runaway loop stops at the statement limit with a clear message', async (
   });
   assert.ok(report.stopped, 'the run was stopped');
   assert.equal(report.stopped.line, 2);
-  assert.match(report.stopped.message, /stopped after 100000 statements/);
-  assert.match(report.status, /Stopped at line 2: stopped after 100000 statements/);
+  assert.match(report.stopped.message, /stopped after 1000000 statements/);
+  assert.match(report.status, /Stopped at line 2: stopped after 1000000 statements/);
   assert.ok(report.ms < 10000, `stopped in ${Math.round(report.ms)} ms`);
   await page.close();
 });

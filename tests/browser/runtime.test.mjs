@@ -8,7 +8,8 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile, mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { serve, launch, open, ROOT, CSP } from './harness.mjs';
@@ -206,7 +207,7 @@ test('a run that traps inside the worker ends with a message; a new worker runs 
 
 test('a script of two processes runs through the worker with the command line\'s steps, byte for byte', async () => {
   const file = 'tests/scripts/processes_round_robin.c';
-  const cli = execFileSync('cargo', ['run', '--quiet', '--bin', 'pagelab', '--', 'run', file, '--json', '--steps'], { cwd: ROOT, encoding: 'utf8' });
+  const cli = execFileSync('cargo', ['run', '--quiet', '--bin', 'pagelab', '--', 'run', file, '--json', '--steps'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20 });
   // The command line's rows hold each statement's steps; the steps between statements (a
   // process created, a context switch, a process's exit) belong to no row.
   const expected = cli.trim().split('\n').flatMap((row) => JSON.parse(row).steps)
@@ -237,6 +238,46 @@ test('a script of two processes runs through the worker with the command line\'s
   assert.equal(shown.tabs, 2, 'the page\'s own machine ran both processes');
   await page.click('[data-action=end]');
   assert.match(await page.textContent('[data-role=output]'), /\[reader\] reader ends/);
+  assert.deepEqual(errors, []);
+});
+
+test('accesses that repeat join one step: the page has the command line\'s steps, and stepping, the log and the scrubber reach the grown step', async () => {
+  const text = `char *p = VirtualAlloc(NULL, 8192, MEM_COMMIT, PAGE_READWRITE);
+for (int i = 0; i < 8192; i++) {
+    p[i] = 1;
+    if (i % 3000 == 0) printf("%d\\n", i);
+}
+`;
+  const file = path.join(await mkdtemp(path.join(os.tmpdir(), 'pagelab-')), 'repeat.c');
+  await writeFile(file, text);
+  const cli = execFileSync('cargo', ['run', '--quiet', '--bin', 'pagelab', '--', 'run', file, '--json', '--steps'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20 });
+  const expected = cli.trim().split('\n').flatMap((row) => JSON.parse(row).steps)
+    .map((s) => JSON.stringify({ narration: s.narration, line: s.line }));
+  const grown = expected.findIndex((s) => s.includes('more writes to page')) + 1;
+  assert.ok(grown > 0 && expected.length < 40, `a few steps, some grown (${expected.length})`);
+
+  const { page, errors } = await open(browser.context, `${server.url}index.html`);
+  await runScript(page, text);
+  await idle(page);
+  const steps = await page.evaluate(() => {
+    const sim = document.querySelector('[data-pagelab]').pagelab.simulator;
+    const all = [];
+    for (let c = 1; c <= sim.step_count(); c++) all.push(JSON.stringify({ narration: sim.step(c).narration, line: sim.step(c).line }));
+    return all;
+  });
+  assert.deepEqual(steps, expected, 'the same steps, grown ones included');
+  const cursor = async () => Number((await data(page)).cursor);
+  const said = () => page.textContent('[data-role=narration]');
+  await page.click('[data-action=end]');
+  await page.click(`[data-role=log] li[data-cursor="${grown}"] button`);
+  assert.equal(await cursor(), grown, 'the log jumps to the grown step');
+  assert.match(await said(), /more writes to page 0x[0-9a-f]+: each hits the TLB/);
+  await page.click('[data-action=step]');
+  assert.equal(await cursor(), grown + 1);
+  await page.click('[data-action=back]');
+  assert.equal(await cursor(), grown, 'back returns to it');
+  assert.match(await said(), /more writes/);
+  assert.equal(await page.getAttribute('[data-role=scrubber]', 'max'), String(expected.length));
   assert.deepEqual(errors, []);
 });
 

@@ -59,6 +59,7 @@ pub(crate) fn cmd_run(args: &[String]) -> ExitCode {
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut written = Ok(());
     let mut summary = Summary::default();
+    let mut waiting = Vec::new();
     while let Some(result) = runner.step(&mut machine) {
         summary.after_statement(&machine);
         let mut report = Vec::new();
@@ -69,15 +70,8 @@ pub(crate) fn cmd_run(args: &[String]) -> ExitCode {
             ));
         }
         written = if options.json {
-            let first = machine.history().first_held();
-            let held =
-                result.steps.start.saturating_sub(first)..result.steps.end.saturating_sub(first);
-            let steps = machine.history().steps().get(held);
-            let row = run_json_row(&mut out, &result, steps.filter(|_| options.steps));
-            // The row holds its steps now: forget them, so a long run streams in bounded
-            // memory (a loop of memsets held 2.6 GB of steps before).
-            machine.forget_steps_before(result.steps.end);
-            row
+            waiting.push(result);
+            json_rows(&mut out, &mut machine, &mut waiting, options.steps, false)
         } else {
             if let Some(x) = &result.exception {
                 report.push(run_exception_text(result.line, x));
@@ -97,6 +91,9 @@ pub(crate) fn cmd_run(args: &[String]) -> ExitCode {
         if written.is_err() {
             break;
         }
+    }
+    if written.is_ok() {
+        written = json_rows(&mut out, &mut machine, &mut waiting, options.steps, true);
     }
     if let Some(e) = runner.stopped() {
         eprintln!("line {}: {}", e.line, e.message);
@@ -315,6 +312,37 @@ fn run_exception_text(line: u32, x: &pagelab::sim::ExceptionRecord) -> String {
 }
 
 /// One `--json` row with exactly the fields of DESIGN §6.
+/// Print the `--json` rows of `waiting` whose steps are final, in order (all of them at
+/// the end of the run, `all`), with their steps when `steps`, and forget those steps, so
+/// a long run streams in bounded memory (a loop of memsets held 2.6 GB of steps before).
+/// The last step recorded may still grow (later accesses join it, docs/steps.md): its
+/// row waits, with the rows after it, until a later step begins, so no row is printed
+/// before its steps are.
+fn json_rows(
+    out: &mut impl std::io::Write,
+    machine: &mut pagelab::sim::Machine,
+    waiting: &mut Vec<pagelab::script::StatementResult>,
+    steps: bool,
+    all: bool,
+) -> std::io::Result<()> {
+    let len = machine.history().len();
+    let ready = match waiting
+        .iter()
+        .position(|r| !all && r.steps.end == len && !r.steps.is_empty())
+    {
+        Some(n) => n,
+        None => waiting.len(),
+    };
+    for result in waiting.drain(..ready) {
+        let first = machine.history().first_held();
+        let held = result.steps.start.saturating_sub(first)..result.steps.end.saturating_sub(first);
+        let held = machine.history().steps().get(held);
+        run_json_row(out, &result, held.filter(|_| steps))?;
+        machine.forget_steps_before(result.steps.end);
+    }
+    Ok(())
+}
+
 fn run_json_row(
     out: &mut impl std::io::Write,
     result: &pagelab::script::StatementResult,

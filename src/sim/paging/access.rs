@@ -505,6 +505,10 @@ impl<V: Vad> Engine<'_, V> {
         if let Some(event) = event {
             self.emit(event);
         }
+        // The same byte after byte: join the last step (docs/steps.md).
+        if path == Path::Hit && string_end.is_none() && self.join_step() {
+            return;
+        }
         self.end_step(move || {
             let page = narrate::page(vpn);
             let how = match path {

@@ -28,7 +28,7 @@ mod cluster;
 mod discard;
 mod fault;
 mod mapped;
-mod narrate;
+pub(crate) mod narrate;
 mod others;
 mod shared;
 mod take;
@@ -101,6 +101,21 @@ impl<V: Vad> Engine<'_, V> {
             name: self.name,
         };
         self.rec.close(narration, scene);
+    }
+
+    /// Add the access just made to the last step, if it may join it (see
+    /// [`crate::sim::record::Recorder::join`]); true when it did.
+    pub(crate) fn join_step(&mut self) -> bool {
+        if self.held.is_some() || self.others_changed || !self.rec.recording() {
+            return false;
+        }
+        let scene = Scene {
+            system: self.sys,
+            mmu: self.mmu,
+            regions: &*self.vad,
+            name: self.name,
+        };
+        self.rec.join(scene)
     }
 
     /// The owner of the running process's page `vpn`.

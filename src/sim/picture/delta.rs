@@ -159,6 +159,20 @@ pub enum Change {
     Files(Box<[super::FilePicture]>),
 }
 
+/// What `c` sets, when it sets one small thing that a later change of the same key
+/// overrides.
+fn key(c: &Change) -> Option<(u8, u64)> {
+    Some(match *c {
+        Change::Tlb(i, _) => (0, i.into()),
+        Change::Frame(i, _) => (1, i.into()),
+        Change::Ws(WsOp::Set { at, .. }) => (2, at.into()),
+        Change::Pte(i, _) => (3, i),
+        Change::Counter(i, _) => (4, i.into()),
+        Change::Focus(_) => (5, 0),
+        _ => return None,
+    })
+}
+
 /// The change from one picture to the next, in the order to apply; small when little
 /// changed.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -170,6 +184,23 @@ impl PictureDelta {
     /// A delta of these changes.
     pub fn new(changes: Vec<Change>) -> PictureDelta {
         PictureDelta { changes }
+    }
+
+    /// Fold in `later`, the delta of the step after this one, for a step that grew (see
+    /// `Recorder::join`). Two plain TLB hits to one page change the same things, so
+    /// `later` then replaces this delta; otherwise its changes follow.
+    pub fn absorb(&mut self, mut later: PictureDelta) {
+        let same = self.changes.len() == later.changes.len()
+            && self
+                .changes
+                .iter()
+                .zip(&later.changes)
+                .all(|(a, b)| key(a).is_some() && key(a) == key(b));
+        if same {
+            std::mem::swap(self, &mut later);
+        } else {
+            self.changes.append(&mut later.changes);
+        }
     }
 
     /// The changes, in order.

@@ -155,7 +155,7 @@ try {
     rows.push({ name, base, baseSeen, page: { time: t1 - t0, steps }, pageSeen, bytes });
   }
   for (const r of rows) {
-    console.log(`\n${r.name}: ${r.page.steps} steps (baseline ${r.base.steps}); page history ${(r.bytes / r.page.steps).toFixed(0)} bytes per step (${(r.bytes / 2 ** 20).toFixed(1)} MiB)`);
+    console.log(`\n${r.name}: ${r.page.steps} steps (baseline ${r.base.steps}); page history ${r.page.steps ? (r.bytes / r.page.steps).toFixed(0) : '–'} bytes per step (${(r.bytes / 2 ** 20).toFixed(1)} MiB)`);
     console.log(`  wall time     baseline ${ms(r.base.time)}   page ${ms(r.page.time)}   ${ratio(r.page.time, r.base.time)}`);
     console.log(`  long tasks    baseline ${r.baseSeen.tasks} (longest ${ms(r.baseSeen.longest)})   page ${r.pageSeen.tasks} (longest ${ms(r.pageSeen.longest)})   longest ${ratio(r.pageSeen.longest, r.baseSeen.longest)}`);
     console.log(`  frames drawn  baseline ${r.baseSeen.frames}   page ${r.pageSeen.frames}`);

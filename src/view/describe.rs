@@ -20,8 +20,12 @@ fn page(vpn: u64) -> String {
 }
 
 /// Frames on `list`.
-fn on(picture: &Picture, list: FrameList) -> usize {
-    picture.frames.iter().filter(|f| f.list == list).count()
+pub(super) fn on(picture: &Picture, list: FrameList) -> usize {
+    let mut n = 0;
+    for f in &picture.frames {
+        n += usize::from(f.list == list);
+    }
+    n
 }
 
 /// What the picture shows: regions, RAM by list, page file, working set and TLB.
@@ -45,36 +49,37 @@ fn shown(p: &Picture) -> String {
         let _ = write!(text, " Current address: {va:#x}.");
     }
     if p.processes.len() > 1 {
-        let list: Vec<String> = p
-            .processes
-            .iter()
-            .map(|q| format!("{} (PID {}, {})", q.name, q.id.0, state_name(q.state)))
-            .collect();
+        let mut list = Vec::with_capacity(p.processes.len());
+        for q in &p.processes {
+            list.push(format!(
+                "{} (PID {}, {})",
+                q.name,
+                q.id.0,
+                state_name(q.state)
+            ));
+        }
         let _ = write!(text, " Processes: {}.", list.join(", "));
-        let shared: Vec<String> = p
-            .frames
-            .iter()
-            .enumerate()
-            .filter(|(_, f)| matches!(f.owner, Some(Owner::Shared { .. })))
-            .map(|(pfn, f)| format!("frame {pfn} ({})", frame_text(p, f)))
-            .collect();
+        let mut shared = Vec::new();
+        for (pfn, f) in p.frames.iter().enumerate() {
+            if matches!(f.owner, Some(Owner::Shared { .. })) {
+                shared.push(format!("frame {pfn} ({})", frame_text(p, f)));
+            }
+        }
         if !shared.is_empty() {
             let _ = write!(text, " Shared frames: {}.", shared.join(", "));
         }
     }
     for s in &p.sections {
-        let pages: Vec<String> = s
-            .prototypes
-            .iter()
-            .enumerate()
-            .map(|(i, pte)| match pte {
+        let mut pages = Vec::with_capacity(s.prototypes.len());
+        for (i, pte) in s.prototypes.iter().enumerate() {
+            pages.push(match pte {
                 Pte::Valid { pfn, .. } => format!("page {i} in frame {}", pfn.0),
                 Pte::PageFile { slot } => format!("page {i} in page-file slot {}", slot.0),
                 Pte::Transition { pfn } => format!("page {i} in transition in frame {}", pfn.0),
                 Pte::DemandZero => format!("page {i} demand-zero"),
                 _ => format!("page {i} not read yet"),
-            })
-            .collect();
+            });
+        }
         let _ = write!(
             text,
             " Section {}{}: {} views, prototype PTEs: {}.",
@@ -170,17 +175,15 @@ fn changes(before: &Picture, after: &Picture) -> Vec<String> {
         }
     }
     let (ws_old, ws_new) = (&before.working_set.pages, &after.working_set.pages);
-    for p in ws_new
-        .iter()
-        .filter(|p| !ws_old.iter().any(|o| o.vpn == p.vpn))
-    {
-        list.push(format!("{} joined the working set", page(p.vpn.0)));
-    }
-    for p in ws_old
-        .iter()
-        .filter(|p| !ws_new.iter().any(|n| n.vpn == p.vpn))
-    {
-        list.push(format!("{} left the working set", page(p.vpn.0)));
+    for (from, to, verb) in [(ws_old, ws_new, "joined"), (ws_new, ws_old, "left")] {
+        'pages: for p in to {
+            for o in from {
+                if o.vpn == p.vpn {
+                    continue 'pages;
+                }
+            }
+            list.push(format!("{} {verb} the working set", page(p.vpn.0)));
+        }
     }
     if before.tlb != after.tlb {
         list.push("the TLB changed".to_string());

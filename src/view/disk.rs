@@ -39,7 +39,9 @@ pub fn touched(step: Option<&Step>) -> Vec<(&str, u64, bool)> {
             _ => continue,
         };
         let last = (offset + bytes.saturating_sub(1)) >> 12;
-        out.extend((offset >> 12..=last).map(|p| (file.as_str(), p, written)));
+        for p in offset >> 12..=last {
+            out.push((file.as_str(), p, written));
+        }
     }
     out
 }

@@ -59,7 +59,10 @@ pub fn shapes(g: &Geometry, frame: Frame<'_>, out: &mut Vec<Shape>) {
     if g.prototypes.is_empty() || picture.sections.is_empty() {
         return;
     }
-    let names: Vec<String> = picture.sections.iter().map(name).collect();
+    let mut names = Vec::with_capacity(picture.sections.len());
+    for s in &picture.sections {
+        names.push(name(s));
+    }
     title(
         &g.sections_title,
         &format!("Sections' prototype PTEs: {}", names.join("; ")),

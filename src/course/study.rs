@@ -87,11 +87,11 @@ pub fn study(text: &str) -> Study {
             break;
         }
     }
-    s.statements = ran
-        .iter()
-        .filter(|r| r.end > r.first)
-        .map(|r| (r.first, r.end))
-        .collect();
+    for r in &ran {
+        if r.end > r.first {
+            s.statements.push((r.first, r.end));
+        }
+    }
     ask(&directives, &ran, machine.history().steps(), &mut s);
     s
 }
@@ -100,7 +100,7 @@ pub fn study(text: &str) -> Study {
 fn ask(directives: &[Directive], ran: &[Ran], steps: &[Step], s: &mut Study) {
     let mut fail =
         |line: u32, col: u32, message: String| s.errors.push(LessonError { line, col, message });
-    let mut asked = Vec::new();
+    let mut asked: Vec<Question> = Vec::new();
     for d in directives {
         if d.prompt.is_empty() {
             fail(
@@ -164,10 +164,10 @@ fn ask(directives: &[Directive], ran: &[Ran], steps: &[Step], s: &mut Study) {
                 };
                 // In the order they are asked (a loop can run a later line first); kept
                 // by insertion, as a library sort would add a routine to the page's wasm.
-                let at = asked
-                    .iter()
-                    .take_while(|q: &&Question| q.ask <= question.ask)
-                    .count();
+                let mut at = 0;
+                while at < asked.len() && asked[at].ask <= question.ask {
+                    at += 1;
+                }
                 asked.insert(at, question);
             }
             Err(message) => fail(d.at, d.col, message),

@@ -11,12 +11,17 @@ use crate::sim::{Event, Picture, Step};
 pub const MAX_FILE_CELLS: usize = 64;
 
 /// Every file page the picture shows: (file, page index); an empty file has one cell.
-pub fn cells(picture: &Picture) -> impl Iterator<Item = (&FilePicture, u64)> {
-    picture
-        .files
-        .iter()
-        .flat_map(|f| (0..f.size.div_ceil(4096).max(1)).map(move |i| (f, i)))
-        .take(MAX_FILE_CELLS)
+pub fn cells(picture: &Picture) -> Vec<(&FilePicture, u64)> {
+    let mut out = Vec::new();
+    for f in &picture.files {
+        for i in 0..f.size.div_ceil(4096).max(1) {
+            if out.len() == MAX_FILE_CELLS {
+                return out;
+            }
+            out.push((f, i));
+        }
+    }
+    out
 }
 
 /// The file pages the step's events read or written: (file, page, written).

@@ -143,7 +143,7 @@ impl Sizes {
             tlb: picture.tlb.len(),
             working_set: (picture.working_set.limit as usize).max(picture.working_set.pages.len()),
             prototypes,
-            file_pages: super::disk::cells(picture).count(),
+            file_pages: super::disk::cells(picture).len(),
         }
     }
 }

@@ -111,7 +111,10 @@ fn ask(directives: &[Directive], ran: &[Ran], steps: &[Step], s: &mut Study) {
             continue;
         }
         let Some(kind) = AnswerKind::named(&d.answer) else {
-            let names: Vec<&str> = ANSWERS.iter().map(|(n, _)| *n).collect();
+            let mut names = Vec::with_capacity(ANSWERS.len());
+            for (n, _) in ANSWERS {
+                names.push(n);
+            }
             let what = if d.answer.is_empty() {
                 "no answer after `=>`".to_string()
             } else {
@@ -181,12 +184,13 @@ fn ask(directives: &[Directive], ran: &[Ran], steps: &[Step], s: &mut Study) {
 fn explain(steps: &[Step], first: usize, end: usize, decided_by: Option<usize>) -> String {
     match decided_by.and_then(|i| steps.get(i)) {
         Some(s) => s.narration.clone(),
-        None => steps[first..end]
-            .iter()
-            .take(3)
-            .map(|s| s.narration.as_str())
-            .collect::<Vec<_>>()
-            .join(" "),
+        None => {
+            let mut list = Vec::with_capacity(3);
+            for s in steps[first..end].iter().take(3) {
+                list.push(s.narration.as_str());
+            }
+            list.join(" ")
+        }
     }
 }
 

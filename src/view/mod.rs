@@ -17,6 +17,7 @@ pub mod sections;
 pub mod shape;
 pub mod space;
 pub mod split;
+pub mod terms;
 pub mod tlb;
 pub mod walk;
 pub mod working_set;

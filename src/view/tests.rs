@@ -293,3 +293,4 @@ fn tlb_and_working_set_show_translation_and_policy_state() {
 mod canvas;
 mod motion;
 mod processes;
+mod terms;

@@ -570,7 +570,7 @@ impl<'a> Checker<'a> {
         if let Some(t) = found {
             return t;
         }
-        let hint = suggest::hint(field, &names);
+        let hint = suggest::hint(field, names);
         let message = format!(
             "{base} has no field '{field}'{hint} (fields: {})",
             names.join(", ")

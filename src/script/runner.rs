@@ -329,7 +329,9 @@ impl Runner {
         }
         for piece in r.out.split_inclusive('\n') {
             if self.at_line_start {
-                out.push_str(&format!("[{}] ", r.process));
+                out.push('[');
+                out.push_str(&r.process);
+                out.push_str("] ");
             }
             out.push_str(piece);
             self.at_line_start = piece.ends_with('\n');

@@ -30,6 +30,10 @@ pub(super) fn on(picture: &Picture, list: FrameList) -> usize {
 
 /// What the picture shows: regions, RAM by list, page file, working set and TLB.
 fn shown(p: &Picture) -> String {
+    let mut slots = 0;
+    for s in &p.slots {
+        slots += usize::from(s.is_some());
+    }
     let free = on(p, FrameList::Free) + on(p, FrameList::Zeroed);
     let mut text = format!(
         "The picture shows {} of address space; RAM: {} in a working set, {} on standby, {} modified, {} free; page file: {} of {} in use; working set: {} of {}; TLB: {} of {} filled.",
@@ -38,11 +42,11 @@ fn shown(p: &Picture) -> String {
         on(p, FrameList::Standby),
         on(p, FrameList::Modified),
         free,
-        p.slots.iter().flatten().count(),
+        slots,
         count(p.slots.len() as u64, "slot", "slots"),
         p.working_set.pages.len(),
         count(u64::from(p.working_set.limit), "page", "pages"),
-        p.tlb.iter().flatten().count(),
+        filled(&p.tlb),
         count(p.tlb.len() as u64, "entry", "entries"),
     );
     if let Some(va) = p.focus {
@@ -118,12 +122,21 @@ fn frame_text(p: &Picture, f: &FrameView) -> String {
     }
 }
 
+/// TLB entries in use.
+fn filled<T>(tlb: &[Option<T>]) -> usize {
+    let mut n = 0;
+    for e in tlb {
+        n += usize::from(e.is_some());
+    }
+    n
+}
+
 /// What differs between `before` and `after`, one phrase each, in picture order.
 fn changes(before: &Picture, after: &Picture) -> Vec<String> {
     let mut list = Vec::new();
     if before.process.id != after.process.id && after.processes.len() > 1 {
         // Loading CR3 (reference §2) drops every TLB entry: say so only when there were some.
-        let dropped = before.tlb.iter().flatten().count();
+        let dropped = filled(&before.tlb);
         let tlb = if dropped == 0 {
             "the TLB was empty".to_string()
         } else {

@@ -178,6 +178,11 @@ fn every_term_the_page_shows_is_defined() {
                     terms_in(text, &mut shown);
                 }
             }
+            // The canvas's words that open a glossary entry on a click (view::terms).
+            let g = view::Geometry::new(900.0, view::geometry::Sizes::of_picture(&picture));
+            for (_, term) in view::terms::terms(&g) {
+                shown.insert(term.to_string());
+            }
         }
     }
     for must in [
@@ -190,6 +195,7 @@ fn every_term_the_page_shows_is_defined() {
         "working set",
         "standby list",
         "commit charge",
+        "virtual address space",
     ] {
         assert!(
             shown.contains(must),

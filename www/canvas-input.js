@@ -13,10 +13,12 @@ const WHEEL_ZOOM = 0.0015;
 /**
  * Attach zoom, pan and animation time to one widget's canvas.
  * @param {HTMLElement} root the widget root (keys are read there, only while it has focus)
- * @param {{ sim: any, canvas: HTMLCanvasElement, cursor: () => number, redraw: () => void }} options
+ * A click on a word of the canvas that the glossary explains (a heading, the legend) calls
+ * `onTerm` with its glossary term.
+ * @param {{ sim: any, canvas: HTMLCanvasElement, cursor: () => number, redraw: () => void, onTerm?: (term: string) => void }} options
  * @returns {{ progress: (cursor: number) => number, destroy: () => void }}
  */
-export function attachCanvas(root, { sim, canvas, cursor, redraw }) {
+export function attachCanvas(root, { sim, canvas, cursor, redraw, onTerm }) {
   // A compact widget may have no canvas: nothing to zoom, nothing to animate.
   if (!canvas || !canvas.parentElement) return { progress: () => 1, destroy() {} };
   const stage = canvas.parentElement;
@@ -125,7 +127,7 @@ export function attachCanvas(root, { sim, canvas, cursor, redraw }) {
   function onMove(event) {
     if (!pointers.has(event.pointerId)) {
       const p = local(event);
-      canvas.style.cursor = sim.space_hit(width(), p.x, p.y) ? 'grab' : '';
+      canvas.style.cursor = sim.space_hit(width(), p.x, p.y) ? 'grab' : sim.term_at(width(), p.x, p.y) ? 'pointer' : '';
       return;
     }
     const p = local(event);
@@ -150,6 +152,11 @@ export function attachCanvas(root, { sim, canvas, cursor, redraw }) {
     pointers.delete(event.pointerId);
     if (pointers.size === 0) gesture = '';
   }
+  function onClick(event) {
+    const { x, y } = local(event);
+    const term = !sim.space_hit(width(), x, y) && sim.term_at(width(), x, y);
+    if (term) onTerm?.(term);
+  }
   function onDoubleClick(event) {
     const { x, y } = local(event);
     if (sim.space_hit(width(), x, y) !== 'strip') return;
@@ -167,6 +174,7 @@ export function attachCanvas(root, { sim, canvas, cursor, redraw }) {
   canvas.addEventListener('pointerup', onUp);
   canvas.addEventListener('pointercancel', onUp);
   canvas.addEventListener('dblclick', onDoubleClick);
+  canvas.addEventListener('click', onClick);
 
   // Animation time: a step reached by stepping forward plays from 0 to 1; any other move
   // (back, a jump, a scrub) shows the finished picture at once, as does reduced motion.
@@ -196,6 +204,7 @@ export function attachCanvas(root, { sim, canvas, cursor, redraw }) {
       canvas.removeEventListener('pointerup', onUp);
       canvas.removeEventListener('pointercancel', onUp);
       canvas.removeEventListener('dblclick', onDoubleClick);
+      canvas.removeEventListener('click', onClick);
       controls.remove();
     },
   };

@@ -63,9 +63,12 @@ export function linkTerms(target, text, index, box) {
   target.replaceChildren(...parts);
 }
 
-/** Show `entry` in `box` for `button` (toggling it closed when it is already open). */
+/**
+ * Show `entry` in `box` for `button` (toggling it closed when it is already open); without
+ * a button (a word of the canvas) it just opens.
+ */
 export function toggleDefinition(button, entry, box) {
-  const open = button.getAttribute('aria-expanded') === 'true';
+  const open = button?.getAttribute('aria-expanded') === 'true';
   for (const b of box.ownerDocument.querySelectorAll(`[aria-controls="${box.id}"][aria-expanded=true]`)) {
     b.setAttribute('aria-expanded', 'false');
   }
@@ -73,7 +76,7 @@ export function toggleDefinition(button, entry, box) {
     box.hidden = true;
     return;
   }
-  button.setAttribute('aria-expanded', 'true');
+  button?.setAttribute('aria-expanded', 'true');
   const term = document.createElement('strong');
   term.textContent = entry.term;
   box.replaceChildren(term, `: ${entry.text}`);

@@ -133,7 +133,16 @@ export function mount(root, options) {
       show();
     });
   }
-  const canvasInput = attachCanvas(root, { sim, canvas, cursor: () => player.cursor, redraw: queueDraw });
+  // A glossary word of the canvas opens its entry where the narration's do, and takes the
+  // focus there so a screen reader reads it.
+  const onTerm = (term) => {
+    const entry = glossary?.index.find(term);
+    if (!entry) return;
+    toggleDefinition(null, entry, definition);
+    definition.tabIndex = -1;
+    definition.focus();
+  };
+  const canvasInput = attachCanvas(root, { sim, canvas, cursor: () => player.cursor, redraw: queueDraw, onTerm });
   const switcher = attachSwitcher({ sim, canvas, redraw: queueDraw });
   player.delay = reducedMotion.matches ? 0 : Number(speed?.value ?? 600);
   if (reducedMotion.matches && speed) speed.value = '0';

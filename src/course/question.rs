@@ -198,14 +198,18 @@ fn first<T>(
     first: usize,
     pick: impl Fn(&Event) -> Option<T>,
 ) -> Option<(T, usize)> {
-    steps
-        .iter()
-        .enumerate()
-        .find_map(|(i, s)| s.events.iter().find_map(&pick).map(|t| (t, first + i)))
+    for (i, s) in steps.iter().enumerate() {
+        for e in &s.events {
+            if let Some(t) = pick(e) {
+                return Some((t, first + i));
+            }
+        }
+    }
+    None
 }
 
 /// Count the faults `keep` accepts, with the last deciding step.
-fn count_faults(steps: &[Step], start: usize, keep: impl Fn(FaultKind) -> bool) -> Answer {
+fn count_faults(steps: &[Step], start: usize, keep: fn(FaultKind) -> bool) -> Answer {
     let mut n = 0;
     let mut last = None;
     for (i, s) in steps.iter().enumerate() {

@@ -117,7 +117,7 @@ fn repeated(history: &crate::sim::History, end: usize) -> u32 {
 fn ask(directives: &[Directive], ran: &[Ran], steps: &[Step], s: &mut Study) {
     let mut fail =
         |line: u32, col: u32, message: String| s.errors.push(LessonError { line, col, message });
-    let mut asked = Vec::new();
+    let mut asked: Vec<Question> = Vec::new();
     for d in directives {
         if d.prompt.is_empty() {
             fail(
@@ -128,7 +128,10 @@ fn ask(directives: &[Directive], ran: &[Ran], steps: &[Step], s: &mut Study) {
             continue;
         }
         let Some(kind) = AnswerKind::named(&d.answer) else {
-            let names: Vec<&str> = ANSWERS.iter().map(|(n, _)| *n).collect();
+            let mut names = Vec::with_capacity(ANSWERS.len());
+            for (n, _) in ANSWERS {
+                names.push(n);
+            }
             let what = if d.answer.is_empty() {
                 "no answer after `=>`".to_string()
             } else {
@@ -181,10 +184,10 @@ fn ask(directives: &[Directive], ran: &[Ran], steps: &[Step], s: &mut Study) {
                 };
                 // In the order they are asked (a loop can run a later line first); kept
                 // by insertion, as a library sort would add a routine to the page's wasm.
-                let at = asked
-                    .iter()
-                    .take_while(|q: &&Question| q.ask <= question.ask)
-                    .count();
+                let mut at = 0;
+                while at < asked.len() && asked[at].ask <= question.ask {
+                    at += 1;
+                }
                 asked.insert(at, question);
             }
             Err(message) => fail(d.at, d.col, message),
@@ -198,12 +201,13 @@ fn ask(directives: &[Directive], ran: &[Ran], steps: &[Step], s: &mut Study) {
 fn explain(steps: &[Step], first: usize, end: usize, decided_by: Option<usize>) -> String {
     match decided_by.and_then(|i| steps.get(i)) {
         Some(s) => s.narration.clone(),
-        None => steps[first..end]
-            .iter()
-            .take(3)
-            .map(|s| s.narration.as_str())
-            .collect::<Vec<_>>()
-            .join(" "),
+        None => {
+            let mut list = Vec::with_capacity(3);
+            for s in steps[first..end].iter().take(3) {
+                list.push(s.narration.as_str());
+            }
+            list.join(" ")
+        }
     }
 }
 

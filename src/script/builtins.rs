@@ -524,8 +524,12 @@ impl Builtin {
 }
 
 /// Names of all builtins, for "did you mean" hints.
-pub fn names() -> impl Iterator<Item = &'static str> {
-    SIGNATURES.iter().map(|s| s.name)
+pub fn names() -> Vec<&'static str> {
+    let mut out = Vec::with_capacity(SIGNATURES.len());
+    for s in SIGNATURES {
+        out.push(s.name);
+    }
+    out
 }
 
 #[cfg(test)]

@@ -654,12 +654,14 @@ fn printf_call(env: &mut Env, m: &mut Machine, e: &Expr, args: &[Expr]) -> Resul
     for a in &args[1..] {
         values.push(env.eval(m, a)?);
     }
-    let specs = pieces.iter().filter_map(|p| match p {
-        Piece::Conv(s) => Some(s),
-        Piece::Text(_) => None,
-    });
+    let mut specs = Vec::with_capacity(values.len());
+    for p in &pieces {
+        if let Piece::Conv(s) = p {
+            specs.push(s);
+        }
+    }
     let mut formatted = Vec::with_capacity(values.len());
-    for (spec, value) in specs.zip(values) {
+    for (spec, value) in specs.into_iter().zip(values) {
         let arg = match value {
             Value::Str(bytes) => Arg::Bytes(bytes),
             Value::Int(addr) if spec.conv == b's' => Arg::Bytes(c_string(env, m, addr)?),

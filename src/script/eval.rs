@@ -409,17 +409,18 @@ impl Env {
 
 /// The starting values of variables: zero, or an empty structure.
 pub fn initial_values(slots: &[SlotInfo]) -> Vec<Value> {
-    slots
-        .iter()
-        .map(|s| match s.ty {
+    let mut out = Vec::with_capacity(slots.len());
+    for s in slots {
+        out.push(match s.ty {
             Ty::Mbi => Value::Mbi(MemoryBasicInformation::default()),
             Ty::Str => Value::Str(Vec::new()),
             Ty::Record(Record::SystemInfo) => {
                 Value::Record(RecordValue::SystemInfo { filled: false })
             }
             _ => Value::Int(0),
-        })
-        .collect()
+        });
+    }
+    out
 }
 
 /// A field of a filled `MEMORY_BASIC_INFORMATION` (reference §6).

@@ -176,13 +176,13 @@ fn digits(fmt: &[u8], i: &mut usize) -> Result<usize, String> {
 
 /// The conversions of a format, for checking argument counts.
 pub fn parse_format(fmt: &[u8]) -> Result<Vec<Spec>, String> {
-    Ok(pieces(fmt)?
-        .into_iter()
-        .filter_map(|p| match p {
-            Piece::Conv(s) => Some(s),
-            Piece::Text(_) => None,
-        })
-        .collect())
+    let mut out = Vec::new();
+    for p in pieces(fmt)? {
+        if let Piece::Conv(s) = p {
+            out.push(s);
+        }
+    }
+    Ok(out)
 }
 
 /// Format `pieces` with `args` (one per conversion; missing ones print as 0).

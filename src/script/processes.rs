@@ -66,8 +66,14 @@ pub fn split(
     has_code: impl Fn(&str) -> bool,
 ) -> Option<Result<Vec<Part>, Vec<ScriptError>>> {
     let lines: Vec<&str> = text.split('\n').collect();
-    let kinds: Vec<Line> = lines.iter().map(|l| classify(l)).collect();
-    if !kinds.iter().any(|k| matches!(k, Line::Process(_))) {
+    let mut kinds = Vec::with_capacity(lines.len());
+    let mut any = false;
+    for l in &lines {
+        let kind = classify(l);
+        any |= matches!(kind, Line::Process(_));
+        kinds.push(kind);
+    }
+    if !any {
         return None;
     }
     let mut errors = Vec::new();
@@ -95,24 +101,23 @@ pub fn split(
         return Some(Err(errors));
     }
     let part_text = |k: usize| -> String {
-        let kept: Vec<&str> = lines
-            .iter()
-            .zip(&kinds)
-            .zip(&owner)
-            .map(|((line, kind), &o)| match kind {
+        let mut kept = Vec::with_capacity(lines.len());
+        for (i, line) in lines.iter().enumerate() {
+            kept.push(match kinds[i] {
                 Line::Setting if k == 0 => *line,
-                Line::Code if o == k => *line,
+                Line::Code if owner[i] == k => *line,
                 _ => "",
-            })
-            .collect();
+            });
+        }
         kept.join("\n")
     };
-    let mut parts: Vec<Part> = (0..names.len())
-        .map(|k| Part {
-            name: names[k].clone(),
+    let mut parts = Vec::with_capacity(names.len());
+    for (k, name) in names.iter().enumerate() {
+        parts.push(Part {
+            name: name.clone(),
             text: part_text(k),
-        })
-        .collect();
+        });
+    }
     if !has_code(&parts[0].text) {
         // The script starts with its own process pragma: the settings go to its part.
         let settings = parts.remove(0).text;
@@ -140,11 +145,11 @@ pub fn split(
 
 /// Line by line, the non-blank line of `a` or `b` (they never both have one).
 fn merge(a: &str, b: &str) -> String {
-    a.split('\n')
-        .zip(b.split('\n'))
-        .map(|(x, y)| if x.is_empty() { y } else { x })
-        .collect::<Vec<_>>()
-        .join("\n")
+    let mut out = Vec::new();
+    for (x, y) in a.split('\n').zip(b.split('\n')) {
+        out.push(if x.is_empty() { y } else { x });
+    }
+    out.join("\n")
 }
 
 #[cfg(test)]

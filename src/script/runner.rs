@@ -172,7 +172,9 @@ impl Runner {
     pub fn with_limits(mut program: Program, limits: Limits) -> Runner {
         let others = std::mem::take(&mut program.others);
         let mut procs = vec![Proc::new(Rc::new(program), limits)];
-        procs.extend(others.into_iter().map(|p| Proc::new(Rc::new(p), limits)));
+        for p in others {
+            procs.push(Proc::new(Rc::new(p), limits));
+        }
         Runner {
             procs,
             current: 0,
@@ -202,7 +204,11 @@ impl Runner {
 
     /// Statements executed so far: the results handed out, and those still queued.
     pub fn executed(&self) -> u64 {
-        self.procs.iter().map(|p| p.env.executed).sum()
+        let mut n = 0;
+        for p in &self.procs {
+            n += p.env.executed;
+        }
+        n
     }
 
     /// True when nothing is left to run (the end, `exit`, an unhandled exception, or a
@@ -214,14 +220,14 @@ impl Runner {
     /// How the run ended, once it has: the first process's ending that is not a plain
     /// finish, or a finish.
     pub fn ending(&self) -> Option<&Ending> {
-        if !self.procs.iter().all(|p| p.ending.is_some()) {
-            return None;
+        let mut first = None;
+        for p in &self.procs {
+            let e = p.ending.as_ref()?;
+            if first.is_none() && *e != Ending::Finished {
+                first = Some(e);
+            }
         }
-        let endings = self.procs.iter().filter_map(|p| p.ending.as_ref());
-        endings
-            .clone()
-            .find(|e| **e != Ending::Finished)
-            .or_else(|| self.procs[0].ending.as_ref())
+        first.or(self.procs[0].ending.as_ref())
     }
 
     /// Why the run stopped before the end: a limit, or an exception no handler took.
@@ -291,9 +297,14 @@ impl Runner {
     /// none (other than the running one, which then goes on when it `waits`).
     fn switch(&mut self, machine: &mut Machine, waits: bool) -> bool {
         let n = self.procs.len();
-        let next = (1..=n)
-            .map(|k| (self.current + k) % n)
-            .find(|&i| !self.procs[i].finished() || !self.procs[i].exited);
+        let mut next = None;
+        for k in 1..=n {
+            let i = (self.current + k) % n;
+            if !self.procs[i].finished() || !self.procs[i].exited {
+                next = Some(i);
+                break;
+            }
+        }
         let Some(next) = next.filter(|&i| i != self.current) else {
             return waits && !self.procs[self.current].finished();
         };
@@ -318,7 +329,9 @@ impl Runner {
         }
         for piece in r.out.split_inclusive('\n') {
             if self.at_line_start {
-                out.push_str(&format!("[{}] ", r.process));
+                out.push('[');
+                out.push_str(&r.process);
+                out.push_str("] ");
             }
             out.push_str(piece);
             self.at_line_start = piece.ends_with('\n');

@@ -33,9 +33,9 @@ pub fn distance(a: &str, b: &str) -> usize {
 
 /// The candidate closest to `name`, if it is close enough to be a plausible typo.
 /// A match that differs only in letter case always wins. Ties go to the earlier candidate.
-pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn closest<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {
     let mut best = Closest::to(name);
-    for candidate in candidates {
+    for &candidate in candidates {
         best.offer(candidate);
     }
     best.found
@@ -79,7 +79,7 @@ impl<'n, 'a> Closest<'n, 'a> {
 }
 
 /// `" — did you mean 'x'?"` when a close candidate exists, else the empty string.
-pub fn hint<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
+pub fn hint(name: &str, candidates: &[&str]) -> String {
     match closest(name, candidates) {
         Some(c) => format!(" — did you mean '{c}'?"),
         None => String::new(),
@@ -101,10 +101,10 @@ mod tests {
     #[test]
     fn closest_names() {
         let names = ["VirtualAlloc", "VirtualFree", "VirtualProtect"];
-        assert_eq!(closest("VirtuaAlloc", names), Some("VirtualAlloc"));
-        assert_eq!(closest("virtualfree", names), Some("VirtualFree"));
-        assert_eq!(closest("malloc", names), None);
-        assert_eq!(hint("VirtualFre", names), " — did you mean 'VirtualFree'?");
-        assert_eq!(hint("zzz", names), "");
+        assert_eq!(closest("VirtuaAlloc", &names), Some("VirtualAlloc"));
+        assert_eq!(closest("virtualfree", &names), Some("VirtualFree"));
+        assert_eq!(closest("malloc", &names), None);
+        assert_eq!(hint("VirtualFre", &names), " — did you mean 'VirtualFree'?");
+        assert_eq!(hint("zzz", &names), "");
     }
 }

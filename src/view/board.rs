@@ -70,23 +70,21 @@ impl Board {
         let tab_w = ((avail - (n - 1) as f64 * 6.0) / n as f64)
             .min(TAB_MAX_W)
             .floor();
-        let tabs = (0..processes)
-            .map(|i| Rect::new(PAD + i as f64 * (tab_w + 6.0), PAD, tab_w, TAB_H))
-            .collect();
+        let mut tabs = Vec::with_capacity(processes);
+        for i in 0..processes {
+            tabs.push(Rect::new(PAD + i as f64 * (tab_w + 6.0), PAD, tab_w, TAB_H));
+        }
         let top = PAD + BAR_H;
         let count = shown.len().max(1);
         let col_w = (width / count as f64).floor();
         let mut bottom = top;
-        let columns = shown
-            .iter()
-            .enumerate()
-            .map(|(c, &i)| {
-                let mut g = Geometry::part(col_w, sizes, Part::Process);
-                g.translate(c as f64 * col_w, top - PAD);
-                bottom = f64::max(bottom, top - PAD + g.height);
-                (i, g)
-            })
-            .collect();
+        let mut columns = Vec::with_capacity(shown.len());
+        for (c, &i) in shown.iter().enumerate() {
+            let mut g = Geometry::part(col_w, sizes, Part::Process);
+            g.translate(c as f64 * col_w, top - PAD);
+            bottom = f64::max(bottom, top - PAD + g.height);
+            columns.push((i, g));
+        }
         let mut system = system;
         let dy = bottom - PAD + SECTION_GAP;
         system.translate(0.0, dy);
@@ -143,16 +141,16 @@ fn apply(picture: &mut Picture, p: &ProcessPicture) {
     picture.ptes = p.ptes.clone();
     picture.tables.clear();
     picture.focus = None;
-    picture.working_set.pages = p
-        .working_set
-        .iter()
-        .map(|vpn| WsPageView {
+    let pages = &mut picture.working_set.pages;
+    pages.clear();
+    for vpn in &p.working_set {
+        pages.push(WsPageView {
             vpn: *vpn,
             accessed: false,
             loaded: 0,
             last_use: 0,
-        })
-        .collect();
+        });
+    }
     picture.working_set.hand = 0;
     picture.process.id = p.id;
     picture.process.name = p.name.clone();

@@ -21,12 +21,20 @@ fn page(vpn: u64) -> String {
 }
 
 /// Frames on `list`.
-fn on(picture: &Picture, list: FrameList) -> usize {
-    picture.frames.iter().filter(|f| f.list == list).count()
+pub(super) fn on(picture: &Picture, list: FrameList) -> usize {
+    let mut n = 0;
+    for f in &picture.frames {
+        n += usize::from(f.list == list);
+    }
+    n
 }
 
 /// What the picture shows: regions, RAM by list, page file, working set and TLB.
 fn shown(p: &Picture) -> String {
+    let mut slots = 0;
+    for s in &p.slots {
+        slots += usize::from(s.is_some());
+    }
     let free = on(p, FrameList::Free) + on(p, FrameList::Zeroed);
     let mut text = format!(
         "The picture shows {} of address space; RAM: {} in a working set, {} on standby, {} modified, {} free; page file: {} of {} in use; working set: {} of {}; TLB: {} of {} filled.",
@@ -35,47 +43,48 @@ fn shown(p: &Picture) -> String {
         on(p, FrameList::Standby),
         on(p, FrameList::Modified),
         free,
-        p.slots.iter().flatten().count(),
+        slots,
         count(p.slots.len() as u64, "slot", "slots"),
         p.working_set.pages.len(),
         count(u64::from(p.working_set.limit), "page", "pages"),
-        p.tlb.iter().flatten().count(),
+        filled(&p.tlb),
         count(p.tlb.len() as u64, "entry", "entries"),
     );
     if let Some(va) = p.focus {
         let _ = write!(text, " Current address: {va:#x}.");
     }
     if p.processes.len() > 1 {
-        let list: Vec<String> = p
-            .processes
-            .iter()
-            .map(|q| format!("{} (PID {}, {})", q.name, q.id.0, state_name(q.state)))
-            .collect();
+        let mut list = Vec::with_capacity(p.processes.len());
+        for q in &p.processes {
+            list.push(format!(
+                "{} (PID {}, {})",
+                q.name,
+                q.id.0,
+                state_name(q.state)
+            ));
+        }
         let _ = write!(text, " Processes: {}.", list.join(", "));
-        let shared: Vec<String> = p
-            .frames
-            .iter()
-            .enumerate()
-            .filter(|(_, f)| matches!(f.owner, Some(Owner::Shared { .. })))
-            .map(|(pfn, f)| format!("frame {pfn} ({})", frame_text(p, f)))
-            .collect();
+        let mut shared = Vec::new();
+        for (pfn, f) in p.frames.iter().enumerate() {
+            if matches!(f.owner, Some(Owner::Shared { .. })) {
+                shared.push(format!("frame {pfn} ({})", frame_text(p, f)));
+            }
+        }
         if !shared.is_empty() {
             let _ = write!(text, " Shared frames: {}.", shared.join(", "));
         }
     }
     for s in &p.sections {
-        let pages: Vec<String> = s
-            .prototypes
-            .iter()
-            .enumerate()
-            .map(|(i, pte)| match pte {
+        let mut pages = Vec::with_capacity(s.prototypes.len());
+        for (i, pte) in s.prototypes.iter().enumerate() {
+            pages.push(match pte {
                 Pte::Valid { pfn, .. } => format!("page {i} in frame {}", pfn.0),
                 Pte::PageFile { slot } => format!("page {i} in page-file slot {}", slot.0),
                 Pte::Transition { pfn } => format!("page {i} in transition in frame {}", pfn.0),
                 Pte::DemandZero => format!("page {i} demand-zero"),
                 _ => format!("page {i} not read yet"),
-            })
-            .collect();
+            });
+        }
         let _ = write!(
             text,
             " Section {}{}: {} views, prototype PTEs: {}.",
@@ -114,12 +123,21 @@ fn frame_text(p: &Picture, f: &FrameView) -> String {
     }
 }
 
+/// TLB entries in use.
+fn filled<T>(tlb: &[Option<T>]) -> usize {
+    let mut n = 0;
+    for e in tlb {
+        n += usize::from(e.is_some());
+    }
+    n
+}
+
 /// What differs between `before` and `after`, one phrase each, in picture order.
 fn changes(before: &Picture, after: &Picture) -> Vec<String> {
     let mut list = Vec::new();
     if before.process.id != after.process.id && after.processes.len() > 1 {
         // Loading CR3 (reference §2) drops every TLB entry: say so only when there were some.
-        let dropped = before.tlb.iter().flatten().count();
+        let dropped = filled(&before.tlb);
         let tlb = if dropped == 0 {
             "the TLB was empty".to_string()
         } else {
@@ -172,17 +190,15 @@ fn changes(before: &Picture, after: &Picture) -> Vec<String> {
         }
     }
     let (ws_old, ws_new) = (&before.working_set.pages, &after.working_set.pages);
-    for p in ws_new
-        .iter()
-        .filter(|p| !ws_old.iter().any(|o| o.vpn == p.vpn))
-    {
-        list.push(format!("{} joined the working set", page(p.vpn.0)));
-    }
-    for p in ws_old
-        .iter()
-        .filter(|p| !ws_new.iter().any(|n| n.vpn == p.vpn))
-    {
-        list.push(format!("{} left the working set", page(p.vpn.0)));
+    for (from, to, verb) in [(ws_old, ws_new, "joined"), (ws_new, ws_old, "left")] {
+        'pages: for p in to {
+            for o in from {
+                if o.vpn == p.vpn {
+                    continue 'pages;
+                }
+            }
+            list.push(format!("{} {verb} the working set", page(p.vpn.0)));
+        }
     }
     if before.tlb != after.tlb {
         list.push("the TLB changed".to_string());

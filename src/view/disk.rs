@@ -11,12 +11,17 @@ use crate::sim::{Event, Picture, Step};
 pub const MAX_FILE_CELLS: usize = 64;
 
 /// Every file page the picture shows: (file, page index); an empty file has one cell.
-pub fn cells(picture: &Picture) -> impl Iterator<Item = (&FilePicture, u64)> {
-    picture
-        .files
-        .iter()
-        .flat_map(|f| (0..f.size.div_ceil(4096).max(1)).map(move |i| (f, i)))
-        .take(MAX_FILE_CELLS)
+pub fn cells(picture: &Picture) -> Vec<(&FilePicture, u64)> {
+    let mut out = Vec::new();
+    for f in &picture.files {
+        for i in 0..f.size.div_ceil(4096).max(1) {
+            if out.len() == MAX_FILE_CELLS {
+                return out;
+            }
+            out.push((f, i));
+        }
+    }
+    out
 }
 
 /// The file pages the step's events read or written: (file, page, written).
@@ -39,7 +44,9 @@ pub fn touched(step: Option<&Step>) -> Vec<(&str, u64, bool)> {
             _ => continue,
         };
         let last = (offset + bytes.saturating_sub(1)) >> 12;
-        out.extend((offset >> 12..=last).map(|p| (file.as_str(), p, written)));
+        for p in offset >> 12..=last {
+            out.push((file.as_str(), p, written));
+        }
     }
     out
 }

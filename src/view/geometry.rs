@@ -133,13 +133,17 @@ impl Sizes {
 
     /// The sizes a picture shows.
     pub fn of_picture(picture: &crate::sim::Picture) -> Sizes {
+        let mut prototypes = 0;
+        for s in &picture.sections {
+            prototypes += s.prototypes.len();
+        }
         Sizes {
             frames: picture.frames.len(),
             slots: picture.slots.len(),
             tlb: picture.tlb.len(),
             working_set: (picture.working_set.limit as usize).max(picture.working_set.pages.len()),
-            prototypes: picture.sections.iter().map(|s| s.prototypes.len()).sum(),
-            file_pages: super::disk::cells(picture).count(),
+            prototypes,
+            file_pages: super::disk::cells(picture).len(),
         }
     }
 }
@@ -250,13 +254,17 @@ fn grid(x: f64, y: f64, avail: f64, n: usize, min_w: f64, h: f64) -> (Vec<Rect>,
     // Whole-pixel cells that fill the row exactly: each column starts at its share.
     let pitch = (avail + gap) / cols as f64;
     let left = |c: usize| x + (c as f64 * pitch).round();
-    let cells = (0..n)
-        .map(|i| {
-            let (r, c) = (i / cols, i % cols);
-            let x0 = left(c);
-            Rect::new(x0, y + r as f64 * (h + gap), left(c + 1) - gap - x0, h)
-        })
-        .collect();
+    let mut cells = Vec::with_capacity(n);
+    for i in 0..n {
+        let (r, c) = (i / cols, i % cols);
+        let x0 = left(c);
+        cells.push(Rect::new(
+            x0,
+            y + r as f64 * (h + gap),
+            left(c + 1) - gap - x0,
+            h,
+        ));
+    }
     (cells, y + rows as f64 * (h + gap) - gap)
 }
 
@@ -514,18 +522,19 @@ impl Geometry {
         ] {
             moved(r);
         }
-        for r in self
-            .tables
-            .iter_mut()
-            .chain(&mut self.tlb)
-            .chain(&mut self.ws)
-            .chain(&mut self.frames)
-            .chain(&mut self.prototypes)
-            .chain(&mut self.slots)
-            .chain(&mut self.disk)
-            .chain(&mut self.legend)
-        {
-            moved(r);
+        for list in [
+            &mut self.tables[..],
+            &mut self.tlb[..],
+            &mut self.ws[..],
+            &mut self.frames[..],
+            &mut self.prototypes[..],
+            &mut self.slots[..],
+            &mut self.disk[..],
+            &mut self.legend[..],
+        ] {
+            for r in list {
+                moved(r);
+            }
         }
     }
 }

@@ -13,6 +13,9 @@ pub struct LegendEntry {
     pub pattern: Pattern,
     /// What it means.
     pub label: &'static str,
+    /// The glossary entry that explains it (the canvas opens it on a click: see
+    /// [`super::terms`]).
+    pub term: &'static str,
 }
 
 /// The pattern a frame on `list` is drawn with, so lists differ without colour too.
@@ -36,11 +39,12 @@ pub fn list_tag(list: FrameList) -> &'static str {
     }
 }
 
-const fn entry(ink: Ink, pattern: Pattern, label: &'static str) -> LegendEntry {
+const fn entry(ink: Ink, pattern: Pattern, label: &'static str, term: &'static str) -> LegendEntry {
     LegendEntry {
         ink,
         pattern,
         label,
+        term,
     }
 }
 
@@ -50,32 +54,52 @@ pub const LEGEND: &[LegendEntry] = &[
         Ink::List(FrameList::Active),
         Pattern::Solid,
         "active: in the working set",
+        "ACTIVE",
     ),
     entry(
         Ink::List(FrameList::Standby),
         Pattern::Dots,
         "standby: clean, reusable",
+        "standby list",
     ),
     entry(
         Ink::List(FrameList::Modified),
         Pattern::Hatch,
         "modified: dirty, to be written",
+        "modified list",
     ),
-    entry(Ink::List(FrameList::Zeroed), Pattern::Solid, "zeroed"),
-    entry(Ink::List(FrameList::Free), Pattern::Hollow, "free"),
-    entry(Ink::SlotUsed, Pattern::Solid, "page-file slot in use"),
-    entry(Ink::FilePage, Pattern::Solid, "file on disk"),
+    entry(
+        Ink::List(FrameList::Zeroed),
+        Pattern::Solid,
+        "zeroed",
+        "zeroed list",
+    ),
+    entry(
+        Ink::List(FrameList::Free),
+        Pattern::Hollow,
+        "free",
+        "free list",
+    ),
+    entry(
+        Ink::SlotUsed,
+        Pattern::Solid,
+        "page-file slot in use",
+        "slot",
+    ),
+    entry(Ink::FilePage, Pattern::Solid, "file on disk", "disk"),
     entry(
         Ink::Committed(ProtClass::ReadWrite),
         Pattern::Solid,
         "committed read/write",
+        "committed",
     ),
     entry(
         Ink::Committed(ProtClass::ReadOnly),
         Pattern::Solid,
         "committed read-only",
+        "committed",
     ),
-    entry(Ink::Reserved, Pattern::Hatch, "reserved"),
+    entry(Ink::Reserved, Pattern::Hatch, "reserved", "reserved"),
 ];
 
 /// The legend's shapes.

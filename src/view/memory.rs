@@ -1,6 +1,8 @@
 //! Physical memory: the RAM frames coloured by list and labelled with their owner page,
 //! and the page-file slots with the page each holds (reference §8.3).
 
+use std::fmt::Write;
+
 use super::geometry::Geometry;
 use super::legend::{list_pattern, list_tag};
 use super::motion::{ease, list_before};
@@ -81,11 +83,10 @@ pub fn owner_label(picture: &Picture, f: &FrameView) -> Option<(Option<String>, 
 pub fn shapes(g: &Geometry, frame: Frame<'_>, progress: f64, out: &mut Vec<Shape>) {
     let picture = frame.picture;
     let touched = touched_frames(frame.step);
-    let count = |list: FrameList| picture.frames.iter().filter(|f| f.list == list).count();
     let mut heading = format!("Physical memory (RAM): {} frames", picture.frames.len());
-    let used = count(FrameList::Active);
+    let used = super::describe::on(picture, FrameList::Active);
     if used > 0 {
-        heading.push_str(&format!(", {used} active"));
+        let _ = write!(heading, ", {used} active");
     }
     title(&g.ram_title, &heading, out);
 
@@ -189,14 +190,17 @@ pub fn shapes(g: &Geometry, frame: Frame<'_>, progress: f64, out: &mut Vec<Shape
         }
     }
 
-    let in_use = picture.slots.iter().filter(|s| s.is_some()).count();
+    let mut in_use = 0;
+    for s in &picture.slots {
+        in_use += usize::from(s.is_some());
+    }
     let per = g.slots_per_cell;
     let mut heading = format!(
         "Page file: {in_use} of {} slots in use",
         picture.slots.len()
     );
     if per > 1 {
-        heading.push_str(&format!(" ({per} slots a square)"));
+        let _ = write!(heading, " ({per} slots a square)");
     }
     title(&g.pagefile_title, &heading, out);
     let touched = touched_slots(frame.step);

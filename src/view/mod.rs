@@ -17,6 +17,7 @@ pub mod sections;
 pub mod shape;
 pub mod space;
 pub mod split;
+pub mod terms;
 pub mod tlb;
 pub mod walk;
 pub mod working_set;
@@ -148,10 +149,13 @@ pub fn layout_with(frame: Frame<'_>, width: f64, options: Options) -> Scene {
         board::several(picture).then(|| board::Board::of(picture, width, options.process));
     let single;
     let (system, columns): (&Geometry, Vec<(Option<usize>, &Geometry)>) = match &several {
-        Some(b) => (
-            &b.system,
-            b.columns.iter().map(|(i, g)| (Some(*i), g)).collect(),
-        ),
+        Some(b) => (&b.system, {
+            let mut list = Vec::with_capacity(b.columns.len());
+            for (i, g) in &b.columns {
+                list.push((Some(*i), g));
+            }
+            list
+        }),
         None => {
             single = Geometry::new(width, geometry::Sizes::of_picture(picture));
             (&single, vec![(None, &single)])

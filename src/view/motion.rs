@@ -35,47 +35,52 @@ pub struct Move {
 /// buffer's address, so it has no frame to draw an arrow from.
 pub fn moves(g: &Geometry, frame: Frame<'_>) -> Vec<Move> {
     let events = frame.step.map(|s| s.events.as_slice()).unwrap_or_default();
+    let mut out = Vec::new();
+    for e in events {
+        if let Some(m) = move_of(g, frame, e) {
+            out.push(m);
+        }
+    }
+    out
+}
+
+/// The move one event draws, if any.
+fn move_of(g: &Geometry, frame: Frame<'_>, e: &Event) -> Option<Move> {
     let cell = |pfn: &Pfn| g.frames.get(pfn.0 as usize).copied();
     let file = |file: &str, offset| super::disk::cell_of(g, frame.picture, file, offset);
-    events
-        .iter()
-        .filter_map(|e| {
-            // (frame, other cell, label, whether the frame is the source)
-            let (ram, other, label, out) = match e {
-                Event::PageFileWrite { slot, pfn, vpn }
-                | Event::PageFileRead { slot, pfn, vpn } => (
-                    cell(pfn)?,
-                    *g.slot_cell(slot.0 as usize)?,
-                    hex(vpn.0),
-                    matches!(e, Event::PageFileWrite { .. }),
-                ),
-                Event::FileRead {
-                    file: name,
-                    offset,
-                    pfn: Some(pfn),
-                    ..
-                }
-                | Event::FileWrite {
-                    file: name,
-                    offset,
-                    pfn: Some(pfn),
-                    ..
-                } => {
-                    let (at, label) = file(name, *offset)?;
-                    (cell(pfn)?, at, label, matches!(e, Event::FileWrite { .. }))
-                }
-                // Only a copy-on-write fault swaps one valid frame for another in a PTE.
-                Event::PteWritten {
-                    vpn,
-                    old: Pte::Valid { pfn: a, .. },
-                    new: Pte::Valid { pfn: b, .. },
-                } if a != b => (cell(a)?, cell(b)?, hex(vpn.0), true),
-                _ => return None,
-            };
-            let (from, to) = if out { (ram, other) } else { (other, ram) };
-            Some(Move { from, to, label })
-        })
-        .collect()
+    // (frame, other cell, label, whether the frame is the source)
+    let (ram, other, label, out) = match e {
+        Event::PageFileWrite { slot, pfn, vpn } | Event::PageFileRead { slot, pfn, vpn } => (
+            cell(pfn)?,
+            *g.slot_cell(slot.0 as usize)?,
+            hex(vpn.0),
+            matches!(e, Event::PageFileWrite { .. }),
+        ),
+        Event::FileRead {
+            file: name,
+            offset,
+            pfn: Some(pfn),
+            ..
+        }
+        | Event::FileWrite {
+            file: name,
+            offset,
+            pfn: Some(pfn),
+            ..
+        } => {
+            let (at, label) = file(name, *offset)?;
+            (cell(pfn)?, at, label, matches!(e, Event::FileWrite { .. }))
+        }
+        // Only a copy-on-write fault swaps one valid frame for another in a PTE.
+        Event::PteWritten {
+            vpn,
+            old: Pte::Valid { pfn: a, .. },
+            new: Pte::Valid { pfn: b, .. },
+        } if a != b => (cell(a)?, cell(b)?, hex(vpn.0), true),
+        _ => return None,
+    };
+    let (from, to) = if out { (ram, other) } else { (other, ram) };
+    Some(Move { from, to, label })
 }
 
 /// The list a frame was on before the step moved it, if the step moved it.

@@ -59,18 +59,23 @@ pub fn shapes(g: &Geometry, frame: Frame<'_>, out: &mut Vec<Shape>) {
     if g.prototypes.is_empty() || picture.sections.is_empty() {
         return;
     }
-    let names: Vec<String> = picture.sections.iter().map(name).collect();
+    let mut names = Vec::with_capacity(picture.sections.len());
+    for s in &picture.sections {
+        names.push(name(s));
+    }
     title(
         &g.sections_title,
         &format!("Sections' prototype PTEs: {}", names.join("; ")),
         out,
     );
-    let ptes = picture
-        .sections
-        .iter()
-        .flat_map(|s| s.prototypes.iter().enumerate().map(move |(i, p)| (s, i, p)));
+    let mut ptes = Vec::with_capacity(g.prototypes.len());
+    for s in &picture.sections {
+        for (i, p) in s.prototypes.iter().enumerate() {
+            ptes.push((s, i, p));
+        }
+    }
     let touched = super::memory::touched_frames(frame.step);
-    for (cell, (s, i, pte)) in g.prototypes.iter().zip(ptes) {
+    for (cell, &(s, i, pte)) in g.prototypes.iter().zip(&ptes) {
         let before = frame
             .previous
             .and_then(|p| p.sections.iter().find(|o| o.id == s.id))

@@ -271,16 +271,22 @@ fn shorten(text: &str, max: f64, size: f64, mono: bool, keep_tail: bool) -> Stri
     if fits < 2 {
         return String::new();
     }
-    if keep_tail {
-        let n = text.chars().count();
-        let mut out = String::from("…");
-        out.extend(text.chars().skip(n + 1 - fits));
-        out
+    // The byte where the kept characters start (keep_tail) or end.
+    let kept = if keep_tail {
+        text.chars().count() + 1 - fits
     } else {
-        let mut out: String = text.chars().take(fits - 1).collect();
+        fits - 1
+    };
+    let cut = text.char_indices().nth(kept).map_or(text.len(), |(i, _)| i);
+    let mut out = String::with_capacity(text.len());
+    if keep_tail {
         out.push('…');
-        out
+        out.push_str(text.get(cut..).unwrap_or_default());
+    } else {
+        out.push_str(text.get(..cut).unwrap_or_default());
+        out.push('…');
     }
+    out
 }
 
 #[cfg(test)]

@@ -293,6 +293,7 @@ fn tlb_and_working_set_show_translation_and_policy_state() {
 mod canvas;
 mod motion;
 mod processes;
+mod terms;
 
 /// kernel32.dll's image is in every address space (DESIGN §9): the strip draws and names
 /// it while it is alone, and leaves it out once the process has memory of its own.

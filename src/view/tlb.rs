@@ -24,7 +24,12 @@ fn touched(frame: Frame<'_>) -> Vec<Vpn> {
 /// The TLB's shapes.
 pub fn shapes(g: &Geometry, frame: Frame<'_>, out: &mut Vec<Shape>) {
     let picture = frame.picture;
-    let used = picture.tlb.iter().flatten().count();
+    // Recency rank: 1 is the most recently used entry, the last one is replaced next.
+    let mut stamps = Vec::with_capacity(picture.tlb.len());
+    for e in picture.tlb.iter().flatten() {
+        stamps.push(e.last_use);
+    }
+    let used = stamps.len();
     let c = picture.counters;
     // With several processes the TLB holds the running one's translations only: a
     // context switch flushes it (DESIGN §9).
@@ -48,8 +53,6 @@ pub fn shapes(g: &Geometry, frame: Frame<'_>, out: &mut Vec<Shape>) {
         out,
     );
     let touched = touched(frame);
-    // Recency rank: 1 is the most recently used entry, the last one is replaced next.
-    let mut stamps: Vec<u64> = picture.tlb.iter().flatten().map(|e| e.last_use).collect();
     // Ascending then reversed: the same sort routine as the rest of the module.
     stamps.sort_unstable();
     stamps.reverse();

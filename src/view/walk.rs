@@ -76,23 +76,29 @@ pub fn path(picture: &Picture, va: u64) -> [Entry; 4] {
         let table = exists(level);
         let base = table_base(level, va);
         // Indices of the other entries in use in this table.
-        let used: Vec<u32> = match next(level) {
-            Some(child) => picture
-                .tables
-                .iter()
-                .filter(|t| t.level == child && table_base(level, t.covers) == base)
-                .map(|t| ((t.covers >> level.shift()) & 0x1FF) as u32)
-                .collect(),
+        let i = index as u32;
+        let (mut used_before, mut used_after) = (0, 0);
+        let mut used = |u: u32| {
+            used_before += u32::from(u < i);
+            used_after += u32::from(u > i);
+        };
+        match next(level) {
+            Some(child) => {
+                for t in &picture.tables {
+                    if t.level == child && table_base(level, t.covers) == base {
+                        used(((t.covers >> level.shift()) & 0x1FF) as u32);
+                    }
+                }
+            }
             None => {
                 let first = base >> PAGE_SHIFT;
-                picture
-                    .ptes
-                    .range(first..first + ENTRIES as u64)
-                    .filter(|(_, pte)| **pte != Pte::Empty)
-                    .map(|(vpn, _)| (vpn & 0x1FF) as u32)
-                    .collect()
+                for (vpn, pte) in picture.ptes.range(first..first + ENTRIES as u64) {
+                    if *pte != Pte::Empty {
+                        used((vpn & 0x1FF) as u32);
+                    }
+                }
             }
-        };
+        }
         let holds = match next(level) {
             Some(child) => Holds::Table(table && exists(child)),
             None => Holds::Pte(if table {
@@ -105,14 +111,13 @@ pub fn path(picture: &Picture, va: u64) -> [Entry; 4] {
                 Pte::Empty
             }),
         };
-        let i = index as u32;
         Entry {
             level,
             table,
             index,
             holds,
-            used_before: used.iter().filter(|u| **u < i).count() as u32,
-            used_after: used.iter().filter(|u| **u > i).count() as u32,
+            used_before,
+            used_after,
         }
     })
 }
@@ -199,16 +204,13 @@ fn describe(picture: &Picture, e: &Entry, va: u64) -> (Vec<String>, Vec<String>)
 
 /// The levels the current step's walk reads, in order.
 fn walked(frame: Frame<'_>) -> Vec<Level> {
-    frame
-        .step
-        .map(|s| s.events.as_slice())
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|e| match e {
-            Event::Walk { level, .. } => Some(*level),
-            _ => None,
-        })
-        .collect()
+    let mut out = Vec::new();
+    for e in frame.step.map(|s| s.events.as_slice()).unwrap_or_default() {
+        if let Event::Walk { level, .. } = e {
+            out.push(*level);
+        }
+    }
+    out
 }
 
 /// How many of `n` walked levels are lit at `progress`: one more per equal share of time.
@@ -289,15 +291,14 @@ pub fn shapes(g: &Geometry, frame: Frame<'_>, progress: f64, out: &mut Vec<Shape
         .previous
         .filter(|p| p.focus == Some(va))
         .map(|p| path(p, va));
-    let created: Vec<Level> = events
-        .iter()
-        .filter_map(|e| match e {
-            Event::TableCreated { level, covers } if *covers == table_base(*level, va) => {
-                Some(*level)
+    let mut created = Vec::new();
+    for e in events {
+        if let Event::TableCreated { level, covers } = e {
+            if *covers == table_base(*level, va) {
+                created.push(*level);
             }
-            _ => None,
-        })
-        .collect();
+        }
+    }
 
     cr3_box(g, lit.contains(&Level::Pml4) || switched, out);
     let pml4_row = path_row(&g.tables[0]);

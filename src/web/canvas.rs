@@ -143,6 +143,16 @@ impl Simulator {
         }
     }
 
+    /// The glossary term of the canvas word at (`x`, `y`) CSS pixels, painted at
+    /// `css_width` (a heading, the CR3 register, a table card or a legend entry), or
+    /// `undefined` (`view::terms`).
+    pub fn term_at(&self, css_width: f64, x: f64, y: f64) -> Option<String> {
+        let (column, system) = self.geometries(css_width);
+        let term = crate::view::terms::term_at(&column, x, y);
+        let term = term.or_else(|| crate::view::terms::term_at(system.as_ref()?, x, y))?;
+        Some(term.to_string())
+    }
+
     /// Where part `part` of the picture is drawn at `css_width`: `[x, y, width, height]`
     /// in CSS pixels, or `undefined` when there is no such part. `part` is
     /// `"zoom_controls"` (the page's zoom buttons), `"strip"` (the address-space strip),

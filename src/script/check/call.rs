@@ -90,11 +90,12 @@ impl Checker<'_> {
             }
         }
         let Some(sig) = Signature::find(name) else {
-            let message = match suggest::closest(name, builtins::names()) {
+            let names = builtins::names();
+            let message = match suggest::closest(name, &names) {
                 Some(c) => format!("unknown function '{name}' — did you mean '{c}'?"),
                 None => format!(
                     "unknown function '{name}'; scripts can call {}",
-                    builtins::names().collect::<Vec<_>>().join(", ")
+                    names.join(", ")
                 ),
             };
             self.errors.at(line, col, message);

@@ -86,9 +86,13 @@ impl Checker<'_> {
             }
             return;
         }
+        let mut params = Vec::with_capacity(def.params.len());
+        for (_, t) in &def.params {
+            params.push(t.clone());
+        }
         self.functions.push(Function {
             name: def.name.clone(),
-            params: def.params.iter().map(|(_, t)| t.clone()).collect(),
+            params,
             returns: def.returns.clone(),
             locals: Vec::new(),
             code: Vec::new(),

@@ -88,9 +88,11 @@ impl Scope {
         }
     }
 
-    /// The names in order.
-    fn keys(&self) -> impl Iterator<Item = &String> {
-        self.0.iter().map(|(n, _)| n)
+    /// Add the names, in order, to `out`.
+    fn names<'a>(&'a self, out: &mut Vec<&'a str>) {
+        for (n, _) in &self.0 {
+            out.push(n);
+        }
     }
 }
 
@@ -319,13 +321,16 @@ impl<'a> Checker<'a> {
             self.err(e, format!("'{name}' is a type, not a value"));
             return;
         }
-        let mut vars: Vec<&str> = self.scope.keys().map(String::as_str).collect();
+        let mut vars: Vec<&str> = Vec::new();
+        self.scope.names(&mut vars);
         if let Some(locals) = &self.locals {
-            vars.extend(locals.scope.keys().map(String::as_str));
+            locals.scope.names(&mut vars);
         }
-        let consts = consts::NAMED.iter().map(|(n, _)| *n);
-        let extra = ["NULL", "TRUE", "FALSE"];
-        let hint = suggest::hint(name, vars.iter().copied().chain(extra).chain(consts));
+        vars.extend_from_slice(&["NULL", "TRUE", "FALSE"]);
+        for (n, _) in consts::NAMED {
+            vars.push(n);
+        }
+        let hint = suggest::hint(name, &vars);
         self.err(e, format!("'{name}' is not defined{hint}"));
     }
 
@@ -565,7 +570,7 @@ impl<'a> Checker<'a> {
         if let Some(t) = found {
             return t;
         }
-        let hint = suggest::hint(field, names.iter().copied());
+        let hint = suggest::hint(field, names);
         let message = format!(
             "{base} has no field '{field}'{hint} (fields: {})",
             names.join(", ")

@@ -23,10 +23,14 @@ pub(super) fn expand(tokens: Vec<Token>, defines: &[Define]) -> Vec<Token> {
             _ => None,
         };
         match define {
-            Some(d) => out.extend(d.tokens.iter().map(|v| Token {
-                tok: v.tok.clone(),
-                ..t
-            })),
+            Some(d) => {
+                for v in &d.tokens {
+                    out.push(Token {
+                        tok: v.tok.clone(),
+                        ..t
+                    });
+                }
+            }
             None => out.push(t),
         }
     }

@@ -265,7 +265,7 @@ impl Parser<'_> {
             // `Foo bar;`: a declaration with a type PageLab does not know.
             let message = format!(
                 "unknown type '{word}'{} (or a missing operator before '{second}')",
-                suggest::hint(&word, TYPE_NAMES.iter().copied())
+                suggest::hint(&word, TYPE_NAMES)
             );
             return Err(self.error_here(message));
         }

@@ -210,10 +210,9 @@ impl PictureDelta {
 
     /// An estimate of the heap bytes this delta holds.
     pub fn heap_bytes(&self) -> usize {
-        let boxed: usize = self
-            .changes
-            .iter()
-            .map(|c| match c {
+        let mut boxed = 0;
+        for c in &self.changes {
+            boxed += match c {
                 Change::Regions(r) => std::mem::size_of_val(&**r),
                 Change::Lists(l) => {
                     std::mem::size_of::<ListsView>()
@@ -225,12 +224,30 @@ impl PictureDelta {
                 }
                 Change::Process(p) => std::mem::size_of::<ProcessView>() + p.name.len(),
                 Change::Tables(t) => std::mem::size_of_val(&**t),
-                Change::Processes(p) => p.iter().map(process_bytes).sum(),
-                Change::Sections(s) => s.iter().map(section_bytes).sum(),
-                Change::Files(f) => f.iter().map(|f| 32 + f.name.len()).sum(),
+                Change::Processes(p) => {
+                    let mut n = 0;
+                    for p in p.iter() {
+                        n += process_bytes(p);
+                    }
+                    n
+                }
+                Change::Sections(s) => {
+                    let mut n = 0;
+                    for s in s.iter() {
+                        n += section_bytes(s);
+                    }
+                    n
+                }
+                Change::Files(f) => {
+                    let mut n = 0;
+                    for f in f.iter() {
+                        n += 32 + f.name.len();
+                    }
+                    n
+                }
                 _ => 0,
-            })
-            .sum();
+            };
+        }
         self.changes.capacity() * std::mem::size_of::<Change>() + boxed
     }
 
@@ -387,7 +404,12 @@ fn mirror(change: &Change, entry: &mut ProcessPicture) {
         Change::Ws(WsOp::Remove { at }) if (*at as usize) < entry.working_set.len() => {
             entry.working_set.remove(*at as usize);
         }
-        Change::WorkingSet(w) => entry.working_set = w.pages.iter().map(|p| p.vpn).collect(),
+        Change::WorkingSet(w) => {
+            entry.working_set.clear();
+            for p in &w.pages {
+                entry.working_set.push(p.vpn);
+            }
+        }
         _ => {}
     }
 }

@@ -7,7 +7,7 @@ use wasm_bindgen::prelude::*;
 use super::Simulator;
 use crate::sim::addr::ProcessId;
 use crate::view::geometry::Sizes;
-use crate::view::{board, clamp, space, zoom, Geometry, Window};
+use crate::view::{board, clamp, space, terms, zoom, Geometry, Window};
 
 /// What the reader did to the canvas that outlives a frame.
 #[derive(Clone, Copy, Debug, Default)]
@@ -33,15 +33,7 @@ impl Simulator {
     /// system's sections (TLB, RAM, page file) are drawn at `css_width`: the same at every
     /// step of a run. With one process they are one layout.
     fn geometries(&self, css_width: f64) -> (Geometry, Option<Geometry>) {
-        let last = self.picture_at(usize::MAX);
-        if board::several(&last) {
-            let shown = board::shown(&last, css_width, self.view.process);
-            let b = board::Board::new(
-                css_width,
-                Sizes::of_picture(&last),
-                last.processes.len(),
-                &shown,
-            );
+        if let Some(b) = self.board(css_width) {
             if let Some((_, column)) = b.columns.into_iter().next() {
                 return (column, Some(b.system));
             }
@@ -50,6 +42,22 @@ impl Simulator {
             Geometry::new(css_width, Sizes::of_config(self.machine.config())),
             None,
         )
+    }
+
+    /// The board of several processes at `css_width` (the same at every step of a run), or
+    /// `None` with one process.
+    fn board(&self, css_width: f64) -> Option<board::Board> {
+        let last = self.picture_at(usize::MAX);
+        if !board::several(&last) {
+            return None;
+        }
+        let shown = board::shown(&last, css_width, self.view.process);
+        Some(board::Board::new(
+            css_width,
+            Sizes::of_picture(&last),
+            last.processes.len(),
+            &shown,
+        ))
     }
 
     /// Where the address space is drawn at `css_width` (see [`Self::geometries`]).
@@ -147,10 +155,17 @@ impl Simulator {
     /// `css_width` (a heading, the CR3 register, a table card or a legend entry), or
     /// `undefined` (`view::terms`).
     pub fn term_at(&self, css_width: f64, x: f64, y: f64) -> Option<String> {
-        let (column, system) = self.geometries(css_width);
-        let term = crate::view::terms::term_at(&column, x, y);
-        let term = term.or_else(|| crate::view::terms::term_at(system.as_ref()?, x, y))?;
-        Some(term.to_string())
+        let term = match self.board(css_width) {
+            Some(b) => {
+                let mut found = terms::term_at(&b.system, x, y);
+                for (_, column) in &b.columns {
+                    found = found.or_else(|| terms::term_at(column, x, y));
+                }
+                found
+            }
+            None => terms::term_at(&self.geometry(css_width), x, y),
+        };
+        Some(term?.to_string())
     }
 
     /// Where part `part` of the picture is drawn at `css_width`: `[x, y, width, height]`

@@ -91,3 +91,27 @@ test('a heading on the canvas opens its glossary entry; empty space does not', a
     await browser.close();
   }
 });
+
+test('with two processes, the headings of both columns open the glossary', async () => {
+  const browser = await launch({ viewport: { width: 1280, height: 1600 } });
+  try {
+    const { page, errors } = await open(browser.context, `${server.url}index.html?lesson=two-processes`);
+    await settle(page);
+    const width = await canvasWidth(page);
+    // Every point of the canvas whose word opens the walk's entry: one heading per column.
+    const xs = await page.evaluate((w) => {
+      const sim = document.querySelector('[data-pagelab]').pagelab.simulator;
+      const h = parseFloat(document.querySelector('[data-pagelab] [data-role=canvas]').style.height);
+      const found = [];
+      for (let y = 2; y < h; y += 3) {
+        for (let x = 2; x < w; x += 3) if (sim.term_at(w, x, y) === 'walk') found.push(x);
+      }
+      return found;
+    }, width);
+    assert.ok(xs.some((x) => x < width / 2), 'the first column\'s walk heading');
+    assert.ok(xs.some((x) => x > width / 2), 'the second column\'s walk heading');
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});

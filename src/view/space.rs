@@ -161,6 +161,21 @@ fn label(x: f64, y: f64, text: String, ink: Ink, size: f64, align: Align) -> Sha
     }
 }
 
+/// A region's name inside its box at (`x`, `y`), on the region's `ink`.
+fn region_label(x: f64, y: f64, text: String, ink: Ink) -> Shape {
+    Shape::Text {
+        x: x + 5.0,
+        y: y + 11.0,
+        text,
+        ink: Ink::Text,
+        on: Some(ink),
+        size: 11.0,
+        align: Align::Left,
+        bold: false,
+        mono: false,
+    }
+}
+
 /// The section's shapes, with the strip showing `chosen` (or the allocations).
 pub fn shapes(g: &Geometry, frame: Frame<'_>, chosen: Option<Window>, out: &mut Vec<Shape>) {
     let picture = frame.picture;
@@ -356,32 +371,12 @@ fn strip(g: &Geometry, frame: Frame<'_>, win: Window, empty: bool, out: &mut Vec
             .into_iter()
             .find(|l| r.kind != MEM_IMAGE && text_width(l, 11.0, false) <= room)
         {
-            out.push(Shape::Text {
-                x: rect.x + 5.0,
-                y: rect.y + 11.0,
-                text,
-                ink: Ink::Text,
-                on: Some(ink),
-                size: 11.0,
-                align: Align::Left,
-                bold: false,
-                mono: false,
-            });
+            out.push(region_label(rect.x, rect.y, text, ink));
         }
     }
     if let Some((x0, x1, ink)) = image_at {
         if text_width(KERNEL32_NAME, 11.0, false) <= x1 - x0 - 10.0 {
-            out.push(Shape::Text {
-                x: x0 + 5.0,
-                y: inner.y + 11.0,
-                text: KERNEL32_NAME.to_string(),
-                ink: Ink::Text,
-                on: Some(ink),
-                size: 11.0,
-                align: Align::Left,
-                bold: false,
-                mono: false,
-            });
+            out.push(region_label(x0, inner.y, KERNEL32_NAME.to_string(), ink));
         }
     }
     resident_marks(picture, win, &inner, out);

@@ -53,6 +53,16 @@ pub fn check_point(e: &Entry, run: &Run) {
     }
 }
 
+/// Every change of the commit charge in the run: (old, new) in pages.
+fn commit_charges(run: &Run) -> Vec<(u64, u64)> {
+    run.events()
+        .filter_map(|e| match e {
+            Event::CommitCharge { old, new, .. } => Some((*old, *new)),
+            _ => None,
+        })
+        .collect()
+}
+
 fn tutorial_example_1(run: &Run) {
     assert_eq!(
         run.printed(),
@@ -63,13 +73,7 @@ fn tutorial_example_1(run: &Run) {
         0,
         "the page is never touched, so it never gets a frame"
     );
-    let charges: Vec<(u64, u64)> = run
-        .events()
-        .filter_map(|e| match e {
-            Event::CommitCharge { old, new, .. } => Some((*old, *new)),
-            _ => None,
-        })
-        .collect();
+    let charges = commit_charges(run);
     assert_eq!(
         charges,
         [(0, 1), (1, 0)],
@@ -106,13 +110,7 @@ fn reserve_then_commit(run: &Run) {
         commit.1 > base && commit.1 < base + size,
         "the committed page lies inside the reservation"
     );
-    let charges: Vec<(u64, u64)> = run
-        .events()
-        .filter_map(|e| match e {
-            Event::CommitCharge { old, new, .. } => Some((*old, *new)),
-            _ => None,
-        })
-        .collect();
+    let charges = commit_charges(run);
     assert_eq!(
         charges.first(),
         Some(&(0, 1)),

@@ -8,6 +8,14 @@ use crate::sim::{Event, FrameList, Pte};
 
 const BASE: u64 = 0x234_5670_0000;
 
+/// Process 1's page `vpn`, as a page-file slot's owner.
+fn private(vpn: Vpn) -> crate::sim::addr::Owner {
+    crate::sim::addr::Owner::Private {
+        process: crate::sim::addr::ProcessId(1),
+        vpn,
+    }
+}
+
 fn zeroed_machine() -> Picture {
     Picture {
         frames: vec![
@@ -218,7 +226,7 @@ fn the_split_shows_each_table_index() {
 #[test]
 fn page_file_slots_show_their_page() {
     let mut p = touched();
-    p.slots[3] = Some(Vpn(0x2345_6701));
+    p.slots[3] = Some(private(Vpn(0x2345_6701)));
     let s = scene(&p, None, None, 800.0);
     let g = Geometry::new(800.0, sizes());
     assert_eq!(box_at(&s, &g.slots[3]).map(|b| b.0), Some(Ink::SlotUsed));

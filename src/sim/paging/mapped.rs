@@ -6,11 +6,10 @@
 //! whose frame is reused is read from the file again.
 
 use super::{Engine, Vad};
-use crate::sim::addr::{Owner, Pfn, SectionId};
+use crate::sim::addr::{Owner, Pfn, SectionId, Slot};
 use crate::sim::error::ExceptionRecord;
 use crate::sim::event::{Event, FrameList, Pte};
 use crate::sim::protection;
-use crate::sim::system::section::Backing;
 
 use super::fault::FaultCtx;
 use super::narrate;
@@ -80,6 +79,40 @@ impl<V: Vad> Engine<'_, V> {
         Ok(pfn)
     }
 
+    /// A view's page of a page-file section whose prototype PTE is a page-file PTE: a
+    /// hard fault reads the slot into a new frame (docs/windows-sections.md §8.2). The
+    /// slot keeps its copy until the page is changed or the section goes, as a private
+    /// page's does (reference §8.2, §8.3).
+    pub(super) fn section_hard_fault(
+        &mut self,
+        ctx: FaultCtx,
+        (section, index): (SectionId, u32),
+        slot: Slot,
+        protect: u32,
+    ) -> Result<Pfn, ExceptionRecord> {
+        self.mmu.counters.hard += 1;
+        let pfn = self.take_frame(ctx, Need::Fill, None)?.pfn;
+        self.read_from_slot(slot, pfn, ctx.vpn);
+        let f = self.sys.frames.get_mut(pfn);
+        f.owner = Some(Owner::Shared { section, index });
+        f.share_count = 1;
+        self.set_prototype(section, index, pfn, false);
+        self.map_view_page(ctx, pfn, protect);
+        let what = narrate::section_page(self.sys.section(section), index);
+        self.end_step(move || {
+            format!(
+                "Prototype PTE {index} is a page-file PTE: the {what} is only in page-file slot {}. A \
+                 hard fault reads it into frame {}; the slot keeps its copy until the page is \
+                 changed. The prototype PTE points at the frame again and page {} maps it with \
+                 share count 1.",
+                slot.0,
+                pfn.0,
+                narrate::page(ctx.vpn)
+            )
+        });
+        Ok(pfn)
+    }
+
     fn set_prototype(&mut self, section: SectionId, index: u32, pfn: Pfn, dirty: bool) {
         if let Some(p) = self
             .sys
@@ -99,20 +132,17 @@ impl<V: Vad> Engine<'_, V> {
         self.map_shared(ctx.vpn, pfn, protection::writable(protect), ctx.access);
     }
 
-    /// The share count of file or image page `pfn` reached 0: its prototype PTE goes to
+    /// The share count of section page `pfn` reached 0: its prototype PTE goes to
     /// transition and the frame to the modified list if changed, else standby (§8.2; an
-    /// image's page is never changed, §10). A page-file section's page stays active until
-    /// the section goes (PageLab's simplification, §8.2). Emits events.
+    /// image's page is never changed, §10; a page-file section's page is born modified and
+    /// is clean only while its page-file slot holds the same bytes). In the textbook model
+    /// (no lists) the page stays active until the section goes. Emits events.
     pub(super) fn mapped_unused(&mut self, pfn: Pfn) {
         let f = *self.sys.frames.get(pfn);
         let Some(Owner::Shared { section, index }) = f.owner else {
             return;
         };
-        let from_file = self
-            .sys
-            .section(section)
-            .is_some_and(|s| matches!(s.backing, Backing::File(_) | Backing::Image));
-        if !self.sys.tuning.standby || !from_file {
+        if !self.sys.tuning.standby || self.sys.section(section).is_none() {
             return;
         }
         if let Some(p) = self
@@ -162,18 +192,25 @@ impl<V: Vad> Engine<'_, V> {
         true
     }
 
-    /// Before standby frame `pfn` of a file page is reused, its prototype PTE forgets it:
-    /// the next touch reads the file again (§8.1). True when it was such a page.
+    /// Before standby frame `pfn` of a section page is reused, its prototype PTE forgets
+    /// it: a file's or image's next touch reads the file again (§8.1); a page-file
+    /// section's prototype PTE becomes a page-file PTE for the slot holding the same bytes
+    /// (§8.2, reference §8.3). True when it was a section page.
     pub(super) fn unhook_mapped(&mut self, pfn: Pfn) -> bool {
-        let Some(Owner::Shared { section, index }) = self.sys.frames.get(pfn).owner else {
+        let f = *self.sys.frames.get(pfn);
+        let Some(Owner::Shared { section, index }) = f.owner else {
             return false;
+        };
+        let new = match f.slot {
+            Some(slot) if self.sys.backing_file(section).is_none() => Pte::PageFile { slot },
+            _ => Pte::Empty,
         };
         if let Some(p) = self
             .sys
             .section_mut(section)
             .and_then(|s| s.prototypes.get_mut(index as usize))
         {
-            *p = Pte::Empty;
+            *p = new;
         }
         self.sys.frames.get_mut(pfn).owner = None;
         true

@@ -318,7 +318,7 @@ impl<V: Vad> Engine<'_, V> {
         self.emit(Event::PageFileWrite {
             slot,
             pfn,
-            vpn: owner,
+            vpn: Some(owner),
         });
         match other {
             // The old page's PTE is in its own process's page tables.

@@ -67,7 +67,8 @@ pub(super) struct Evicted {
     pte: Pte,
     /// The page-file slot that held a copy of the page when it left, if any.
     saved: Option<Slot>,
-    /// The frame held only zeros when the page left.
+    /// The frame held only zeros when the page left (for a view's page: it is a
+    /// page-file section's page).
     zeros: bool,
     /// Textbook model, page file full: the page that took the slot was found in RAM with a
     /// copy there, and gave it up.
@@ -90,21 +91,40 @@ impl Evicted {
                 "It is a view's page: its PTE points at the section's prototype PTE {index} \
                  again and frame {f}'s share count drops to {share}"
             );
-            s.push_str(match (self.to, share) {
-                (FrameList::Active, 0) => {
-                    ": no view maps it now, but it stays in RAM, valid in the prototype PTE, \
-                     until the section goes (PageLab's simplification)."
+            let saved = self.saved.map(|slot| slot.0);
+            let tail: std::borrow::Cow<str> = match (self.to, share, saved) {
+                (FrameList::Active, 0, _) => {
+                    ": no view maps it now, but the textbook model has no standby or modified \
+                     list, so it stays in RAM, valid in the prototype PTE, until the section goes."
+                        .into()
                 }
-                (FrameList::Active, _) => ": the frame stays in RAM for the views that map it.",
-                (FrameList::Modified, _) => {
+                (FrameList::Active, ..) => {
+                    ": the frame stays in RAM for the views that map it.".into()
+                }
+                // A page-file section's page (docs/windows-sections.md §8.2).
+                (FrameList::Modified, _, _) if self.zeros => {
+                    ": no view maps it now, and the page file has no up-to-date copy of it (a \
+                     page-file section's page is born modified, like a demand-zero page), so it \
+                     goes to the modified list and its prototype PTE becomes a transition PTE: \
+                     the modified page writer must save it before the frame can be reused."
+                        .into()
+                }
+                (FrameList::Modified, ..) => {
                     ": no view maps it now, and it was changed, so it goes to the modified list \
                      and its prototype PTE becomes a transition PTE."
+                        .into()
                 }
-                _ => {
-                    ": no view maps it now, so it goes to the standby list and its prototype \
-                     PTE becomes a transition PTE."
-                }
-            });
+                (_, _, Some(slot)) => format!(
+                    ": no view maps it now, and page-file slot {slot} still holds the same \
+                     bytes, so it goes to the standby list and its prototype PTE becomes a \
+                     transition PTE."
+                )
+                .into(),
+                _ => ": no view maps it now, so it goes to the standby list and its prototype \
+                       PTE becomes a transition PTE."
+                    .into(),
+            };
+            s.push_str(&tail);
             return s;
         }
         // Why a clean page with no page-file copy needs no saving: it holds only zeros,
@@ -418,8 +438,8 @@ impl<V: Vad> Engine<'_, V> {
             self.mmu.ws.remove(vpn);
             return None;
         };
-        if let Some((_, index)) = self.vad.view_page(vpn) {
-            return Some(self.evict_view_page(vpn, pfn, index, policy));
+        if let Some(page) = self.vad.view_page(vpn) {
+            return Some(self.evict_view_page(vpn, pfn, page, policy));
         }
         let frame = *self.sys.frames.get(pfn);
         // Only a clean page without a page-file copy needs this (the narration says why
@@ -442,7 +462,7 @@ impl<V: Vad> Engine<'_, V> {
             if let (0, Some(inc)) = (self.sys.pagefile.free_count(), incoming) {
                 return Some(self.trade_places(vpn, pfn, policy, inc));
             }
-            let (slot, from) = self.obtain_slot(vpn, true)?;
+            let (slot, from) = self.obtain_slot(self.owner(vpn), true)?;
             reclaimed = from;
             (FrameList::Free, Some(slot), Pte::PageFile { slot })
         } else {
@@ -463,7 +483,7 @@ impl<V: Vad> Engine<'_, V> {
             self.emit(Event::TlbFlush { vpn });
         }
         if let Some(slot) = written {
-            self.write_to_slot(pfn, slot, vpn);
+            self.write_to_slot(pfn, slot, Some(vpn));
         }
         self.set_pte(vpn, pte);
         let f = self.sys.frames.get_mut(pfn);
@@ -496,7 +516,7 @@ impl<V: Vad> Engine<'_, V> {
         &mut self,
         vpn: Vpn,
         pfn: Pfn,
-        index: u32,
+        (section, index): (crate::sim::addr::SectionId, u32),
         policy: Option<Policy>,
     ) -> Evicted {
         self.mmu.ws.remove(vpn);
@@ -511,20 +531,27 @@ impl<V: Vad> Engine<'_, V> {
         if share == 0 {
             self.mapped_unused(pfn);
         }
-        let to = self.sys.frames.get(pfn).list;
+        let f = *self.sys.frames.get(pfn);
+        let to = f.list;
         self.emit(Event::PageTrimmed {
             vpn,
             pfn,
             policy,
             to,
         });
+        // For the narration: a page-file section's page (`zeros` says so for a view's
+        // page) and the slot that holds its bytes.
+        let page_file = self
+            .sys
+            .section(section)
+            .is_some_and(|s| s.backing == crate::sim::system::section::Backing::PageFile);
         Evicted {
             pfn,
             to,
             written: None,
             pte,
-            saved: None,
-            zeros: false,
+            saved: f.slot,
+            zeros: page_file,
             reclaimed: None,
             swapped: None,
             share: Some(share),
@@ -566,7 +593,11 @@ impl<V: Vad> Engine<'_, V> {
         f.slot = None;
         self.sys.io.pagefile_writes += 1;
         self.sys.io.pagefile_reads += 1;
-        self.emit(Event::PageFileWrite { slot, pfn, vpn });
+        self.emit(Event::PageFileWrite {
+            slot,
+            pfn,
+            vpn: Some(vpn),
+        });
         self.set_pte(vpn, Pte::PageFile { slot });
         self.emit(Event::PageFileRead {
             slot,

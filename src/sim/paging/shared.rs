@@ -145,7 +145,16 @@ impl<V: Vad> Engine<'_, V> {
         self.end_step(move || format!("{found} The page is copy-on-write: a copy-on-write fault."));
         let shared = match pte {
             Pte::Valid { pfn, .. } => pfn,
-            _ => self.shared_fault(ctx, page, protect)?,
+            // The section's page is only read (copied): it stays unchanged, and a slot
+            // holding its bytes stays valid (§8.2).
+            _ => self.shared_fault(
+                FaultCtx {
+                    access: Access::Read,
+                    ..ctx
+                },
+                page,
+                protect,
+            )?,
         };
         // The shared page's place in the working set passes to the private copy (§8.2, §9).
         self.mmu.ws.remove(vpn);

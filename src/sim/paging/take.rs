@@ -33,8 +33,9 @@
 //!   every list is empty, every frame is active, and trimming a working-set page always
 //!   succeeds (it goes to standby or modified), so a later round takes its frame. The
 //!   page comes from the running process's working set, or, when that has none, from
-//!   another process's (reference §8.4, `trim_another`). Section pages stay outside every
-//!   working set (see `shared`), so this holds while they leave some frame to trim.
+//!   another process's (reference §8.4, `trim_another`). A section's page in a working set
+//!   leaves like a private one (at share count 0 to standby or modified, `shared`); only
+//!   in the textbook model does a page no view maps stay active, outside every working set.
 //!
 //! The working set passes a hard maximum (reference §8.4) only in the textbook model,
 //! when no page in it can leave; by the same count C ≥ |working set| + S + 1 then, so RAM

@@ -67,9 +67,10 @@ pub(super) struct Evicted {
     pte: Pte,
     /// The page-file slot that held a copy of the page when it left, if any.
     saved: Option<Slot>,
-    /// The frame held only zeros when the page left (for a view's page: it is a
-    /// page-file section's page).
+    /// The frame held only zeros when the page left.
     zeros: bool,
+    /// A view's page of a page-file-backed section (docs/windows-sections.md §8.2).
+    page_file: bool,
     /// Textbook model, page file full: the page that took the slot was found in RAM with a
     /// copy there, and gave it up.
     reclaimed: Option<Vpn>,
@@ -102,7 +103,7 @@ impl Evicted {
                     ": the frame stays in RAM for the views that map it.".into()
                 }
                 // A page-file section's page (docs/windows-sections.md §8.2).
-                (FrameList::Modified, _, _) if self.zeros => {
+                (FrameList::Modified, _, _) if self.page_file => {
                     ": no view maps it now, and the page file has no up-to-date copy of it (a \
                      page-file section's page is born modified, like a demand-zero page), so it \
                      goes to the modified list and its prototype PTE becomes a transition PTE: \
@@ -505,6 +506,7 @@ impl<V: Vad> Engine<'_, V> {
             reclaimed,
             swapped: None,
             share: None,
+            page_file: false,
         })
     }
 
@@ -539,8 +541,6 @@ impl<V: Vad> Engine<'_, V> {
             policy,
             to,
         });
-        // For the narration: a page-file section's page (`zeros` says so for a view's
-        // page) and the slot that holds its bytes.
         let page_file = self
             .sys
             .section(section)
@@ -551,7 +551,8 @@ impl<V: Vad> Engine<'_, V> {
             written: None,
             pte,
             saved: f.slot,
-            zeros: page_file,
+            zeros: false,
+            page_file,
             reclaimed: None,
             swapped: None,
             share: Some(share),
@@ -614,6 +615,7 @@ impl<V: Vad> Engine<'_, V> {
             reclaimed: None,
             swapped: Some(inc.vpn),
             share: None,
+            page_file: false,
         }
     }
 

@@ -48,18 +48,26 @@ impl<V: Vad> Engine<'_, V> {
         pfn
     }
 
-    /// A view's page of a file that no one has in RAM: a hard fault that reads the page
-    /// from the file (zeros past its end) (§8.1).
+    /// A view's page that no one has in RAM: a hard fault that reads the page from the
+    /// file (zeros past its end) (§8.1), or for a page-file section, from `slot`, which
+    /// keeps its copy until the page is changed or the section goes, as a private page's
+    /// does (docs/windows-sections.md §8.2; reference §8.2, §8.3).
     pub(super) fn mapped_hard_fault(
         &mut self,
         ctx: FaultCtx,
         (section, index): (SectionId, u32),
+        slot: Option<Slot>,
         protect: u32,
     ) -> Result<Pfn, ExceptionRecord> {
         self.mmu.counters.hard += 1;
         let pfn = self.take_frame(ctx, Need::Fill, None)?.pfn;
-        if let Some(e) = self.sys.read_in(section, index, pfn) {
-            self.emit(e);
+        match slot {
+            Some(slot) => self.read_from_slot(slot, pfn, ctx.vpn),
+            None => {
+                if let Some(e) = self.sys.read_in(section, index, pfn) {
+                    self.emit(e);
+                }
+            }
         }
         let f = self.sys.frames.get_mut(pfn);
         f.owner = Some(Owner::Shared { section, index });
@@ -67,45 +75,21 @@ impl<V: Vad> Engine<'_, V> {
         f.modified = false;
         self.set_prototype(section, index, pfn, false);
         self.map_view_page(ctx, pfn, protect);
-        let file = self.sys.backing_file(section).unwrap_or_default();
+        let from = match slot {
+            Some(slot) => format!(
+                "a page-file PTE: the {} is in page-file slot {}. A hard fault reads it",
+                narrate::section_page(self.sys.section(section), index),
+                slot.0
+            ),
+            None => format!(
+                "empty: the page is only in \"{}\". A hard fault reads it from the file (not \
+                 the page file)",
+                self.sys.backing_file(section).unwrap_or_default()
+            ),
+        };
         self.end_step(move || {
             format!(
-                "Prototype PTE {index} is empty: the page is only in \"{file}\". A hard fault \
-                 reads it from the file (not the page file) into frame {}, and page {} maps it.",
-                pfn.0,
-                narrate::page(ctx.vpn)
-            )
-        });
-        Ok(pfn)
-    }
-
-    /// A view's page of a page-file section whose prototype PTE is a page-file PTE: a
-    /// hard fault reads the slot into a new frame (docs/windows-sections.md §8.2). The
-    /// slot keeps its copy until the page is changed or the section goes, as a private
-    /// page's does (reference §8.2, §8.3).
-    pub(super) fn section_hard_fault(
-        &mut self,
-        ctx: FaultCtx,
-        (section, index): (SectionId, u32),
-        slot: Slot,
-        protect: u32,
-    ) -> Result<Pfn, ExceptionRecord> {
-        self.mmu.counters.hard += 1;
-        let pfn = self.take_frame(ctx, Need::Fill, None)?.pfn;
-        self.read_from_slot(slot, pfn, ctx.vpn);
-        let f = self.sys.frames.get_mut(pfn);
-        f.owner = Some(Owner::Shared { section, index });
-        f.share_count = 1;
-        self.set_prototype(section, index, pfn, false);
-        self.map_view_page(ctx, pfn, protect);
-        let what = narrate::section_page(self.sys.section(section), index);
-        self.end_step(move || {
-            format!(
-                "Prototype PTE {index} is a page-file PTE: the {what} is only in page-file slot {}. A \
-                 hard fault reads it into frame {}; the slot keeps its copy until the page is \
-                 changed. The prototype PTE points at the frame again and page {} maps it with \
-                 share count 1.",
-                slot.0,
+                "Prototype PTE {index} is {from} into frame {}, and page {} maps it.",
                 pfn.0,
                 narrate::page(ctx.vpn)
             )

@@ -47,10 +47,10 @@ impl<V: Vad> Engine<'_, V> {
                 return Ok(self.mapped_soft_fault(ctx, (section, index), pfn, protect))
             }
             Pte::Empty if self.sys.backing_file(section).is_some() => {
-                return self.mapped_hard_fault(ctx, (section, index), protect)
+                return self.mapped_hard_fault(ctx, (section, index), None, protect)
             }
             Pte::PageFile { slot } => {
-                return self.section_hard_fault(ctx, (section, index), slot, protect)
+                return self.mapped_hard_fault(ctx, (section, index), Some(slot), protect)
             }
             _ => {}
         }

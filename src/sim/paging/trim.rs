@@ -92,40 +92,26 @@ impl Evicted {
                 "It is a view's page: its PTE points at the section's prototype PTE {index} \
                  again and frame {f}'s share count drops to {share}"
             );
-            let saved = self.saved.map(|slot| slot.0);
-            let tail: std::borrow::Cow<str> = match (self.to, share, saved) {
-                (FrameList::Active, 0, _) => {
-                    ": no view maps it now, but the textbook model has no standby or modified \
-                     list, so it stays in RAM, valid in the prototype PTE, until the section goes."
-                        .into()
+            s.push_str(match (self.to, share) {
+                (FrameList::Active, 0) => {
+                    ": no view maps it now, but with no standby list it stays in RAM until the \
+                     section goes."
                 }
-                (FrameList::Active, ..) => {
-                    ": the frame stays in RAM for the views that map it.".into()
+                (FrameList::Active, _) => ": the frame stays in RAM for the views that map it.",
+                // Born modified, as a demand-zero page is (docs/windows-sections.md §8.2).
+                (FrameList::Modified, _) if self.page_file => {
+                    ": no view maps it now, and a page-file section's page is born modified, so \
+                     it goes to the modified list and its prototype PTE becomes a transition PTE."
                 }
-                // A page-file section's page (docs/windows-sections.md §8.2).
-                (FrameList::Modified, _, _) if self.page_file => {
-                    ": no view maps it now, and the page file has no up-to-date copy of it (a \
-                     page-file section's page is born modified, like a demand-zero page), so it \
-                     goes to the modified list and its prototype PTE becomes a transition PTE: \
-                     the modified page writer must save it before the frame can be reused."
-                        .into()
-                }
-                (FrameList::Modified, ..) => {
+                (FrameList::Modified, _) => {
                     ": no view maps it now, and it was changed, so it goes to the modified list \
                      and its prototype PTE becomes a transition PTE."
-                        .into()
                 }
-                (_, _, Some(slot)) => format!(
-                    ": no view maps it now, and page-file slot {slot} still holds the same \
-                     bytes, so it goes to the standby list and its prototype PTE becomes a \
-                     transition PTE."
-                )
-                .into(),
-                _ => ": no view maps it now, so it goes to the standby list and its prototype \
-                       PTE becomes a transition PTE."
-                    .into(),
-            };
-            s.push_str(&tail);
+                _ => {
+                    ": no view maps it now, so it goes to the standby list and its prototype \
+                     PTE becomes a transition PTE."
+                }
+            });
             return s;
         }
         // Why a clean page with no page-file copy needs no saving: it holds only zeros,
@@ -533,8 +519,7 @@ impl<V: Vad> Engine<'_, V> {
         if share == 0 {
             self.mapped_unused(pfn);
         }
-        let f = *self.sys.frames.get(pfn);
-        let to = f.list;
+        let to = self.sys.frames.get(pfn).list;
         self.emit(Event::PageTrimmed {
             vpn,
             pfn,
@@ -550,7 +535,7 @@ impl<V: Vad> Engine<'_, V> {
             to,
             written: None,
             pte,
-            saved: f.slot,
+            saved: None,
             zeros: false,
             page_file,
             reclaimed: None,

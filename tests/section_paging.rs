@@ -109,6 +109,7 @@ fn page_it_out(m: &mut Machine, [v0, v1]: [u64; 2]) -> Slot {
     );
     assert_eq!(prototype(m), Pte::Transition { pfn }, "still in RAM");
     // Private pages take every frame, the standby one last.
+    let before = m.history().len();
     let private = m.virtual_alloc(0, 0x10000, MEM_COMMIT, PAGE_READWRITE);
     for i in 0..16 {
         m.write(private + i * 0x1000, &[7]).expect("private write");
@@ -117,6 +118,14 @@ fn page_it_out(m: &mut Machine, [v0, v1]: [u64; 2]) -> Slot {
         }
     }
     assert_eq!(prototype(m), Pte::PageFile { slot }, "the frame was reused");
+    let words = narration_since(m, before);
+    assert!(
+        words.contains(&format!(
+            "whose prototype PTE now points at page-file slot {}",
+            slot.0
+        )),
+        "{words}"
+    );
     slot
 }
 

@@ -43,7 +43,7 @@
 //! leave (`trim_back_to_limit`).
 
 use super::{Engine, Vad};
-use crate::sim::addr::{Pfn, Slot, Vpn};
+use crate::sim::addr::{Owner, Pfn, Slot, Vpn};
 use crate::sim::consts::STATUS_IN_PAGE_ERROR;
 use crate::sim::error::ExceptionRecord;
 use crate::sim::event::{Event, FrameList, Pte};
@@ -189,6 +189,12 @@ impl<V: Vad> Engine<'_, V> {
 
     /// Take `pfn` off the head of `list` for the faulting page, as one step.
     fn take_from(&mut self, ctx: FaultCtx, need: Need, pfn: Pfn, list: FrameList) {
+        // A page-file section's page keeps its bytes in its slot (§8.2 of
+        // docs/windows-sections.md); a file's page has no slot.
+        let f = *self.sys.frames.get(pfn);
+        let proto_slot = f
+            .slot
+            .filter(|_| matches!(f.owner, Some(Owner::Shared { .. })));
         let old_owner = self.unhook(pfn);
         self.sys.frames.unlink(pfn);
         self.emit(Event::FrameTaken { pfn, from: list });
@@ -224,9 +230,15 @@ impl<V: Vad> Engine<'_, V> {
                     pfn.0
                 ),
                 _ => {
-                    let old = old_owner.map_or(String::new(), |r| {
-                        format!(": its old {}", repurposed_words(&[r]))
-                    });
+                    let old = match (old_owner, proto_slot) {
+                        (Some(r), _) => format!(": its old {}", repurposed_words(&[r])),
+                        (_, Some(slot)) => format!(
+                            ": it held a section's page, whose prototype PTE now points at \
+                             page-file slot {} (it holds the same bytes)",
+                            slot.0
+                        ),
+                        _ => String::new(),
+                    };
                     let empty = match need {
                         Need::Zeroed => "zeroed and free",
                         Need::Fill => "free and zeroed",

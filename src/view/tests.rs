@@ -238,6 +238,21 @@ fn page_file_slots_show_their_page() {
     assert!(t.contains(&"Page file: 1 of 32 slots in use"), "{t:?}");
 }
 
+/// A slot held by a page-file section's page is labelled with the section and page, as
+/// its frame is (docs/windows-sections.md §8.2).
+#[test]
+fn a_slot_held_by_a_section_page_names_the_section() {
+    let mut p = touched();
+    p.slots[5] = Some(crate::sim::addr::Owner::Shared {
+        section: crate::sim::addr::SectionId(2),
+        index: 1,
+    });
+    let s = scene(&p, None, None, 800.0);
+    let g = Geometry::new(800.0, sizes());
+    assert_eq!(box_at(&s, &g.slots[5]).map(|b| b.0), Some(Ink::SlotUsed));
+    assert!(texts(&s).contains(&"S2 p1"), "{:?}", texts(&s));
+}
+
 #[test]
 fn every_shape_stays_on_the_canvas() {
     for width in [260.0, 360.0, 1024.0] {

@@ -16,8 +16,8 @@ use proptest::prelude::*;
 
 mod common;
 use common::sharing::{
-    check_frames, end_all, exit_and_switch, map_view, read_through, switch, unmap_view,
-    write_through, View,
+    check_frames, check_slots, end_all, exit_and_switch, map_view, read_through, switch,
+    unmap_view, write_through, View,
 };
 
 const PAGES: u64 = 3;
@@ -184,6 +184,7 @@ fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
             }
         }
         check_frames(&m)?;
+        check_slots(&m)?;
         prop_assert!(
             on_disk(&m).iter().all(|&b| b < 200),
             "a copy's byte reached the file: {:?}",
@@ -192,6 +193,7 @@ fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
     }
     end_all(&mut m);
     check_frames(&m)?;
+    check_slots(&m)?;
     prop_assert!(
         m.system().sections.iter().all(|s| s.is_image()),
         "the section went"

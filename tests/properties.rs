@@ -178,7 +178,7 @@ fn check(m: &Machine, shadow: &Shadow) -> Result<(), TestCaseError> {
     }
     for (s, owner) in pic.slots.iter().enumerate() {
         prop_assert_eq!(
-            owner.map(|v| v.0),
+            owner.and_then(|o| o.private_vpn()).map(|v| v.0),
             slot_refs.get(&(s as u32)).copied(),
             "slot {}",
             s

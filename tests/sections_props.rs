@@ -6,6 +6,10 @@
 //! number of valid PTEs that map it; when every process has ended nothing is left. A
 //! FILE_MAP_COPY view (§9) reads the shared bytes until it writes a page, and from then on
 //! that page is its own: no other view sees its writes, and it no longer sees theirs.
+//! RAM is small and pages are trimmed and written out, so the section's pages go through
+//! the page file and come back (§8.2): the bytes survive, slots are held by exactly one
+//! owner each, no prototype PTE names a frame another page took, and when the section
+//! goes its slots are freed.
 
 use pagelab::sim::consts::*;
 use pagelab::sim::history::Recording;
@@ -14,8 +18,8 @@ use proptest::prelude::*;
 
 mod common;
 use common::sharing::{
-    check_frames, end_all, exit_and_switch, map_view, read_through, switch, unmap_view,
-    write_through, View,
+    check_frames, check_slots, end_all, exit_and_switch, map_view, read_through, switch,
+    unmap_view, write_through, View,
 };
 
 const PAGES: u64 = 4;
@@ -32,20 +36,28 @@ enum Op {
     Read(usize, u64),
     Private(u64, u8),
     EmptyWorkingSet,
+    /// `PageOut` of one page of a view.
+    PageOut(usize, u64),
+    WriteModifiedPages,
+    /// Read every page of every view of the running process.
+    ReadAll,
     Exit,
 }
 
 fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
-        (0..PROCS).prop_map(Op::Switch),
-        (0u8..3).prop_map(Op::Map),
-        (0usize..3).prop_map(Op::Unmap),
-        (0usize..3).prop_map(Op::Flush),
-        (0usize..3, 0..PAGES, 1u8..255).prop_map(|(v, p, b)| Op::Write(v, p, b)),
-        (0usize..3, 0..PAGES).prop_map(|(v, p)| Op::Read(v, p)),
-        (0..PAGES, 1u8..255).prop_map(|(p, b)| Op::Private(p, b)),
-        Just(Op::EmptyWorkingSet),
-        Just(Op::Exit),
+        2 => (0..PROCS).prop_map(Op::Switch),
+        2 => (0u8..3).prop_map(Op::Map),
+        1 => (0usize..3).prop_map(Op::Unmap),
+        1 => (0usize..3).prop_map(Op::Flush),
+        3 => (0usize..3, 0..PAGES, 1u8..255).prop_map(|(v, p, b)| Op::Write(v, p, b)),
+        2 => (0usize..3, 0..PAGES).prop_map(|(v, p)| Op::Read(v, p)),
+        3 => (0..PAGES, 1u8..255).prop_map(|(p, b)| Op::Private(p, b)),
+        1 => Just(Op::EmptyWorkingSet),
+        3 => (0usize..3, 0..PAGES).prop_map(|(v, p)| Op::PageOut(v, p)),
+        2 => Just(Op::WriteModifiedPages),
+        2 => Just(Op::ReadAll),
+        1 => Just(Op::Exit),
     ]
 }
 
@@ -60,7 +72,7 @@ struct Model {
 
 fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
     let config = Config {
-        frames: 10,
+        frames: 8,
         pagefile: 24,
         working_set: Some(3),
         tlb: 2,
@@ -127,15 +139,37 @@ fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
             Op::EmptyWorkingSet => {
                 m.empty_working_set();
             }
+            Op::PageOut(k, page) => {
+                if let Some(v) = model.views.get(k) {
+                    m.page_out(v.base + page * 0x1000, 1);
+                }
+            }
+            Op::WriteModifiedPages => {
+                m.write_modified_pages();
+            }
+            Op::ReadAll => {
+                for v in &model.views {
+                    for page in 0..PAGES {
+                        read_through(&mut m, v, (page, 7), &shared)?;
+                    }
+                }
+            }
             Op::Exit => match exit_and_switch(&mut m, current) {
                 Some(i) => current = i,
                 None => break,
             },
         }
         check_frames(&m)?;
+        check_slots(&m)?;
     }
     end_all(&mut m);
     check_frames(&m)?;
+    check_slots(&m)?;
+    prop_assert_eq!(
+        m.system().pagefile.free_count(),
+        m.system().pagefile.len(),
+        "no slot outlives its section and processes"
+    );
     prop_assert!(
         m.system().sections.iter().all(|s| s.is_image()),
         "the section went with the last process"

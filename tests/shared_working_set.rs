@@ -1,9 +1,9 @@
 //! A view's pages count in the working set of every process that maps them
 //! (docs/windows-sections.md §8.2; reference §8.4): a page joins when its PTE becomes valid
 //! through the prototype PTE, leaves when it is trimmed or unmapped; trimming writes the
-//! prototype-pointing PTE and drops the share count, and at share count 0 a file's or
-//! image's page goes to standby (clean) or modified (changed), from where a touch takes it
-//! back by a soft fault.
+//! prototype-pointing PTE and drops the share count, and at share count 0 the page goes
+//! to standby (clean) or modified (changed, or a page-file section's page, born
+//! modified), from where a touch takes it back by a soft fault.
 
 use pagelab::sim::addr::{Pfn, Vpn};
 use pagelab::sim::consts::*;
@@ -193,20 +193,28 @@ fn the_image_s_pages_count_and_go_to_standby_when_no_one_maps_them() {
     assert_eq!(frame_of(&m, KERNEL32_BASE + 0x1000), code, "a soft fault");
 }
 
-/// PageLab's simplification (docs/windows-sections.md §8.2): a page-file section's page
-/// at share count 0 stays active until the section goes.
+/// A page-file section's page at share count 0 goes to the modified list, born modified
+/// like a demand-zero page, with its prototype PTE in transition; a touch takes it back by
+/// a soft fault (docs/windows-sections.md §8.2; reference §8.2, §8.3).
 #[test]
-fn a_page_file_section_page_stays_active_at_share_count_zero() {
+fn a_page_file_section_page_goes_to_modified_at_share_count_zero() {
     let mut m = Machine::new(Config::default());
     let s = m.create_file_mapping(INVALID_HANDLE_VALUE, PAGE_READWRITE, 0, 0x1000, None);
-    let v = m.map_view_of_file(s, FILE_MAP_WRITE, 0, 0, 0);
-    m.write(v, b"x").expect("write");
+    let v = m.map_view_of_file(s, FILE_MAP_READ, 0, 0, 0);
+    // Only read: still born modified (no copy exists anywhere else).
+    assert_eq!(read(&mut m, v), 0);
     let pfn = frame_of(&m, v);
     assert_eq!(m.empty_working_set(), 1);
     assert!(ws(&m, 0).is_empty());
     let f = *m.system().frames.get(pfn);
-    assert_eq!((f.list, f.share_count), (FrameList::Active, 0));
-    assert_eq!(read(&mut m, v), b'x');
-    assert_eq!(frame_of(&m, v), pfn);
+    assert_eq!((f.list, f.share_count), (FrameList::Modified, 0));
+    let section = m.system().sections.len() - 1;
+    assert_eq!(
+        m.system().sections[section].prototypes[0],
+        Pte::Transition { pfn }
+    );
+    assert_eq!(read(&mut m, v), 0);
+    assert_eq!(frame_of(&m, v), pfn, "a soft fault");
+    assert_eq!(m.system().frames.get(pfn).share_count, 1);
     assert_eq!(ws(&m, 0), vec![Vpn::of(v).0]);
 }

@@ -234,8 +234,9 @@ pub enum Event {
         slot: Slot,
         /// Frame read.
         pfn: Pfn,
-        /// Page it belongs to.
-        vpn: Vpn,
+        /// Page it belongs to; `None` for a page-file section's page, which belongs to
+        /// its prototype PTE (docs/windows-sections.md §8.2).
+        vpn: Option<Vpn>,
     },
     /// A page is read from the page file.
     PageFileRead {

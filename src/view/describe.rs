@@ -182,9 +182,14 @@ fn changes(before: &Picture, after: &Picture) -> Vec<String> {
     }
     for (slot, (old, new)) in before.slots.iter().zip(&after.slots).enumerate() {
         match (old, new) {
-            (_, Some(vpn)) if old != new => {
-                list.push(format!("page-file slot {slot} now holds {}", page(vpn.0)))
-            }
+            (_, Some(owner)) if old != new => list.push(format!(
+                "page-file slot {slot} now holds {}",
+                match *owner {
+                    Owner::Private { vpn, .. } => page(vpn.0),
+                    Owner::Shared { section, index } =>
+                        format!("page {index} of section {}", section.0),
+                }
+            )),
             (Some(_), None) => list.push(format!("page-file slot {slot} freed")),
             _ => {}
         }

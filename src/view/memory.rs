@@ -64,7 +64,11 @@ pub fn owner_label(picture: &Picture, f: &FrameView) -> Option<(Option<String>, 
     match f.owner {
         Some(Owner::Shared { section, index }) => Some((
             Some(format!("S{} p{index}", section.0)),
-            format!("shared ×{}", f.share_count),
+            // No view maps it: a section's page on the standby or modified list (§8.2).
+            match f.share_count {
+                0 => format!("section, {}", f.list.name()),
+                n => format!("shared ×{n}"),
+            },
         )),
         Some(Owner::Private { process, vpn }) if picture.processes.len() > 1 => {
             let name = picture
@@ -75,6 +79,15 @@ pub fn owner_label(picture: &Picture, f: &FrameView) -> Option<(Option<String>, 
             Some((Some(name.to_string()), hex(vpn.0)))
         }
         _ => f.vpn.map(|vpn| (None, hex(vpn.0))),
+    }
+}
+
+/// What a page-file slot holds, in a few characters: a private page's number, or a
+/// section's page as `S1 p0` (docs/windows-sections.md §8.2), as its frame is tagged.
+pub fn slot_label(owner: Owner) -> String {
+    match owner {
+        Owner::Private { vpn, .. } => hex(vpn.0),
+        Owner::Shared { section, index } => format!("S{} p{index}", section.0),
     }
 }
 
@@ -235,11 +248,11 @@ pub fn shapes(g: &Geometry, frame: Frame<'_>, progress: f64, out: &mut Vec<Shape
             Align::Left,
             false,
         ));
-        if let Some(vpn) = slot {
+        if let Some(owner) = slot {
             out.push(text(
                 cell.cx(),
                 cell.bottom() - 9.0,
-                fit_tail(&hex(vpn.0), cell.w - 6.0, 10.0, true),
+                fit_tail(&slot_label(owner), cell.w - 6.0, 10.0, true),
                 ink,
                 10.0,
                 Align::Center,

@@ -50,11 +50,28 @@ fn move_of(g: &Geometry, frame: Frame<'_>, e: &Event) -> Option<Move> {
     let file = |file: &str, offset| super::disk::cell_of(g, frame.picture, file, offset);
     // (frame, other cell, label, whether the frame is the source)
     let (ram, other, label, out) = match e {
-        Event::PageFileWrite { slot, pfn, vpn } | Event::PageFileRead { slot, pfn, vpn } => (
+        Event::PageFileWrite { slot, pfn, vpn } => (
+            cell(pfn)?,
+            *g.slot_cell(slot.0 as usize)?,
+            match vpn {
+                Some(v) => hex(v.0),
+                // A section's page: named as its slot is (docs/windows-sections.md §8.2).
+                None => frame
+                    .picture
+                    .slots
+                    .get(slot.0 as usize)
+                    .copied()
+                    .flatten()
+                    .map(super::memory::slot_label)
+                    .unwrap_or_default(),
+            },
+            true,
+        ),
+        Event::PageFileRead { slot, pfn, vpn } => (
             cell(pfn)?,
             *g.slot_cell(slot.0 as usize)?,
             hex(vpn.0),
-            matches!(e, Event::PageFileWrite { .. }),
+            false,
         ),
         Event::FileRead {
             file: name,

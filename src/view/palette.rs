@@ -54,7 +54,8 @@ impl Palette {
             Ink::Committed(ProtClass::Execute) => "#cc79a7",
             Ink::Committed(ProtClass::NoAccess) => "#999999",
             Ink::Reserved => pick(dark, "#d5dae1", "#3b4250"),
-            Ink::SlotUsed => "#cc79a7",
+            // Lavender, not Execute's reddish purple: a slot in use is not code.
+            Ink::SlotUsed => "#a98bd4",
             Ink::FilePage => "#8c6d46",
         }
     }
@@ -184,6 +185,28 @@ mod tests {
             for ink in all_inks() {
                 let ratio = contrast(p.css(ink), p.text_on(ink));
                 assert!(ratio >= 4.5, "{theme:?} {ink:?}: {ratio:.2}");
+            }
+        }
+    }
+
+    #[test]
+    fn each_kind_of_data_has_its_own_colour() {
+        let p = Palette::new(Theme::Light);
+        let data = [
+            Ink::List(FrameList::Active),
+            Ink::List(FrameList::Standby),
+            Ink::List(FrameList::Modified),
+            Ink::List(FrameList::Zeroed),
+            Ink::Committed(ProtClass::ReadWrite),
+            Ink::Committed(ProtClass::ReadOnly),
+            Ink::Committed(ProtClass::Execute),
+            Ink::Committed(ProtClass::NoAccess),
+            Ink::SlotUsed,
+            Ink::FilePage,
+        ];
+        for (i, a) in data.iter().enumerate() {
+            for b in &data[i + 1..] {
+                assert_ne!(p.css(*a), p.css(*b), "{a:?} and {b:?}");
             }
         }
     }

@@ -8,6 +8,14 @@ use crate::sim::{Event, FrameList, Pte};
 
 const BASE: u64 = 0x234_5670_0000;
 
+/// Process 1's page `vpn`, as a page-file slot's owner.
+fn private(vpn: Vpn) -> crate::sim::addr::Owner {
+    crate::sim::addr::Owner::Private {
+        process: crate::sim::addr::ProcessId(1),
+        vpn,
+    }
+}
+
 fn zeroed_machine() -> Picture {
     Picture {
         frames: vec![
@@ -218,7 +226,7 @@ fn the_split_shows_each_table_index() {
 #[test]
 fn page_file_slots_show_their_page() {
     let mut p = touched();
-    p.slots[3] = Some(Vpn(0x2345_6701));
+    p.slots[3] = Some(private(Vpn(0x2345_6701)));
     let s = scene(&p, None, None, 800.0);
     let g = Geometry::new(800.0, sizes());
     assert_eq!(box_at(&s, &g.slots[3]).map(|b| b.0), Some(Ink::SlotUsed));
@@ -228,6 +236,21 @@ fn page_file_slots_show_their_page() {
     );
     let t = texts(&s);
     assert!(t.contains(&"Page file: 1 of 32 slots in use"), "{t:?}");
+}
+
+/// A slot held by a page-file section's page is labelled with the section and page, as
+/// its frame is (docs/windows-sections.md §8.2).
+#[test]
+fn a_slot_held_by_a_section_page_names_the_section() {
+    let mut p = touched();
+    p.slots[5] = Some(crate::sim::addr::Owner::Shared {
+        section: crate::sim::addr::SectionId(2),
+        index: 1,
+    });
+    let s = scene(&p, None, None, 800.0);
+    let g = Geometry::new(800.0, sizes());
+    assert_eq!(box_at(&s, &g.slots[5]).map(|b| b.0), Some(Ink::SlotUsed));
+    assert!(texts(&s).contains(&"S2 p1"), "{:?}", texts(&s));
 }
 
 #[test]

@@ -211,7 +211,11 @@ pub fn check_picture_of(p: &Picture) {
             }
             Pte::PageFile { slot } => {
                 let s = slot.0 as usize;
-                assert_eq!(p.slots[s], Some(Vpn(vpn)), "slot {s} holds page {vpn:#x}");
+                assert_eq!(
+                    p.slots[s].and_then(|o| o.private_vpn()),
+                    Some(Vpn(vpn)),
+                    "slot {s} holds page {vpn:#x}"
+                );
                 slot_users[s] += 1;
             }
             _ => {}
@@ -223,7 +227,7 @@ pub fn check_picture_of(p: &Picture) {
     );
     // Every used slot belongs to a page that still has a PTE pointing at it or at a frame.
     for (s, owner) in p.slots.iter().enumerate() {
-        if let Some(v) = owner {
+        if let Some(v) = owner.and_then(|o| o.private_vpn()) {
             assert!(
                 matches!(
                     p.ptes.get(&v.0),

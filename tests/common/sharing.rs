@@ -1,6 +1,6 @@
 //! The checks of shared frames that the sections' property tests make after each step.
 
-use pagelab::sim::addr::Owner;
+use pagelab::sim::addr::{Owner, Pfn, Slot};
 use pagelab::sim::picture::ProcessState;
 use pagelab::sim::{FrameList, Machine, Pte};
 use proptest::prelude::*;
@@ -54,6 +54,72 @@ pub fn check_frames(m: &Machine) -> Result<(), TestCaseError> {
             prop_assert_eq!(f.share_count, maps, "share count of frame {}", i);
         }
     }
+    Ok(())
+}
+
+/// Slots and frames are where their owners say (docs/windows-sections.md §8.2): each slot
+/// in use is held by exactly one of a private page-file PTE, a frame's copy or a
+/// page-file-backed section's page-file prototype PTE, each of its own owner, and every
+/// slot one of those names is in use; every prototype PTE that names a frame names one
+/// the section's page still owns (so no frame was reused under it).
+pub fn check_slots(m: &Machine) -> Result<(), TestCaseError> {
+    let pagefile = &m.system().pagefile;
+    let mut held: Vec<Option<Owner>> = vec![None; pagefile.len()];
+    let mut hold = |slot: Slot, owner: Owner| -> Result<(), TestCaseError> {
+        let s = slot.0 as usize;
+        prop_assert!(held[s].is_none(), "slot {} is held twice", s);
+        prop_assert_eq!(pagefile.owner(slot), Some(owner), "owner of slot {}", s);
+        held[s] = Some(owner);
+        Ok(())
+    };
+    for p in m.processes() {
+        let mut slots = Vec::new();
+        p.mmu.tables.for_each(|vpn, pte| {
+            if let Pte::PageFile { slot } = pte {
+                slots.push((slot, vpn));
+            }
+        });
+        for (slot, vpn) in slots {
+            hold(slot, Owner::Private { process: p.id, vpn })?;
+        }
+    }
+    for i in 0..m.system().frames.len() {
+        let f = m.system().frames.get(Pfn(i as u32));
+        if let (Some(slot), Some(owner)) = (f.slot, f.owner) {
+            hold(slot, owner)?;
+        }
+    }
+    for s in &m.system().sections {
+        for (index, p) in s.prototypes.iter().enumerate() {
+            let owner = Owner::Shared {
+                section: s.id,
+                index: index as u32,
+            };
+            match *p {
+                Pte::PageFile { slot } => hold(slot, owner)?,
+                Pte::Valid { pfn, .. } | Pte::Transition { pfn } => {
+                    prop_assert_eq!(
+                        m.system().frames.get(pfn).owner,
+                        Some(owner),
+                        "frame {} of a prototype PTE",
+                        pfn.0
+                    );
+                }
+                _ => {}
+            }
+        }
+    }
+    let in_use = pagefile.len() - pagefile.free_count();
+    let owners: Vec<_> = (0..pagefile.len() as u32)
+        .map(|i| pagefile.owner(Slot(i)))
+        .collect();
+    prop_assert_eq!(
+        held.iter().flatten().count(),
+        in_use,
+        "slots conserved: held {:?}, page file {:?}",
+        held,
+        owners
+    );
     Ok(())
 }
 

@@ -438,7 +438,7 @@ fn page_file(run: &Run) {
     let written: BTreeSet<u64> = run
         .events()
         .filter_map(|e| match e {
-            Event::PageFileWrite { vpn, .. } => Some(vpn.0),
+            Event::PageFileWrite { vpn, .. } => vpn.map(|v| v.0),
             _ => None,
         })
         .collect();

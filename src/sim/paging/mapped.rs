@@ -6,11 +6,10 @@
 //! whose frame is reused is read from the file again.
 
 use super::{Engine, Vad};
-use crate::sim::addr::{Owner, Pfn, SectionId};
+use crate::sim::addr::{Owner, Pfn, SectionId, Slot};
 use crate::sim::error::ExceptionRecord;
 use crate::sim::event::{Event, FrameList, Pte};
 use crate::sim::protection;
-use crate::sim::system::section::Backing;
 
 use super::fault::FaultCtx;
 use super::narrate;
@@ -49,18 +48,26 @@ impl<V: Vad> Engine<'_, V> {
         pfn
     }
 
-    /// A view's page of a file that no one has in RAM: a hard fault that reads the page
-    /// from the file (zeros past its end) (§8.1).
+    /// A view's page that no one has in RAM: a hard fault that reads the page from the
+    /// file (zeros past its end) (§8.1), or for a page-file section, from `slot`, which
+    /// keeps its copy until the page is changed or the section goes, as a private page's
+    /// does (docs/windows-sections.md §8.2; reference §8.2, §8.3).
     pub(super) fn mapped_hard_fault(
         &mut self,
         ctx: FaultCtx,
         (section, index): (SectionId, u32),
+        slot: Option<Slot>,
         protect: u32,
     ) -> Result<Pfn, ExceptionRecord> {
         self.mmu.counters.hard += 1;
         let pfn = self.take_frame(ctx, Need::Fill, None)?.pfn;
-        if let Some(e) = self.sys.read_in(section, index, pfn) {
-            self.emit(e);
+        match slot {
+            Some(slot) => self.read_from_slot(slot, pfn, ctx.vpn),
+            None => {
+                if let Some(e) = self.sys.read_in(section, index, pfn) {
+                    self.emit(e);
+                }
+            }
         }
         let f = self.sys.frames.get_mut(pfn);
         f.owner = Some(Owner::Shared { section, index });
@@ -68,11 +75,21 @@ impl<V: Vad> Engine<'_, V> {
         f.modified = false;
         self.set_prototype(section, index, pfn, false);
         self.map_view_page(ctx, pfn, protect);
-        let file = self.sys.backing_file(section).unwrap_or_default();
+        let from = match slot {
+            Some(slot) => format!(
+                "a page-file PTE: the {} is in page-file slot {}. A hard fault reads it",
+                narrate::section_page(self.sys.section(section), index),
+                slot.0
+            ),
+            None => format!(
+                "empty: the page is only in \"{}\". A hard fault reads it from the file (not \
+                 the page file)",
+                self.sys.backing_file(section).unwrap_or_default()
+            ),
+        };
         self.end_step(move || {
             format!(
-                "Prototype PTE {index} is empty: the page is only in \"{file}\". A hard fault \
-                 reads it from the file (not the page file) into frame {}, and page {} maps it.",
+                "Prototype PTE {index} is {from} into frame {}, and page {} maps it.",
                 pfn.0,
                 narrate::page(ctx.vpn)
             )
@@ -99,20 +116,17 @@ impl<V: Vad> Engine<'_, V> {
         self.map_shared(ctx.vpn, pfn, protection::writable(protect), ctx.access);
     }
 
-    /// The share count of file or image page `pfn` reached 0: its prototype PTE goes to
+    /// The share count of section page `pfn` reached 0: its prototype PTE goes to
     /// transition and the frame to the modified list if changed, else standby (§8.2; an
-    /// image's page is never changed, §10). A page-file section's page stays active until
-    /// the section goes (PageLab's simplification, §8.2). Emits events.
+    /// image's page is never changed, §10; a page-file section's page is born modified and
+    /// is clean only while its page-file slot holds the same bytes). In the textbook model
+    /// (no lists) the page stays active until the section goes. Emits events.
     pub(super) fn mapped_unused(&mut self, pfn: Pfn) {
         let f = *self.sys.frames.get(pfn);
         let Some(Owner::Shared { section, index }) = f.owner else {
             return;
         };
-        let from_file = self
-            .sys
-            .section(section)
-            .is_some_and(|s| matches!(s.backing, Backing::File(_) | Backing::Image));
-        if !self.sys.tuning.standby || !from_file {
+        if !self.sys.tuning.standby || self.sys.section(section).is_none() {
             return;
         }
         if let Some(p) = self
@@ -162,18 +176,25 @@ impl<V: Vad> Engine<'_, V> {
         true
     }
 
-    /// Before standby frame `pfn` of a file page is reused, its prototype PTE forgets it:
-    /// the next touch reads the file again (§8.1). True when it was such a page.
+    /// Before standby frame `pfn` of a section page is reused, its prototype PTE forgets
+    /// it: a file's or image's next touch reads the file again (§8.1); a page-file
+    /// section's prototype PTE becomes a page-file PTE for the slot holding the same bytes
+    /// (§8.2, reference §8.3). True when it was a section page.
     pub(super) fn unhook_mapped(&mut self, pfn: Pfn) -> bool {
-        let Some(Owner::Shared { section, index }) = self.sys.frames.get(pfn).owner else {
+        let f = *self.sys.frames.get(pfn);
+        let Some(Owner::Shared { section, index }) = f.owner else {
             return false;
+        };
+        let new = match f.slot {
+            Some(slot) if self.sys.backing_file(section).is_none() => Pte::PageFile { slot },
+            _ => Pte::Empty,
         };
         if let Some(p) = self
             .sys
             .section_mut(section)
             .and_then(|s| s.prototypes.get_mut(index as usize))
         {
-            *p = Pte::Empty;
+            *p = new;
         }
         self.sys.frames.get_mut(pfn).owner = None;
         true

@@ -3,12 +3,25 @@
 
 use crate::sim::addr::{Slot, Vpn};
 use crate::sim::event::Pte;
+use crate::sim::system::section::Section;
 
 use crate::sim::process::tables::Walk;
 
 /// A page, named by its first address, e.g. `0x23456700000`.
 pub fn page(vpn: Vpn) -> String {
     format!("{:#x}", vpn.base())
+}
+
+/// A section's page: `shared page 2 of section "shm"` (or of section 3 when it has no
+/// name).
+pub fn section_page(section: Option<&Section>, index: u32) -> String {
+    match section {
+        Some(Section {
+            name: Some(name), ..
+        }) => format!("shared page {index} of section \"{name}\""),
+        Some(s) => format!("shared page {index} of section {}", s.id.0),
+        None => format!("shared page {index}"),
+    }
 }
 
 /// A list of pages: `0x1000, 0x2000 and 0x3000`.

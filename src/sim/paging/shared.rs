@@ -2,14 +2,15 @@
 //! its section's prototype PTE. The first touch in any process fills a zeroed frame
 //! owned by the prototype PTE ([`Owner::Shared`]); a touch in another process finds the
 //! prototype PTE valid and maps the same frame (a soft fault that raises the frame's
-//! share count). Unmapping drops the share count; the frame is freed with its section.
+//! share count). Unmapping drops the share count.
 //!
 //! A view's page counts in the working set of each process whose PTE maps it (§8.2,
 //! reference §8.4: Windows counts shared pages in every working set they are in): it
 //! joins when the PTE becomes valid and leaves when it is trimmed (`trim.rs`) or unmapped.
-//! At share count 0 a file's or the image's page goes to transition (`mapped.rs`); a
-//! page-file section's page stays active until the section goes (PageLab's
-//! simplification, §8.2).
+//! At share count 0 the page goes to transition (`mapped.rs`): a page-file section's page
+//! to the modified list (born modified) or, with an up-to-date slot, standby; the modified
+//! page writer gives it a slot owned by the prototype PTE, which becomes a page-file PTE
+//! when the frame is reused. When the section goes, its frames and slots are freed.
 
 use super::{Engine, Vad};
 use crate::sim::addr::{Owner, Pfn, SectionId, Vpn};
@@ -46,7 +47,10 @@ impl<V: Vad> Engine<'_, V> {
                 return Ok(self.mapped_soft_fault(ctx, (section, index), pfn, protect))
             }
             Pte::Empty if self.sys.backing_file(section).is_some() => {
-                return self.mapped_hard_fault(ctx, (section, index), protect)
+                return self.mapped_hard_fault(ctx, (section, index), None, protect)
+            }
+            Pte::PageFile { slot } => {
+                return self.mapped_hard_fault(ctx, (section, index), Some(slot), protect)
             }
             _ => {}
         }
@@ -141,7 +145,16 @@ impl<V: Vad> Engine<'_, V> {
         self.end_step(move || format!("{found} The page is copy-on-write: a copy-on-write fault."));
         let shared = match pte {
             Pte::Valid { pfn, .. } => pfn,
-            _ => self.shared_fault(ctx, page, protect)?,
+            // The section's page is only read (copied): it stays unchanged, and a slot
+            // holding its bytes stays valid (§8.2).
+            _ => self.shared_fault(
+                FaultCtx {
+                    access: Access::Read,
+                    ..ctx
+                },
+                page,
+                protect,
+            )?,
         };
         // The shared page's place in the working set passes to the private copy (§8.2, §9).
         self.mmu.ws.remove(vpn);
@@ -230,25 +243,33 @@ impl<V: Vad> Engine<'_, V> {
     }
 }
 
-/// Free the frames of a section that is going away: each goes to the free list
-/// (docs/windows-sections.md §11.2). Emits `ListMove`s into `events`; returns the frames.
+/// Free the frames and page-file slots of a section that is going away: each frame goes
+/// to the free list (docs/windows-sections.md §8.2, §11.2). Emits `ListMove`s and
+/// `SlotFreed`s into `events`.
 pub(crate) fn free_section_frames(
     sys: &mut crate::sim::system::System,
     section: SectionId,
     events: &mut Vec<Event>,
-) -> Vec<Pfn> {
+) {
     let Some(s) = sys.section_mut(section) else {
-        return Vec::new();
+        return;
     };
-    let frames: Vec<Pfn> = s
-        .prototypes
-        .iter_mut()
-        .filter_map(|p| match std::mem::replace(p, Pte::DemandZero) {
-            Pte::Valid { pfn, .. } | Pte::Transition { pfn } => Some(pfn),
-            _ => None,
-        })
-        .collect();
-    for &pfn in &frames {
+    let prototypes = std::mem::take(&mut s.prototypes);
+    for p in prototypes {
+        let (pfn, slot) = match p {
+            Pte::Valid { pfn, .. } | Pte::Transition { pfn } => {
+                (Some(pfn), sys.frames.get(pfn).slot)
+            }
+            Pte::PageFile { slot } => (None, Some(slot)),
+            _ => (None, None),
+        };
+        if let Some(slot) = slot {
+            sys.pagefile.release(slot);
+            events.push(Event::SlotFreed { slot });
+        }
+        let Some(pfn) = pfn else {
+            continue;
+        };
         let f = sys.frames.get_mut(pfn);
         let from = f.list;
         f.owner = None;
@@ -262,5 +283,4 @@ pub(crate) fn free_section_frames(
             to: FrameList::Free,
         });
     }
-    frames
 }

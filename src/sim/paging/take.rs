@@ -33,8 +33,9 @@
 //!   every list is empty, every frame is active, and trimming a working-set page always
 //!   succeeds (it goes to standby or modified), so a later round takes its frame. The
 //!   page comes from the running process's working set, or, when that has none, from
-//!   another process's (reference §8.4, `trim_another`). Section pages stay outside every
-//!   working set (see `shared`), so this holds while they leave some frame to trim.
+//!   another process's (reference §8.4, `trim_another`). A section's page in a working set
+//!   leaves like a private one (at share count 0 to standby or modified, `shared`); only
+//!   in the textbook model does a page no view maps stay active, outside every working set.
 //!
 //! The working set passes a hard maximum (reference §8.4) only in the textbook model,
 //! when no page in it can leave; by the same count C ≥ |working set| + S + 1 then, so RAM
@@ -42,7 +43,7 @@
 //! leave (`trim_back_to_limit`).
 
 use super::{Engine, Vad};
-use crate::sim::addr::{Pfn, Slot, Vpn};
+use crate::sim::addr::{Owner, Pfn, Slot, Vpn};
 use crate::sim::consts::STATUS_IN_PAGE_ERROR;
 use crate::sim::error::ExceptionRecord;
 use crate::sim::event::{Event, FrameList, Pte};
@@ -188,6 +189,12 @@ impl<V: Vad> Engine<'_, V> {
 
     /// Take `pfn` off the head of `list` for the faulting page, as one step.
     fn take_from(&mut self, ctx: FaultCtx, need: Need, pfn: Pfn, list: FrameList) {
+        // A page-file section's page keeps its bytes in its slot (§8.2 of
+        // docs/windows-sections.md); a file's page has no slot.
+        let f = *self.sys.frames.get(pfn);
+        let proto_slot = f
+            .slot
+            .filter(|_| matches!(f.owner, Some(Owner::Shared { .. })));
         let old_owner = self.unhook(pfn);
         self.sys.frames.unlink(pfn);
         self.emit(Event::FrameTaken { pfn, from: list });
@@ -223,9 +230,15 @@ impl<V: Vad> Engine<'_, V> {
                     pfn.0
                 ),
                 _ => {
-                    let old = old_owner.map_or(String::new(), |r| {
-                        format!(": its old {}", repurposed_words(&[r]))
-                    });
+                    let old = match (old_owner, proto_slot) {
+                        (Some(r), _) => format!(": its old {}", repurposed_words(&[r])),
+                        (_, Some(slot)) => format!(
+                            ": it held a section's page, whose prototype PTE now points at \
+                             page-file slot {} (it holds the same bytes)",
+                            slot.0
+                        ),
+                        _ => String::new(),
+                    };
                     let empty = match need {
                         Need::Zeroed => "zeroed and free",
                         Need::Fill => "free and zeroed",
@@ -318,7 +331,7 @@ impl<V: Vad> Engine<'_, V> {
         self.emit(Event::PageFileWrite {
             slot,
             pfn,
-            vpn: owner,
+            vpn: Some(owner),
         });
         match other {
             // The old page's PTE is in its own process's page tables.

@@ -69,6 +69,8 @@ pub(super) struct Evicted {
     saved: Option<Slot>,
     /// The frame held only zeros when the page left.
     zeros: bool,
+    /// A view's page of a page-file-backed section (docs/windows-sections.md §8.2).
+    page_file: bool,
     /// Textbook model, page file full: the page that took the slot was found in RAM with a
     /// copy there, and gave it up.
     reclaimed: Option<Vpn>,
@@ -92,10 +94,15 @@ impl Evicted {
             );
             s.push_str(match (self.to, share) {
                 (FrameList::Active, 0) => {
-                    ": no view maps it now, but it stays in RAM, valid in the prototype PTE, \
-                     until the section goes (PageLab's simplification)."
+                    ": no view maps it now, but with no standby list it stays in RAM until the \
+                     section goes."
                 }
                 (FrameList::Active, _) => ": the frame stays in RAM for the views that map it.",
+                // Born modified, as a demand-zero page is (docs/windows-sections.md §8.2).
+                (FrameList::Modified, _) if self.page_file => {
+                    ": no view maps it now, and a page-file section's page is born modified, so \
+                     it goes to the modified list and its prototype PTE becomes a transition PTE."
+                }
                 (FrameList::Modified, _) => {
                     ": no view maps it now, and it was changed, so it goes to the modified list \
                      and its prototype PTE becomes a transition PTE."
@@ -418,8 +425,8 @@ impl<V: Vad> Engine<'_, V> {
             self.mmu.ws.remove(vpn);
             return None;
         };
-        if let Some((_, index)) = self.vad.view_page(vpn) {
-            return Some(self.evict_view_page(vpn, pfn, index, policy));
+        if let Some(page) = self.vad.view_page(vpn) {
+            return Some(self.evict_view_page(vpn, pfn, page, policy));
         }
         let frame = *self.sys.frames.get(pfn);
         // Only a clean page without a page-file copy needs this (the narration says why
@@ -442,7 +449,7 @@ impl<V: Vad> Engine<'_, V> {
             if let (0, Some(inc)) = (self.sys.pagefile.free_count(), incoming) {
                 return Some(self.trade_places(vpn, pfn, policy, inc));
             }
-            let (slot, from) = self.obtain_slot(vpn, true)?;
+            let (slot, from) = self.obtain_slot(self.owner(vpn), true)?;
             reclaimed = from;
             (FrameList::Free, Some(slot), Pte::PageFile { slot })
         } else {
@@ -463,7 +470,7 @@ impl<V: Vad> Engine<'_, V> {
             self.emit(Event::TlbFlush { vpn });
         }
         if let Some(slot) = written {
-            self.write_to_slot(pfn, slot, vpn);
+            self.write_to_slot(pfn, slot, Some(vpn));
         }
         self.set_pte(vpn, pte);
         let f = self.sys.frames.get_mut(pfn);
@@ -485,6 +492,7 @@ impl<V: Vad> Engine<'_, V> {
             reclaimed,
             swapped: None,
             share: None,
+            page_file: false,
         })
     }
 
@@ -496,7 +504,7 @@ impl<V: Vad> Engine<'_, V> {
         &mut self,
         vpn: Vpn,
         pfn: Pfn,
-        index: u32,
+        (section, index): (crate::sim::addr::SectionId, u32),
         policy: Option<Policy>,
     ) -> Evicted {
         self.mmu.ws.remove(vpn);
@@ -518,6 +526,10 @@ impl<V: Vad> Engine<'_, V> {
             policy,
             to,
         });
+        let page_file = self
+            .sys
+            .section(section)
+            .is_some_and(|s| s.backing == crate::sim::system::section::Backing::PageFile);
         Evicted {
             pfn,
             to,
@@ -525,6 +537,7 @@ impl<V: Vad> Engine<'_, V> {
             pte,
             saved: None,
             zeros: false,
+            page_file,
             reclaimed: None,
             swapped: None,
             share: Some(share),
@@ -566,7 +579,11 @@ impl<V: Vad> Engine<'_, V> {
         f.slot = None;
         self.sys.io.pagefile_writes += 1;
         self.sys.io.pagefile_reads += 1;
-        self.emit(Event::PageFileWrite { slot, pfn, vpn });
+        self.emit(Event::PageFileWrite {
+            slot,
+            pfn,
+            vpn: Some(vpn),
+        });
         self.set_pte(vpn, Pte::PageFile { slot });
         self.emit(Event::PageFileRead {
             slot,
@@ -583,6 +600,7 @@ impl<V: Vad> Engine<'_, V> {
             reclaimed: None,
             swapped: Some(inc.vpn),
             share: None,
+            page_file: false,
         }
     }
 

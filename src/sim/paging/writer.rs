@@ -5,7 +5,7 @@
 //! pages are left.
 
 use super::{Engine, Vad};
-use crate::sim::addr::{Pfn, Slot, Vpn};
+use crate::sim::addr::{Owner, Pfn, Slot, Vpn};
 use crate::sim::event::{Event, FrameList, Pte};
 use crate::sim::system::System;
 use crate::sim::words::{self, agree};
@@ -79,7 +79,8 @@ impl<V: Vad> Engine<'_, V> {
     }
 
     /// Write modified frame `pfn` to a slot and move it to standby, as one step. False
-    /// when no slot can be found.
+    /// when no slot can be found. A page-file section's page gets a slot of its own,
+    /// owned by its prototype PTE (docs/windows-sections.md §8.2).
     pub(super) fn write_one(&mut self, pfn: Pfn, trigger: Trigger) -> bool {
         if self.write_mapped(pfn, trigger) {
             return true;
@@ -90,16 +91,17 @@ impl<V: Vad> Engine<'_, V> {
                 .as_owner(pid, |e| e.write_one(pfn, trigger))
                 .unwrap_or(false);
         }
-        let Some(owner) = self.sys.frames.get(pfn).vpn() else {
+        let Some(page) = self.sys.frames.get(pfn).owner else {
             return false;
         };
         let Some((slot, reclaimed)) = self.obtain_slot(
-            owner,
+            page,
             matches!(trigger, Trigger::Explicit | Trigger::NeedFrame),
         ) else {
             return false;
         };
-        self.write_to_slot(pfn, slot, owner);
+        let vpn = page.private_vpn();
+        self.write_to_slot(pfn, slot, vpn);
         self.sys.frames.unlink(pfn);
         self.sys.frames.push_tail(pfn, FrameList::Standby);
         self.emit(Event::ListMove {
@@ -109,6 +111,15 @@ impl<V: Vad> Engine<'_, V> {
         });
         let count = self.sys.frames.count(FrameList::Modified) + 1;
         let threshold = self.sys.tuning.modified_threshold;
+        let subject = match page {
+            Owner::Shared { section, index } => {
+                format!(
+                    "The {}",
+                    narrate::section_page(self.sys.section(section), index)
+                )
+            }
+            Owner::Private { vpn, .. } => format!("Page {}", narrate::page(vpn)),
+        };
         self.end_step(move || {
             let why = match trigger {
                 Trigger::Explicit => "WriteModifiedPages() runs the modified page writer.".into(),
@@ -131,13 +142,16 @@ impl<V: Vad> Engine<'_, V> {
                     narrate::page(v)
                 )
             });
+            let pte = if vpn.is_some() {
+                "PTE"
+            } else {
+                "prototype PTE"
+            };
             format!(
-                "{why}{reclaim} Page {} (frame {}) is written to page-file slot {} and the frame \
-                 moves to the end of the standby list. Its PTE stays in transition: the page \
-                 file now holds a copy, so the frame can be reused without losing anything.",
-                narrate::page(owner),
-                pfn.0,
-                slot.0
+                "{why}{reclaim} {subject} (frame {}) is written to page-file slot {} and the \
+                 frame moves to the end of the standby list. Its {pte} stays in transition: the \
+                 page file now holds a copy, so the frame can be reused without losing anything.",
+                pfn.0, slot.0
             )
         });
         true
@@ -157,8 +171,9 @@ impl<V: Vad> Engine<'_, V> {
         self.emit(Event::PageFileRead { slot, pfn, vpn });
     }
 
-    /// Copy frame `pfn` into `slot` for page `owner` and record it (no step).
-    pub(super) fn write_to_slot(&mut self, pfn: Pfn, slot: Slot, owner: Vpn) {
+    /// Copy frame `pfn` into `slot` for page `owner` (`None` for a section's page) and
+    /// record it (no step).
+    pub(super) fn write_to_slot(&mut self, pfn: Pfn, slot: Slot, owner: Option<Vpn>) {
         let System {
             pagefile, frames, ..
         } = &mut *self.sys;
@@ -174,18 +189,21 @@ impl<V: Vad> Engine<'_, V> {
         });
     }
 
-    /// A slot for page `owner`: the lowest free one; when the page file is full and
-    /// `reclaim` allows, the slot of a working-set page whose frame holds the same bytes
-    /// (that page then counts as changed). Returns the slot and the page it was taken from.
-    pub(super) fn obtain_slot(&mut self, owner: Vpn, reclaim: bool) -> Option<(Slot, Option<Vpn>)> {
-        let page = self.owner(owner);
+    /// A slot for `page`: the lowest free one; when the page file is full and `reclaim`
+    /// allows, the slot of a working-set page whose frame holds the same bytes (that page
+    /// then counts as changed). Returns the slot and the page it was taken from.
+    pub(super) fn obtain_slot(
+        &mut self,
+        page: Owner,
+        reclaim: bool,
+    ) -> Option<(Slot, Option<Vpn>)> {
         if let Some(slot) = self.sys.pagefile.alloc(page) {
             return Some((slot, None));
         }
         if !reclaim {
             return None;
         }
-        let (slot, victim, pfn) = self.reclaimable_slot(Some(owner))?;
+        let (slot, victim, pfn) = self.reclaimable_slot(page.private_vpn())?;
         let f = self.sys.frames.get_mut(pfn);
         f.slot = None;
         f.modified = true;

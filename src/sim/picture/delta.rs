@@ -7,7 +7,7 @@ use super::{
     ProcessView, Pte, RegionView, SectionPicture, TableView, TlbView, Vpn, WorkingSetView,
     WsPageView,
 };
-use crate::sim::addr::Pfn;
+use crate::sim::addr::{Owner, Pfn};
 
 /// A move of a frame on or off a list, in the order it happened.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -136,7 +136,7 @@ pub enum Change {
     /// The slot count changed (whole pictures only).
     SlotCount(u32),
     /// Page-file slot `i` changed.
-    Slot(u32, Option<Vpn>),
+    Slot(u32, Option<Owner>),
     /// A change to the working set's pages.
     Ws(WsOp),
     /// The working set, all of it (whole-picture diffs).

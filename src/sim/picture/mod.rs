@@ -282,8 +282,8 @@ pub struct Picture {
     pub frames: Vec<FrameView>,
     /// Order of the frame lists.
     pub lists: ListsView,
-    /// Page-file slots by number: the page each holds.
-    pub slots: Vec<Option<Vpn>>,
+    /// Page-file slots by number: the page each holds, a process's or a section's.
+    pub slots: Vec<Option<Owner>>,
     /// The working set.
     pub working_set: WorkingSetView,
     /// Counters.

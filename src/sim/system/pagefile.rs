@@ -5,7 +5,7 @@
 //! last asked are remembered ([`PageFile::take_changes`]) for the picture delta.
 
 use super::frames::Owner;
-use crate::sim::addr::{Slot, Vpn, PAGE_SIZE};
+use crate::sim::addr::{Slot, PAGE_SIZE};
 use crate::sim::changes::Changed;
 
 #[derive(Clone, Debug, Default)]
@@ -130,16 +130,13 @@ impl PageFile {
         }
     }
 
-    /// The picture of `slot`: the private page it holds.
-    pub fn view(&self, slot: u32) -> Option<Vpn> {
-        self.slots
-            .get(slot as usize)
-            .and_then(|e| e.owner)
-            .and_then(Owner::private_vpn)
+    /// The picture of `slot`: the page it holds, a process's or a section's.
+    pub fn view(&self, slot: u32) -> Option<Owner> {
+        self.slots.get(slot as usize).and_then(|e| e.owner)
     }
 
     /// The picture of each slot.
-    pub fn views(&self) -> Vec<Option<Vpn>> {
+    pub fn views(&self) -> Vec<Option<Owner>> {
         (0..self.slots.len() as u32).map(|s| self.view(s)).collect()
     }
 }
@@ -147,7 +144,7 @@ impl PageFile {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::addr::ProcessId;
+    use crate::sim::addr::{ProcessId, Vpn};
 
     fn page(n: u64) -> Owner {
         Owner::Private {
@@ -171,7 +168,7 @@ mod tests {
         assert_eq!(pf.free_count(), 2, "a double release does not create slots");
         assert_eq!(pf.alloc(page(7)), Some(Slot(0)), "lowest free slot again");
         assert_eq!(pf.owner(Slot(0)), Some(page(7)));
-        assert_eq!(pf.view(0), Some(Vpn(7)));
+        assert_eq!(pf.view(0), Some(page(7)));
         assert_eq!(pf.take_changes(), vec![0, 1]);
         let mut other = vec![1u8; PAGE_SIZE as usize];
         pf.swap(Slot(1), &mut other);

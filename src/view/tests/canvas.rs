@@ -241,12 +241,12 @@ fn zoomed_out_allocations_stay_visible_and_off_screen_ones_are_counted() {
 #[test]
 fn a_page_moving_to_the_page_file_rides_an_arrow() {
     let mut p = touched();
-    p.slots[3] = Some(Vpn(BASE >> 12));
+    p.slots[3] = Some(private(Vpn(BASE >> 12)));
     let step = Step {
         events: vec![Event::PageFileWrite {
             slot: Slot(3),
             pfn: Pfn(0),
-            vpn: Vpn(BASE >> 12),
+            vpn: Some(Vpn(BASE >> 12)),
         }],
         narration: String::new(),
         line: None,
@@ -402,7 +402,7 @@ fn everything_stays_inside_the_canvas_at_phone_and_desktop_widths() {
 fn hundreds_of_frames_and_slots_are_drawn_as_unlabelled_squares() {
     let mut p = walked();
     p.frames = vec![p.frames[1]; 256];
-    p.slots = vec![Some(Vpn(BASE >> 12)); 1024];
+    p.slots = vec![Some(private(Vpn(BASE >> 12))); 1024];
     p.working_set.limit = 200;
     let s = scene(&p, None, None, 1100.0);
     let g = Geometry::new(1100.0, geometry::Sizes::of_picture(&p));
@@ -463,12 +463,12 @@ fn a_page_file_of_65536_slots_is_drawn_with_squares_of_several_slots() {
     let mut p = walked();
     p.slots = vec![None; 65_536];
     let before = p.clone();
-    p.slots[65_000] = Some(Vpn(BASE >> 12));
+    p.slots[65_000] = Some(private(Vpn(BASE >> 12)));
     let step = Step {
         events: vec![Event::PageFileWrite {
             slot: Slot(65_000),
             pfn: Pfn(1),
-            vpn: Vpn(BASE >> 12),
+            vpn: Some(Vpn(BASE >> 12)),
         }],
         narration: String::new(),
         line: None,

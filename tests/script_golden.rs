@@ -97,6 +97,21 @@ fn check_row(row: &Value, source_lines: &[&str], with_steps: bool) {
     let object = row.as_object().expect("a row is a JSON object");
     let mut keys: Vec<&str> = object.keys().map(String::as_str).collect();
     let mut expected: Vec<&str> = FIELDS.to_vec();
+    // The row of an attempt whose exception went to a `__try` filter (not a run).
+    let raised = &row["raised"];
+    if !raised.is_null() {
+        expected.push("raised");
+        assert!(
+            row["exception"].is_null(),
+            "an attempt is not unhandled: {row}"
+        );
+        assert!(row["value"].is_null(), "an attempt has no value: {row}");
+        assert!(
+            raised["code"].is_u64() && raised["name"].is_string(),
+            "{row}"
+        );
+        assert_eq!(raised["info"].as_array().map(Vec::len), Some(2), "{row}");
+    }
     if with_steps {
         expected.push("steps");
     }

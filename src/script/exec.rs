@@ -336,6 +336,7 @@ impl Env {
             value: None,
             last_error: m.last_error(),
             exception: None,
+            raised: None,
             error: None,
             out: super::printf::text(&out),
             process: String::new(),
@@ -410,6 +411,7 @@ impl Env {
                 else {
                     continue;
                 };
+                self.attempt(m, &record);
                 let outer = self.local_frame;
                 let previous = self.exception.replace(record.clone());
                 self.dispatching = true;
@@ -437,6 +439,38 @@ impl Env {
             }
         }
         Err(Abort::Unhandled(record))
+    }
+
+    /// Before a filter runs, give the faulting statement's steps so far a row of their
+    /// own, marked `raised` (see [`StatementResult::raised`]): the filter's statements
+    /// record theirs next, and every step stays in exactly one row, in order.
+    fn attempt(&mut self, m: &Machine, record: &ExceptionRecord) {
+        let program = Rc::clone(&self.program);
+        let Some(frame) = self.frames.last() else {
+            return;
+        };
+        let s = match program.code_of(frame.func).get(frame.pc) {
+            Some(
+                Instr::Run(s) | Instr::JumpUnless { cond: s, .. } | Instr::JumpIf { cond: s, .. },
+            )
+            | Some(Instr::Switch { value: s, .. } | Instr::Return(Some(s))) => s,
+            _ => return,
+        };
+        let end = m.history().len();
+        self.results.push_back(StatementResult {
+            line: s.line,
+            col: s.col,
+            text: s.text.clone(),
+            value: None,
+            last_error: m.last_error(),
+            exception: None,
+            raised: Some(record.clone()),
+            error: None,
+            out: String::new(),
+            process: String::new(),
+            steps: self.steps_mark.min(end)..end,
+        });
+        self.steps_mark = end;
     }
 
     /// Count `n` bytes of work against the limit.

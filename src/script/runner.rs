@@ -33,6 +33,12 @@ pub struct StatementResult {
     /// The exception that aborted it and that the script did not handle (reference §7);
     /// an exception a `__try` block's filter took is not reported here.
     pub exception: Option<ExceptionRecord>,
+    /// Set on a row that is not a run of the statement but its attempt up to an
+    /// exception passed to a `__try` block's filter: the steps until then (the fault
+    /// and the exception). The rows of the filter's statements follow, then the
+    /// statement's own row (the retry's steps, or none when a handler took over).
+    /// Not a run: such a row is not counted as an executed statement.
+    pub raised: Option<ExceptionRecord>,
     /// A runtime error that aborted it (e.g. a division by zero), if any.
     pub error: Option<ScriptError>,
     /// What it printed (bytes that are not UTF-8 become U+FFFD).

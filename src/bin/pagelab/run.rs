@@ -61,7 +61,10 @@ pub(crate) fn cmd_run(args: &[String]) -> ExitCode {
     let mut summary = Summary::default();
     let mut waiting = Vec::new();
     while let Some(result) = runner.step(&mut machine) {
-        summary.after_statement(&machine);
+        // A row of an attempt that raised an exception is not a run of its statement.
+        if result.raised.is_none() {
+            summary.after_statement(&machine);
+        }
         let mut report = Vec::new();
         if let Some(e) = &result.error {
             report.push(format!(
@@ -136,7 +139,8 @@ What the program prints goes to standard output; each exception and each runtime
 reported on standard error with its line.
 
   --json      one JSON object per executed statement instead: line, text, value,
-              last_error, exception, out
+              last_error, exception, out; a statement whose exception went to a
+              __try filter first has a row of its attempt, marked \"raised\"
   --steps     with --json: each row also holds the statement's steps (events and narration)
   --summary   after the run, the counts: statements, page faults by kind, page-file reads
               and writes, TLB hits and misses with the hit rate, the disk's files and the
@@ -361,6 +365,8 @@ fn run_json_row(
         value: Option<i128>,
         last_error: u32,
         exception: Option<Exception<'a>>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        raised: Option<Exception<'a>>,
         out: &'a str,
         process: &'a str,
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -372,6 +378,11 @@ fn run_json_row(
         value: result.value,
         last_error: result.last_error,
         exception: result.exception.as_ref().map(|x| Exception {
+            code: x.code,
+            name: x.name(),
+            info: x.info,
+        }),
+        raised: result.raised.as_ref().map(|x| Exception {
             code: x.code,
             name: x.name(),
             info: x.info,

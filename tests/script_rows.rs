@@ -1,6 +1,7 @@
-//! Every step a script's run records belongs to exactly one row, in step order,
-//! including the rows of a statement whose exception a `__try` block's filter took: its
-//! attempt before the filter ran is a row of its own, marked `raised`, that is not a run.
+//! Every step a script's run records belongs to exactly one row, in step order: a
+//! statement's steps before a call of the script's functions, or before its exception
+//! goes to a `__try` block's filter, are a row of their own, marked `partial` (and
+//! `raised`), that is not a run.
 
 use pagelab::script::{self, Runner, StatementResult};
 use pagelab::sim::Recording;
@@ -18,7 +19,7 @@ fn rows(text: &str) -> (Vec<StatementResult>, usize, u64) {
 }
 
 /// The rows' steps, one after another, are the whole history, in order; the rows
-/// marked `raised` are not counted as executed statements. Gives the rows.
+/// marked `partial` are not counted as executed statements. Gives the rows.
 fn assert_rows_hold_every_step(name: &str, text: &str) -> Vec<StatementResult> {
     let (results, len, executed) = rows(text);
     let mut next = 0;
@@ -31,7 +32,8 @@ fn assert_rows_hold_every_step(name: &str, text: &str) -> Vec<StatementResult> {
         next = r.steps.end;
     }
     assert_eq!(next, len, "{name}: the rows end at step {next} of {len}");
-    let runs = results.iter().filter(|r| r.raised.is_none()).count();
+    let runs = results.iter().filter(|r| !r.partial).count();
+    assert!(results.iter().all(|r| r.partial || r.raised.is_none()));
     assert_eq!(runs as u64, executed, "{name}: runs of statements");
     results
 }
@@ -57,7 +59,7 @@ fn a_filter_that_continues_execution_leaves_no_step_out() {
         !write[0].steps.is_empty(),
         "the fault's steps are the attempt's"
     );
-    assert!(write[0].exception.is_none() && write[0].value.is_none());
+    assert!(write[0].partial && write[0].exception.is_none() && write[0].value.is_none());
     // Then the filter's statements, then the retry, which ran.
     let at = |r: &StatementResult| results.iter().position(|x| std::ptr::eq(x, r));
     let commit = results
@@ -65,7 +67,7 @@ fn a_filter_that_continues_execution_leaves_no_step_out() {
         .position(|r| r.text.starts_with("VirtualAlloc(p"))
         .expect("the filter's VirtualAlloc ran");
     assert!(at(write[0]) < Some(commit) && Some(commit) < at(write[1]));
-    assert!(write[1].raised.is_none() && write[1].value == Some(i128::from(b'x')));
+    assert!(!write[1].partial && write[1].value == Some(i128::from(b'x')));
     assert!(
         !write[1].steps.is_empty(),
         "the retried write has its steps"
@@ -82,7 +84,7 @@ fn a_filter_that_runs_the_handler_leaves_no_step_out() {
     assert_eq!(write.len(), 2, "{results:#?}");
     assert!(write[0].raised.is_some() && !write[0].steps.is_empty());
     // The statement's own row: aborted, handled (not an unhandled exception).
-    assert!(write[1].raised.is_none() && write[1].exception.is_none());
+    assert!(!write[1].partial && write[1].exception.is_none());
     assert!(results.iter().any(|r| r.out == "handled\n"));
 }
 
@@ -104,10 +106,35 @@ fn nested_filters_and_calls_leave_no_step_out() {
 }
 
 #[test]
-fn the_golden_scripts_rows_hold_every_step() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scripts");
+fn a_statements_steps_before_a_call_are_a_part_of_it() {
+    // Without __try: the read of p[0] faults before f's statement runs.
+    let text = "#include <windows.h>\nint f(int x) {\n  return x;\n}\nint main(void) {\n  char *p = VirtualAlloc(NULL, 4096, MEM_COMMIT, PAGE_READWRITE);\n  int y = p[0] + f(1) + f(2);\n  return y;\n}\n";
+    let results = assert_rows_hold_every_step("call", text);
+    let texts: Vec<(&str, bool)> = results
+        .iter()
+        .map(|r| (r.text.as_str(), r.partial))
+        .collect();
+    let sum = "int y = p[0] + f(1) + f(2);";
+    assert_eq!(
+        texts[1..],
+        [
+            (sum, true),
+            ("return x;", false),
+            ("return x;", false),
+            (sum, false),
+        ],
+        "{results:#?}"
+    );
+    // The part holds the read's fault; the read comes before the calls.
+    assert!(results[1].raised.is_none() && !results[1].steps.is_empty());
+}
+
+/// Every single-process script of a folder holds every step in its rows; gives how
+/// many were checked.
+fn check_folder(folder: &str) -> usize {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(folder);
     let mut paths: Vec<_> = std::fs::read_dir(&dir)
-        .expect("tests/scripts")
+        .unwrap_or_else(|e| panic!("{folder}: {e}"))
         .map(|e| e.expect("entry").path())
         .filter(|p| p.extension().is_some_and(|x| x == "c"))
         .collect();
@@ -124,5 +151,13 @@ fn the_golden_scripts_rows_hold_every_step() {
         assert_rows_hold_every_step(&name, &text);
         checked += 1;
     }
-    assert!(checked >= 8, "{checked} scripts checked");
+    checked
+}
+
+#[test]
+fn the_golden_scripts_and_lessons_rows_hold_every_step() {
+    let scripts = check_folder("tests/scripts");
+    assert!(scripts >= 8, "{scripts} scripts checked");
+    let lessons = check_folder("www/lessons");
+    assert!(lessons >= 10, "{lessons} lessons checked");
 }

@@ -281,6 +281,9 @@ impl Env {
                 other => other,
             };
         }
+        if self.steps_mark < m.history().len() {
+            self.part(m, None);
+        }
         self.frames.push(Frame {
             func: Some(index),
             locals,
@@ -329,19 +332,8 @@ impl Env {
             return outcome.map(|_| None);
         }
         let end = m.history().len();
-        let mut result = StatementResult {
-            line: s.line,
-            col: s.col,
-            text: s.text.clone(),
-            value: None,
-            last_error: m.last_error(),
-            exception: None,
-            raised: None,
-            error: None,
-            out: super::printf::text(&out),
-            process: String::new(),
-            steps: first_step.max(self.steps_mark).min(end)..end,
-        };
+        let mut result = row(s, m, first_step.max(self.steps_mark).min(end)..end);
+        result.out = super::printf::text(&out);
         let value = match outcome {
             Ok((v, ty)) => {
                 if let Value::Int(x) = v {
@@ -411,7 +403,7 @@ impl Env {
                 else {
                     continue;
                 };
-                self.attempt(m, &record);
+                self.part(m, Some(record.clone()));
                 let outer = self.local_frame;
                 let previous = self.exception.replace(record.clone());
                 self.dispatching = true;
@@ -441,10 +433,11 @@ impl Env {
         Err(Abort::Unhandled(record))
     }
 
-    /// Before a filter runs, give the faulting statement's steps so far a row of their
-    /// own, marked `raised` (see [`StatementResult::raised`]): the filter's statements
-    /// record theirs next, and every step stays in exactly one row, in order.
-    fn attempt(&mut self, m: &Machine, record: &ExceptionRecord) {
+    /// Give the running statement's steps since the last row a `partial` row of their
+    /// own (see [`StatementResult::partial`]), before a filter or a function it calls
+    /// records rows: every step stays in exactly one row, in order. `raised`: the
+    /// exception going to a filter.
+    fn part(&mut self, m: &Machine, raised: Option<ExceptionRecord>) {
         let program = Rc::clone(&self.program);
         let Some(frame) = self.frames.last() else {
             return;
@@ -457,19 +450,10 @@ impl Env {
             _ => return,
         };
         let end = m.history().len();
-        self.results.push_back(StatementResult {
-            line: s.line,
-            col: s.col,
-            text: s.text.clone(),
-            value: None,
-            last_error: m.last_error(),
-            exception: None,
-            raised: Some(record.clone()),
-            error: None,
-            out: String::new(),
-            process: String::new(),
-            steps: self.steps_mark.min(end)..end,
-        });
+        let mut result = row(s, m, self.steps_mark.min(end)..end);
+        result.partial = true;
+        result.raised = raised;
+        self.results.push_back(result);
         self.steps_mark = end;
     }
 
@@ -569,5 +553,23 @@ fn value_of(action: &Action) -> Ty {
     match action {
         Action::Eval(e) => e.ty.clone(),
         Action::Declare(_) => Ty::LONG_LONG,
+    }
+}
+
+/// The result of statement `s` with `steps`, before what it did is filled in.
+fn row(s: &Statement, m: &Machine, steps: std::ops::Range<usize>) -> StatementResult {
+    StatementResult {
+        line: s.line,
+        col: s.col,
+        text: s.text.clone(),
+        value: None,
+        last_error: m.last_error(),
+        exception: None,
+        partial: false,
+        raised: None,
+        error: None,
+        out: String::new(),
+        process: String::new(),
+        steps,
     }
 }

@@ -257,8 +257,8 @@ impl ScriptRun {
     /// Take in what one statement did: its transcript entries, and the step limit.
     fn record(&mut self, result: &StatementResult) {
         let report = &mut self.report;
-        // An attempt that raised an exception to a filter is not a run of its statement.
-        if result.raised.is_none() {
+        // A part of a statement (before a call or a filter) is not a run of it.
+        if !result.partial {
             report.statements += 1;
             report.last = Some(LastStatement {
                 line: result.line,

@@ -359,9 +359,8 @@ impl Env {
             }
             Err(other) => Err(other),
         };
-        self.steps_mark = end;
         self.executed += 1;
-        self.results.push_back(result);
+        self.push(result);
         value
     }
 
@@ -438,11 +437,10 @@ impl Env {
     /// records rows: every step stays in exactly one row, in order. `raised`: the
     /// exception going to a filter.
     fn part(&mut self, m: &Machine, raised: Option<ExceptionRecord>) {
-        let program = Rc::clone(&self.program);
         let Some(frame) = self.frames.last() else {
             return;
         };
-        let s = match program.code_of(frame.func).get(frame.pc) {
+        let s = match self.program.code_of(frame.func).get(frame.pc) {
             Some(
                 Instr::Run(s) | Instr::JumpUnless { cond: s, .. } | Instr::JumpIf { cond: s, .. },
             )
@@ -453,8 +451,14 @@ impl Env {
         let mut result = row(s, m, self.steps_mark.min(end)..end);
         result.partial = true;
         result.raised = raised;
+        self.push(result);
+    }
+
+    /// Queue `result` after the rows before it: the next row's steps start at its end.
+    #[inline(never)]
+    fn push(&mut self, result: StatementResult) {
+        self.steps_mark = result.steps.end;
         self.results.push_back(result);
-        self.steps_mark = end;
     }
 
     /// Count `n` bytes of work against the limit.

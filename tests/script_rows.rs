@@ -161,3 +161,25 @@ fn the_golden_scripts_and_lessons_rows_hold_every_step() {
     let lessons = check_folder("www/lessons");
     assert!(lessons >= 10, "{lessons} lessons checked");
 }
+
+#[test]
+fn a_process_back_from_a_switch_keeps_no_step_of_the_other() {
+    // Main's call of f after the reader ran records nothing before the call: no part.
+    let text = "int f(int x) {\n  return x;\n}\nchar *p = VirtualAlloc(NULL, 4096, MEM_COMMIT, PAGE_READWRITE);\np[0] = 1;\n_getch();\nint y = f(1);\n#pragma pagelab process reader\nchar *q = VirtualAlloc(NULL, 4096, MEM_COMMIT, PAGE_READWRITE);\nq[0] = 2;\n";
+    let (results, _, _) = rows(text);
+    let mut next = 0;
+    for r in &results {
+        assert!(
+            r.steps.start >= next,
+            "the row of line {} ({:?}, {}) overlaps the row before: {results:#?}",
+            r.line,
+            r.text,
+            r.process
+        );
+        next = r.steps.end;
+    }
+    assert!(results.iter().all(|r| !r.partial), "{results:#?}");
+    assert!(results
+        .iter()
+        .any(|r| r.text == "q[0] = 2;" && !r.steps.is_empty()));
+}

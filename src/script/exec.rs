@@ -323,7 +323,10 @@ impl Env {
         let saved_out = std::mem::take(&mut self.out);
         let outer_line = self.line;
         self.set_line(m, Some(s.line));
+        // Steps before it are not its own (another process's, a context switch): a part
+        // of it (before a call or a filter) starts here.
         let first_step = m.history().len();
+        self.steps_mark = first_step;
         let outcome = self.action(m, &s.action);
         self.set_line(m, outer_line);
         let out = std::mem::replace(&mut self.out, saved_out);
@@ -332,7 +335,7 @@ impl Env {
             return outcome.map(|_| None);
         }
         let end = m.history().len();
-        let mut result = row(s, m, first_step.max(self.steps_mark).min(end)..end);
+        let mut result = row(s, m, self.steps_mark..end);
         result.out = super::printf::text(&out);
         let value = match outcome {
             Ok((v, ty)) => {
@@ -448,7 +451,7 @@ impl Env {
             _ => return,
         };
         let end = m.history().len();
-        let mut result = row(s, m, self.steps_mark.min(end)..end);
+        let mut result = row(s, m, self.steps_mark..end);
         result.partial = true;
         result.raised = raised;
         self.push(result);

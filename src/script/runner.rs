@@ -213,7 +213,8 @@ impl Runner {
         &self.procs[0].env.limits
     }
 
-    /// Statements executed so far: the results handed out, and those still queued.
+    /// Statements executed so far: the results handed out, and those still queued,
+    /// except the `partial` ones.
     pub fn executed(&self) -> u64 {
         let mut n = 0;
         for p in &self.procs {

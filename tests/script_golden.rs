@@ -97,6 +97,24 @@ fn check_row(row: &Value, source_lines: &[&str], with_steps: bool) {
     let object = row.as_object().expect("a row is a JSON object");
     let mut keys: Vec<&str> = object.keys().map(String::as_str).collect();
     let mut expected: Vec<&str> = FIELDS.to_vec();
+    // A part of a statement (before a call, or before its exception went to a
+    // `__try` filter: `raised`), not a run.
+    if row["partial"] == true {
+        expected.push("partial");
+        assert!(row["exception"].is_null(), "a part is not unhandled: {row}");
+        assert!(row["value"].is_null(), "a part has no value: {row}");
+        assert_eq!(row["out"], "", "a part prints nothing: {row}");
+    }
+    let raised = &row["raised"];
+    if !raised.is_null() {
+        expected.push("raised");
+        assert_eq!(row["partial"], true, "{row}");
+        assert!(
+            raised["code"].is_u64() && raised["name"].is_string(),
+            "{row}"
+        );
+        assert_eq!(raised["info"].as_array().map(Vec::len), Some(2), "{row}");
+    }
     if with_steps {
         expected.push("steps");
     }

@@ -32,7 +32,8 @@ pub struct Study {
     pub notes: Vec<Note>,
     /// The takeaway, if the lesson has one.
     pub takeaway: Option<String>,
-    /// `[first, end)` step positions of each statement that recorded steps, in run order:
+    /// `[first, end)` step positions of each statement that recorded steps, in run order
+    /// (a part of a statement, before a call or a filter, is one too):
     /// the player's "next statement" and the scrubber's statement ticks.
     pub statements: Vec<(usize, usize)>,
     /// The questions, in the order they are asked.
@@ -81,6 +82,11 @@ pub fn study(text: &str) -> Study {
         };
         if r.steps.end > r.steps.start {
             statements.push((r.steps.start, r.steps.end));
+        }
+        // A part of a statement (before a call or a filter) has its steps (above) but
+        // is not a run of its line: `@N` counts runs.
+        if r.partial {
+            continue;
         }
         // An access that joined the step before this statement's (docs/steps.md) is
         // asked about with that step: it holds the access's events.

@@ -131,7 +131,8 @@ pub struct Env {
     pub next_try: u64,
     /// What the function that just returned gave back.
     pub returned: Option<Value>,
-    /// Where the last result's steps ended (a statement's steps start after its calls').
+    /// Where the next row's steps start: the running statement's first step, then the
+    /// end of the last row since (a part of it, or a called function's statement).
     pub steps_mark: usize,
     /// The line of the statement running now.
     pub line: Option<u32>,

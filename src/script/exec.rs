@@ -281,6 +281,9 @@ impl Env {
                 other => other,
             };
         }
+        if self.steps_mark < m.history().len() {
+            self.part(m, None);
+        }
         self.frames.push(Frame {
             func: Some(index),
             locals,
@@ -320,7 +323,10 @@ impl Env {
         let saved_out = std::mem::take(&mut self.out);
         let outer_line = self.line;
         self.set_line(m, Some(s.line));
+        // Steps before it are not its own (another process's, a context switch): a part
+        // of it (before a call or a filter) starts here.
         let first_step = m.history().len();
+        self.steps_mark = first_step;
         let outcome = self.action(m, &s.action);
         self.set_line(m, outer_line);
         let out = std::mem::replace(&mut self.out, saved_out);
@@ -329,18 +335,8 @@ impl Env {
             return outcome.map(|_| None);
         }
         let end = m.history().len();
-        let mut result = StatementResult {
-            line: s.line,
-            col: s.col,
-            text: s.text.clone(),
-            value: None,
-            last_error: m.last_error(),
-            exception: None,
-            error: None,
-            out: super::printf::text(&out),
-            process: String::new(),
-            steps: first_step.max(self.steps_mark).min(end)..end,
-        };
+        let mut result = row(s, m, self.steps_mark..end);
+        result.out = super::printf::text(&out);
         let value = match outcome {
             Ok((v, ty)) => {
                 if let Value::Int(x) = v {
@@ -366,9 +362,8 @@ impl Env {
             }
             Err(other) => Err(other),
         };
-        self.steps_mark = end;
         self.executed += 1;
-        self.results.push_back(result);
+        self.push(result);
         value
     }
 
@@ -410,6 +405,7 @@ impl Env {
                 else {
                     continue;
                 };
+                self.part(m, Some(record.clone()));
                 let outer = self.local_frame;
                 let previous = self.exception.replace(record.clone());
                 self.dispatching = true;
@@ -437,6 +433,35 @@ impl Env {
             }
         }
         Err(Abort::Unhandled(record))
+    }
+
+    /// Give the running statement's steps since the last row a `partial` row of their
+    /// own (see [`StatementResult::partial`]), before a filter or a function it calls
+    /// records rows: every step stays in exactly one row, in order. `raised`: the
+    /// exception going to a filter.
+    fn part(&mut self, m: &Machine, raised: Option<ExceptionRecord>) {
+        let Some(frame) = self.frames.last() else {
+            return;
+        };
+        let s = match self.program.code_of(frame.func).get(frame.pc) {
+            Some(
+                Instr::Run(s) | Instr::JumpUnless { cond: s, .. } | Instr::JumpIf { cond: s, .. },
+            )
+            | Some(Instr::Switch { value: s, .. } | Instr::Return(Some(s))) => s,
+            _ => return,
+        };
+        let end = m.history().len();
+        let mut result = row(s, m, self.steps_mark..end);
+        result.partial = true;
+        result.raised = raised;
+        self.push(result);
+    }
+
+    /// Queue `result` after the rows before it: the next row's steps start at its end.
+    #[inline(never)]
+    fn push(&mut self, result: StatementResult) {
+        self.steps_mark = result.steps.end;
+        self.results.push_back(result);
     }
 
     /// Count `n` bytes of work against the limit.
@@ -535,5 +560,23 @@ fn value_of(action: &Action) -> Ty {
     match action {
         Action::Eval(e) => e.ty.clone(),
         Action::Declare(_) => Ty::LONG_LONG,
+    }
+}
+
+/// The result of statement `s` with `steps`, before what it did is filled in.
+fn row(s: &Statement, m: &Machine, steps: std::ops::Range<usize>) -> StatementResult {
+    StatementResult {
+        line: s.line,
+        col: s.col,
+        text: s.text.clone(),
+        value: None,
+        last_error: m.last_error(),
+        exception: None,
+        partial: false,
+        raised: None,
+        error: None,
+        out: String::new(),
+        process: String::new(),
+        steps,
     }
 }

@@ -33,6 +33,16 @@ pub struct StatementResult {
     /// The exception that aborted it and that the script did not handle (reference §7);
     /// an exception a `__try` block's filter took is not reported here.
     pub exception: Option<ExceptionRecord>,
+    /// True on a row that is not a run of the statement but a part of one, so that
+    /// every recorded step is in exactly one row, in order: the statement's steps until
+    /// it called one of the script's functions (their rows follow), or until an exception
+    /// it raised went to a `__try` block's filter (see `raised`). The statement's own
+    /// row comes later, with the steps after the last part. Not counted as executed.
+    pub partial: bool,
+    /// On a part (`partial`) that ends with an exception passed to a `__try` block's
+    /// filter: the exception. The rows of the filter's statements follow, then the
+    /// statement's own row (the retry's steps, or none when a handler took over).
+    pub raised: Option<ExceptionRecord>,
     /// A runtime error that aborted it (e.g. a division by zero), if any.
     pub error: Option<ScriptError>,
     /// What it printed (bytes that are not UTF-8 become U+FFFD).
@@ -40,7 +50,8 @@ pub struct StatementResult {
     /// The name of the process that ran it (`main` unless the script names it).
     pub process: String,
     /// The indices of its steps in the machine's history. Steps of the statements of
-    /// the functions it called are theirs: its own range starts after the last of them.
+    /// the functions it called are theirs: its own range starts after the last of them,
+    /// and its steps before a call are a `partial` row of their own.
     pub steps: Range<usize>,
 }
 
@@ -202,7 +213,8 @@ impl Runner {
         &self.procs[0].env.limits
     }
 
-    /// Statements executed so far: the results handed out, and those still queued.
+    /// Statements executed so far: the results handed out, and those still queued,
+    /// except the `partial` ones.
     pub fn executed(&self) -> u64 {
         let mut n = 0;
         for p in &self.procs {

@@ -257,13 +257,16 @@ impl ScriptRun {
     /// Take in what one statement did: its transcript entries, and the step limit.
     fn record(&mut self, result: &StatementResult) {
         let report = &mut self.report;
-        report.statements += 1;
-        report.last = Some(LastStatement {
-            line: result.line,
-            text: result.text.clone(),
-            value: result.value.and_then(|v| i64::try_from(v).ok()),
-            last_error: result.last_error,
-        });
+        // A part of a statement (before a call or a filter) is not a run of it.
+        if !result.partial {
+            report.statements += 1;
+            report.last = Some(LastStatement {
+                line: result.line,
+                text: result.text.clone(),
+                value: result.value.and_then(|v| i64::try_from(v).ok()),
+                last_error: result.last_error,
+            });
+        }
         let cursor = result.steps.end;
         let mut entries = Vec::new();
         if !result.out.is_empty() {

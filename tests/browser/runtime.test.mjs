@@ -241,6 +241,28 @@ test('a script of two processes runs through the worker with the command line\'s
   assert.deepEqual(errors, []);
 });
 
+test('a script whose filters commit pages: the command line\'s rows hold every step the page shows, in order', async () => {
+  const file = 'tests/scripts/seh_commit_on_demand.c';
+  const cli = execFileSync('cargo', ['run', '--quiet', '--bin', 'pagelab', '--', 'run', file, '--json', '--steps'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20 });
+  const rows = cli.trim().split('\n').map((row) => JSON.parse(row));
+  // Each fault's steps are in the partial row of its attempt, before the filter's rows.
+  assert.ok(rows.some((r) => r.partial && r.raised && r.steps.length > 0), 'attempt rows hold the faults');
+  const expected = rows.flatMap((r) => r.steps).map((s) => JSON.stringify({ narration: s.narration, line: s.line }));
+  const { page, errors } = await open(browser.context, `${server.url}index.html`);
+  await runScript(page, await readFile(path.join(ROOT, file), 'utf8'));
+  await idle(page);
+  const shown = await page.evaluate(() => {
+    const sim = document.querySelector('[data-pagelab]').pagelab.simulator;
+    const all = [];
+    for (let c = 1; c <= sim.step_count(); c++) all.push(JSON.stringify({ narration: sim.step(c).narration, line: sim.step(c).line }));
+    return all;
+  });
+  assert.deepEqual(expected, shown, 'every step in exactly one row, in order');
+  const statements = rows.filter((r) => !r.partial).length;
+  assert.match(await page.textContent('[data-role=status]'), new RegExp(`Ran ${statements} statements`), 'the page counts runs, not parts');
+  assert.deepEqual(errors, []);
+});
+
 test('accesses that repeat join one step: the page has the command line\'s steps, and stepping, the log and the scrubber reach the grown step', async () => {
   const text = `char *p = VirtualAlloc(NULL, 8192, MEM_COMMIT, PAGE_READWRITE);
 for (int i = 0; i < 8192; i++) {

@@ -61,7 +61,10 @@ pub(crate) fn cmd_run(args: &[String]) -> ExitCode {
     let mut summary = Summary::default();
     let mut waiting = Vec::new();
     while let Some(result) = runner.step(&mut machine) {
-        summary.after_statement(&machine);
+        // A part of a statement (before a call or a filter) is not a run of it.
+        if !result.partial {
+            summary.after_statement(&machine);
+        }
         let mut report = Vec::new();
         if let Some(e) = &result.error {
             report.push(format!(
@@ -136,7 +139,9 @@ What the program prints goes to standard output; each exception and each runtime
 reported on standard error with its line.
 
   --json      one JSON object per executed statement instead: line, text, value,
-              last_error, exception, out
+              last_error, exception, out; a statement's steps before a call of the
+              script's functions or before a __try filter runs are rows of their
+              own, marked \"partial\" (and \"raised\" with the exception)
   --steps     with --json: each row also holds the statement's steps (events and narration)
   --summary   after the run, the counts: statements, page faults by kind, page-file reads
               and writes, TLB hits and misses with the hit rate, the disk's files and the
@@ -361,6 +366,10 @@ fn run_json_row(
         value: Option<i128>,
         last_error: u32,
         exception: Option<Exception<'a>>,
+        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        partial: bool,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        raised: Option<Exception<'a>>,
         out: &'a str,
         process: &'a str,
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -372,6 +381,12 @@ fn run_json_row(
         value: result.value,
         last_error: result.last_error,
         exception: result.exception.as_ref().map(|x| Exception {
+            code: x.code,
+            name: x.name(),
+            info: x.info,
+        }),
+        partial: result.partial,
+        raised: result.raised.as_ref().map(|x| Exception {
             code: x.code,
             name: x.name(),
             info: x.info,

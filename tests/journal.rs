@@ -20,9 +20,13 @@ fn replayed_like_the_run(name: &str, text: &str) -> usize {
     let mut runner = Runner::new(program.clone());
     let mut worker_steps = Vec::new();
     let mut statements = 0;
-    let mut flush = |worker: &mut Machine, page: &mut Machine, steps: &mut Vec<_>| {
-        steps.extend(worker.history().steps().iter().cloned());
-        worker.forget_steps_before(worker.history().len());
+    // As the worker does, keep the last step until the run ends: a later access may still
+    // join it (docs/steps.md).
+    let mut flush = |worker: &mut Machine, page: &mut Machine, steps: &mut Vec<_>, end: bool| {
+        let keep = usize::from(!end);
+        let held = worker.history().steps();
+        steps.extend(held[..held.len().saturating_sub(keep)].iter().cloned());
+        worker.forget_steps_before(worker.history().len().saturating_sub(keep));
         replay.queue(&worker.take_journal());
         while replay.pending() {
             replay.next(page).expect("the journal replays");
@@ -31,10 +35,10 @@ fn replayed_like_the_run(name: &str, text: &str) -> usize {
     while runner.step(&mut worker).is_some() {
         statements += 1;
         if statements % 7 == 0 {
-            flush(&mut worker, &mut page, &mut worker_steps);
+            flush(&mut worker, &mut page, &mut worker_steps, false);
         }
     }
-    flush(&mut worker, &mut page, &mut worker_steps);
+    flush(&mut worker, &mut page, &mut worker_steps, true);
 
     let direct = script::machine_for(&program, Recording::Pictures);
     let mut direct = direct;

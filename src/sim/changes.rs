@@ -19,6 +19,16 @@ impl Changed {
         out.dedup();
         out
     }
+
+    /// [`Changed::take`] for elements numbered by `u32` (TLB entries, page-file slots).
+    pub fn take_u32(&mut self) -> Vec<u32> {
+        let all = self.take();
+        let mut out = Vec::with_capacity(all.len());
+        for i in all {
+            out.push(i as u32);
+        }
+        out
+    }
 }
 
 #[cfg(test)]

@@ -214,36 +214,33 @@ impl History {
     /// An estimate of the heap bytes the history holds: steps with their events and
     /// narration, picture deltas and checkpoints.
     pub fn heap_bytes(&self) -> usize {
-        let steps: usize = self.steps.iter().map(step_bytes).sum::<usize>()
-            + self.steps.capacity() * std::mem::size_of::<Step>();
-        let deltas: usize = self
-            .deltas
-            .iter()
-            .map(PictureDelta::heap_bytes)
-            .sum::<usize>()
+        let mut bytes = self.steps.capacity() * std::mem::size_of::<Step>()
             + self.deltas.capacity() * std::mem::size_of::<PictureDelta>();
-        let checkpoints: usize = self
-            .checkpoints
-            .iter()
-            .map(|c| picture_bytes(&c.1) + std::mem::size_of::<(usize, Picture)>())
-            .sum();
-        steps + deltas + checkpoints
+        for s in &self.steps {
+            bytes += step_bytes(s);
+        }
+        for d in &self.deltas {
+            bytes += d.heap_bytes();
+        }
+        for c in &self.checkpoints {
+            bytes += picture_bytes(&c.1) + std::mem::size_of::<(usize, Picture)>();
+        }
+        bytes
     }
 }
 
 /// Heap bytes of one step: its events (with their own strings and lists) and narration.
 fn step_bytes(step: &Step) -> usize {
-    let events: usize = step
-        .events
-        .iter()
-        .map(|e| match e {
+    let mut events = 0;
+    for e in &step.events {
+        events += match e {
             Event::Call { name, args } => name.capacity() + args.capacity() * 8,
             Event::ClusterRead { vpns } => vpns.capacity() * 8,
             Event::Exception { name, info, .. } => name.capacity() + info.capacity() * 8,
             Event::Output { text } => text.capacity(),
             _ => 0,
-        })
-        .sum();
+        };
+    }
     step.events.capacity() * std::mem::size_of::<Event>() + events + step.narration.capacity()
 }
 
@@ -255,6 +252,13 @@ fn picture_bytes(p: &Picture) -> usize {
     let ptes = p.ptes.len() * 4 * (8 + std::mem::size_of::<super::event::Pte>()) / 3;
     let lists = 4 * (p.lists.zeroed.len() + p.lists.free.len())
         + 4 * (p.lists.standby.len() + p.lists.modified.len());
+    let mut others = 0;
+    for q in &p.processes {
+        others += super::picture::delta_process_bytes(q);
+    }
+    for s in &p.sections {
+        others += super::picture::delta_section_bytes(s);
+    }
     size_of_val(p.regions.as_slice())
         + size_of_val(p.tables.as_slice())
         + ptes
@@ -264,14 +268,7 @@ fn picture_bytes(p: &Picture) -> usize {
         + size_of_val(p.slots.as_slice())
         + size_of_val(p.working_set.pages.as_slice())
         + p.process.name.len()
-        + p.processes
-            .iter()
-            .map(super::picture::delta_process_bytes)
-            .sum::<usize>()
-        + p.sections
-            .iter()
-            .map(super::picture::delta_section_bytes)
-            .sum::<usize>()
+        + others
 }
 
 #[cfg(test)]

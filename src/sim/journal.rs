@@ -345,10 +345,10 @@ impl Replay {
                 m.get_module_handle(name);
             }
             Op::Foresee => {
-                let references: Vec<(ProcessId, Vpn)> = pairs
-                    .chunks_exact(2)
-                    .map(|c| (ProcessId(c[0] as u32), Vpn(c[1])))
-                    .collect();
+                let mut references: Vec<(ProcessId, Vpn)> = Vec::with_capacity(pairs.len() / 2);
+                for c in pairs.chunks_exact(2) {
+                    references.push((ProcessId(c[0] as u32), Vpn(c[1])));
+                }
                 m.foresee(&references);
             }
             Op::PutFile => {

@@ -145,7 +145,10 @@ impl Machine {
     /// The picture of the machine as it is now. Costs O(frames + slots + PTEs + TLB).
     pub fn picture(&self) -> Picture {
         let p = self.process();
-        let entries: Vec<ProcessPicture> = self.processes.iter().map(entry_of).collect();
+        let mut entries: Vec<ProcessPicture> = Vec::with_capacity(self.processes.len());
+        for q in &self.processes {
+            entries.push(entry_of(q));
+        }
         whole_picture(&self.system, &p.mmu, &p.space, &p.name, &entries)
     }
 
@@ -220,10 +223,11 @@ impl Machine {
     /// process's n-th reference in this run is taken to be its n-th there.
     pub fn foresee(&mut self, references: &[(ProcessId, Vpn)]) {
         if self.journal.is_some() {
-            let args: Vec<u64> = references
-                .iter()
-                .flat_map(|(p, v)| [u64::from(p.0), v.0])
-                .collect();
+            let mut args: Vec<u64> = Vec::with_capacity(2 * references.len());
+            for (p, v) in references {
+                args.push(u64::from(p.0));
+                args.push(v.0);
+            }
             self.note(Op::Foresee, &args, &[]);
         }
         self.system.future = Future::known(references);
@@ -284,7 +288,10 @@ impl Machine {
     }
 
     fn close_process_step(&mut self, narration: Option<String>) {
-        let entries: Vec<ProcessPicture> = self.processes.iter().map(entry_of).collect();
+        let mut entries: Vec<ProcessPicture> = Vec::with_capacity(self.processes.len());
+        for q in &self.processes {
+            entries.push(entry_of(q));
+        }
         self.recorder.set_processes(entries);
         for (i, p) in self.processes.iter_mut().enumerate() {
             if i != self.current {

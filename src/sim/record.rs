@@ -85,11 +85,13 @@ pub fn whole_picture(
         working_set: WorkingSetView {
             policy: ws.policy(),
             limit: ws.limit(),
-            pages: ws
-                .pages()
-                .iter()
-                .map(|&vpn| ws_page_view(system, mmu, vpn))
-                .collect(),
+            pages: {
+                let mut pages = Vec::with_capacity(ws.pages().len());
+                for &vpn in ws.pages() {
+                    pages.push(ws_page_view(system, mmu, vpn));
+                }
+                pages
+            },
             hand: ws.hand() as u32,
         },
         counters: counters(system, mmu),
@@ -98,13 +100,18 @@ pub fn whole_picture(
         process: process_view(mmu, name),
         sections: system.section_pictures(),
         files: system.file_pictures(),
-        processes: processes
-            .iter()
-            .map(|p| match p.state {
-                ProcessState::Running => process_entry(mmu, regions, name, ProcessState::Running),
-                _ => p.clone(),
-            })
-            .collect(),
+        processes: {
+            let mut entries = Vec::with_capacity(processes.len());
+            for p in processes {
+                entries.push(match p.state {
+                    ProcessState::Running => {
+                        process_entry(mmu, regions, name, ProcessState::Running)
+                    }
+                    _ => p.clone(),
+                });
+            }
+            entries
+        },
     }
 }
 

@@ -305,22 +305,22 @@ impl Machine {
         let effective = effective_protect(a.allocation_protect, protect);
         let dropped_cache = protect & CACHING != 0 && effective & CACHING == 0;
         let runs = self.space().runs_in(first, end);
-        let already: u64 = runs
-            .iter()
-            .filter(|r| r.attr.committed)
-            .map(|r| r.len())
-            .sum();
+        let mut already = 0;
+        let mut reprotected: Vec<(Vpn, u64)> = Vec::new();
+        for r in &runs {
+            if r.attr.committed {
+                already += r.len();
+                if r.attr.protect != effective {
+                    reprotected.push((Vpn(r.start), r.len()));
+                }
+            }
+        }
         let count = end.0 - first.0;
         let new = count - already;
         // Commit charge only for pages not committed yet (reference §8.6, §10.9).
         self.check_commit_limit(new)?;
         // Recommitting committed pages is no error; their protection becomes the new one
         // (reference §3.3). AllocationProtect stays as it was.
-        let reprotected: Vec<(Vpn, u64)> = runs
-            .iter()
-            .filter(|r| r.attr.committed && r.attr.protect != effective)
-            .map(|r| (Vpn(r.start), r.len()))
-            .collect();
         self.space_mut()
             .set(first, end, PageAttr::committed(effective));
         let start_va = first.base();

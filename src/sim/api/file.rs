@@ -36,14 +36,13 @@ impl System {
         let Some(s) = self.file_section(name).and_then(|id| self.section(id)) else {
             return Vec::new();
         };
-        s.prototypes
-            .iter()
-            .enumerate()
-            .filter_map(|(i, p)| match p {
-                Pte::Valid { pfn, .. } | Pte::Transition { pfn } => Some((i as u64, *pfn)),
-                _ => None,
-            })
-            .collect()
+        let mut out = Vec::new();
+        for (i, p) in s.prototypes.iter().enumerate() {
+            if let Pte::Valid { pfn, .. } | Pte::Transition { pfn } = p {
+                out.push((i as u64, *pfn));
+            }
+        }
+        out
     }
 
     /// Copy between file bytes `data` at `offset` and the file's resident pages: `to_pages`

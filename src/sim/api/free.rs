@@ -123,10 +123,12 @@ impl Machine {
     pub(crate) fn discard_committed(&mut self, first: Vpn, end: Vpn) -> (u64, Discarded) {
         let committed = self.space().committed_runs(first, end);
         let mut freed = Discarded::default();
+        let mut count = 0;
         for (vpn, n) in &committed {
             freed.extend(self.engine().discard_pages(*vpn, *n));
+            count += n;
         }
-        (committed.iter().map(|(_, n)| n).sum(), freed)
+        (count, freed)
     }
 
     /// MEM_DECOMMIT of pages `first..end` (reference §4.3).

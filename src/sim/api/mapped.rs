@@ -158,20 +158,18 @@ impl Machine {
 
     /// Write the changed pages `indices` of file-backed section `id` to its file (§6,
     /// §8.1); the pages written.
-    pub(super) fn write_back_pages(
-        &mut self,
-        id: SectionId,
-        indices: impl Iterator<Item = u32>,
-    ) -> u64 {
-        let frames: Vec<_> = match self.system().section(id) {
-            Some(s) => indices
-                .filter_map(|i| match s.prototypes.get(i as usize) {
-                    Some(Pte::Valid { pfn, .. } | Pte::Transition { pfn }) => Some(*pfn),
-                    _ => None,
-                })
-                .collect(),
-            None => return 0,
+    pub(super) fn write_back_pages(&mut self, id: SectionId, indices: std::ops::Range<u32>) -> u64 {
+        let Some(s) = self.system().section(id) else {
+            return 0;
         };
+        let mut frames = Vec::new();
+        for i in indices {
+            if let Some(Pte::Valid { pfn, .. } | Pte::Transition { pfn }) =
+                s.prototypes.get(i as usize)
+            {
+                frames.push(*pfn);
+            }
+        }
         let mut events = Vec::new();
         let mut written = 0;
         for pfn in frames {
@@ -194,7 +192,11 @@ impl Machine {
             n => (Vpn::of(address.saturating_add(n - 1)).0 + 1).min(end),
         };
         let first = Vpn::of(address).0;
-        let indices = (first..last).map(|v| link.first + (v - link.base.0) as u32);
+        let indices = if first < last {
+            link.first + (first - link.base.0) as u32..link.first + (last - link.base.0) as u32
+        } else {
+            0..0
+        };
         let written = self.write_back_pages(link.section, indices);
         format!(
             "FlushViewOfFile writes the changed pages of the range to \"{file}\": {} \

@@ -20,7 +20,11 @@ impl Machine {
     /// when switched to. Its id is the next multiple of 4, as Windows' ids are.
     pub fn create_process(&mut self, name: &str) -> ProcessId {
         self.note(Op::CreateProcess, &[], name.as_bytes());
-        let next = self.processes().iter().map(|p| p.id.0).max().unwrap_or(0) + 4;
+        let mut next = 0;
+        for p in self.processes() {
+            next = next.max(p.id.0);
+        }
+        let next = next + 4;
         let pid = ProcessId(next);
         let mut process = Process::new(pid, name, self.config());
         // The loader maps kernel32.dll, at the same base in every process (§10).
@@ -107,11 +111,10 @@ impl Machine {
         for i in 1..=handles {
             self.close(4 * i);
         }
-        let allocations: Vec<_> = self
-            .space()
-            .allocations()
-            .map(|a| (a.base, a.end()))
-            .collect();
+        let mut allocations = Vec::new();
+        for a in self.space().allocations() {
+            allocations.push((a.base, a.end()));
+        }
         let mut committed = 0;
         let mut freed = Discarded::default();
         for (base, end) in allocations {

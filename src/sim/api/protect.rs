@@ -86,11 +86,12 @@ impl Machine {
                 _ => effective,
             };
         }
-        let changed: Vec<(Vpn, u64)> = runs
-            .iter()
-            .filter(|r| r.attr.protect != effective)
-            .map(|r| (Vpn(r.start), r.len()))
-            .collect();
+        let mut changed: Vec<(Vpn, u64)> = Vec::new();
+        for r in &runs {
+            if r.attr.protect != effective {
+                changed.push((Vpn(r.start), r.len()));
+            }
+        }
         let count = end.0 - first.0;
         self.space_mut()
             .set(first, end, PageAttr::committed(effective));

@@ -40,7 +40,10 @@ impl Machine {
         let start_va = first.base();
         self.set_focus(Some(start_va));
         let committed = self.space().committed_runs(first, end);
-        let count: u64 = committed.iter().map(|(_, n)| n).sum();
+        let mut count = 0;
+        for (_, n) in &committed {
+            count += n;
+        }
         if ty == MEM_RESET {
             // The pages stay committed with their protection; flProtect is ignored. Their
             // contents are no longer needed, so resident pages are not written to the page

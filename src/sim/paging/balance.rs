@@ -40,10 +40,9 @@ impl<V: Vad> Engine<'_, V> {
 
     /// Frames available without trimming: zeroed, free and standby (reference §8.4).
     pub(super) fn available(&self) -> usize {
-        [FrameList::Zeroed, FrameList::Free, FrameList::Standby]
-            .iter()
-            .map(|l| self.sys.frames.count(*l))
-            .sum()
+        self.sys.frames.count(FrameList::Zeroed)
+            + self.sys.frames.count(FrameList::Free)
+            + self.sys.frames.count(FrameList::Standby)
     }
 
     /// The working-set manager trims when fewer frames than this are available: an eighth

@@ -63,10 +63,15 @@ impl<V: Vad> Engine<'_, V> {
             return;
         }
         let cluster = size;
-        let taken: Vec<(Pfn, FrameList, Option<Repurposed>)> =
-            got.iter().map(|g| (g.pfn, g.from, g.old)).collect();
-        let pages: Vec<Vpn> = got.iter().map(|g| g.vpn).collect();
-        let slots: Vec<Slot> = got.iter().map(|g| g.slot).collect();
+        let mut taken: Vec<(Pfn, FrameList, Option<Repurposed>)> = Vec::with_capacity(got.len());
+        let mut pages: Vec<Vpn> = Vec::with_capacity(got.len());
+        let mut slots: Vec<Slot> = Vec::with_capacity(got.len());
+        for g in &got {
+            taken.push((g.pfn, g.from, g.old));
+            pages.push(g.vpn);
+            slots.push(g.slot);
+        }
+        let vpns = pages.clone();
         let ClusterRun { dummies, stops, .. } = run;
         self.end_step(move || {
             let n = pages.len() as u64;
@@ -107,9 +112,7 @@ impl<V: Vad> Engine<'_, V> {
             )
         });
         // Step 2: one I/O reads them all; they wait on the standby list.
-        self.emit(Event::ClusterRead {
-            vpns: got.iter().map(|g| g.vpn).collect(),
-        });
+        self.emit(Event::ClusterRead { vpns });
         for g in &got {
             let (v, slot, pfn) = (g.vpn, g.slot, g.pfn);
             self.read_from_slot(slot, pfn, v);
@@ -123,8 +126,12 @@ impl<V: Vad> Engine<'_, V> {
             self.set_pte(v, Pte::Transition { pfn });
         }
         self.end_step(move || {
-            let slots: Vec<Slot> = got.iter().map(|g| g.slot).collect();
-            let frames: Vec<String> = got.iter().map(|g| g.pfn.0.to_string()).collect();
+            let mut slots: Vec<Slot> = Vec::with_capacity(got.len());
+            let mut frames: Vec<u64> = Vec::with_capacity(got.len());
+            for g in &got {
+                slots.push(g.slot);
+                frames.push(u64::from(g.pfn.0));
+            }
             let one = got.len() == 1;
             let s = if one { "" } else { "s" };
             format!(
@@ -132,7 +139,7 @@ impl<V: Vad> Engine<'_, V> {
                  page{s} {} on the standby list with transition PTEs: touching {} later is only \
                  a soft fault.",
                 narrate::slots(&slots),
-                narrate::join(&frames),
+                narrate::numbers(&frames),
                 if one { "waits" } else { "wait" },
                 if one { "it" } else { "them" },
             )
@@ -214,22 +221,23 @@ enum Stop {
 /// Why the run stopped, in words: "page 0x… belongs to another allocation; page 0x…'s
 /// data is not in slot 7".
 fn stop_words(stops: &[(Vpn, Stop)]) -> String {
-    let parts: Vec<String> = stops
-        .iter()
-        .map(|&(v, why)| {
-            let page = narrate::page(v);
-            match why {
-                Stop::OtherAllocation => format!("page {page} is not in the same allocation"),
-                Stop::OtherSlot(s) => {
-                    format!("page {page} is in the page file but not in slot {}", s.0)
-                }
-                Stop::NotInPageFile(s) => {
-                    format!("slot {} does not hold page {page}'s data", s.0)
-                }
+    let mut words = String::new();
+    for &(v, why) in stops {
+        if !words.is_empty() {
+            words.push_str("; ");
+        }
+        let page = narrate::page(v);
+        words.push_str(&match why {
+            Stop::OtherAllocation => format!("page {page} is not in the same allocation"),
+            Stop::OtherSlot(s) => {
+                format!("page {page} is in the page file but not in slot {}", s.0)
             }
-        })
-        .collect();
-    parts.join("; ")
+            Stop::NotInPageFile(s) => {
+                format!("slot {} does not hold page {page}'s data", s.0)
+            }
+        });
+    }
+    words
 }
 
 /// One page read ahead by clustering.
@@ -247,18 +255,19 @@ struct Prefetched {
 /// the standby list: their old pages 0x… and 0x… now have page-file PTEs (slots 4 and 5
 /// hold the same bytes)."
 fn sources_words(taken: &[(Pfn, FrameList, Option<Repurposed>)]) -> String {
-    let frames = |list: FrameList, keep: &dyn Fn(&Option<Repurposed>) -> bool| -> Vec<String> {
-        taken
-            .iter()
-            .filter(|t| t.1 == list && keep(&t.2))
-            .map(|t| t.0 .0.to_string())
-            .collect()
-    };
-    let mut out = Vec::new();
+    let mut out = String::new();
     for list in [FrameList::Free, FrameList::Zeroed] {
-        let from = frames(list, &|_| true);
+        let mut from = Vec::new();
+        for t in taken {
+            if t.1 == list {
+                from.push(u64::from(t.0 .0));
+            }
+        }
         if !from.is_empty() {
-            out.push(format!(
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(&format!(
                 "{} {} from the {} list.",
                 numbered("Frame", &from),
                 agree(from.len() as u64, "comes", "come"),
@@ -268,20 +277,24 @@ fn sources_words(taken: &[(Pfn, FrameList, Option<Repurposed>)]) -> String {
     }
     // Standby frames, grouped by what became of their old pages.
     for fate in 0..3 {
-        let group: Vec<(Pfn, Repurposed)> = taken
-            .iter()
-            .filter_map(|t| match (t.1, t.2) {
-                (FrameList::Standby, Some(r)) if r.fate() == fate => Some((t.0, r)),
-                _ => None,
-            })
-            .collect();
-        if group.is_empty() {
+        let mut pfns: Vec<u64> = Vec::new();
+        let mut old: Vec<Repurposed> = Vec::new();
+        for t in taken {
+            if let (FrameList::Standby, Some(r)) = (t.1, t.2) {
+                if r.fate() == fate {
+                    pfns.push(u64::from(t.0 .0));
+                    old.push(r);
+                }
+            }
+        }
+        if pfns.is_empty() {
             continue;
         }
-        let pfns: Vec<String> = group.iter().map(|g| g.0 .0.to_string()).collect();
-        let old: Vec<Repurposed> = group.iter().map(|g| g.1).collect();
-        let one = group.len() == 1;
-        out.push(format!(
+        let one = pfns.len() == 1;
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(&format!(
             "{} {} from the standby list: {} old {}.",
             numbered("Frame", &pfns),
             if one { "comes" } else { "come" },
@@ -289,11 +302,11 @@ fn sources_words(taken: &[(Pfn, FrameList, Option<Repurposed>)]) -> String {
             repurposed_words(&old)
         ));
     }
-    out.join(" ")
+    out
 }
 
 /// "Frame 5" or "Frames 5, 6 and 7".
-fn numbered(noun: &str, items: &[String]) -> String {
+fn numbered(noun: &str, items: &[u64]) -> String {
     let s = agree(items.len() as u64, "", "s");
-    format!("{noun}{s} {}", narrate::join(items))
+    format!("{noun}{s} {}", narrate::numbers(items))
 }

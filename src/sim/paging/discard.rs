@@ -53,13 +53,15 @@ impl Discarded {
         if !self.frames.is_empty() {
             let n = self.frames.len();
             // u64, as every other sort of numbers: one sort routine in the wasm module.
-            let mut pfns: Vec<u64> = self.frames.iter().map(|p| u64::from(p.0)).collect();
+            let mut pfns: Vec<u64> = Vec::with_capacity(n);
+            for p in &self.frames {
+                pfns.push(u64::from(p.0));
+            }
             pfns.sort_unstable();
-            let list: Vec<String> = pfns.iter().map(u64::to_string).collect();
             parts.push(format!(
                 "{} {} {} to the free list",
                 plural(n, "frame", "frames"),
-                narrate::join(&list),
+                narrate::numbers(&pfns),
                 plural(n, "goes", "go")
             ));
         }

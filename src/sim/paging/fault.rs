@@ -108,7 +108,10 @@ impl<V: Vad> Engine<'_, V> {
                     covers: t.covers,
                 });
             }
-            let names: Vec<String> = created.iter().map(|t| t.level.name().to_string()).collect();
+            let mut names: Vec<String> = Vec::with_capacity(created.len());
+            for t in &created {
+                names.push(t.level.name().to_string());
+            }
             self.end_step(move || {
                 format!(
                     "Page tables are created on first need: the fault handler builds a new {} so \

@@ -26,20 +26,39 @@ pub fn section_page(section: Option<&Section>, index: u32) -> String {
 
 /// A list of pages: `0x1000, 0x2000 and 0x3000`.
 pub fn pages(vpns: &[Vpn]) -> String {
-    join(&vpns.iter().map(|v| page(*v)).collect::<Vec<_>>())
+    let mut names = Vec::with_capacity(vpns.len());
+    for v in vpns {
+        names.push(page(*v));
+    }
+    join(&names)
+}
+
+/// A list of numbers: `3, 5 and 7`.
+pub fn numbers(numbers: &[u64]) -> String {
+    let mut names = Vec::with_capacity(numbers.len());
+    for n in numbers {
+        names.push(n.to_string());
+    }
+    join(&names)
 }
 
 /// A list of slot numbers, with runs collapsed: `6–9` or `3, 5 and 7`.
 pub fn slots(slots: &[Slot]) -> String {
     // u64, as every other sort of numbers: one sort routine in the wasm module.
-    let mut sorted: Vec<u64> = slots.iter().map(|s| u64::from(s.0)).collect();
+    let mut sorted: Vec<u64> = Vec::with_capacity(slots.len());
+    for s in slots {
+        sorted.push(u64::from(s.0));
+    }
     sorted.sort_unstable();
-    let contiguous = sorted.windows(2).all(|w| w[1] == w[0] + 1);
+    let mut contiguous = true;
+    for w in sorted.windows(2) {
+        contiguous &= w[1] == w[0] + 1;
+    }
     match sorted.as_slice() {
         [] => String::new(),
         [one] => one.to_string(),
         [first, .., last] if contiguous && sorted.len() > 2 => format!("{first}–{last}"),
-        _ => join(&sorted.iter().map(|s| s.to_string()).collect::<Vec<_>>()),
+        _ => numbers(&sorted),
     }
 }
 
@@ -66,12 +85,17 @@ pub fn pte(pte: Pte) -> String {
 
 /// The walk path, e.g. `PML4[70] → PDPT[141] → PD[179] → PT[256]`.
 pub fn walk_path(walk: &Walk) -> String {
-    walk.levels
-        .iter()
-        .flatten()
-        .map(|l| format!("{}[{}]", l.level.name(), l.index))
-        .collect::<Vec<_>>()
-        .join(" → ")
+    let mut path = String::new();
+    for l in walk.levels.iter().flatten() {
+        if !path.is_empty() {
+            path.push_str(" → ");
+        }
+        path.push_str(l.level.name());
+        path.push('[');
+        path.push_str(&l.index.to_string());
+        path.push(']');
+    }
+    path
 }
 
 #[cfg(test)]

@@ -37,18 +37,22 @@ impl Others<'_> {
     /// page in its working set; waiting before ready, above its minimum first, then the
     /// largest working set (reference §8.4).
     fn to_trim(&self) -> Option<ProcessId> {
-        self.before
-            .iter()
-            .chain(self.after.iter())
-            .filter(|p| p.state != ProcessState::Ended && !p.mmu.ws.is_empty())
-            .min_by_key(|p| {
-                (
-                    p.state != ProcessState::Waiting,
-                    !p.mmu.ws.above_minimum(),
-                    std::cmp::Reverse(p.mmu.ws.len()),
-                )
-            })
-            .map(|p| p.id)
+        let mut best: Option<(bool, bool, std::cmp::Reverse<usize>, ProcessId)> = None;
+        for p in self.before.iter().chain(self.after.iter()) {
+            if p.state == ProcessState::Ended || p.mmu.ws.is_empty() {
+                continue;
+            }
+            let key = (
+                p.state != ProcessState::Waiting,
+                !p.mmu.ws.above_minimum(),
+                std::cmp::Reverse(p.mmu.ws.len()),
+            );
+            // The first of equal keys, as min_by_key.
+            if best.is_none_or(|b| key < (b.0, b.1, b.2)) {
+                best = Some((key.0, key.1, key.2, p.id));
+            }
+        }
+        best.map(|b| b.3)
     }
 }
 
@@ -119,14 +123,20 @@ impl<V: Vad> Engine<'_, V> {
         self.others_changed = false;
         if narration.is_some() && self.rec.recording() {
             let entry = |p: &Process| process_entry(&p.mmu, &p.space, &p.name, p.state);
-            let mut entries: Vec<_> = self.others.before.iter().map(entry).collect();
+            let mut entries =
+                Vec::with_capacity(self.others.before.len() + 1 + self.others.after.len());
+            for p in self.others.before.iter() {
+                entries.push(entry(p));
+            }
             entries.push(process_entry(
                 self.mmu,
                 &*self.vad,
                 self.name,
                 ProcessState::Running,
             ));
-            entries.extend(self.others.after.iter().map(entry));
+            for p in self.others.after.iter() {
+                entries.push(entry(p));
+            }
             self.rec.set_processes(entries);
         }
         for p in self

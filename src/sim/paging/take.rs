@@ -82,15 +82,15 @@ impl Repurposed {
 pub(super) fn repurposed_words(group: &[Repurposed]) -> String {
     let one = group.len() == 1;
     let pick = |a: &'static str, b: &'static str| if one { a } else { b };
-    let owners: Vec<Vpn> = group.iter().map(|r| r.owner).collect();
+    let mut owners: Vec<Vpn> = Vec::with_capacity(group.len());
+    let mut slots: Vec<Slot> = Vec::new();
+    for r in group {
+        owners.push(r.owner);
+        if let Pte::PageFile { slot } = r.pte {
+            slots.push(slot);
+        }
+    }
     let pages = format!("{} {}", pick("page", "pages"), narrate::pages(&owners));
-    let slots: Vec<Slot> = group
-        .iter()
-        .filter_map(|r| match r.pte {
-            Pte::PageFile { slot } => Some(slot),
-            _ => None,
-        })
-        .collect();
     match group.first().map(Repurposed::fate) {
         Some(0) => format!(
             "{pages} now {} (slot{} {} {} the same bytes)",

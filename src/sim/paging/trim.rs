@@ -608,13 +608,7 @@ impl<V: Vad> Engine<'_, V> {
     pub(super) fn trim_range(&mut self, va: u64, size: u64) -> usize {
         let first = Vpn::of(va);
         let last = Vpn::of(va.saturating_add(size.max(1) - 1));
-        let pages = sorted(
-            self.mmu
-                .ws
-                .pages()
-                .iter()
-                .filter(|v| **v >= first && **v <= last),
-        );
+        let pages = sorted(self.mmu.ws.pages(), first, last);
         if pages.is_empty() {
             let bytes = (last.0 - first.0 + 1).saturating_mul(PAGE_SIZE);
             self.end_step(move || {
@@ -634,7 +628,7 @@ impl<V: Vad> Engine<'_, V> {
 
     /// `EmptyWorkingSet()`: trim every page, one step each.
     pub(super) fn trim_all(&mut self) -> usize {
-        let pages = sorted(self.mmu.ws.pages().iter());
+        let pages = sorted(self.mmu.ws.pages(), Vpn(0), Vpn(u64::MAX));
         if pages.is_empty() {
             self.end_step(|| "EmptyWorkingSet: the working set is already empty.".into());
             return 0;
@@ -693,10 +687,20 @@ fn passed_words(passed: &[Vpn]) -> String {
     }
 }
 
-/// `vpns` in ascending order. Sorting the plain numbers keeps a single sort routine in the
-/// wasm module (the page's download budget) for every ascending sort of numbers.
-fn sorted<'a>(vpns: impl Iterator<Item = &'a Vpn>) -> Vec<Vpn> {
-    let mut raw: Vec<u64> = vpns.map(|v| v.0).collect();
+/// The pages of `vpns` from `first` to `last` in ascending order. Sorting the plain numbers
+/// keeps a single sort routine in the wasm module (the page's download budget) for every
+/// ascending sort of numbers.
+fn sorted(vpns: &[Vpn], first: Vpn, last: Vpn) -> Vec<Vpn> {
+    let mut raw: Vec<u64> = Vec::with_capacity(vpns.len());
+    for v in vpns {
+        if *v >= first && *v <= last {
+            raw.push(v.0);
+        }
+    }
     raw.sort_unstable();
-    raw.into_iter().map(Vpn).collect()
+    let mut out = Vec::with_capacity(raw.len());
+    for v in raw {
+        out.push(Vpn(v));
+    }
+    out
 }

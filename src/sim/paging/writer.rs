@@ -222,21 +222,21 @@ impl<V: Vad> Engine<'_, V> {
     /// The lowest slot held by a working-set page (other than `not`) whose frame holds the
     /// same bytes: the page is also in RAM, so it can give the slot up.
     fn reclaimable_slot(&self, not: Option<Vpn>) -> Option<(Slot, Vpn, Pfn)> {
-        self.mmu
-            .ws
-            .pages()
-            .iter()
-            .filter(|v| Some(**v) != not)
-            .filter_map(|&v| match self.mmu.tables.pte(v) {
-                Pte::Valid { pfn, .. } => {
-                    let f = self.sys.frames.get(pfn);
-                    match (f.slot, f.modified) {
-                        (Some(s), false) => Some((s, v, pfn)),
-                        _ => None,
+        let mut best: Option<(Slot, Vpn, Pfn)> = None;
+        for &v in self.mmu.ws.pages() {
+            if Some(v) == not {
+                continue;
+            }
+            if let Pte::Valid { pfn, .. } = self.mmu.tables.pte(v) {
+                let f = self.sys.frames.get(pfn);
+                if let (Some(s), false) = (f.slot, f.modified) {
+                    // The first of equal slots, as min_by_key.
+                    if best.is_none_or(|b| s < b.0) {
+                        best = Some((s, v, pfn));
                     }
                 }
-                _ => None,
-            })
-            .min_by_key(|c| c.0)
+            }
+        }
+        best
     }
 }

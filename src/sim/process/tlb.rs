@@ -45,7 +45,7 @@ impl Tlb {
 
     /// The entries changed since the last call, ascending, each once.
     pub fn take_changes(&mut self) -> Vec<u32> {
-        self.changed.take().into_iter().map(|i| i as u32).collect()
+        self.changed.take_u32()
     }
 
     /// The index of `vpn`'s entry.
@@ -134,12 +134,13 @@ impl Tlb {
     /// The cached pages in `first..first+count`, in slot order.
     pub fn in_range(&self, first: Vpn, count: u64) -> Vec<Vpn> {
         let end = first.0.saturating_add(count);
-        self.entries
-            .iter()
-            .flatten()
-            .filter(|e| e.vpn.0 >= first.0 && e.vpn.0 < end)
-            .map(|e| e.vpn)
-            .collect()
+        let mut out = Vec::new();
+        for e in self.entries.iter().flatten() {
+            if e.vpn.0 >= first.0 && e.vpn.0 < end {
+                out.push(e.vpn);
+            }
+        }
+        out
     }
 
     /// Every valid entry.
@@ -162,9 +163,11 @@ impl Tlb {
 
     /// The picture of the TLB, slot by slot.
     pub fn views(&self) -> Vec<Option<TlbView>> {
-        (0..self.entries.len() as u32)
-            .map(|i| self.view(i))
-            .collect()
+        let mut out = Vec::with_capacity(self.entries.len());
+        for i in 0..self.entries.len() as u32 {
+            out.push(self.view(i));
+        }
+        out
     }
 }
 

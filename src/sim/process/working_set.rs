@@ -202,74 +202,66 @@ impl WorkingSet {
     /// bits listed in [`Choice::cleared`] and removes the victim. `None` (and nothing
     /// moved) when no page can leave.
     pub fn choose(&mut self, rng: &mut SplitMix64, age: impl Fn(Vpn) -> PageAge) -> Option<Choice> {
-        if !self.pages.iter().any(|p| age(*p).can_leave) {
+        let mut ages = Vec::with_capacity(self.pages.len());
+        for p in &self.pages {
+            ages.push(age(*p));
+        }
+        self.choose_by(rng, &ages)
+    }
+
+    /// [`WorkingSet::choose`] with `ages[i]` the age of the `i`th page.
+    fn choose_by(&mut self, rng: &mut SplitMix64, ages: &[PageAge]) -> Option<Choice> {
+        let mut can = Vec::new();
+        for (i, a) in ages.iter().enumerate() {
+            if a.can_leave {
+                can.push(i);
+            }
+        }
+        if can.is_empty() {
             return None;
         }
-        // The pages ranked before `victim` by `key` that cannot leave, in rank order.
-        let passed_before = |victim: Vpn, key: &dyn Fn(PageAge) -> u64| -> Vec<Vpn> {
-            let passed: Vec<(u64, Vpn)> = self
-                .pages
-                .iter()
-                .filter(|p| !age(**p).can_leave && key(age(**p)) < key(age(victim)))
-                .map(|p| (key(age(*p)), *p))
-                .collect();
-            in_key_order(&passed)
-        };
         let (victim, passed) = match self.policy {
-            Policy::Fifo => {
-                let key = |a: PageAge| a.loaded;
-                let v = self.leaving_where(&age).min_by_key(|p| key(age(*p)))?;
-                (v, passed_before(v, &key))
-            }
-            Policy::Lru => {
-                let key = |a: PageAge| a.last_use;
-                let v = self.leaving_where(&age).min_by_key(|p| key(age(*p)))?;
-                (v, passed_before(v, &key))
-            }
+            Policy::Fifo => self.passed_before(ages, &can, |a| a.loaded),
+            Policy::Lru => self.passed_before(ages, &can, |a| a.last_use),
             Policy::Random => {
-                let can: Vec<Vpn> = self.leaving_where(&age).collect();
-                let v = can[rng.below(can.len() as u64) as usize];
-                let passed = self
-                    .pages
-                    .iter()
-                    .copied()
-                    .filter(|p| !age(*p).can_leave)
-                    .collect();
+                let v = self.pages[can[rng.below(can.len() as u64) as usize]];
+                let mut passed = Vec::new();
+                for (i, a) in ages.iter().enumerate() {
+                    if !a.can_leave {
+                        passed.push(self.pages[i]);
+                    }
+                }
                 // The new page goes where the victim was, as in a frame of trace mode.
                 self.hand = self.position(v).unwrap_or(0);
                 (v, passed)
             }
             Policy::Opt => {
-                // Furthest next use first; among pages never used again, the newest. Each
-                // page's age is looked up once (it searches the reference string).
-                let aged: Vec<Aged> = self
-                    .pages
-                    .iter()
-                    .enumerate()
-                    .map(|(i, p)| {
-                        let a = age(*p);
-                        (a.next_use, a.loaded, a.can_leave, i)
-                    })
-                    .collect();
-                let &(next, loaded, _, at) =
-                    aged.iter().filter(|a| a.2).max_by_key(|a| (a.0, a.1))?;
+                // Furthest next use first; among pages never used again, the newest (the
+                // last of equal ages).
+                let mut at = can[0];
+                for &i in &can {
+                    if (ages[i].next_use, ages[i].loaded) >= (ages[at].next_use, ages[at].loaded) {
+                        at = i;
+                    }
+                }
+                let (next, loaded) = (ages[at].next_use, ages[at].loaded);
                 // The pages passed over, in that same order (ties: the later in the list
                 // first): stable sorts by the least significant key first, each largest
                 // first, from the list's reverse order.
-                let descending = |order: Vec<usize>, key: fn(&Aged) -> u64| -> Vec<usize> {
-                    let keys: Vec<u64> = order.iter().map(|&j| !key(&aged[j])).collect();
-                    stable_order(&keys).into_iter().map(|k| order[k]).collect()
-                };
-                let passed: Vec<usize> = (0..aged.len())
-                    .rev()
-                    .filter(|&j| !aged[j].2 && (aged[j].0, aged[j].1) > (next, loaded))
-                    .collect();
-                let passed = descending(descending(passed, |a| a.1), |a| a.0);
+                let mut passed: Vec<usize> = Vec::new();
+                for j in (0..ages.len()).rev() {
+                    if !ages[j].can_leave && (ages[j].next_use, ages[j].loaded) > (next, loaded) {
+                        passed.push(j);
+                    }
+                }
+                let passed =
+                    descending(ages, descending(ages, passed, |a| a.loaded), |a| a.next_use);
                 self.hand = at;
-                (
-                    self.pages[at],
-                    passed.into_iter().map(|j| self.pages[j]).collect(),
-                )
+                let mut pages = Vec::with_capacity(passed.len());
+                for j in passed {
+                    pages.push(self.pages[j]);
+                }
+                (self.pages[at], pages)
             }
             Policy::Clock => {
                 let mut cleared = Vec::new();
@@ -279,7 +271,7 @@ impl WorkingSet {
                 // leave.
                 for _ in 0..=2 * self.pages.len() {
                     let page = self.pages[self.hand];
-                    let a = age(page);
+                    let a = ages[self.hand];
                     if a.accessed && !cleared.contains(&page) {
                         cleared.push(page);
                     } else if !a.can_leave {
@@ -305,28 +297,55 @@ impl WorkingSet {
         })
     }
 
-    /// The pages that can leave, in clock order.
-    fn leaving_where<'a>(
-        &'a self,
-        age: &'a impl Fn(Vpn) -> PageAge,
-    ) -> impl Iterator<Item = Vpn> + 'a {
-        self.pages
-            .iter()
-            .copied()
-            .filter(move |p| age(*p).can_leave)
+    /// FIFO and LRU: the first of the pages that can leave (`can`) with the least `key`,
+    /// and the pages ranked before it by `key` that cannot leave, in rank order.
+    fn passed_before(
+        &self,
+        ages: &[PageAge],
+        can: &[usize],
+        key: fn(&PageAge) -> u64,
+    ) -> (Vpn, Vec<Vpn>) {
+        let mut at = can[0];
+        for &i in can {
+            if key(&ages[i]) < key(&ages[at]) {
+                at = i;
+            }
+        }
+        let mut passed: Vec<(u64, Vpn)> = Vec::new();
+        for (i, a) in ages.iter().enumerate() {
+            if !a.can_leave && key(a) < key(&ages[at]) {
+                passed.push((key(a), self.pages[i]));
+            }
+        }
+        (self.pages[at], in_key_order(&passed))
     }
 }
 
-/// A page's age for OPT: (next use, loaded, can leave, place in the list).
-type Aged = (u64, u64, bool, usize);
+/// `order` (places in `ages`) sorted by `key`, largest first, equal keys in their given
+/// order.
+fn descending(ages: &[PageAge], order: Vec<usize>, key: fn(&PageAge) -> u64) -> Vec<usize> {
+    let mut keys = Vec::with_capacity(order.len());
+    for &j in &order {
+        keys.push(!key(&ages[j]));
+    }
+    let mut out = Vec::with_capacity(order.len());
+    for k in stable_order(&keys) {
+        out.push(order[k]);
+    }
+    out
+}
 
 /// The pages of `keyed` ordered by key, pages with equal keys in their given order.
 fn in_key_order(keyed: &[(u64, Vpn)]) -> Vec<Vpn> {
-    let keys: Vec<u64> = keyed.iter().map(|(k, _)| *k).collect();
-    stable_order(&keys)
-        .into_iter()
-        .map(|i| keyed[i].1)
-        .collect()
+    let mut keys = Vec::with_capacity(keyed.len());
+    for (k, _) in keyed {
+        keys.push(*k);
+    }
+    let mut out = Vec::with_capacity(keyed.len());
+    for i in stable_order(&keys) {
+        out.push(keyed[i].1);
+    }
+    out
 }
 
 /// The positions of `keys` in ascending key order, equal keys in their given order (a

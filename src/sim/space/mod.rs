@@ -323,10 +323,11 @@ impl AddressSpace {
         }
         let lo = self.reset.partition_point(|&(v, _)| v < first.0);
         let hi = self.reset.partition_point(|&(v, _)| v < end.0);
-        self.reset
-            .drain(lo..hi)
-            .map(|(v, lost)| (Vpn(v), lost))
-            .collect()
+        let mut out = Vec::with_capacity(hi - lo);
+        for (v, lost) in self.reset.drain(lo..hi) {
+            out.push((Vpn(v), lost));
+        }
+        out
     }
 
     /// The runs of pages `first..end` (inside one allocation), as absolute page numbers.
@@ -334,15 +335,12 @@ impl AddressSpace {
         match self.allocation_at(first) {
             Some(a) => {
                 let base = a.base.0;
-                a.runs
-                    .runs_in(first.0 - base, end.0 - base)
-                    .into_iter()
-                    .map(|r| Run {
-                        start: r.start + base,
-                        end: r.end + base,
-                        attr: r.attr,
-                    })
-                    .collect()
+                let mut runs = a.runs.runs_in(first.0 - base, end.0 - base);
+                for r in &mut runs {
+                    r.start += base;
+                    r.end += base;
+                }
+                runs
             }
             None => Vec::new(),
         }
@@ -351,11 +349,13 @@ impl AddressSpace {
     /// The committed runs of pages `first..end` (inside one allocation), as (first page,
     /// page count).
     pub fn committed_runs(&self, first: Vpn, end: Vpn) -> Vec<(Vpn, u64)> {
-        self.runs_in(first, end)
-            .iter()
-            .filter(|r| r.attr.committed)
-            .map(|r| (Vpn(r.start), r.len()))
-            .collect()
+        let mut out = Vec::new();
+        for r in self.runs_in(first, end) {
+            if r.attr.committed {
+                out.push((Vpn(r.start), r.len()));
+            }
+        }
+        out
     }
 
     /// Disarm `PAGE_GUARD` on page `vpn` after it fired (reference §7): the page keeps

@@ -84,10 +84,12 @@ impl AddressSpace {
 
     /// The pages of `link`'s view that copy-on-write made private.
     pub fn copied_in(&self, link: &ViewLink) -> Vec<Vpn> {
-        self.copied
-            .iter()
-            .filter(|&&v| v >= link.base.0 && v < link.base.0 + link.pages)
-            .map(|&v| Vpn(v))
-            .collect()
+        let mut out = Vec::new();
+        for &v in &self.copied {
+            if v >= link.base.0 && v < link.base.0 + link.pages {
+                out.push(Vpn(v));
+            }
+        }
+        out
     }
 }

@@ -272,9 +272,11 @@ impl FrameDb {
 
     /// The picture of every frame.
     pub fn views(&self) -> Vec<FrameView> {
-        (0..self.frames.len() as u32)
-            .map(|p| self.view(Pfn(p)))
-            .collect()
+        let mut out = Vec::with_capacity(self.frames.len());
+        for p in 0..self.frames.len() as u32 {
+            out.push(self.view(Pfn(p)));
+        }
+        out
     }
 
     /// The picture of the list orders.

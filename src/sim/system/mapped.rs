@@ -80,12 +80,12 @@ impl System {
                 }
             }
         }
-        let gone: Vec<String> = disk
-            .files()
-            .iter()
-            .filter(|f| f.deleting)
-            .map(|f| f.name.clone())
-            .collect();
+        let mut gone: Vec<String> = Vec::new();
+        for f in disk.files() {
+            if f.deleting {
+                gone.push(f.name.clone());
+            }
+        }
         for name in gone {
             disk.delete(&name);
         }

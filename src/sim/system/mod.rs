@@ -126,16 +126,19 @@ impl System {
 
     /// The sections as the picture shows them.
     pub fn section_pictures(&self) -> Vec<super::picture::SectionPicture> {
-        self.sections
-            .iter()
+        let mut out = Vec::with_capacity(self.sections.len());
+        for s in &self.sections {
             // The image is drawn once a page of it is in RAM (a script used it).
-            .filter(|s| {
-                !s.is_image()
-                    || s.prototypes
-                        .iter()
-                        .any(|p| matches!(p, crate::sim::event::Pte::Valid { .. }))
-            })
-            .map(|s| super::picture::SectionPicture {
+            if s.is_image() {
+                let mut used = false;
+                for p in &s.prototypes {
+                    used |= matches!(p, crate::sim::event::Pte::Valid { .. });
+                }
+                if !used {
+                    continue;
+                }
+            }
+            out.push(super::picture::SectionPicture {
                 id: s.id.0,
                 name: s.name.clone(),
                 backing: match &s.backing {
@@ -146,20 +149,21 @@ impl System {
                 prototypes: s.prototypes.clone(),
                 handles: s.handles,
                 views: s.views,
-            })
-            .collect()
+            });
+        }
+        out
     }
 
     /// The disk's files as the picture shows them.
     pub fn file_pictures(&self) -> Vec<super::picture::FilePicture> {
-        self.disk
-            .files()
-            .iter()
-            .map(|f| super::picture::FilePicture {
+        let mut out = Vec::with_capacity(self.disk.files().len());
+        for f in self.disk.files() {
+            out.push(super::picture::FilePicture {
                 name: f.name.clone(),
                 size: f.bytes.len() as u64,
-            })
-            .collect()
+            });
+        }
+        out
     }
 
     /// One tick of the logical clock; returns the new time.

@@ -38,7 +38,7 @@ impl PageFile {
 
     /// The slots whose owner changed since the last call, ascending, each once.
     pub fn take_changes(&mut self) -> Vec<u32> {
-        self.changed.take().into_iter().map(|i| i as u32).collect()
+        self.changed.take_u32()
     }
 
     /// Number of slots.
@@ -137,7 +137,11 @@ impl PageFile {
 
     /// The picture of each slot.
     pub fn views(&self) -> Vec<Option<Owner>> {
-        (0..self.slots.len() as u32).map(|s| self.view(s)).collect()
+        let mut out = Vec::with_capacity(self.slots.len());
+        for s in 0..self.slots.len() as u32 {
+            out.push(self.view(s));
+        }
+        out
     }
 }
 

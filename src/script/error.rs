@@ -99,18 +99,8 @@ impl Errors {
         } else {
             None
         };
-        // A stable insertion sort: the list holds at most MAX_ERRORS, and it keeps the
-        // standard library's stable sort (about 4 KB) out of the wasm module.
-        for i in 1..self.list.len() {
-            let mut j = i;
-            while j > 0
-                && (self.list[j - 1].line, self.list[j - 1].col)
-                    > (self.list[j].line, self.list[j].col)
-            {
-                self.list.swap(j - 1, j);
-                j -= 1;
-            }
-        }
+        // Stable: errors at one place keep the order they were found in.
+        self.list.sort_by_key(|e| (e.line, e.col));
         self.list.dedup();
         self.list.extend(overflow);
         self.list

@@ -100,7 +100,15 @@ impl Errors {
             None
         };
         // Stable: errors at one place keep the order they were found in.
-        self.list.sort_by_key(|e| (e.line, e.col));
+        let mut places = Vec::with_capacity(self.list.len());
+        for e in &self.list {
+            places.push(u64::from(e.line) << 32 | u64::from(e.col));
+        }
+        let mut sorted = Vec::with_capacity(self.list.len());
+        for i in crate::sim::order::stable_order(&places) {
+            sorted.push(self.list[i].clone());
+        }
+        self.list = sorted;
         self.list.dedup();
         self.list.extend(overflow);
         self.list

@@ -16,6 +16,7 @@ pub mod event;
 pub mod history;
 pub mod journal;
 pub mod machine;
+pub mod order;
 pub mod paging;
 pub mod picture;
 pub mod process;

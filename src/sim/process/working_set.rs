@@ -28,6 +28,7 @@
 
 use crate::sim::addr::Vpn;
 use crate::sim::config::{Policy, WsLimits};
+use crate::sim::order::stable_order;
 use crate::sim::picture::WsOp;
 
 use crate::sim::rng::SplitMix64;
@@ -344,31 +345,6 @@ fn in_key_order(keyed: &[(u64, Vpn)]) -> Vec<Vpn> {
     let mut out = Vec::with_capacity(keyed.len());
     for i in stable_order(&keys) {
         out.push(keyed[i].1);
-    }
-    out
-}
-
-/// The positions of `keys` in ascending key order, equal keys in their given order (a
-/// stable sort). Done as a counting sort over the sorted distinct keys, so the wasm module
-/// needs no sort routine but the one for numbers (the page's download budget).
-fn stable_order(keys: &[u64]) -> Vec<usize> {
-    let mut distinct = keys.to_vec();
-    distinct.sort_unstable();
-    distinct.dedup();
-    let rank = |k: &u64| distinct.binary_search(k).unwrap_or(0);
-    // next[r]: where the next key of rank r goes.
-    let mut next = vec![0usize; distinct.len() + 1];
-    for k in keys {
-        next[rank(k) + 1] += 1;
-    }
-    for r in 1..next.len() {
-        next[r] += next[r - 1];
-    }
-    let mut out = vec![0; keys.len()];
-    for (i, k) in keys.iter().enumerate() {
-        let r = rank(k);
-        out[next[r]] = i;
-        next[r] += 1;
     }
     out
 }

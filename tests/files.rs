@@ -129,10 +129,11 @@ fn share_modes_are_checked_across_processes() {
 fn read_write_seek_and_size() {
     let mut m = with_file(b"0123456789");
     let h = m.create_file("data.txt", RW, 0, OPEN_EXISTING);
-    assert_eq!(m.read_file(h, 4).as_deref(), Some(&b"0123"[..]));
-    assert_eq!(m.read_file(h, 100).as_deref(), Some(&b"456789"[..]));
+    let buf = m.virtual_alloc(0, 4096, MEM_COMMIT, PAGE_READWRITE);
+    assert_eq!(m.read_file(h, 4, buf).as_deref(), Some(&b"0123"[..]));
+    assert_eq!(m.read_file(h, 100, buf).as_deref(), Some(&b"456789"[..]));
     assert_eq!(
-        m.read_file(h, 100).as_deref(),
+        m.read_file(h, 100, buf).as_deref(),
         Some(&b""[..]),
         "TRUE, 0 bytes"
     );
@@ -158,10 +159,10 @@ fn read_write_seek_and_size() {
     assert_eq!(m.write_file(r, b"x"), None);
     assert_eq!(m.last_error(), 5, "no GENERIC_WRITE");
     let w = m.create_file("wo", GENERIC_WRITE, 0, CREATE_NEW);
-    assert_eq!(m.read_file(w, 1), None);
+    assert_eq!(m.read_file(w, 1, buf), None);
     assert_eq!(m.last_error(), 5, "no GENERIC_READ");
     for bad in [0, 3, 0x400, INVALID_HANDLE_VALUE] {
-        assert_eq!(m.read_file(bad, 1), None);
+        assert_eq!(m.read_file(bad, 1, buf), None);
         assert_eq!(m.last_error(), 6);
         assert_eq!(m.write_file(bad, b"x"), None);
         assert_eq!(m.get_file_size(bad), None);
@@ -171,7 +172,7 @@ fn read_write_seek_and_size() {
     }
     // A section handle is not a file handle.
     let s = m.create_file_mapping(INVALID_HANDLE_VALUE, PAGE_READWRITE, 0, 4096, None);
-    assert_eq!(m.read_file(s, 1), None);
+    assert_eq!(m.read_file(s, 1, buf), None);
     assert_eq!(m.last_error(), 6);
     assert_eq!(m.set_file_pointer(h, 1 << 24, 0), Some(1 << 24));
     assert_eq!(m.write_file(h, b"x"), None);
@@ -404,6 +405,34 @@ fn last_reference_and_process_end_write_back_and_the_file_persists() {
     assert_eq!(free, 8, "every frame is back");
 }
 
+/// ReadFile into a buffer the process may not write (NULL, reserved, read-only, or running
+/// past the committed pages) fails with ERROR_NOACCESS (998) and reads nothing: the file
+/// pointer stays (reference §1: STATUS_ACCESS_VIOLATION → 998).
+#[test]
+fn read_file_into_a_bad_buffer_fails_with_998() {
+    let mut m = with_file(b"0123456789");
+    let h = m.create_file("data.txt", RW, 0, OPEN_EXISTING);
+    let reserved = m.virtual_alloc(0, 2 * 4096, MEM_RESERVE, PAGE_READWRITE);
+    let committed = m.virtual_alloc(reserved, 4096, MEM_COMMIT, PAGE_READWRITE);
+    let read_only = m.virtual_alloc(0, 4096, MEM_COMMIT, PAGE_READONLY);
+    for (buf, n, what) in [
+        (0, 4, "NULL"),
+        (reserved + 4096, 4, "a reserved page"),
+        (read_only, 4, "a read-only page"),
+        (committed + 4094, 4, "past the committed page"),
+        (u64::MAX - 1, 4, "the end of the address space"),
+    ] {
+        m.set_last_error(0);
+        assert_eq!(m.read_file(h, n, buf), None, "{what}");
+        assert_eq!(m.last_error(), 998, "{what}");
+    }
+    assert_eq!(
+        m.read_file(h, 4, committed + 4092).as_deref(),
+        Some(&b"0123"[..]),
+        "nothing was read before: the pointer is still at 0"
+    );
+}
+
 /// §7.4: ReadFile sees a view's unwritten change; WriteFile reaches a resident page;
 /// a second mapping of the file shares the same pages.
 #[test]
@@ -413,7 +442,8 @@ fn read_file_write_file_and_views_agree() {
     let s = m.create_file_mapping(h, PAGE_READWRITE, 0, 0, None);
     let v = m.map_view_of_file(s, FILE_MAP_WRITE, 0, 0, 0);
     m.write(v + 1, b"BC").expect("write");
-    assert_eq!(m.read_file(h, 6).as_deref(), Some(&b"aBCdef"[..]));
+    let buf = m.virtual_alloc(0, 4096, MEM_COMMIT, PAGE_READWRITE);
+    assert_eq!(m.read_file(h, 6, buf).as_deref(), Some(&b"aBCdef"[..]));
     assert_eq!(m.set_file_pointer(h, 4, 0), Some(4));
     assert_eq!(m.write_file(h, b"EF"), Some(2));
     let mut buf = [0u8; 6];

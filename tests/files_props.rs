@@ -168,7 +168,9 @@ fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
             }
             Op::ReadFile(page) => {
                 m.set_file_pointer(model.file, (page * 0x1000 + AT) as i64, 0);
-                let got = m.read_file(model.file, 1);
+                let buf = m.virtual_alloc(0, 4096, MEM_COMMIT, PAGE_READWRITE);
+                let got = m.read_file(model.file, 1, buf);
+                prop_assert!(m.virtual_free(buf, 0, MEM_RELEASE));
                 prop_assert_eq!(
                     got,
                     Some(vec![shared[page as usize]]),

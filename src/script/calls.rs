@@ -494,7 +494,7 @@ fn file_call(env: &mut Env, m: &mut Machine, args: &Args<'_>, b: Builtin) -> Res
             let h = m.create_file(&name, dword(int(1)), dword(int(2)), dword(int(4)));
             (h, 0, 0)
         }
-        Builtin::ReadFile => match m.read_file(int(0), dword(int(2))) {
+        Builtin::ReadFile => match m.read_file(int(0), dword(int(2)), int(1)) {
             Some(data) => {
                 copy(env, m, int(1), Source::Literal(&data), data.len() as u64)?;
                 (1, 3, data.len() as u64)

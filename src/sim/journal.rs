@@ -360,7 +360,7 @@ impl Replay {
                 m.create_file(text?, a[0] as u32, a[1] as u32, a[2] as u32);
             }
             Op::ReadFile => {
-                m.read_file(a[0], a[1] as u32);
+                m.read_file(a[0], a[1] as u32, a[2]);
             }
             Op::WriteFile => {
                 m.write_file(a[0], data);
@@ -403,13 +403,8 @@ fn arity(op: Op) -> u64 {
         | Op::WriteFile
         | Op::GetFileSize
         | Op::GetModuleHandle => 1,
-        Op::Read
-        | Op::ReadCString
-        | Op::PageOut
-        | Op::VirtualQuery
-        | Op::FlushViewOfFile
-        | Op::ReadFile => 2,
-        Op::WriteFill | Op::VirtualFree | Op::CreateFile | Op::SetFilePointer => 3,
+        Op::Read | Op::ReadCString | Op::PageOut | Op::VirtualQuery | Op::FlushViewOfFile => 2,
+        Op::WriteFill | Op::VirtualFree | Op::CreateFile | Op::SetFilePointer | Op::ReadFile => 3,
         Op::VirtualAlloc | Op::VirtualProtect => 4,
         Op::CreateFileMapping | Op::MapViewOfFile | Op::SetProcessWorkingSetSize => 5,
     }

@@ -13,6 +13,7 @@ use super::super::event::{Event, Pte};
 use super::super::journal::Op;
 use super::super::machine::Machine;
 use super::super::process::Handle;
+use super::super::space::PageState;
 use super::super::system::disk::MAX_FILE_BYTES;
 use super::super::system::section::Backing;
 use super::super::system::System;
@@ -254,15 +255,43 @@ impl Machine {
         })
     }
 
+    /// True when every page of the `n` bytes at `va` is committed and allows writes (a
+    /// copy-on-write page does: the write makes its copy).
+    fn may_write(&self, va: u64, n: u32) -> bool {
+        let Some(last) = va.checked_add(u64::from(n.max(1)) - 1) else {
+            return false;
+        };
+        let space = self.space();
+        for vpn in va >> PAGE_SHIFT..=last >> PAGE_SHIFT {
+            let page = space.page(crate::sim::addr::Vpn(vpn));
+            if page.state != PageState::Committed
+                || !crate::sim::protection::allows(page.protect, crate::sim::error::Access::Write)
+            {
+                return false;
+            }
+        }
+        true
+    }
+
     /// `ReadFile(h, buf, n, &read, NULL)`: the bytes read (fewer at the end of the file,
-    /// none past it), or `None` with the last error set (§7.2).
-    pub fn read_file(&mut self, h: u64, n: u32) -> Option<Vec<u8>> {
-        let args = [h, u64::from(n)];
+    /// none past it) for the caller to copy into `buf`, or `None` with the last error set
+    /// (§7.2).
+    pub fn read_file(&mut self, h: u64, n: u32, buf: u64) -> Option<Vec<u8>> {
+        let args = [h, u64::from(n), buf];
         self.note(Op::ReadFile, &args, &[]);
-        self.api_step("ReadFile", &args, |m| {
+        self.api_step("ReadFile", &args[..2], |m| {
             let (id, access, _, at) = m.file_handle(h)?;
             if access & GENERIC_READ == 0 {
                 return refuse(Win32Error::AccessDenied, "the handle has no GENERIC_READ");
+            }
+            // The system writes the buffer for the caller: a buffer it may not write makes
+            // the copy fail with STATUS_ACCESS_VIOLATION, which ReadFile returns as FALSE
+            // with ERROR_NOACCESS (998; reference §1's NTSTATUS table). Nothing is read.
+            if !m.may_write(buf, n) {
+                return refuse(
+                    Win32Error::NoAccess,
+                    "the buffer is not committed memory that may be written",
+                );
             }
             let name = m.file_name(id);
             let file = m.system().disk.by_id(id).map_or(&[][..], |f| &f.bytes[..]);

@@ -635,3 +635,32 @@ fn the_summary_shows_the_disk_once_every_process_ended() {
         Some(&b"written\0"[..])
     );
 }
+
+/// MS-SFP: with `&high`, SetFilePointer's distance is the 64-bit high:low, and `high` gets
+/// the new position's high part; with NULL, the low part alone is a signed distance.
+#[test]
+fn set_file_pointer_reads_and_writes_the_high_part() {
+    let text = r#"#pragma pagelab file data.txt "0123456789"
+HANDLE h = CreateFile("data.txt", GENERIC_READ, 0, NULL, OPEN_EXISTING, 0, NULL);
+LONG high = -1;
+DWORD lo = SetFilePointer(h, -2, &high, FILE_END);
+printf("%lu %ld\n", lo, high);
+high = 0;
+lo = SetFilePointer(h, 0xFFFFFFFE, &high, FILE_BEGIN);
+printf("%lu %ld\n", lo, high);
+high = 1;
+lo = SetFilePointer(h, 5, &high, FILE_BEGIN);
+printf("%lu %ld\n", lo, high);
+printf("%lu\n", SetFilePointer(h, -2, NULL, FILE_END));
+"#;
+    let program = script::parse(text).expect("parses");
+    let mut m = script::machine_for(&program, Recording::Steps);
+    let mut printed = String::new();
+    for r in script::run(&program, &mut m) {
+        printed.push_str(&r.out);
+    }
+    assert_eq!(
+        printed, "8 0\n4294967294 0\n5 1\n8\n",
+        "-1:-2 from the end is 8; 0:0xFFFFFFFE is 4 GB - 2, not -2; 1:5 is 4 GB + 5"
+    );
+}

@@ -529,7 +529,15 @@ fn file_call(env: &mut Env, m: &mut Machine, args: &Args<'_>, b: Builtin) -> Res
             let pos = if b == Builtin::GetFileSize {
                 m.get_file_size(int(0))
             } else {
-                m.set_file_pointer(int(0), i64::from(dword(int(1)) as i32), dword(int(3)))
+                // With `&high`, the distance is high:low, 64 bits (MS-SFP).
+                let distance = match args.list.get(2).map(|a| &a.kind) {
+                    Some(ExprKind::AddrOf(high)) => {
+                        let high = env.int(m, high)? as i32;
+                        i64::from(high) << 32 | i64::from(dword(int(1)))
+                    }
+                    _ => i64::from(dword(int(1)) as i32),
+                };
+                m.set_file_pointer(int(0), distance, dword(int(3)))
             };
             let at = if b == Builtin::GetFileSize { 1 } else { 2 };
             (

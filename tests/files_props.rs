@@ -4,14 +4,15 @@
 //! WriteFile) is seen by every other non-copied view and by ReadFile, and reaches the file
 //! after a flush, after the mapped page writer runs once no view maps the file, and when
 //! the section ends with the last process; a copy-on-write write is seen by no one else
-//! and never reaches the file; frames are conserved and none is reused while shared.
+//! and never reaches the file; frames are conserved and none is reused while shared; a
+//! clean page in RAM (prefetched by clustering, §8.1, or written back) equals the file.
 //!
 //! Bytes are drawn from disjoint ranges so that the file can be searched for a copy's
 //! byte: views write 1..100, WriteFile 100..200, copy views 200..=255.
 
 use pagelab::sim::consts::*;
 use pagelab::sim::history::Recording;
-use pagelab::sim::{Config, Machine};
+use pagelab::sim::{Config, Machine, Pte};
 use proptest::prelude::*;
 
 mod common;
@@ -77,6 +78,27 @@ fn on_disk(m: &Machine) -> Vec<u8> {
     (0..PAGES)
         .map(|p| bytes.get((p * 0x1000 + AT) as usize).copied().unwrap_or(0))
         .collect()
+}
+
+/// Every page of the file's section in RAM and not modified holds the file's bytes.
+fn check_clean_pages(m: &Machine) -> Result<(), TestCaseError> {
+    let file = m.system().disk.file(FILE).map(|f| f.bytes.clone());
+    let file = file.unwrap_or_default();
+    for s in m.system().sections.iter().filter(|s| !s.is_image()) {
+        for (i, p) in s.prototypes.iter().enumerate() {
+            let (Pte::Valid { pfn, .. } | Pte::Transition { pfn }) = *p else {
+                continue;
+            };
+            let f = m.system().frames.get(pfn);
+            if !f.modified {
+                let start = (i as u64 * 0x1000) as usize;
+                let want = file.get(start..(start + 0x1000).min(file.len()));
+                let have = &m.system().frames.bytes(pfn)[..want.map_or(0, <[u8]>::len)];
+                prop_assert!(Some(have) == want, "clean page {} differs from the file", i);
+            }
+        }
+    }
+    Ok(())
 }
 
 fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
@@ -187,6 +209,7 @@ fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
         }
         check_frames(&m)?;
         check_slots(&m)?;
+        check_clean_pages(&m)?;
         prop_assert!(
             on_disk(&m).iter().all(|&b| b < 200),
             "a copy's byte reached the file: {:?}",

@@ -1,9 +1,10 @@
 //! Clustering (reference §8.5): a hard fault reads, in the same I/O, the neighbours of
-//! the faulting page whose data sits in the page-file slots next to its slot. The pages
-//! read wait on the standby list as prefetched pages.
+//! the faulting page whose data sits in the page-file slots next to its slot, or for a
+//! mapped file, its neighbouring file pages not in RAM. The pages read wait on the standby
+//! list as prefetched pages.
 
 use super::{Engine, Vad};
-use crate::sim::addr::{Pfn, Slot, Vpn};
+use crate::sim::addr::{Owner, Pfn, SectionId, Slot, Vpn, PAGE_SIZE};
 use crate::sim::event::{Event, FrameList, Pte};
 use crate::sim::words::agree;
 
@@ -142,6 +143,95 @@ impl<V: Vad> Engine<'_, V> {
                 narrate::numbers(&frames),
                 if one { "waits" } else { "wait" },
                 if one { "it" } else { "them" },
+            )
+        });
+    }
+
+    /// Clustering for a mapped file (reference §8.5, RC-PREF; docs/windows-sections.md
+    /// §8.1): the hard fault on page `index` of file-backed `section` reads, in the same
+    /// I/O, the neighbouring file pages no one has in RAM (their prototype PTE is empty),
+    /// forward first, then backward, up to `cluster` pages in all and never more than 8
+    /// (32 KB), within the section and the file. A neighbour in RAM ends the run on its
+    /// side. Frames come from the free, zeroed or standby lists only, as for the page
+    /// file; the pages wait on the standby list, clean, with transition prototype PTEs.
+    pub(super) fn prefetch_file(&mut self, section: SectionId, index: u32) {
+        let Some(file) = self.sys.backing_file(section) else {
+            return;
+        };
+        let size = self.sys.tuning.cluster.min(8) as usize;
+        let len = self
+            .sys
+            .disk
+            .file(&file)
+            .map_or(0, |f| f.bytes.len() as u64);
+        let Some(protos) = self.sys.section(section).map(|s| s.prototypes.clone()) else {
+            return;
+        };
+        let end = (protos.len() as u64).min(len.div_ceil(PAGE_SIZE));
+        let (mut run, mut resident) = (Vec::new(), Vec::new());
+        for step in [1i64, -1] {
+            let mut n = i64::from(index) + step;
+            while run.len() + 1 < size && n >= 0 && (n as u64) < end {
+                if protos[n as usize] != Pte::Empty {
+                    resident.push(n as u64);
+                    break;
+                }
+                run.push(n as u32);
+                n += step;
+            }
+        }
+        let (mut pages, mut frames, mut taken) = (Vec::new(), Vec::new(), Vec::new());
+        for n in run {
+            let Some((pfn, from, old)) = self.take_for_prefetch() else {
+                break;
+            };
+            if let Some(e) = self.sys.read_in(section, n, pfn) {
+                self.emit(e);
+            }
+            let f = self.sys.frames.get_mut(pfn);
+            f.owner = Some(Owner::Shared { section, index: n });
+            f.share_count = 0;
+            f.modified = false;
+            f.slot = None;
+            self.sys.frames.push_tail(pfn, FrameList::Standby);
+            self.emit(Event::ListMove {
+                pfn,
+                from: FrameList::Active,
+                to: FrameList::Standby,
+            });
+            if let Some(s) = self.sys.section_mut(section) {
+                s.prototypes[n as usize] = Pte::Transition { pfn };
+            }
+            pages.push(u64::from(n));
+            frames.push(u64::from(pfn.0));
+            taken.push((pfn, from, old));
+        }
+        if pages.is_empty() {
+            return;
+        }
+        self.end_step(move || {
+            let n = pages.len() as u64;
+            let stop = if resident.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " The run stops at {} {}: already in RAM.",
+                    agree(resident.len() as u64, "page", "pages"),
+                    narrate::numbers(&resident)
+                )
+            };
+            format!(
+                "Clustering reads \"{file}\" {} {} with page {index} in one I/O (reference \
+                 §8.5: one I/O reads up to {size} pages of a mapped file around the faulting \
+                 page, here its neighbours not in RAM, within the file).{stop} They go into {} \
+                 {} and wait on the standby list, clean, with transition prototype PTEs: \
+                 touching {} later is only a soft fault. {}",
+                agree(n, "page", "pages"),
+                narrate::numbers(&pages),
+                agree(n, "frame", "frames"),
+                narrate::numbers(&frames),
+                agree(n, "it", "them"),
+                sources_words(&taken)
             )
         });
     }

@@ -51,7 +51,8 @@ impl<V: Vad> Engine<'_, V> {
     /// A view's page that no one has in RAM: a hard fault that reads the page from the
     /// file (zeros past its end) (§8.1), or for a page-file section, from `slot`, which
     /// keeps its copy until the page is changed or the section goes, as a private page's
-    /// does (docs/windows-sections.md §8.2; reference §8.2, §8.3).
+    /// does (docs/windows-sections.md §8.2; reference §8.2, §8.3). A file's neighbouring
+    /// pages come in with it (clustering, [`Engine::prefetch_file`]).
     pub(super) fn mapped_hard_fault(
         &mut self,
         ctx: FaultCtx,
@@ -94,6 +95,9 @@ impl<V: Vad> Engine<'_, V> {
                 narrate::page(ctx.vpn)
             )
         });
+        if slot.is_none() && self.sys.tuning.standby && self.sys.tuning.cluster > 1 {
+            self.prefetch_file(section, index);
+        }
         Ok(pfn)
     }
 

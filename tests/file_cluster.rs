@@ -132,7 +132,7 @@ fn a_resident_neighbour_stops_the_run() {
         .map(|s| s.narration.clone())
         .expect("the cluster's step");
     assert!(
-        narration.contains("\"data.txt\" page 1 with page 0 in one I/O")
+        narration.contains("reads \"data.txt\" page 1 into frame")
             && narration.contains("stops at page 2: already in RAM"),
         "{narration}"
     );

@@ -4,7 +4,7 @@
 //! list as prefetched pages.
 
 use super::{Engine, Vad};
-use crate::sim::addr::{Owner, Pfn, SectionId, Slot, Vpn, PAGE_SIZE};
+use crate::sim::addr::{Owner, Pfn, SectionId, Slot, Vpn};
 use crate::sim::event::{Event, FrameList, Pte};
 use crate::sim::words::agree;
 
@@ -159,25 +159,24 @@ impl<V: Vad> Engine<'_, V> {
             return;
         };
         let size = self.sys.tuning.cluster.min(8) as usize;
-        let len = self
-            .sys
-            .disk
-            .file(&file)
-            .map_or(0, |f| f.bytes.len() as u64);
-        let Some(protos) = self.sys.section(section).map(|s| s.prototypes.clone()) else {
+        // The section covers the file exactly (CreateFileMapping grows the file to the
+        // section's size), so its end is the file's end.
+        let Some(protos) = self.sys.section(section).map(|s| &s.prototypes) else {
             return;
         };
-        let end = (protos.len() as u64).min(len.div_ceil(PAGE_SIZE));
         let (mut run, mut resident) = (Vec::new(), Vec::new());
-        for step in [1i64, -1] {
-            let mut n = i64::from(index) + step;
-            while run.len() + 1 < size && n >= 0 && (n as u64) < end {
-                if protos[n as usize] != Pte::Empty {
-                    resident.push(n as u64);
-                    break;
+        for forward in [true, false] {
+            let mut n = index;
+            while run.len() + 1 < size {
+                n = if forward { n + 1 } else { n.wrapping_sub(1) };
+                match protos.get(n as usize) {
+                    Some(Pte::Empty) => run.push(n),
+                    Some(_) => {
+                        resident.push(u64::from(n));
+                        break;
+                    }
+                    None => break,
                 }
-                run.push(n as u32);
-                n += step;
             }
         }
         let (mut pages, mut frames, mut taken) = (Vec::new(), Vec::new(), Vec::new());
@@ -189,9 +188,9 @@ impl<V: Vad> Engine<'_, V> {
                 self.emit(e);
             }
             let f = self.sys.frames.get_mut(pfn);
+            // A listed frame is clean and unshared; a page-file section's old copy is
+            // its prototype PTE's now (`unhook_mapped`).
             f.owner = Some(Owner::Shared { section, index: n });
-            f.share_count = 0;
-            f.modified = false;
             f.slot = None;
             self.sys.frames.push_tail(pfn, FrameList::Standby);
             self.emit(Event::ListMove {
@@ -221,16 +220,14 @@ impl<V: Vad> Engine<'_, V> {
                 )
             };
             format!(
-                "Clustering reads \"{file}\" {} {} with page {index} in one I/O (reference \
-                 §8.5: one I/O reads up to {size} pages of a mapped file around the faulting \
-                 page, here its neighbours not in RAM, within the file).{stop} They go into {} \
-                 {} and wait on the standby list, clean, with transition prototype PTEs: \
-                 touching {} later is only a soft fault. {}",
+                "Clustering (reference §8.5): the same I/O reads \"{file}\" {} {} into {} {}, \
+                 the neighbours of page {index} not in RAM, {size} pages at most.{stop} Each \
+                 waits on the standby list with a transition prototype PTE: a later touch is \
+                 a soft fault. {}",
                 agree(n, "page", "pages"),
                 narrate::numbers(&pages),
                 agree(n, "frame", "frames"),
                 narrate::numbers(&frames),
-                agree(n, "it", "them"),
                 sources_words(&taken)
             )
         });

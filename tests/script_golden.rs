@@ -118,9 +118,18 @@ fn check_row(row: &Value, source_lines: &[&str], with_steps: bool) {
     if with_steps {
         expected.push("steps");
     }
+    // The system's own steps in a run of several processes: no statement's.
+    let system = row["system"] == true;
+    if system {
+        expected.push("system");
+    }
     keys.sort_unstable();
     expected.sort_unstable();
     assert_eq!(keys, expected, "fields of {row}");
+    if system {
+        check_system_row(row, with_steps);
+        return;
+    }
 
     let line = row["line"].as_u64().expect("line is an integer");
     assert!(
@@ -174,6 +183,35 @@ fn check_row(row: &Value, source_lines: &[&str], with_steps: bool) {
             assert!(step["narration"].is_string(), "step {step}");
             assert_eq!(step["line"].as_u64(), Some(line), "a step carries its line");
         }
+    }
+}
+
+/// A row of the system's own steps: line 0, no value, nothing printed, and steps of
+/// no line (docs/script-language.md).
+fn check_system_row(row: &Value, with_steps: bool) {
+    assert_eq!(row["line"], 0, "{row}");
+    assert!(
+        row["value"].is_null() && row["exception"].is_null(),
+        "{row}"
+    );
+    assert_eq!(row["out"], "", "{row}");
+    let text = row["text"].as_str().unwrap_or("");
+    let process = row["process"].as_str().unwrap_or("");
+    assert!(
+        !process.is_empty()
+            && [
+                format!("process {process} is created"),
+                format!("context switch to {process}"),
+            ]
+            .iter()
+            .any(|t| t == text)
+            || text.starts_with(&format!("process {process} exits with code ")),
+        "{row}"
+    );
+    if with_steps {
+        let steps = row["steps"].as_array().expect("steps is an array");
+        assert_eq!(steps.len(), 1, "one step: {row}");
+        assert!(steps[0]["line"].is_null(), "{row}");
     }
 }
 

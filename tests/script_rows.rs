@@ -1,7 +1,8 @@
 //! Every step a script's run records belongs to exactly one row, in step order: a
 //! statement's steps before a call of the script's functions, or before its exception
 //! goes to a `__try` block's filter, are a row of their own, marked `partial` (and
-//! `raised`), that is not a run.
+//! `raised`), that is not a run. In a run of several processes, each process created,
+//! context switch and exit is a `system` row of its own.
 
 use pagelab::script::{self, Runner, StatementResult};
 use pagelab::sim::Recording;
@@ -32,8 +33,9 @@ fn assert_rows_hold_every_step(name: &str, text: &str) -> Vec<StatementResult> {
         next = r.steps.end;
     }
     assert_eq!(next, len, "{name}: the rows end at step {next} of {len}");
-    let runs = results.iter().filter(|r| !r.partial).count();
+    let runs = results.iter().filter(|r| r.is_run()).count();
     assert!(results.iter().all(|r| r.partial || r.raised.is_none()));
+    assert!(results.iter().all(|r| !(r.partial && r.system)));
     assert_eq!(runs as u64, executed, "{name}: runs of statements");
     results
 }
@@ -129,7 +131,7 @@ fn a_statements_steps_before_a_call_are_a_part_of_it() {
     assert!(results[1].raised.is_none() && !results[1].steps.is_empty());
 }
 
-/// Every single-process script of a folder holds every step in its rows; gives how
+/// Every script of a folder holds every step in its rows; gives how
 /// many were checked.
 fn check_folder(folder: &str) -> usize {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(folder);
@@ -143,9 +145,8 @@ fn check_folder(folder: &str) -> usize {
     for path in paths {
         let name = path.display().to_string();
         let text = std::fs::read_to_string(&path).expect("script");
-        // Scripts that do not parse, and scripts of several processes: the steps of
-        // creating and switching processes belong to no statement.
-        if name.contains("errors") || text.contains("#pragma pagelab process") {
+        // Scripts that do not parse.
+        if name.contains("errors") {
             continue;
         }
         assert_rows_hold_every_step(&name, &text);
@@ -182,4 +183,36 @@ fn a_process_back_from_a_switch_keeps_no_step_of_the_other() {
     assert!(results
         .iter()
         .any(|r| r.text == "q[0] = 2;" && !r.steps.is_empty()));
+}
+
+#[test]
+fn the_systems_steps_of_several_processes_are_rows_of_their_own() {
+    let text = "char *p = VirtualAlloc(NULL, 4096, MEM_COMMIT, PAGE_READWRITE);\np[0] = 1;\n_getch();\np[0] = 3;\n#pragma pagelab process reader\nchar *q = VirtualAlloc(NULL, 4096, MEM_COMMIT, PAGE_READWRITE);\nq[0] = 2;\n";
+    let results = assert_rows_hold_every_step("two processes", text);
+    let system: Vec<(&str, &str, usize)> = results
+        .iter()
+        .filter(|r| r.system)
+        .map(|r| (r.text.as_str(), r.process.as_str(), r.steps.len()))
+        .collect();
+    assert_eq!(
+        system,
+        [
+            ("process reader is created", "reader", 1),
+            ("context switch to reader", "reader", 1),
+            ("process reader exits with code 0", "reader", 1),
+            ("context switch to main", "main", 1),
+            ("process main exits with code 0", "main", 1),
+        ],
+        "{results:#?}"
+    );
+    assert!(results
+        .iter()
+        .filter(|r| r.system)
+        .all(|r| r.line == 0 && r.value.is_none() && r.out.is_empty() && !r.partial));
+    // The switch comes right after the waiting call, the reader's rows after the switch.
+    let at = |t: &str| results.iter().position(|r| r.text == t).expect(t);
+    assert_eq!(at("context switch to reader"), at("_getch();") + 1);
+    assert!(at("context switch to reader") < at("q[0] = 2;"));
+    assert!(at("q[0] = 2;") < at("process reader exits with code 0"));
+    assert!(at("context switch to main") < at("p[0] = 3;"));
 }

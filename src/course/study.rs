@@ -83,9 +83,10 @@ pub fn study(text: &str) -> Study {
         if r.steps.end > r.steps.start {
             statements.push((r.steps.start, r.steps.end));
         }
-        // A part of a statement (before a call or a filter) has its steps (above) but
-        // is not a run of its line: `@N` counts runs.
-        if r.partial {
+        // A part of a statement (before a call or a filter) and the system's steps
+        // (processes created, switched, ended) have their steps (above) but are not a
+        // run of a line: `@N` counts runs.
+        if !r.is_run() {
             continue;
         }
         // An access that joined the step before this statement's (docs/steps.md) is

@@ -574,6 +574,7 @@ fn row(s: &Statement, m: &Machine, steps: std::ops::Range<usize>) -> StatementRe
         exception: None,
         partial: false,
         raised: None,
+        system: false,
         error: None,
         out: String::new(),
         process: String::new(),

@@ -3,6 +3,7 @@
 //! exception aborts it, is reported in its result, and the program goes on. A script
 //! with `__try` blocks runs as Windows would: an exception no filter takes ends it.
 
+use std::collections::VecDeque;
 use std::ops::Range;
 use std::rc::Rc;
 
@@ -43,6 +44,11 @@ pub struct StatementResult {
     /// filter: the exception. The rows of the filter's statements follow, then the
     /// statement's own row (the retry's steps, or none when a handler took over).
     pub raised: Option<ExceptionRecord>,
+    /// True on a row of the system's own steps in a run of several processes: a process
+    /// created, a context switch, a process's exit. It belongs to no statement (`line`
+    /// and `col` are 0, `text` says what happened, `process` is the process concerned)
+    /// and is not counted as executed.
+    pub system: bool,
     /// A runtime error that aborted it (e.g. a division by zero), if any.
     pub error: Option<ScriptError>,
     /// What it printed (bytes that are not UTF-8 become U+FFFD).
@@ -53,6 +59,14 @@ pub struct StatementResult {
     /// the functions it called are theirs: its own range starts after the last of them,
     /// and its steps before a call are a `partial` row of their own.
     pub steps: Range<usize>,
+}
+
+impl StatementResult {
+    /// True when the row is a run of its statement: neither a part of one (`partial`)
+    /// nor the system's own steps (`system`). Counts of statements count these.
+    pub fn is_run(&self) -> bool {
+        !self.partial && !self.system
+    }
 }
 
 /// How a run ended (when it has).
@@ -87,6 +101,9 @@ pub struct Runner {
     at_line_start: bool,
     /// The process that printed last.
     last_printer: usize,
+    /// Rows of the system's own steps (processes created, switched, ended), handed out
+    /// before the next statement runs.
+    system_rows: VecDeque<StatementResult>,
 }
 
 /// One process's run.
@@ -192,6 +209,7 @@ impl Runner {
             started: false,
             at_line_start: true,
             last_printer: 0,
+            system_rows: VecDeque::new(),
         }
     }
 
@@ -247,7 +265,8 @@ impl Runner {
         self.procs.iter().find_map(|p| p.stopped.as_ref())
     }
 
-    /// Run the next statement (or condition); `None` at the end.
+    /// Run the next statement (or condition); `None` at the end. In a run of several
+    /// processes, the system's own steps come as rows of their own (`system`).
     pub fn step(&mut self, machine: &mut Machine) -> Option<StatementResult> {
         let base = super::exec::stack_address();
         for p in &mut self.procs {
@@ -258,6 +277,9 @@ impl Runner {
             self.start(machine);
         }
         loop {
+            if let Some(r) = self.system_rows.pop_front() {
+                return Some(r);
+            }
             let proc = &mut self.procs[self.current];
             if let Some(mut r) = proc.step(machine) {
                 let waits = proc.env.results.is_empty() && std::mem::take(&mut proc.env.waiting);
@@ -272,9 +294,28 @@ impl Runner {
             }
             self.exit(machine);
             if !self.switch(machine, false) {
-                return None;
+                return self.system_rows.pop_front();
             }
         }
+    }
+
+    /// Queue a row for the system's steps since step `from`: `text` about `process`.
+    fn system_row(&mut self, machine: &Machine, from: usize, process: usize, text: String) {
+        self.system_rows.push_back(StatementResult {
+            line: 0,
+            col: 0,
+            text,
+            value: None,
+            last_error: machine.last_error(),
+            exception: None,
+            partial: false,
+            raised: None,
+            system: true,
+            error: None,
+            out: String::new(),
+            process: self.procs[process].env.program.name().to_string(),
+            steps: from..machine.history().len(),
+        });
     }
 
     /// Create the script's other processes on the machine (the first is the machine's).
@@ -285,8 +326,11 @@ impl Runner {
         if self.procs.len() == 1 {
             return;
         }
-        for p in &self.procs[1..] {
-            machine.create_process(p.env.program.name());
+        for i in 1..self.procs.len() {
+            let from = machine.history().len();
+            let name = self.procs[i].env.program.name().to_string();
+            machine.create_process(&name);
+            self.system_row(machine, from, i, format!("process {name} is created"));
         }
     }
 
@@ -302,7 +346,11 @@ impl Runner {
             Some(Ending::Unhandled(record)) => record.code,
             _ => 0,
         };
+        let from = machine.history().len();
         machine.exit_process(code);
+        let name = proc.env.program.name();
+        let text = format!("process {name} exits with code {code}");
+        self.system_row(machine, from, self.current, text);
     }
 
     /// Switch to the next process that has not ended, round-robin; false when there is
@@ -323,8 +371,12 @@ impl Runner {
         if waits {
             machine.wait();
         }
+        let from = machine.history().len();
         machine.switch_to(next);
         self.current = next;
+        let name = self.procs[next].env.program.name();
+        let text = format!("context switch to {name}");
+        self.system_row(machine, from, next, text);
         true
     }
 

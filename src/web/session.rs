@@ -257,8 +257,9 @@ impl ScriptRun {
     /// Take in what one statement did: its transcript entries, and the step limit.
     fn record(&mut self, result: &StatementResult) {
         let report = &mut self.report;
-        // A part of a statement (before a call or a filter) is not a run of it.
-        if !result.partial {
+        // A part of a statement (before a call or a filter) is not a run of it, nor are
+        // the system's steps (a process created, switched to, ended).
+        if result.is_run() {
             report.statements += 1;
             report.last = Some(LastStatement {
                 line: result.line,

@@ -61,8 +61,9 @@ pub(crate) fn cmd_run(args: &[String]) -> ExitCode {
     let mut summary = Summary::default();
     let mut waiting = Vec::new();
     while let Some(result) = runner.step(&mut machine) {
-        // A part of a statement (before a call or a filter) is not a run of it.
-        if !result.partial {
+        // A part of a statement (before a call or a filter) is not a run of it, nor are
+        // the system's steps (a process created, switched to, ended).
+        if result.is_run() {
             summary.after_statement(&machine);
         }
         let mut report = Vec::new();
@@ -370,6 +371,8 @@ fn run_json_row(
         partial: bool,
         #[serde(skip_serializing_if = "Option::is_none")]
         raised: Option<Exception<'a>>,
+        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        system: bool,
         out: &'a str,
         process: &'a str,
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -391,6 +394,7 @@ fn run_json_row(
             name: x.name(),
             info: x.info,
         }),
+        system: result.system,
         out: &result.out,
         process: &result.process,
         steps,

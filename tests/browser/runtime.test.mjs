@@ -208,9 +208,11 @@ test('a run that traps inside the worker ends with a message; a new worker runs 
 test('a script of two processes runs through the worker with the command line\'s steps, byte for byte', async () => {
   const file = 'tests/scripts/processes_round_robin.c';
   const cli = execFileSync('cargo', ['run', '--quiet', '--bin', 'pagelab', '--', 'run', file, '--json', '--steps'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20 });
-  // The command line's rows hold each statement's steps; the steps between statements (a
-  // process created, a context switch, a process's exit) belong to no row.
-  const expected = cli.trim().split('\n').flatMap((row) => JSON.parse(row).steps)
+  // The command line's rows hold every step: the statements' and the system's own (a
+  // process created, a context switch, a process's exit, in rows marked `system`).
+  const rows = cli.trim().split('\n').map((row) => JSON.parse(row));
+  assert.ok(rows.filter((r) => r.system).length >= 5, 'creation, switches and exits are rows');
+  const expected = rows.flatMap((row) => row.steps)
     .map((s) => JSON.stringify({ narration: s.narration, line: s.line }));
   assert.ok(expected.length > 20, `the command line records steps (${expected.length})`);
 
@@ -228,11 +230,7 @@ test('a script of two processes runs through the worker with the command line\'s
     return { runner: root.dataset.runner, steps, tabs: sim.process_tabs(sim.step_count(), 900).length };
   });
   assert.equal(shown.runner, 'worker');
-  // The page's steps carry no events (they stay out of its module): the steps between
-  // statements are known by their narration (src/sim/api/process.rs).
-  const between = /^\{"narration":"(Process \\"[^\\]+\\" \(id \d+\) (is created|exits)|Context switch: )/;
-  const ofStatements = shown.steps.filter((s) => !between.test(s));
-  assert.deepEqual(ofStatements, expected, 'every statement\'s steps, in order, as the command line prints them');
+  assert.deepEqual(shown.steps, expected, 'every step, in order, as the command line prints them');
   const switches = shown.steps.filter((s) => s.startsWith('{"narration":"Context switch: ')).length;
   assert.ok(switches >= 3, `the processes take turns (${switches} context switches)`);
   assert.equal(shown.tabs, 2, 'the page\'s own machine ran both processes');

@@ -181,6 +181,75 @@ fn read_write_seek_and_size() {
 
 const FILE_BEGIN_METHOD: u32 = 0;
 
+/// The disk holds 32 MB in all: a write or a section that would grow the files past it
+/// fails with ERROR_DISK_FULL and changes nothing; below it both succeed.
+#[test]
+fn a_full_disk_refuses_growth_with_112() {
+    let mut m = machine();
+    let big = 1 << 24;
+    let a = m.create_file("a.bin", RW, 0, CREATE_NEW);
+    assert_eq!(
+        m.set_file_pointer(a, big - 1, FILE_BEGIN_METHOD),
+        Some(big as u64 - 1)
+    );
+    assert_eq!(
+        m.write_file(a, b"x"),
+        Some(1),
+        "16 MB: one file of the largest size"
+    );
+    let b = m.create_file("b.bin", RW, 0, CREATE_NEW);
+    let s = m.create_file_mapping(b, PAGE_READWRITE, 0, big as u32, None);
+    assert_ne!(
+        s, 0,
+        "a section grows the second file to 16 MB: 32 MB in all"
+    );
+    assert_eq!(disk(&m, "b.bin").len(), 1 << 24);
+    let c = m.create_file("c.bin", RW, 0, CREATE_NEW);
+    m.set_last_error(0);
+    assert_eq!(
+        m.write_file(c, b"y"),
+        None,
+        "one byte more than the disk holds"
+    );
+    assert_eq!(m.last_error(), 112);
+    assert_eq!(m.create_file_mapping(c, PAGE_READWRITE, 0, 4096, None), 0);
+    assert_eq!(m.last_error(), 112);
+    assert!(disk(&m, "c.bin").is_empty(), "nothing was written");
+    // Rewriting inside a file needs no room.
+    assert_eq!(m.set_file_pointer(a, 0, FILE_BEGIN_METHOD), Some(0));
+    assert_eq!(m.write_file(a, b"hello"), Some(5));
+    assert!(m.close_handle(s));
+    assert!(m.close_handle(b));
+    assert!(m.delete_file("b.bin"));
+    assert_eq!(
+        m.write_file(c, b"y"),
+        Some(1),
+        "room again once b.bin is gone"
+    );
+}
+
+/// `#pragma pagelab file` lines may not put more than the disk holds, with line and column.
+#[test]
+fn file_pragmas_past_what_the_disk_holds_are_refused() {
+    let text = "#pragma pagelab file a.bin size=16777216\n#pragma pagelab file b.bin size=16777216\n#pragma pagelab file  c.bin \"x\"\nint x = 1;\n";
+    let errors: Vec<String> = match script::parse(text) {
+        Ok(_) => panic!("the third file does not fit"),
+        Err(e) => e.iter().map(ToString::to_string).collect(),
+    };
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].starts_with(
+            "3:23: #pragma pagelab file: the files together would pass 33554432 bytes (32 MiB)"
+        ),
+        "{errors:?}"
+    );
+    assert!(script::parse(&text.replace(
+        "size=16777216\n#pragma pagelab file b.bin",
+        "size=16777215\n#pragma pagelab file b.bin"
+    ))
+    .is_ok());
+}
+
 /// §7.3: missing, mapped, shared without delete, pending deletion.
 #[test]
 fn delete_file_rules() {

@@ -214,6 +214,34 @@ fn limits_stop_runs_with_consistent_numbers() {
         stop.starts_with("1:8: stopped after 1000 statements: the statement limit (1000)"),
         "{stop}"
     );
+    // Pages that hold data pile up in the page file until the storage limit; pages of
+    // one value repeated (a memset) take none of it.
+    let last_byte = "#pragma pagelab frames=16 pagefile=65536\nchar *p = VirtualAlloc(NULL, 60000 * 4096, MEM_COMMIT, PAGE_READWRITE);\nfor (int i = 0; i < 60000; i++) { p[i * 4096 + 4095] = 1; }";
+    let (results, runner) = run_with(last_byte, Limits::DEFAULT);
+    assert_eq!(runner.ending(), Some(&Ending::Limit(LimitHit::Stored)));
+    let stop = runner
+        .stopped()
+        .map(ToString::to_string)
+        .unwrap_or_default();
+    let expected = format!(
+        "stopped after {} statements: the storage limit (32 MiB",
+        results.len()
+    );
+    assert!(stop.contains(&expected), "{stop}");
+    let pages = results.len() / 3;
+    assert!(
+        (8192..8300).contains(&pages),
+        "a full page each: {pages} pages"
+    );
+    let (_, runner) = run_with(
+        &last_byte.replace("4096 + 4095] = 1", "4096] = 1"),
+        Limits::DEFAULT,
+    );
+    assert_eq!(
+        runner.ending(),
+        Some(&Ending::Finished),
+        "a byte at the start of each page holds one byte"
+    );
     // A filter that never fixes the fault cannot loop forever.
     let (_, runner) = run_with(
         "char *p = 0;\n__try { p[0] = 1; } __except (EXCEPTION_CONTINUE_EXECUTION) { }",

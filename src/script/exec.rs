@@ -320,6 +320,9 @@ impl Env {
         if m.recording() && m.history().len() >= self.limits.steps {
             return Err(Abort::Stop(LimitHit::Steps));
         }
+        if m.system().pagefile.held_bytes() > self.limits.stored {
+            return Err(Abort::Stop(LimitHit::Stored));
+        }
         let saved_out = std::mem::take(&mut self.out);
         let outer_line = self.line;
         self.set_line(m, Some(s.line));

@@ -23,6 +23,11 @@ pub struct Limits {
     pub steps: usize,
     /// Deepest nesting of function calls (recursion included).
     pub call_depth: u32,
+    /// Most bytes the page file may hold at the start of a statement: its pages that are
+    /// not one byte value repeated, each up to its last non-zero byte (a page of zeros or
+    /// a `memset` page takes none). With the disk's own cap (`MAX_DISK_BYTES`, a full
+    /// disk's error) it bounds the simulated storage a run can build up.
+    pub stored: u64,
 }
 
 impl Limits {
@@ -33,6 +38,7 @@ impl Limits {
         bytes_per_call: 16 << 20,
         steps: 75_000,
         call_depth: 64,
+        stored: 32 << 20,
     };
 }
 
@@ -51,6 +57,8 @@ pub enum LimitHit {
     Bytes,
     /// [`Limits::steps`].
     Steps,
+    /// [`Limits::stored`].
+    Stored,
 }
 
 impl LimitHit {
@@ -69,6 +77,10 @@ impl LimitHit {
                 "the step limit ({} recorded steps) was reached; the script does too much to step through",
                 limits.steps
             ),
+            LimitHit::Stored => format!(
+                "the storage limit ({} MiB of page contents held in the page file) was reached; page out fewer pages that hold data",
+                limits.stored >> 20
+            ),
         }
     }
 }
@@ -79,6 +91,7 @@ impl fmt::Display for LimitHit {
             LimitHit::Statements => "statement limit",
             LimitHit::Bytes => "work limit",
             LimitHit::Steps => "step limit",
+            LimitHit::Stored => "storage limit",
         })
     }
 }

@@ -5,6 +5,7 @@ mod define;
 pub mod file_pragma;
 
 use super::error::Errors;
+use crate::sim::system::disk::MAX_DISK_BYTES;
 use define::{expand, Define};
 
 /// What a token is.
@@ -328,7 +329,20 @@ impl Lexer<'_> {
         if let Some(rest) = file.filter(|r| r.is_empty() || r.starts_with(char::is_whitespace)) {
             let rest_start = start + text.len() - rest.len();
             match file_pragma::parse(rest) {
-                Ok(item) => self.out.files.push(item),
+                Ok(item) => {
+                    let mut total = item.bytes.len() as u64;
+                    for f in &self.out.files {
+                        total += f.bytes.len() as u64;
+                    }
+                    if total > MAX_DISK_BYTES {
+                        let name_at = rest_start + rest.len() - rest.trim_start().len();
+                        let col = self.column_from(line_start, name_at);
+                        let message = format!("#pragma pagelab file: the files together would pass {MAX_DISK_BYTES} bytes (32 MiB), what the disk holds");
+                        self.errors.at(line, col, message);
+                    } else {
+                        self.out.files.push(item);
+                    }
+                }
                 Err((at, message)) => {
                     let col = self.column_from(line_start, rest_start + at);
                     self.errors

@@ -339,6 +339,9 @@ impl Machine {
             if end > MAX_FILE_BYTES {
                 return refuse(Win32Error::DiskFull, "the file would pass 16 MB");
             }
+            if !m.system().disk.has_room(id, end) {
+                return refuse(Win32Error::DiskFull, "the disk's files would pass 32 MB");
+            }
             let name = m.file_name(id);
             if let Some(f) = m.system_mut().disk.by_id_mut(id) {
                 if f.bytes.len() < end as usize {

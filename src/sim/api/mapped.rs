@@ -81,6 +81,9 @@ impl Machine {
         if size > MAX_FILE_BYTES {
             return refuse(Win32Error::DiskFull, "the file would pass 16 MB");
         }
+        if grows && !self.system().disk.has_room(id, size) {
+            return refuse(Win32Error::DiskFull, "the disk's files would pass 32 MB");
+        }
         if grows {
             // §2.3: with write access the file grows to the section's size (zeros here).
             if let Some(f) = self.system_mut().disk.by_id_mut(id) {

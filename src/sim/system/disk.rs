@@ -7,6 +7,11 @@ use crate::sim::addr::PAGE_SIZE;
 /// Most bytes one file may hold (a `size=` or a growth past it is refused).
 pub const MAX_FILE_BYTES: u64 = 1 << 24;
 
+/// Most bytes all the disk's files may hold together: a growth past it fails with
+/// ERROR_DISK_FULL, as on a full disk, and `#pragma pagelab file` lines past it are
+/// refused. Two files of the largest size; it bounds the memory a run can fill.
+pub const MAX_DISK_BYTES: u64 = 2 * MAX_FILE_BYTES;
+
 /// One file of the disk.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DiskFile {
@@ -74,6 +79,18 @@ impl Disk {
         let before = self.files.len();
         self.files.retain(|f| !f.name.eq_ignore_ascii_case(name));
         self.files.len() != before
+    }
+
+    /// True when file `id` can grow to `len` bytes without the disk passing
+    /// [`MAX_DISK_BYTES`].
+    pub fn has_room(&self, id: u32, len: u64) -> bool {
+        let mut others = 0;
+        for f in &self.files {
+            if f.id != id {
+                others += f.bytes.len() as u64;
+            }
+        }
+        others + len <= MAX_DISK_BYTES
     }
 
     /// Every file, in creation order.

@@ -1,17 +1,67 @@
 //! The page file: numbered slots holding real bytes and the page that owns each.
 //!
-//! The lowest free slot is used first, so runs are deterministic. A slot's bytes are
-//! allocated when it is first written. The slots whose owner changed since the recorder
+//! The lowest free slot is used first, so runs are deterministic. A slot keeps its bytes
+//! small ([`Stored`]): a page of one byte value repeated (zeros, a `memset`) takes one
+//! byte, any other page its bytes up to its last non-zero one; [`PageFile::held_bytes`]
+//! counts the latter, which a run's limits bound (docs/script-language.md, Limits). The slots whose owner changed since the recorder
 //! last asked are remembered ([`PageFile::take_changes`]) for the picture delta.
 
 use super::frames::Owner;
-use crate::sim::addr::{Slot, PAGE_SIZE};
+use crate::sim::addr::Slot;
 use crate::sim::changes::Changed;
 
 #[derive(Clone, Debug, Default)]
 struct SlotEntry {
     owner: Option<Owner>,
-    data: Option<Box<[u8]>>,
+    data: Stored,
+}
+
+/// A page's bytes as a slot keeps them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Stored {
+    /// Every byte of the page is this one.
+    Repeated(u8),
+    /// The page's bytes up to its last non-zero byte; zeros follow.
+    Bytes(Box<[u8]>),
+}
+
+impl Default for Stored {
+    /// A slot never written reads as zeros.
+    fn default() -> Stored {
+        Stored::Repeated(0)
+    }
+}
+
+impl Stored {
+    /// How `page` is kept.
+    fn of(page: &[u8]) -> Stored {
+        let first = page.first().copied().unwrap_or(0);
+        if page.iter().all(|&b| b == first) {
+            return Stored::Repeated(first);
+        }
+        let len = page.iter().rposition(|&b| b != 0).map_or(0, |i| i + 1);
+        Stored::Bytes(page[..len].into())
+    }
+
+    /// Write the page into `out` (one page).
+    fn load(&self, out: &mut [u8]) {
+        match self {
+            Stored::Repeated(b) => out.fill(*b),
+            Stored::Bytes(d) => {
+                let (head, tail) = out.split_at_mut(d.len().min(out.len()));
+                head.copy_from_slice(&d[..head.len()]);
+                tail.fill(0);
+            }
+        }
+    }
+
+    /// The bytes it takes beyond its slot's record.
+    fn held(&self) -> u64 {
+        match self {
+            Stored::Repeated(_) => 0,
+            Stored::Bytes(d) => d.len() as u64,
+        }
+    }
 }
 
 /// The slots of the page file.
@@ -24,6 +74,8 @@ pub struct PageFile {
     free: Vec<u32>,
     /// Slots whose owner changed since the last [`PageFile::take_changes`].
     changed: Changed,
+    /// The bytes the slots' [`Stored::Bytes`] hold together.
+    held: u64,
 }
 
 impl PageFile {
@@ -33,6 +85,7 @@ impl PageFile {
             slots: vec![SlotEntry::default(); slots as usize],
             free: (0..slots).rev().collect(),
             changed: Changed::default(),
+            held: 0,
         }
     }
 
@@ -64,9 +117,17 @@ impl PageFile {
         Some(Slot(n))
     }
 
+    /// Bytes the slots hold beyond one byte a page: the pages that are not one byte value
+    /// repeated, each up to its last non-zero byte.
+    pub fn held_bytes(&self) -> u64 {
+        self.held
+    }
+
     /// Give `slot` back; its bytes are forgotten.
     pub fn release(&mut self, slot: Slot) {
         if let Some(e) = self.slots.get_mut(slot.0 as usize) {
+            self.held -= e.data.held();
+            e.data = Stored::default();
             if e.owner.take().is_some() {
                 self.changed.note(u64::from(slot.0));
                 let i = self.free_index(slot);
@@ -101,21 +162,16 @@ impl PageFile {
     /// Store a page's bytes in `slot`.
     pub fn write(&mut self, slot: Slot, bytes: &[u8]) {
         if let Some(e) = self.slots.get_mut(slot.0 as usize) {
-            match &mut e.data {
-                Some(d) => d.copy_from_slice(bytes),
-                None => e.data = Some(bytes.to_vec().into_boxed_slice()),
-            }
+            let data = Stored::of(bytes);
+            self.held = self.held - e.data.held() + data.held();
+            e.data = data;
         }
     }
 
     /// Copy `slot`'s bytes into `out` (zeros for a slot never written).
     pub fn read(&self, slot: Slot, out: &mut [u8]) {
-        match self
-            .slots
-            .get(slot.0 as usize)
-            .and_then(|e| e.data.as_ref())
-        {
-            Some(d) => out.copy_from_slice(d),
+        match self.slots.get(slot.0 as usize) {
+            Some(e) => e.data.load(out),
             None => out.fill(0),
         }
     }
@@ -123,10 +179,9 @@ impl PageFile {
     /// Exchange `slot`'s bytes with `page` (one I/O that writes one page and reads another).
     pub fn swap(&mut self, slot: Slot, page: &mut [u8]) {
         if let Some(e) = self.slots.get_mut(slot.0 as usize) {
-            let d = e
-                .data
-                .get_or_insert_with(|| vec![0; PAGE_SIZE as usize].into_boxed_slice());
-            d.swap_with_slice(page);
+            let data = Stored::of(page);
+            self.held = self.held - e.data.held() + data.held();
+            std::mem::replace(&mut e.data, data).load(page);
         }
     }
 
@@ -148,7 +203,7 @@ impl PageFile {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::addr::{ProcessId, Vpn};
+    use crate::sim::addr::{ProcessId, Vpn, PAGE_SIZE};
 
     fn page(n: u64) -> Owner {
         Owner::Private {
@@ -181,5 +236,31 @@ mod tests {
         assert!(out.iter().all(|b| *b == 1));
         assert_eq!(pf.alloc(page(6)), Some(Slot(2)));
         assert_eq!(pf.alloc(page(5)), None);
+    }
+
+    #[test]
+    fn slots_hold_pages_of_one_value_in_a_byte_and_others_to_their_last_non_zero_byte() {
+        let mut pf = PageFile::new(3);
+        let mut out = vec![7; PAGE_SIZE as usize];
+        pf.write(Slot(0), &vec![0xCD; PAGE_SIZE as usize]);
+        assert_eq!(pf.held_bytes(), 0, "a memset page takes no bytes");
+        pf.read(Slot(0), &mut out);
+        assert!(out.iter().all(|&b| b == 0xCD));
+        let mut sparse = vec![0; PAGE_SIZE as usize];
+        sparse[0] = 1;
+        sparse[99] = 2;
+        pf.write(Slot(1), &sparse);
+        assert_eq!(pf.held_bytes(), 100, "kept up to its last non-zero byte");
+        pf.read(Slot(1), &mut out);
+        assert_eq!(out, sparse, "zeros after it come back");
+        let mut last = vec![0; PAGE_SIZE as usize];
+        last[4095] = 3;
+        pf.swap(Slot(1), &mut last);
+        assert_eq!(last, sparse, "the swap reads what the slot held");
+        assert_eq!(pf.held_bytes(), PAGE_SIZE);
+        pf.release(Slot(1));
+        assert_eq!(pf.held_bytes(), 0, "a released slot's bytes are forgotten");
+        pf.read(Slot(1), &mut out);
+        assert!(out.iter().all(|&b| b == 0));
     }
 }

@@ -606,6 +606,48 @@ fn pagelab_run_shows_the_disk_after_the_run() {
     assert!(text.contains("\"process\":\"reader\""));
 }
 
+/// A big file's summary shows its first 1,024 bytes and says so (a 16 MiB file printed
+/// 32 MB of text, 100 MB in `--json`).
+#[test]
+fn the_summary_shows_the_start_of_a_big_file() {
+    let script = std::env::temp_dir().join(format!("pagelab-big-{}.c", std::process::id()));
+    std::fs::write(
+        &script,
+        "#pragma pagelab file big.bin size=16777216\nint x = 1;\n",
+    )
+    .expect("a temporary script");
+    let run = |json: bool| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_pagelab"));
+        c.args(["run", "--summary"]).arg(&script);
+        if json {
+            c.arg("--json");
+        }
+        String::from_utf8(c.output().expect("pagelab runs").stdout).expect("utf-8")
+    };
+    let (plain, json) = (run(false), run(true));
+    let _ = std::fs::remove_file(&script);
+    let line = plain
+        .lines()
+        .find(|l| l.starts_with("disk file big.bin"))
+        .expect("the file");
+    assert_eq!(
+        line,
+        format!(
+            "disk file big.bin: 16777216 bytes: {:?} (the first 1024 bytes)",
+            "\0".repeat(1024)
+        )
+    );
+    let last: serde_json::Value =
+        serde_json::from_str(json.lines().last().expect("a summary row")).expect("json");
+    let disk = &last["summary"]["disk"][0];
+    assert_eq!(
+        (disk["size"].as_u64(), disk["cut"].as_bool()),
+        (Some(1 << 24), Some(true))
+    );
+    assert_eq!(disk["text"].as_str().map(str::len), Some(1024));
+    assert!(json.len() < 20_000, "{} bytes", json.len());
+}
+
 /// §8.2, §8.1: trimming a mapped file's page from a working set (PageOut,
 /// EmptyWorkingSet) points its PTE at the prototype PTE; with another view still mapping
 /// it the frame stays active, at share count 0 it goes to modified, and the mapped page

@@ -108,10 +108,14 @@ pub(crate) fn cmd_run(args: &[String]) -> ExitCode {
             .disk_at_exit()
             .files()
             .iter()
-            .map(|f| DiskFile {
-                name: f.name.clone(),
-                size: f.bytes.len(),
-                text: String::from_utf8_lossy(&f.bytes).into_owned(),
+            .map(|f| {
+                let shown = &f.bytes[..f.bytes.len().min(SHOWN_FILE_BYTES)];
+                DiskFile {
+                    name: f.name.clone(),
+                    size: f.bytes.len(),
+                    text: String::from_utf8_lossy(shown).into_owned(),
+                    cut: shown.len() < f.bytes.len(),
+                }
             })
             .collect();
         let counters = machine.picture().counters;
@@ -203,13 +207,20 @@ struct Summary {
     disk: Vec<DiskFile>,
 }
 
+/// Most bytes of a file the summary shows (a file may hold 16 MiB).
+const SHOWN_FILE_BYTES: usize = 1024;
+
 /// One file of the disk at the end of the run.
 #[derive(serde::Serialize)]
 struct DiskFile {
     name: String,
     size: usize,
-    /// Its bytes as text (bytes that are not UTF-8 become U+FFFD).
+    /// Its first bytes (at most [`SHOWN_FILE_BYTES`]) as text (bytes that are not UTF-8
+    /// become U+FFFD).
     text: String,
+    /// True when `text` shows only the first bytes.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    cut: bool,
 }
 
 impl Summary {
@@ -278,7 +289,12 @@ impl Summary {
             c.tlb_hits, c.tlb_misses
         )?;
         for f in &self.disk {
-            writeln!(out, "disk file {}: {} bytes: {:?}", f.name, f.size, f.text)?;
+            let cut = if f.cut { " (the first 1024 bytes)" } else { "" };
+            writeln!(
+                out,
+                "disk file {}: {} bytes: {:?}{cut}",
+                f.name, f.size, f.text
+            )?;
         }
         writeln!(
             out,

@@ -8,6 +8,7 @@
 //!
 //! Each module holds one mechanism:
 //! - `access`: the CPU side of a read, write or fetch (split, TLB, walk, decode);
+//!   `transfer`: the access itself once the page is usable (TLB fill, PTE bits, bytes);
 //! - `fault`: the fault handler (demand-zero, transition, hard); `cluster`: the
 //!   neighbours a hard fault reads in the same I/O;
 //! - `take`: choosing a frame by the allocation orders of reference §8.3;
@@ -34,6 +35,7 @@ pub(crate) mod narrate;
 mod others;
 mod shared;
 mod take;
+mod transfer;
 mod trim;
 pub mod vad;
 mod writer;

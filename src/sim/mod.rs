@@ -11,6 +11,7 @@ pub mod api;
 pub mod changes;
 pub mod config;
 pub mod consts;
+mod draw;
 pub mod error;
 pub mod event;
 pub mod history;

@@ -49,6 +49,7 @@ mod protect;
 mod query;
 mod reset;
 mod section;
+mod view;
 mod working_set;
 
 pub(crate) use image::map_kernel32;

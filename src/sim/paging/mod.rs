@@ -8,11 +8,13 @@
 //!
 //! Each module holds one mechanism:
 //! - `access`: the CPU side of a read, write or fetch (split, TLB, walk, decode);
+//!   `transfer`: the access itself once the page is usable (TLB fill, PTE bits, bytes);
 //! - `fault`: the fault handler (demand-zero, transition, hard); `cluster`: the
 //!   neighbours a hard fault reads in the same I/O;
 //! - `take`: choosing a frame by the allocation orders of reference §8.3;
-//! - `trim`: removing pages from the working set; `balance`: the working-set manager,
-//!   which trims when available memory runs low; `writer`: the modified page writer;
+//! - `trim`: choosing pages to remove from the working set; `evict`: removing one and
+//!   sending its frame to a list; `balance`: the working-set manager, which trims when
+//!   available memory runs low; `writer`: the modified page writer;
 //! - `discard`: what decommit, release, re-protect and `MEM_RESET` do to physical state;
 //! - `narrate`: how pages, PTEs and lists are named in narration; [`vad`]: the interface
 //!   to the address space.
@@ -26,12 +28,14 @@ mod access;
 mod balance;
 mod cluster;
 mod discard;
+mod evict;
 mod fault;
 mod mapped;
 pub(crate) mod narrate;
 mod others;
 mod shared;
 mod take;
+mod transfer;
 mod trim;
 pub mod vad;
 mod writer;

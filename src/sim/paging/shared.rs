@@ -6,7 +6,7 @@
 //!
 //! A view's page counts in the working set of each process whose PTE maps it (§8.2,
 //! reference §8.4: Windows counts shared pages in every working set they are in): it
-//! joins when the PTE becomes valid and leaves when it is trimmed (`trim.rs`) or unmapped.
+//! joins when the PTE becomes valid and leaves when it is trimmed (`evict.rs`) or unmapped.
 //! At share count 0 the page goes to transition (`mapped.rs`): a page-file section's page
 //! to the modified list (born modified) or, with an up-to-date slot, standby; the modified
 //! page writer gives it a slot owned by the prototype PTE, which becomes a page-file PTE

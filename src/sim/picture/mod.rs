@@ -2,7 +2,7 @@
 //! (DESIGN §3, STYLE 4), and [`PictureDelta`], the change from one picture to the next.
 //! Pictures are stored as deltas with checkpoints by [`super::history::History`], so page
 //! contents never live here. The recorder builds each delta from what the step changed
-//! (see `super::record`); [`PictureDelta::between`] diffs two whole pictures (for tests).
+//! (see `super::draw`); [`PictureDelta::between`] diffs two whole pictures (for tests).
 
 use serde::Serialize;
 

@@ -3,7 +3,8 @@
 //! A section's pages are described once, by its prototype PTEs; a process PTE that maps a
 //! section page points at the prototype PTE, and a resident page's frame is owned by the
 //! prototype PTE ([`super::Owner::Shared`]). The calls that create and map sections are in
-//! `crate::sim::api::section`; the rules they follow are docs/windows-sections.md's.
+//! `crate::sim::api::section` and `crate::sim::api::view`; the rules they follow are
+//! docs/windows-sections.md's.
 
 use crate::sim::addr::SectionId;
 use crate::sim::event::Pte;

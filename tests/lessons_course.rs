@@ -13,7 +13,7 @@ use pagelab::sim::{Event, FaultKind};
 use run::{index, run_entry, source};
 
 /// Every concept the course must teach, in teaching order (issue 10).
-const CONCEPTS: [&str; 22] = [
+const CONCEPTS: [&str; 23] = [
     "virtual and physical addresses",
     "48-bit canonical addresses",
     "pages and frames",
@@ -34,9 +34,9 @@ const CONCEPTS: [&str; 22] = [
     "working sets and replacement",
     "thrashing",
     "processes and context switches",
+    "memory-mapped files, persisted and not",
     "shared pages",
     "copy-on-write",
-    // "memory-mapped files, persisted and not" comes with file-backed sections (DESIGN §9).
 ];
 
 #[test]
@@ -173,5 +173,24 @@ fn every_answer_is_the_engines() {
             };
             assert_eq!(q.answer, expected, "{}: '{}'", e.name, q.prompt);
         }
+    }
+}
+
+/// A study without questions keeps no steps or runs, but finds the same statements as
+/// one with them: every lesson, with its questions taken out.
+#[test]
+fn a_study_without_questions_has_the_same_statements() {
+    for entry in index() {
+        let text = source(&entry);
+        let asked = course::study::study(&text);
+        let bare: String = text
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("//?"))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let plain = course::study::study(&bare);
+        assert!(plain.questions.is_empty(), "{}", entry.name);
+        assert!(!asked.questions.is_empty(), "{}", entry.name);
+        assert_eq!(plain.statements, asked.statements, "{}", entry.name);
     }
 }

@@ -83,10 +83,17 @@ pub fn study(text: &str) -> Study {
         if r.steps.end > r.steps.start {
             statements.push((r.steps.start, r.steps.end));
         }
+        // Without questions no step is needed but the last (a later access may join
+        // it): the study of a run at the step limit then holds one step, not 75,000.
+        if directives.is_empty() {
+            let last = machine.history().len().saturating_sub(1);
+            machine.forget_steps_before(last);
+        }
         // A part of a statement (before a call or a filter) and the system's steps
         // (processes created, switched, ended) have their steps (above) but are not a
-        // run of a line: `@N` counts runs.
-        if !r.is_run() {
+        // run of a line: `@N` counts runs. Only the runs of lines a question asks
+        // about are kept (a runaway loop runs 1,000,000 statements).
+        if !r.is_run() || !directives.iter().any(|d| d.line == r.line) {
             continue;
         }
         // An access that joined the step before this statement's (docs/steps.md) is

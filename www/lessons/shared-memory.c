@@ -1,6 +1,8 @@
 // Shared memory between two processes, by name (after Microsoft's "Creating Named Shared
 // Memory"): the first process creates a section backed by the page file and names it;
-// the second opens the section by that name. Each maps a view into its own address
+// the second opens the section by that name. Such a section is a non-persisted
+// memory-mapped file: no file on the disk holds it, and it goes with its last handle
+// and view. Each maps a view into its own address
 // space, and both views are backed by the same frame: a section describes each of its
 // pages once, in a prototype PTE, and every process PTE that maps the page leads to it.
 // The frame's share count says how many PTEs map it. Watch for: the section's

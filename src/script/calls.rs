@@ -2,6 +2,9 @@
 //! machine with the reference's parameter types (DWORD parameters take the low 32 bits,
 //! as C does); the memory functions turn into reads and writes of simulated memory.
 
+mod files;
+mod memory;
+
 use super::ast::{Expr, ExprKind};
 use super::builtins::Builtin;
 use super::eval::{runtime_error, Abort, Env, RecordValue, Value};
@@ -9,11 +12,9 @@ use super::printf::{self, Arg, Piece};
 use crate::sim::addr::PAGE_SIZE;
 use crate::sim::consts::MBI_SIZE;
 use crate::sim::Machine;
+use files::file_call;
+use memory::{c_string, copy, count, fill, small_count, Source, MAX_COPY};
 
-/// Most bytes one `memmove`/`memcpy`/`memset`/`write` call may touch.
-pub const MAX_COPY: u64 = super::limits::Limits::DEFAULT.bytes_per_call;
-/// Most bytes `%s` prints from simulated memory when no NUL ends the string.
-pub const MAX_STRING: u64 = 4096;
 /// A name argument: a string literal, NULL (`None`), or a C string in simulated memory.
 fn name_arg(env: &mut Env, m: &mut Machine, e: &Expr) -> Result<Option<String>, Abort> {
     Ok(match env.eval(m, e)? {
@@ -26,16 +27,6 @@ fn name_arg(env: &mut Env, m: &mut Machine, e: &Expr) -> Result<Option<String>, 
 
 /// `WaitForSingleObject`'s value when the wait times out.
 const WAIT_TIMEOUT: u64 = 0x102;
-/// Bytes moved per machine access while copying.
-const CHUNK: u64 = PAGE_SIZE;
-
-/// Where copied bytes come from.
-enum Source<'a> {
-    /// A string literal: its bytes, then its NUL, then zeros.
-    Literal(&'a [u8]),
-    /// Simulated memory.
-    Memory(u64),
-}
 
 fn dword(v: u64) -> u32 {
     // A DWORD parameter takes the low 32 bits, as a C compiler passes it.
@@ -462,186 +453,6 @@ fn lock(env: &mut Env, m: &mut Machine, locking: bool, address: u64, size: u64) 
         }
     }
     true
-}
-
-/// The file calls (docs/windows-sections.md §7). `ReadFile` reads the file in its step
-/// and then copies the bytes into the buffer; `WriteFile` reads the buffer first. Every
-/// argument is evaluated first, in order (an `&variable` one is written at the end).
-#[inline(never)]
-fn file_call(env: &mut Env, m: &mut Machine, args: &Args<'_>, b: Builtin) -> Result<Value, Abort> {
-    let mut v = Vec::with_capacity(args.list.len());
-    for a in args.list {
-        v.push(match a.kind {
-            ExprKind::AddrOf(_) => Value::Void,
-            _ => env.eval(m, a)?,
-        });
-    }
-    let int = |i: usize| match v.get(i) {
-        Some(Value::Int(n)) => *n,
-        _ => 0,
-    };
-    // A name: a literal, or a C string in simulated memory.
-    let name = |env: &mut Env, m: &mut Machine| -> Result<String, Abort> {
-        Ok(printf::text(&match v.first() {
-            Some(Value::Str(s)) => s.clone(),
-            Some(Value::Int(a)) if *a != 0 => c_string(env, m, *a)?,
-            _ => Vec::new(),
-        }))
-    };
-    let (value, out_arg, out) = match b {
-        Builtin::CreateFile => {
-            let name = name(env, m)?;
-            let h = m.create_file(&name, dword(int(1)), dword(int(2)), dword(int(4)));
-            (h, 0, 0)
-        }
-        Builtin::ReadFile => match m.read_file(int(0), dword(int(2)), int(1)) {
-            Some(data) => {
-                copy(env, m, int(1), Source::Literal(&data), data.len() as u64)?;
-                (1, 3, data.len() as u64)
-            }
-            None => (0, 3, 0),
-        },
-        Builtin::WriteFile => {
-            let n = count(env, m, args.at(2)?, b)?;
-            let mut data = vec![0u8; n as usize];
-            match v.get(1) {
-                Some(Value::Str(text)) => {
-                    for (d, s) in data.iter_mut().zip(text) {
-                        *d = *s;
-                    }
-                }
-                _ => {
-                    for (k, chunk) in data.chunks_mut(CHUNK as usize).enumerate() {
-                        env.read_mem(m, int(1).wrapping_add(k as u64 * CHUNK), chunk)?;
-                    }
-                }
-            }
-            let written = m.write_file(int(0), &data);
-            (
-                u64::from(written.is_some()),
-                3,
-                written.map_or(0, u64::from),
-            )
-        }
-        // A LONG distance: the low 32 bits, signed; the new position's high part goes to
-        // `&high`, as does the size's for GetFileSize.
-        Builtin::SetFilePointer | Builtin::GetFileSize => {
-            let pos = if b == Builtin::GetFileSize {
-                m.get_file_size(int(0))
-            } else {
-                // With `&high`, the distance is high:low, 64 bits (MS-SFP).
-                let distance = match args.list.get(2).map(|a| &a.kind) {
-                    Some(ExprKind::AddrOf(high)) => {
-                        let high = env.int(m, high)? as i32;
-                        i64::from(high) << 32 | i64::from(dword(int(1)))
-                    }
-                    _ => i64::from(dword(int(1)) as i32),
-                };
-                m.set_file_pointer(int(0), distance, dword(int(3)))
-            };
-            let at = if b == Builtin::GetFileSize { 1 } else { 2 };
-            (
-                pos.map_or(0xFFFF_FFFF, |n| n & 0xFFFF_FFFF),
-                at,
-                pos.map_or(0, |n| n >> 32),
-            )
-        }
-        _ => {
-            let name = name(env, m)?;
-            (u64::from(m.delete_file(&name)), 0, 0)
-        }
-    };
-    if let Some(ExprKind::AddrOf(var)) = args.list.get(out_arg).map(|a| &a.kind) {
-        if out_arg > 0 {
-            env.set_var(&var.kind, Value::Int(var.ty.convert(out)));
-        }
-    }
-    Ok(Value::Int(value))
-}
-
-/// A byte count of `memmove`, `memcpy`, `memset` or `write`, at most [`MAX_COPY`].
-fn count(env: &mut Env, m: &mut Machine, e: &Expr, b: Builtin) -> Result<u64, Abort> {
-    let n = env.int(m, e)?;
-    if n > MAX_COPY {
-        let name = super::builtins::SIGNATURES
-            .iter()
-            .find(|s| s.builtin == b)
-            .map_or("this call", |s| s.name);
-        return Err(runtime_error(
-            e,
-            format!(
-                "{name} of {n} bytes: PageLab moves at most {} MiB in one call",
-                MAX_COPY >> 20
-            ),
-        ));
-    }
-    Ok(n)
-}
-
-/// The byte count of `read` or `write(addr, value, n)`: 1 to 8.
-fn small_count(env: &mut Env, m: &mut Machine, e: &Expr, name: &str) -> Result<usize, Abort> {
-    let n = env.int(m, e)?;
-    if !(1..=8).contains(&n) {
-        return Err(runtime_error(
-            e,
-            format!("{name} moves 1 to 8 bytes, but the count is {}", n as i64),
-        ));
-    }
-    Ok(n as usize)
-}
-
-/// Copy `n` bytes to `dst`, one page-sized chunk at a time (each chunk read, then
-/// written), like `memmove`: overlapping memory is copied backwards when needed.
-fn copy(env: &mut Env, m: &mut Machine, dst: u64, src: Source<'_>, n: u64) -> Result<(), Abort> {
-    let chunks = n.div_ceil(CHUNK);
-    let backwards = match src {
-        Source::Memory(s) => dst > s && dst < s.wrapping_add(n),
-        Source::Literal(_) => false,
-    };
-    let mut buf = vec![0u8; n.min(CHUNK) as usize];
-    for k in 0..chunks {
-        let index = if backwards { chunks - 1 - k } else { k };
-        let offset = index * CHUNK;
-        let len = (n - offset).min(CHUNK) as usize;
-        let chunk = &mut buf[..len];
-        match src {
-            Source::Literal(bytes) => {
-                // Past the literal come its NUL and then zeros (the documented choice).
-                for (i, b) in chunk.iter_mut().enumerate() {
-                    *b = usize::try_from(offset)
-                        .ok()
-                        .and_then(|o| bytes.get(o + i))
-                        .copied()
-                        .unwrap_or(0);
-                }
-            }
-            Source::Memory(s) => env.read_mem(m, s.wrapping_add(offset), chunk)?,
-        }
-        env.write_mem(m, dst.wrapping_add(offset), chunk)?;
-    }
-    Ok(())
-}
-
-/// `memset`: write `n` copies of `byte` at `dst`, a page-sized chunk at a time.
-fn fill(env: &mut Env, m: &mut Machine, dst: u64, byte: u8, n: u64) -> Result<(), Abort> {
-    let buf = vec![byte; n.min(CHUNK) as usize];
-    let mut offset = 0;
-    while offset < n {
-        let len = (n - offset).min(CHUNK) as usize;
-        env.write_mem(m, dst.wrapping_add(offset), &buf[..len])?;
-        offset += len as u64;
-    }
-    Ok(())
-}
-
-/// Read a NUL-terminated string for `%s`: C reads up to and including the NUL, so the
-/// machine records reads of exactly those bytes, at most [`MAX_STRING`] of them. NULL
-/// prints `(null)`, as the Microsoft C runtime does.
-fn c_string(env: &mut Env, m: &mut Machine, address: u64) -> Result<Vec<u8>, Abort> {
-    if address == 0 {
-        return Ok(b"(null)".to_vec());
-    }
-    env.c_string_mem(m, address, MAX_STRING as usize)
 }
 
 /// Print `text`: a step of its own, and the statement's output.

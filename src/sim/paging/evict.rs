@@ -7,7 +7,7 @@
 
 use super::trim::Incoming;
 use super::{narrate, Engine, Vad};
-use crate::sim::addr::{Pfn, Slot, Vpn};
+use crate::sim::addr::{Owner, Pfn, Slot, Vpn};
 use crate::sim::config::Policy;
 use crate::sim::event::{Event, FrameList, Pte};
 use crate::sim::system::System;
@@ -268,6 +268,30 @@ impl<V: Vad> Engine<'_, V> {
         }
     }
 
+    /// One I/O through `slot`: frame `pfn`'s bytes (the page of `old_owner`) are written
+    /// to the slot, which `old_owner` now owns, and the slot's bytes read into the frame,
+    /// which `new_owner` now owns on no list. Its page lives only in RAM: changed.
+    pub(super) fn swap_through_slot(
+        &mut self,
+        slot: Slot,
+        pfn: Pfn,
+        old_owner: Owner,
+        new_owner: Owner,
+    ) {
+        let System {
+            pagefile, frames, ..
+        } = &mut *self.sys;
+        pagefile.swap(slot, frames.bytes_mut(pfn));
+        pagefile.set_owner(slot, old_owner);
+        let f = frames.get_mut(pfn);
+        f.owner = Some(new_owner);
+        f.share_count = 0;
+        f.modified = true;
+        f.slot = None;
+        self.sys.io.pagefile_writes += 1;
+        self.sys.io.pagefile_reads += 1;
+    }
+
     /// Changed page `vpn` in frame `pfn` and the hard-faulting page `inc` trade places
     /// through `inc.slot` in one I/O: the frame's bytes are written to the slot and the
     /// slot's bytes read into the frame, which passes straight to the faulting page (on
@@ -291,18 +315,7 @@ impl<V: Vad> Engine<'_, V> {
         if self.mmu.tlb.flush(vpn) {
             self.emit(Event::TlbFlush { vpn });
         }
-        let System {
-            pagefile, frames, ..
-        } = &mut *self.sys;
-        pagefile.swap(slot, frames.bytes_mut(pfn));
-        pagefile.set_owner(slot, old_owner);
-        let f = frames.get_mut(pfn);
-        f.owner = Some(new_owner);
-        f.share_count = 0;
-        f.modified = true;
-        f.slot = None;
-        self.sys.io.pagefile_writes += 1;
-        self.sys.io.pagefile_reads += 1;
+        self.swap_through_slot(slot, pfn, old_owner, new_owner);
         self.emit(Event::PageFileWrite {
             slot,
             pfn,

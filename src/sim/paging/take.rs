@@ -47,7 +47,6 @@ use crate::sim::addr::{Owner, Pfn, Slot, Vpn};
 use crate::sim::consts::STATUS_IN_PAGE_ERROR;
 use crate::sim::error::ExceptionRecord;
 use crate::sim::event::{Event, FrameList, Pte};
-use crate::sim::system::System;
 
 use super::fault::FaultCtx;
 use super::narrate;
@@ -317,17 +316,7 @@ impl<V: Vad> Engine<'_, V> {
             pfn,
             from: FrameList::Modified,
         });
-        let System {
-            pagefile, frames, ..
-        } = &mut *self.sys;
-        pagefile.swap(slot, frames.bytes_mut(pfn));
-        pagefile.set_owner(slot, old_owner);
-        let f = frames.get_mut(pfn);
-        f.owner = Some(new_owner);
-        f.modified = true;
-        f.slot = None;
-        self.sys.io.pagefile_writes += 1;
-        self.sys.io.pagefile_reads += 1;
+        self.swap_through_slot(slot, pfn, old_owner, new_owner);
         self.emit(Event::PageFileWrite {
             slot,
             pfn,

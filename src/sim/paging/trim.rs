@@ -265,10 +265,6 @@ impl<V: Vad> Engine<'_, V> {
         }
     }
 
-    /// Rather than fail an access, the textbook model lets the working set grow past its
-    /// hard maximum when no page can leave (every page in it was changed and every
-    /// page-file slot holds a page that is not in RAM). Trim it back as soon as pages can
-    /// leave, one step each; nothing is recorded while none can.
     /// Trim until the working set is no larger than its maximum, hard or soft (a new,
     /// lower limit, docs/windows-sections.md §11.3); returns the pages trimmed.
     pub(crate) fn trim_to_limit(&mut self) -> usize {
@@ -282,6 +278,10 @@ impl<V: Vad> Engine<'_, V> {
         n
     }
 
+    /// Rather than fail an access, the textbook model lets the working set grow past its
+    /// hard maximum when no page can leave (every page in it was changed and every
+    /// page-file slot holds a page that is not in RAM). Trim it back as soon as pages can
+    /// leave, one step each; nothing is recorded while none can.
     pub(super) fn trim_back_to_limit(&mut self) {
         while self.mmu.ws.over_hard_max() {
             if self.trim_one(TrimCause::OverLimit, None) != Trimmed::Left {

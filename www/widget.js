@@ -17,8 +17,8 @@ import { attachSwitcher } from './switcher.js';
 import { attachCourse } from './course.js';
 import { loadGlossary, indexGlossary, linkTerms, toggleDefinition, fillGlossary } from './glossary.js';
 import { runClient } from './worker-client.js';
+import { attachStatementForms } from './statement-forms.js';
 
-const hex = (n) => `0x${n.toString(16)}`;
 /** What a run that did not happen reports (parse errors, or nothing yet). */
 const NO_RUN = Object.freeze({
   steps: 0, statements: 0, output: [], errors: [], stopped: null, last: null,
@@ -29,8 +29,6 @@ const NO_RUN = Object.freeze({
 const SLICE_MS = 4;
 /** Steps replayed between two looks at the clock. */
 const REPLAY_STEPS = 16;
-/** A variable name or a number, as the forms accept for an address. */
-const ADDRESS = /^([A-Za-z_][A-Za-z0-9_]*|0[xX][0-9a-fA-F]+|\d+)$/;
 
 /**
  * Mount a widget on `root`.
@@ -68,8 +66,6 @@ export function mount(root, options) {
   const speed = q('[data-role=speed]');
   const output = q('[data-role=output]');
   const errorList = q('[data-role=errors]');
-  const allocForm = q('[data-form=alloc]');
-  const accessForm = q('[data-form=access]');
   const settingsForm = q('[data-form=settings]');
   const sharePanel = q('[data-role=share-panel]');
   const shareField = q('[data-role=share-link]');
@@ -85,17 +81,6 @@ export function mount(root, options) {
 
   if (options.embed) root.dataset.embed = 'true';
 
-  const protect = allocForm?.elements.protect;
-  if (protect && protect.options.length === 0) {
-    for (const name of Simulator.protections()) {
-      const option = document.createElement('option');
-      option.value = name;
-      option.textContent = name;
-      option.selected = name === 'PAGE_READWRITE';
-      protect.append(option);
-    }
-  }
-
   // The scenario: the text that ran (the steps on show), the text as loaded (for Reset),
   // and what the run printed.
   let ranText = '';
@@ -103,7 +88,6 @@ export function mount(root, options) {
   let transcript = [];
   let shownOutput = -1;
   let markers = [];
-  let lastVar = null;
   let drawQueued = 0;
   let marksQueued = 0;
   let destroyed = false;
@@ -152,6 +136,7 @@ export function mount(root, options) {
     if (play) play.textContent = playing ? '❚❚ Pause' : '▶ Play';
   };
   root.dataset.playing = 'false';
+  const forms = attachStatementForms(root, { Simulator, script: scriptText, append, say });
 
   function say(text, kind = 'ok') {
     if (!status) return;
@@ -500,7 +485,7 @@ export function mount(root, options) {
     loadedText = text;
     if (name) title = name;
     lessonName = lesson;
-    lastVar = null;
+    forms.forget();
     if (editor) editor.value = text;
     if (sharePanel) sharePanel.hidden = true;
     return run(text, { step, autoplay });
@@ -510,7 +495,7 @@ export function mount(root, options) {
     return editor ? editor.value : ranText;
   }
 
-  /** Append a statement the forms wrote, run, and play its steps. */
+  /** Append a statement to the script, run, and play its steps. */
   function append(statement) {
     const before = scriptText();
     const text = `${before}${before === '' || before.endsWith('\n') ? '' : '\n'}${statement}\n`;
@@ -519,91 +504,7 @@ export function mount(root, options) {
       textarea.scrollTop = textarea.scrollHeight;
     }
     const oldCount = before === ranText ? player.count : 0;
-    const sayLast = (report) => {
-      if (!report.errors.length && report.last && !report.stopped) {
-        const value = report.last.value;
-        const shown = value === null || value === undefined ? '' : ` → ${value > 0xffff ? hex(value) : value}`;
-        say(`Line ${report.last.line}: ${report.last.text}${shown}`, report.last.last_error ? 'error' : 'ok');
-      }
-      return report;
-    };
-    const report = run(text, { playFrom: oldCount + 1, own: true });
-    return report instanceof Promise ? report.then(sayLast) : sayLast(report);
-  }
-
-  function freshVar() {
-    const text = scriptText();
-    for (let n = 1; ; n++) {
-      if (!new RegExp(`\\bp${n}\\b`).test(text)) return `p${n}`;
-    }
-  }
-
-  function addressOf(text, what, { empty = null } = {}) {
-    const t = text.trim();
-    if (t === '' && empty !== null) return empty;
-    if (t === '' || t === 'NULL') return 'NULL';
-    if (!ADDRESS.test(t)) throw new Error(`${what}: write a number (0x10000), NULL or a variable name.`);
-    return t;
-  }
-
-  function formError(error) {
-    say(error.message, 'error');
-  }
-
-  function alloc(kind) {
-    if (!allocForm) return;
-    const form = allocForm.elements;
-    try {
-      const address = addressOf(form.address.value, 'Address');
-      const size = form.size.value.trim();
-      if (!/^(0[xX][0-9a-fA-F]+|\d+)$/.test(size)) throw new Error('Size: write a number of bytes, like 8 or 0x1000.');
-      const name = freshVar();
-      const type = kind === 'reserve' ? 'MEM_RESERVE' : 'MEM_COMMIT';
-      const done = (report) => {
-        if (report.errors.length || destroyed) return;
-        lastVar = name;
-        if (accessForm) accessForm.elements.address.value = name;
-        if (kind === 'reserve') form.address.value = name;
-      };
-      const report = append(`${name} = VirtualAlloc(${address}, ${size}, ${type}, ${form.protect.value});`);
-      if (report instanceof Promise) report.then(done);
-      else done(report);
-    } catch (error) {
-      formError(error);
-    }
-  }
-
-  function accessTarget() {
-    if (!accessForm) return null;
-    const text = accessForm.elements.address.value;
-    if (text.trim() === '' && lastVar === null) throw new Error('Address: allocate some memory first, or type an address.');
-    return addressOf(text, 'Address', { empty: lastVar });
-  }
-
-  function access() {
-    if (!accessForm) return;
-    const form = accessForm.elements;
-    try {
-      const address = accessTarget();
-      if (form.kind.value === 'write') {
-        const value = form.value.value.trim();
-        const byte = /^0[xX][0-9a-fA-F]+$|^\d+$/.test(value) ? Number(value) : NaN;
-        if (!(byte >= 0 && byte <= 255)) throw new Error('Byte: write a value from 0 to 255 (0xff).');
-        append(`write(${address}, ${hex(byte)}, 1);`);
-      } else {
-        append(`read(${address}, 1);`);
-      }
-    } catch (error) {
-      formError(error);
-    }
-  }
-
-  function pageOut() {
-    try {
-      append(`PageOut(${accessTarget()}, 1);`);
-    } catch (error) {
-      formError(error);
-    }
+    return run(text, { playFrom: oldCount + 1, own: true });
   }
 
   function runEditor() {
@@ -658,10 +559,7 @@ export function mount(root, options) {
   }
 
   const actions = {
-    reserve: () => alloc('reserve'),
-    commit: () => alloc('commit'),
-    access,
-    'page-out': pageOut,
+    ...forms.actions,
     run: runEditor,
     stop: stopRun,
     reset,
@@ -708,9 +606,8 @@ export function mount(root, options) {
 
   function onSubmit(event) {
     event.preventDefault();
-    if (event.target === allocForm) alloc('commit');
-    else if (event.target === accessForm) access();
-    else if (event.target === settingsForm && document.activeElement?.form === settingsForm) applySetting(document.activeElement);
+    if (event.target === settingsForm && document.activeElement?.form === settingsForm) applySetting(document.activeElement);
+    else forms.submit(event.target);
   }
 
   function onChange(event) {
@@ -829,6 +726,7 @@ export function mount(root, options) {
       pending = null;
       runs?.destroy();
       ticker?.port1.close();
+      forms.destroy();
       player.pause();
       cancelAnimationFrame(drawQueued);
       cancelAnimationFrame(marksQueued);

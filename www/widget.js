@@ -16,21 +16,8 @@ import { attachCanvas } from './canvas-input.js';
 import { attachSwitcher } from './switcher.js';
 import { attachCourse } from './course.js';
 import { loadGlossary, indexGlossary, linkTerms, toggleDefinition, fillGlossary } from './glossary.js';
-import { runClient } from './worker-client.js';
-
-const hex = (n) => `0x${n.toString(16)}`;
-/** What a run that did not happen reports (parse errors, or nothing yet). */
-const NO_RUN = Object.freeze({
-  steps: 0, statements: 0, output: [], errors: [], stopped: null, last: null,
-  study: { intro: '', notes: [], takeaway: null, statements: [], questions: [] },
-});
-/** Milliseconds of replay in one slice of the page's thread; with the markers of the steps
- * replayed, a slice stays well under a long task (50 ms) even on a busy machine. */
-const SLICE_MS = 4;
-/** Steps replayed between two looks at the clock. */
-const REPLAY_STEPS = 16;
-/** A variable name or a number, as the forms accept for an address. */
-const ADDRESS = /^([A-Za-z_][A-Za-z0-9_]*|0[xX][0-9a-fA-F]+|\d+)$/;
+import { attachStatementForms } from './statement-forms.js';
+import { attachReplay } from './replay.js';
 
 /**
  * Mount a widget on `root`.
@@ -45,7 +32,7 @@ const ADDRESS = /^([A-Za-z_][A-Za-z0-9_]*|0[xX][0-9a-fA-F]+|\d+)$/;
  *   title?: string,          // the scenario's name (for the embed snippet)
  *   lesson?: string,         // the bundled lesson's name (course progress), if it is one
  *   shareBase?: string,      // the page that share links open (default: the app page)
- *   worker?: {module, url},  // run scripts in a Web Worker (worker-client.js); without it
+ *   worker?: {module, url},  // run scripts in a Web Worker (replay.js); without it
  *                            // they run on the calling thread and load() returns at once
  * }} options
  * @returns {{ simulator: any, player: Player, destroy: () => void, load: Function,
@@ -68,8 +55,6 @@ export function mount(root, options) {
   const speed = q('[data-role=speed]');
   const output = q('[data-role=output]');
   const errorList = q('[data-role=errors]');
-  const allocForm = q('[data-form=alloc]');
-  const accessForm = q('[data-form=access]');
   const settingsForm = q('[data-form=settings]');
   const sharePanel = q('[data-role=share-panel]');
   const shareField = q('[data-role=share-link]');
@@ -85,17 +70,6 @@ export function mount(root, options) {
 
   if (options.embed) root.dataset.embed = 'true';
 
-  const protect = allocForm?.elements.protect;
-  if (protect && protect.options.length === 0) {
-    for (const name of Simulator.protections()) {
-      const option = document.createElement('option');
-      option.value = name;
-      option.textContent = name;
-      option.selected = name === 'PAGE_READWRITE';
-      protect.append(option);
-    }
-  }
-
   // The scenario: the text that ran (the steps on show), the text as loaded (for Reset),
   // and what the run printed.
   let ranText = '';
@@ -103,16 +77,9 @@ export function mount(root, options) {
   let transcript = [];
   let shownOutput = -1;
   let markers = [];
-  let lastVar = null;
   let drawQueued = 0;
   let marksQueued = 0;
   let destroyed = false;
-  // Runs in a worker (when the page gave one): the run on its way, if any, whose calls
-  // this thread replays a slice at a time (slices follow each other through `ticker`).
-  const runs = options.worker ? runClient(options.worker) : null;
-  let pending = null;
-  const ticker = runs ? new MessageChannel() : null;
-  if (ticker) ticker.port1.onmessage = () => slice();
   /** Resolves to the first run's report once it has ended (null without a script). */
   let ready = Promise.resolve(null);
 
@@ -152,6 +119,8 @@ export function mount(root, options) {
     if (play) play.textContent = playing ? '❚❚ Pause' : '▶ Play';
   };
   root.dataset.playing = 'false';
+  const runs = attachReplay(root, { sim, player, worker: options.worker, begin, progress, finish });
+  const forms = attachStatementForms(root, { Simulator, script: scriptText, append, say });
 
   function say(text, kind = 'ok') {
     if (!status) return;
@@ -298,152 +267,33 @@ export function mount(root, options) {
     errorList.hidden = errors.length === 0;
   }
 
-  /**
-   * Run `text`: on success the new steps replace the old ones and the player goes to
-   * `step` (or plays on from `playFrom`); on parse errors they are shown and the steps on
-   * show stay as they were. Returns the run's report (with a worker, a promise of it).
-   */
-  function run(text, how = {}) {
-    if (runs) return runInWorker(text, how);
-    return finish(text, sim.load_script(text), how);
+  /** A run starts in the worker (replay.js): none of its steps yet, and the transcript and
+   * markers (`output`, `marked`) fill as they come; returns what shows its study. */
+  function begin(text, output, marked, study) {
+    transcript = output;
+    shownOutput = -1;
+    markers = marked;
+    log?.reset(0);
+    fillSettings(settingsForm, sim.config());
+    const name = text === loadedText ? lessonName : null;
+    course.load(text, Simulator, name, study);
+    player.load(0, 0);
+    return (given) => {
+      course.load(text, Simulator, name, given);
+      show();
+    };
   }
 
-  /**
-   * Run `text` in the worker: this thread replays the engine calls it makes, a slice of
-   * at most SLICE_MS at a time, so the steps show as they come and the page stays
-   * responsive; after about 200 ms a progress line and Stop appear. Resolves to the run's
-   * report when it ends, fails or is stopped; a failed or stopped run keeps its steps.
-   */
-  function runInWorker(text, how) {
-    stopRun();
-    // A script that does not parse runs nowhere: load_script reports its errors at once.
-    if (!sim.begin_replay(text)) return Promise.resolve(finish(text, sim.load_script(text), how));
-    return new Promise((resolve) => {
-      const run = { text, how, resolve, statements: 0, output: [], report: null, failure: null, queued: false, drawn: 0 };
-      pending = run;
-      root.dataset.running = 'true';
-      root.dataset.runner = 'worker';
-      run.timer = setTimeout(() => showProgress(run, true), 200);
-      transcript = run.output;
-      shownOutput = -1;
-      markers = [];
-      log?.reset(0);
-      fillSettings(settingsForm, sim.config());
-      const name = text === loadedText ? lessonName : null;
-      course.load(text, Simulator, name, NO_RUN.study);
-      player.load(0, 0);
-      runs.run(text, {
-        study(study) {
-          course.load(text, Simulator, name, study);
-          show();
-        },
-        calls(bytes, output, statements) {
-          sim.queue_calls(bytes);
-          for (const entry of output) run.output.push(entry);
-          run.statements = statements;
-          queueSlice(run);
-        },
-        done(report) {
-          run.report = report;
-          queueSlice(run);
-        },
-        failed(message, { unavailable }) {
-          if (unavailable && pending === run && sim.step_count() === 0) {
-            // No worker here (a policy refused its file): run on this thread instead.
-            root.dataset.runner = 'page';
-            endRun(run, sim.load_script(text), how, false);
-            return;
-          }
-          run.failure = message;
-          queueSlice(run);
-        },
-      });
-    });
-  }
-
-  function queueSlice(run) {
-    if (pending !== run || run.queued) return;
-    run.queued = true;
-    ticker.port2.postMessage(0);
-  }
-
-  /** Replay the calls that came, for at most SLICE_MS; end the run once all are in. */
-  function slice() {
-    const run = pending;
-    if (!run) return;
-    run.queued = false;
-    const before = sim.step_count();
-    const start = performance.now();
-    // 1: calls wait; 0: none; 2: the steps reached the most a page keeps.
-    let more = 0;
-    try {
-      do more = sim.replay(REPLAY_STEPS); while (more === 1 && performance.now() - start < SLICE_MS);
-    } catch (error) {
-      cut(run, `its steps could not be replayed (${error.message ?? error})`);
-      return;
-    }
-    const count = sim.step_count();
-    if (count > before) {
-      for (const m of sim.markers(before, count)) markers.push(m);
-      player.setCount(count);
-      showProgress(run, false);
-    }
-    if (more === 2) {
-      cut(run, `their pictures reached ${Math.round(sim.history_bytes() / 2 ** 20)} MB, the most a page keeps; make the script do less`);
-    } else if (more) {
-      queueSlice(run);
-    } else if (run.report) {
-      // In a task of its own: showing the end lays the page out, which on top of a slice
-      // of replay made one long task.
-      setTimeout(() => pending === run && endRun(run, run.report));
-    } else if (run.failure) {
-      cut(run, `the run failed inside the simulator (${run.failure}); the steps before it are shown`);
-    }
-  }
-
-  /** End `run` with `report` (see `finish`). */
-  function endRun(run, report, how = run.how, streamed = true) {
-    clearTimeout(run.timer);
-    if (pending === run) pending = null;
-    root.dataset.running = 'false';
-    setHidden('stop', true);
-    run.resolve(finish(run.text, report, how, streamed));
-  }
-
-  /** End `run` before its end (the worker goes) with what arrived, and why. */
-  function cut(run, why, how) {
-    runs.stop();
-    const steps = sim.step_count();
-    const line = steps ? sim.step(steps).line ?? 1 : 1;
-    const stopped = { line, col: 1, message: `stopped after ${steps} steps: ${why}` };
-    endRun(run, { ...NO_RUN, steps, statements: run.statements, output: run.output, stopped }, how);
-  }
-
-  /** Stop the run on its way, if any: the steps replayed so far stay viewable. */
-  function stopRun() {
-    if (pending) cut(pending, 'you pressed Stop', { step: player.cursor });
-  }
-
-  function showProgress(run, due) {
-    if (pending !== run) return;
-    const now = performance.now();
-    if (!due && (root.dataset.slow !== 'true' || now - run.drawn < 100)) return;
-    run.drawn = now;
-    root.dataset.slow = 'true';
-    setHidden('stop', false);
-    // Only what the new steps change: the picture, its words and the log stay as they are.
-    const steps = player.count;
-    say(`Running… ${steps} step${steps === 1 ? '' : 's'} so far (${run.statements} statement${run.statements === 1 ? '' : 's'}); Stop keeps them.`);
-    setText(position, `step ${player.cursor} of ${steps}`);
-    if (scrubber) scrubber.max = String(steps);
-    for (const action of ['step', 'end', 'play']) setDisabled(action, player.cursor >= steps && action !== 'play');
-    root.dataset.steps = String(steps);
+  /** How far a slow run in the worker is: only what new steps change (the picture, its
+   * words and the log stay as they are). */
+  function progress(statements) {
+    const count = player.count;
+    say(`Running… ${count} step${count === 1 ? '' : 's'} so far (${statements} statement${statements === 1 ? '' : 's'}); Stop keeps them.`);
+    setText(position, `step ${player.cursor} of ${count}`);
+    if (scrubber) scrubber.max = String(count);
+    for (const action of ['step', 'end', 'play']) setDisabled(action, player.cursor >= count && action !== 'play');
+    root.dataset.steps = String(count);
     queueMarks();
-  }
-
-  function setHidden(action, hidden) {
-    const b = button(action);
-    if (b) b.hidden = hidden;
   }
 
   /**
@@ -500,17 +350,17 @@ export function mount(root, options) {
     loadedText = text;
     if (name) title = name;
     lessonName = lesson;
-    lastVar = null;
+    forms.forget();
     if (editor) editor.value = text;
     if (sharePanel) sharePanel.hidden = true;
-    return run(text, { step, autoplay });
+    return runs.run(text, { step, autoplay });
   }
 
   function scriptText() {
     return editor ? editor.value : ranText;
   }
 
-  /** Append a statement the forms wrote, run, and play its steps. */
+  /** Append a statement to the script, run, and play its steps. */
   function append(statement) {
     const before = scriptText();
     const text = `${before}${before === '' || before.endsWith('\n') ? '' : '\n'}${statement}\n`;
@@ -519,102 +369,18 @@ export function mount(root, options) {
       textarea.scrollTop = textarea.scrollHeight;
     }
     const oldCount = before === ranText ? player.count : 0;
-    const sayLast = (report) => {
-      if (!report.errors.length && report.last && !report.stopped) {
-        const value = report.last.value;
-        const shown = value === null || value === undefined ? '' : ` → ${value > 0xffff ? hex(value) : value}`;
-        say(`Line ${report.last.line}: ${report.last.text}${shown}`, report.last.last_error ? 'error' : 'ok');
-      }
-      return report;
-    };
-    const report = run(text, { playFrom: oldCount + 1, own: true });
-    return report instanceof Promise ? report.then(sayLast) : sayLast(report);
-  }
-
-  function freshVar() {
-    const text = scriptText();
-    for (let n = 1; ; n++) {
-      if (!new RegExp(`\\bp${n}\\b`).test(text)) return `p${n}`;
-    }
-  }
-
-  function addressOf(text, what, { empty = null } = {}) {
-    const t = text.trim();
-    if (t === '' && empty !== null) return empty;
-    if (t === '' || t === 'NULL') return 'NULL';
-    if (!ADDRESS.test(t)) throw new Error(`${what}: write a number (0x10000), NULL or a variable name.`);
-    return t;
-  }
-
-  function formError(error) {
-    say(error.message, 'error');
-  }
-
-  function alloc(kind) {
-    if (!allocForm) return;
-    const form = allocForm.elements;
-    try {
-      const address = addressOf(form.address.value, 'Address');
-      const size = form.size.value.trim();
-      if (!/^(0[xX][0-9a-fA-F]+|\d+)$/.test(size)) throw new Error('Size: write a number of bytes, like 8 or 0x1000.');
-      const name = freshVar();
-      const type = kind === 'reserve' ? 'MEM_RESERVE' : 'MEM_COMMIT';
-      const done = (report) => {
-        if (report.errors.length || destroyed) return;
-        lastVar = name;
-        if (accessForm) accessForm.elements.address.value = name;
-        if (kind === 'reserve') form.address.value = name;
-      };
-      const report = append(`${name} = VirtualAlloc(${address}, ${size}, ${type}, ${form.protect.value});`);
-      if (report instanceof Promise) report.then(done);
-      else done(report);
-    } catch (error) {
-      formError(error);
-    }
-  }
-
-  function accessTarget() {
-    if (!accessForm) return null;
-    const text = accessForm.elements.address.value;
-    if (text.trim() === '' && lastVar === null) throw new Error('Address: allocate some memory first, or type an address.');
-    return addressOf(text, 'Address', { empty: lastVar });
-  }
-
-  function access() {
-    if (!accessForm) return;
-    const form = accessForm.elements;
-    try {
-      const address = accessTarget();
-      if (form.kind.value === 'write') {
-        const value = form.value.value.trim();
-        const byte = /^0[xX][0-9a-fA-F]+$|^\d+$/.test(value) ? Number(value) : NaN;
-        if (!(byte >= 0 && byte <= 255)) throw new Error('Byte: write a value from 0 to 255 (0xff).');
-        append(`write(${address}, ${hex(byte)}, 1);`);
-      } else {
-        append(`read(${address}, 1);`);
-      }
-    } catch (error) {
-      formError(error);
-    }
-  }
-
-  function pageOut() {
-    try {
-      append(`PageOut(${accessTarget()}, 1);`);
-    } catch (error) {
-      formError(error);
-    }
+    return runs.run(text, { playFrom: oldCount + 1, own: true });
   }
 
   function runEditor() {
     if (!editor) return;
     const step = editor.value === ranText ? player.cursor : 0;
-    run(editor.value, { step, own: true });
+    runs.run(editor.value, { step, own: true });
   }
 
   function reset() {
     if (editor) editor.value = loadedText;
-    run(loadedText, { step: 0 });
+    runs.run(loadedText, { step: 0 });
   }
 
   async function share(embed) {
@@ -654,16 +420,13 @@ export function mount(root, options) {
     }
     const text = setPragma(scriptText(), setting.key, setting.value);
     if (editor) editor.value = text;
-    run(text, { step: player.cursor });
+    runs.run(text, { step: player.cursor });
   }
 
   const actions = {
-    reserve: () => alloc('reserve'),
-    commit: () => alloc('commit'),
-    access,
-    'page-out': pageOut,
+    ...forms.actions,
     run: runEditor,
-    stop: stopRun,
+    stop: runs.stop,
     reset,
     share: () => share(false),
     embed: () => share(true),
@@ -708,9 +471,8 @@ export function mount(root, options) {
 
   function onSubmit(event) {
     event.preventDefault();
-    if (event.target === allocForm) alloc('commit');
-    else if (event.target === accessForm) access();
-    else if (event.target === settingsForm && document.activeElement?.form === settingsForm) applySetting(document.activeElement);
+    if (event.target === settingsForm && document.activeElement?.form === settingsForm) applySetting(document.activeElement);
+    else forms.submit(event.target);
   }
 
   function onChange(event) {
@@ -769,9 +531,9 @@ export function mount(root, options) {
     player.guarded(Number(scrubber.value));
     if (Number(scrubber.value) !== player.cursor) scrubber.value = String(player.cursor);
   };
-  // While a run streams in, its progress line and Stop button may move the layout: the
-  // picture, which stays as it is, is redrawn once the run ends.
-  const onResize = () => { if (!pending) queueDraw(); queueMarks(); };
+  // While a run streams in (data-running), its progress line and Stop button may move the
+  // layout: the picture, which stays as it is, is redrawn once the run ends.
+  const onResize = () => { if (root.dataset.running !== 'true') queueDraw(); queueMarks(); };
   const resize = new ResizeObserver(onResize);
 
   root.addEventListener('click', onClick);
@@ -806,7 +568,6 @@ export function mount(root, options) {
     show();
     root.dataset.ready = 'true';
   }
-  setHidden('stop', true);
 
   return {
     simulator: sim,
@@ -820,15 +581,13 @@ export function mount(root, options) {
     /** Show a message in the status line (`kind` is 'ok' or 'error'). */
     notify: say,
     /** Stop the run on its way (the steps replayed so far stay). */
-    stop: stopRun,
+    stop: runs.stop,
     /** The first run's report, once it has ended. */
     get ready() { return ready; },
     destroy() {
       destroyed = true;
-      if (pending) clearTimeout(pending.timer);
-      pending = null;
-      runs?.destroy();
-      ticker?.port1.close();
+      runs.destroy();
+      forms.destroy();
       player.pause();
       cancelAnimationFrame(drawQueued);
       cancelAnimationFrame(marksQueued);
